@@ -1,0 +1,330 @@
+package epsim.chip;
+
+import epsim.common.Rng;
+import epsim.common.UserError;
+import epsim.device.ConductanceArray;
+import epsim.model.HardwareModel;
+import epsim.model.TransferCurve;
+
+import java.util.Arrays;
+
+/**
+ * The simulated chip: leaky-integrator neurons, differential-pair crossbars between adjacent
+ * layers (symmetric, since a crossbar conducts both ways) and bias columns driven at 1 V.
+ *
+ * <p>One step of the discrete dynamics for every non-input layer l, all layers from the same
+ * old state (a clocked, synchronous update):
+ * <pre>
+ *   drive_l = W_l rho(u_{l-1}) + b_l + W_{l+1}^T rho(u_{l+1})        (+ read noise)
+ *   u_l    += eps * ( -u_l + rho'(u_l) drive_l  - [l = L] beta rho'(u_L) (rho(u_L) - y) ) (+ thermal noise)
+ * </pre>
+ * then clipped to the rails for the hard sigmoid. eps = dt / tau.
+ *
+ * <p>Two exact shortcuts keep a step O(batch * synapses above the first layer): the input layer
+ * is clamped during a relaxation, so W_1 x + b_1 is computed once per relaxation; and the read
+ * noise of a whole row current, a sum of independent per-device Gaussians, is drawn as one
+ * Gaussian of variance sigma^2 * 2 * sum_j V_j^2 per neuron (two devices per synapse; the bias
+ * column counts with V = 1). docs/theory.md derives both; tests check the second statistically.
+ */
+public final class AnalogChip implements Chip {
+    private final HardwareModel model;
+    private final Topology topology;
+    private final TransferCurve transfer;
+    private final double eps;
+    private final int layers;
+    private final ConductanceArray[] weightDevices;
+    private final ConductanceArray[] biasDevices;
+    private final double[][] w;   // effective weights, size(k+1) x size(k)
+    private final double[][] wT;  // their transpose, size(k) x size(k+1)
+    private final double[][] b;
+    private final Rng noise;
+    private final Rng writes;
+
+    private int batch;
+    private double[] input;        // DAC output, batch x size(0)
+    private double[][] u;          // u[l], l = 1..L, batch x size(l)
+    private double[][] r;          // scratch: rho(u[l]); r[0] = input
+    private double[][] drive;      // scratch
+    private double[] inputDrive;   // W_1 x + b_1, batch x size(1)
+    private boolean inputDriveStale = true;
+    private double[] target;
+    private double beta;
+
+    /**
+     * Builds a chip and writes initial weights into it. Weights start Glorot-uniform,
+     * U(-a, a) with a = sqrt(6 / (fan_in + fan_out)) (the initialisation of Scellier & Bengio
+     * 2017), biases at 0; the draw comes from the seed's "init" stream.
+     */
+    public static AnalogChip fabricate(HardwareModel model, Topology topology, long seed) {
+        AnalogChip chip = new AnalogChip(model, topology, seed);
+        Rng init = Rng.stream(seed, "init");
+        LayerParams initial = new LayerParams(topology);
+        for (int k = 0; k < topology.weightLayers(); k++) {
+            double a = Math.sqrt(6.0 / (topology.size(k) + topology.size(k + 1)));
+            for (int i = 0; i < initial.w[k].length; i++) initial.w[k][i] = a * (2 * init.nextDouble() - 1);
+        }
+        chip.writeVerified(initial);
+        return chip;
+    }
+
+    /** Builds a chip whose devices are written (write-verify, no noise) with {@code weights}. */
+    public static AnalogChip withWeights(HardwareModel model, LayerParams weights, long seed) {
+        AnalogChip chip = new AnalogChip(model, weights.topology, seed);
+        chip.writeVerified(weights);
+        return chip;
+    }
+
+    private AnalogChip(HardwareModel model, Topology topology, long seed) {
+        this.model = model;
+        this.topology = topology;
+        this.transfer = model.neuron().transfer();
+        this.eps = model.neuron().epsilon();
+        this.layers = topology.weightLayers();
+        this.weightDevices = new ConductanceArray[layers];
+        this.biasDevices = new ConductanceArray[layers];
+        this.w = new double[layers][];
+        this.wT = new double[layers][];
+        this.b = new double[layers][];
+        for (int k = 0; k < layers; k++) {
+            int n = topology.size(k + 1) * topology.size(k);
+            weightDevices[k] = new ConductanceArray(model.device(), n);
+            biasDevices[k] = new ConductanceArray(model.device(), topology.size(k + 1));
+            w[k] = new double[n];
+            wT[k] = new double[n];
+            b[k] = new double[topology.size(k + 1)];
+        }
+        this.noise = Rng.stream(seed, "chip-noise");
+        this.writes = Rng.stream(seed, "chip-writes");
+        refreshWeights();
+    }
+
+    private void writeVerified(LayerParams weights) {
+        for (int k = 0; k < layers; k++) {
+            weightDevices[k].writeVerified(weights.w[k]);
+            biasDevices[k].writeVerified(weights.b[k]);
+        }
+        refreshWeights();
+    }
+
+    private void refreshWeights() {
+        for (int k = 0; k < layers; k++) {
+            weightDevices[k].weights(w[k]);
+            biasDevices[k].weights(b[k]);
+            Kernels.transpose(w[k], topology.size(k + 1), topology.size(k), wT[k]);
+        }
+        inputDriveStale = true;
+    }
+
+    public HardwareModel model() {
+        return model;
+    }
+
+    @Override
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public void setInputs(double[] inputs, int batchSize) {
+        int n0 = topology.inputSize();
+        if (batchSize < 1) throw new UserError("batch size must be >= 1, got " + batchSize);
+        if (inputs.length != (long) batchSize * n0) {
+            throw new UserError("inputs: expected " + batchSize + " x " + n0 + " values, got " + inputs.length);
+        }
+        if (batchSize != batch) allocate(batchSize);
+        int bits = model.periphery().dacBits();
+        for (int i = 0; i < inputs.length; i++) {
+            double v = inputs[i];
+            if (!Double.isFinite(v)) throw new UserError("inputs: value " + i + " is not a finite number");
+            input[i] = quantize(v < 0 ? 0 : (v > 1 ? 1 : v), 0, 1, bits);
+        }
+        r[0] = input;
+        inputDriveStale = true;
+    }
+
+    private void allocate(int batchSize) {
+        batch = batchSize;
+        input = new double[batchSize * topology.inputSize()];
+        u = new double[layers + 1][];
+        r = new double[layers + 1][];
+        drive = new double[layers + 1][];
+        for (int l = 1; l <= layers; l++) {
+            u[l] = new double[batchSize * topology.size(l)];
+            r[l] = new double[batchSize * topology.size(l)];
+            drive[l] = new double[batchSize * topology.size(l)];
+        }
+        inputDrive = new double[batchSize * topology.size(1)];
+        target = null;
+        beta = 0;
+    }
+
+    @Override
+    public void setNudge(double[] targetValues, double betaValue) {
+        requireInputs();
+        if (!Double.isFinite(betaValue)) throw new UserError("nudge: beta must be a finite number");
+        if (betaValue == 0) {
+            beta = 0;
+            target = null;
+            return;
+        }
+        if (targetValues == null || targetValues.length != batch * topology.outputSize()) {
+            throw new UserError("nudge: expected a target of " + batch + " x " + topology.outputSize() + " values");
+        }
+        for (double v : targetValues) if (!Double.isFinite(v)) throw new UserError("nudge: target values must be finite");
+        target = targetValues.clone();
+        beta = betaValue;
+    }
+
+    @Override
+    public void resetState() {
+        requireInputs();
+        for (int l = 1; l <= layers; l++) Arrays.fill(u[l], 0);
+    }
+
+    private void requireInputs() {
+        if (input == null) throw new UserError("set the inputs first");
+    }
+
+    @Override
+    public Relaxation relax(int maxSteps, double tolerance) {
+        requireInputs();
+        if (maxSteps < 0) throw new UserError("relax: steps must be >= 0");
+        if (inputDriveStale) computeInputDrive();
+        double change = Double.NaN;
+        for (int step = 1; step <= maxSteps; step++) {
+            change = step();
+            if (change < tolerance) return new Relaxation(step, true, change);
+        }
+        return new Relaxation(maxSteps, false, change);
+    }
+
+    private void computeInputDrive() {
+        int n1 = topology.size(1);
+        for (int s = 0; s < batch; s++) System.arraycopy(b[0], 0, inputDrive, s * n1, n1);
+        Kernels.multiplyAccumulate(input, batch, topology.inputSize(), wT[0], n1, inputDrive);
+        inputDriveStale = false;
+    }
+
+    /** One synchronous integration step of every layer; returns max |du|. */
+    private double step() {
+        for (int l = 1; l <= layers; l++) {
+            double[] ul = u[l], rl = r[l];
+            for (int i = 0; i < ul.length; i++) rl[i] = transfer.rho(ul[i]);
+        }
+        for (int l = 1; l <= layers; l++) {
+            int n = topology.size(l);
+            double[] d = drive[l];
+            if (l == 1) {
+                System.arraycopy(inputDrive, 0, d, 0, d.length);
+            } else {
+                for (int s = 0; s < batch; s++) System.arraycopy(b[l - 1], 0, d, s * n, n);
+                Kernels.multiplyAccumulate(r[l - 1], batch, topology.size(l - 1), wT[l - 1], n, d);
+            }
+            if (l < layers) Kernels.multiplyAccumulate(r[l + 1], batch, topology.size(l + 1), w[l], n, d);
+            addReadNoise(l, d);
+        }
+        double sigmaThermal = model.neuron().thermalNoise();
+        boolean clip = transfer.clipsState();
+        double maxChange = 0;
+        for (int l = 1; l <= layers; l++) {
+            double[] ul = u[l], rl = r[l], d = drive[l];
+            boolean nudged = l == layers && beta != 0;
+            for (int i = 0; i < ul.length; i++) {
+                double x = ul[i];
+                double rp = transfer.rhoPrime(x);
+                double force = -x + rp * d[i];
+                if (nudged) force -= beta * rp * (rl[i] - target[i]);
+                double next = x + eps * force;
+                if (sigmaThermal > 0) next += sigmaThermal * noise.nextGaussian();
+                if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);
+                double change = Math.abs(next - x);
+                if (change > maxChange) maxChange = change;
+                ul[i] = next;
+            }
+        }
+        return maxChange;
+    }
+
+    /** One Gaussian per neuron current; see the class comment for why that is exact in distribution. */
+    private void addReadNoise(int l, double[] d) {
+        double sigma = model.device().readNoise();
+        if (sigma == 0) return;
+        int n = topology.size(l);
+        for (int s = 0; s < batch; s++) {
+            double sumSq = 1 + sumSquares(r[l - 1], s, topology.size(l - 1));
+            if (l < layers) sumSq += sumSquares(r[l + 1], s, topology.size(l + 1));
+            double std = sigma * Math.sqrt(2 * sumSq);
+            int off = s * n;
+            for (int i = 0; i < n; i++) d[off + i] += std * noise.nextGaussian();
+        }
+    }
+
+    private static double sumSquares(double[] a, int row, int n) {
+        double s = 0;
+        for (int j = row * n, end = j + n; j < end; j++) s += a[j] * a[j];
+        return s;
+    }
+
+    @Override
+    public double[] read(int layer) {
+        requireInputs();
+        if (layer < 0 || layer > layers) throw new UserError("read: layer must be in 0.." + layers + ", got " + layer);
+        if (layer == 0) return input.clone();
+        double[] out = new double[u[layer].length];
+        int bits = model.periphery().adcBits();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = quantize(transfer.rho(u[layer][i]), transfer.railLow, transfer.railHigh, bits);
+        }
+        return out;
+    }
+
+    /** Uniform quantizer with 2^bits levels spanning [low, high]; the input is already in range. */
+    static double quantize(double v, double low, double high, int bits) {
+        if (bits == HardwareModel.IDEAL) return v;
+        double levels = (1L << bits) - 1;
+        return low + Math.rint((v - low) / (high - low) * levels) / levels * (high - low);
+    }
+
+    private record Snapshot(double[][] u) implements State {}
+
+    @Override
+    public State saveState() {
+        requireInputs();
+        double[][] copy = new double[layers + 1][];
+        for (int l = 1; l <= layers; l++) copy[l] = u[l].clone();
+        return new Snapshot(copy);
+    }
+
+    @Override
+    public void restoreState(State state) {
+        if (!(state instanceof Snapshot snap) || snap.u.length != layers + 1 || snap.u[1].length != u[1].length) {
+            throw new UserError("restore: the state does not belong to this chip and batch size");
+        }
+        for (int l = 1; l <= layers; l++) System.arraycopy(snap.u[l], 0, u[l], 0, u[l].length);
+    }
+
+    @Override
+    public void program(LayerParams delta) {
+        if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
+        for (int k = 0; k < layers; k++) {
+            weightDevices[k].program(delta.w[k], writes);
+            biasDevices[k].program(delta.b[k], writes);
+        }
+        refreshWeights();
+    }
+
+    @Override
+    public LayerParams readWeights() {
+        LayerParams p = new LayerParams(topology);
+        for (int k = 0; k < layers; k++) {
+            System.arraycopy(w[k], 0, p.w[k], 0, w[k].length);
+            System.arraycopy(b[k], 0, p.b[k], 0, b[k].length);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,50 @@
+package epsim.model;
+
+/**
+ * The neuron amplifier's transfer curve rho(u): output voltage as a function of membrane
+ * potential. The hard sigmoid is the rails clipping the output; the smooth curves are what
+ * the exact-gradient references need (second derivatives exist everywhere).
+ */
+public enum TransferCurve {
+    HARD_SIGMOID("hardSigmoid", 0, 1) {
+        @Override public double rho(double u) { return u < 0 ? 0 : (u > 1 ? 1 : u); }
+        // Closed interval: a state clipped onto a rail must still feel its drive, or it
+        // would leave the rail by leak alone and oscillate around it (see docs/theory.md).
+        @Override public double rhoPrime(double u) { return (u >= 0 && u <= 1) ? 1 : 0; }
+        @Override public double rhoSecond(double u) { return 0; }
+    },
+    SIGMOID("sigmoid", 0, 1) {
+        @Override public double rho(double u) { return 1 / (1 + Math.exp(-u)); }
+        @Override public double rhoPrime(double u) { double s = rho(u); return s * (1 - s); }
+        @Override public double rhoSecond(double u) { double s = rho(u); return s * (1 - s) * (1 - 2 * s); }
+    },
+    TANH("tanh", -1, 1) {
+        @Override public double rho(double u) { return Math.tanh(u); }
+        @Override public double rhoPrime(double u) { double t = Math.tanh(u); return 1 - t * t; }
+        @Override public double rhoSecond(double u) { double t = Math.tanh(u); return -2 * t * (1 - t * t); }
+    };
+
+    public final String jsonName;
+    /** Output rails (volts): the range of rho, also the ADC's input range. */
+    public final double railLow, railHigh;
+
+    TransferCurve(String jsonName, double railLow, double railHigh) {
+        this.jsonName = jsonName;
+        this.railLow = railLow;
+        this.railHigh = railHigh;
+    }
+
+    public abstract double rho(double u);
+    public abstract double rhoPrime(double u);
+    public abstract double rhoSecond(double u);
+
+    /** The hard sigmoid's rails also clip the membrane state; smooth curves leave it free. */
+    public boolean clipsState() {
+        return this == HARD_SIGMOID;
+    }
+
+    public static TransferCurve fromJson(String name) {
+        for (TransferCurve t : values()) if (t.jsonName.equals(name)) return t;
+        return null;
+    }
+}
