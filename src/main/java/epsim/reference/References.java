@@ -25,6 +25,22 @@ public final class References {
         return eq;
     }
 
+    /** Most steps any example's free dynamics need, from rest, before max |du| < 1e-13. */
+    public static int settleSteps(IdealNetwork net, double[] inputs, int batch) {
+        int n0 = net.t.inputSize();
+        int most = 0;
+        for (int s = 0; s < batch; s++) {
+            double[] x = IdealNetwork.row(inputs, s, n0);
+            double[][] u = net.zeroState();
+            int steps = 0;
+            while (net.step(u, x, 0, null) >= 1e-13) {
+                if (++steps > MAX_STEPS) throw new IllegalStateException("reference dynamics did not settle in " + MAX_STEPS + " steps");
+            }
+            most = Math.max(most, steps + 1);
+        }
+        return most;
+    }
+
     public static double loss(IdealNetwork net, double[][][] eq, double[] targets) {
         int ny = net.t.outputSize();
         double total = 0;

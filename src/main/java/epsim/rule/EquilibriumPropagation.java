@@ -42,10 +42,17 @@ public final class EquilibriumPropagation implements LearningRule {
      * @param freeSteps  step cap of the free phase
      * @param nudgeSteps step cap of each nudged phase
      * @param tolerance  a phase ends early once max |du| is below this (volts)
+     * @param readAverages ADC reads averaged at the end of each phase, one per further step
+     *                   (1: a single read). On a noisy chip this is the controller integrating
+     *                   its ADC over time; it averages thermal and read noise down by sqrt(n).
      * @param learningRates one per weight layer
      */
     public record Settings(double beta, Nudging nudging, int freeSteps, int nudgeSteps, double tolerance,
-                           double[] learningRates) {}
+                           int readAverages, double[] learningRates) {
+        public Settings withBeta(double newBeta) {
+            return new Settings(newBeta, nudging, freeSteps, nudgeSteps, tolerance, readAverages, learningRates);
+        }
+    }
 
     private final Settings settings;
     private final Rng signs;
@@ -71,12 +78,13 @@ public final class EquilibriumPropagation implements LearningRule {
         chip.resetState();
         Chip.Relaxation free = chip.relax(settings.freeSteps(), settings.tolerance());
         Topology t = chip.topology();
-        double[][] freeReads = readAll(chip, t);
+        Chip.State equilibrium = chip.saveState();
+        double[][] freeReads = averagedReads(chip, t);
         double[] prediction = freeReads[t.weightLayers()];
 
         double betaA, betaB;
         double[][] readsA, readsB;
-        Chip.State equilibrium = chip.saveState();
+        chip.restoreState(equilibrium);
         switch (settings.nudging()) {
             case SYMMETRIC -> {
                 betaA = settings.beta();
@@ -106,10 +114,27 @@ public final class EquilibriumPropagation implements LearningRule {
     private double[][] nudged(Chip chip, double[] targets, double beta, Topology t) {
         chip.setNudge(targets, beta);
         chip.relax(settings.nudgeSteps(), settings.tolerance());
-        return readAll(chip, t);
+        return averagedReads(chip, t);
     }
 
-    static double[][] readAll(Chip chip, Topology t) {
+    /** Reads after the phase, averaged over {@code readAverages} consecutive steps. */
+    private double[][] averagedReads(Chip chip, Topology t) {
+        double[][] sum = readAll(chip, t);
+        int n = settings.readAverages();
+        if (n == 1) return sum;
+        for (int i = 1; i < n; i++) {
+            chip.relax(1, 0);
+            double[][] more = readAll(chip, t);
+            for (int l = 1; l < sum.length; l++) Kernels.axpy(1, more[l], sum[l]);
+        }
+        for (int l = 1; l < sum.length; l++) {
+            for (int j = 0; j < sum[l].length; j++) sum[l][j] /= n;
+        }
+        return sum;
+    }
+
+    /** ADC reads of every neuron layer, input included. */
+    public static double[][] readAll(Chip chip, Topology t) {
         double[][] reads = new double[t.neuronLayers()][];
         for (int l = 0; l < t.neuronLayers(); l++) reads[l] = chip.read(l);
         return reads;

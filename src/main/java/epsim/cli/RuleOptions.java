@@ -1,0 +1,69 @@
+package epsim.cli;
+
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.rule.EquilibriumPropagation;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/** The learning rule and its settings, shared by train and gradient. */
+final class RuleOptions {
+    @Option(names = "--rule", paramLabel = "NAME", defaultValue = "ep",
+            description = "Learning rule: ep (default: ${DEFAULT-VALUE}).")
+    String rule;
+
+    @Option(names = "--nudging", paramLabel = "KIND", defaultValue = "symmetric",
+            description = "EP nudging: one-sided, symmetric or random-sign (default: ${DEFAULT-VALUE}).")
+    String nudging;
+
+    @Option(names = "--beta", paramLabel = "B", description = "Nudging strength beta > 0.")
+    Double beta;
+
+    @Option(names = "--free-steps", paramLabel = "N", description = "Step cap of the free phase.")
+    Integer freeSteps;
+
+    @Option(names = "--nudge-steps", paramLabel = "N", description = "Step cap of each nudged phase.")
+    Integer nudgeSteps;
+
+    @Option(names = "--tolerance", paramLabel = "V",
+            description = "A phase ends early once max |du| is below this many volts.")
+    Double tolerance;
+
+    @Option(names = "--read-averages", paramLabel = "N",
+            description = "ADC reads averaged over N steps at the end of each phase (default: 1).")
+    Integer readAverages;
+
+    @Option(names = "--lr", paramLabel = "RATE", split = ",",
+            description = "Learning rate, one for all layers or one per weight layer, comma-separated.")
+    List<Double> lr;
+
+    /** Builds the settings; {@code defaults} fills what the user left out. */
+    EquilibriumPropagation.Settings settings(Topology t, EquilibriumPropagation.Settings defaults) {
+        if (!rule.equals("ep")) throw new UserError("--rule " + rule + ": unknown rule (available: ep)");
+        EquilibriumPropagation.Nudging n = EquilibriumPropagation.Nudging.fromLabel(nudging);
+        if (n == null) throw new UserError("--nudging " + nudging + ": expected one-sided, symmetric or random-sign");
+        double b = beta == null ? defaults.beta() : beta;
+        if (!(b > 0) || !Double.isFinite(b)) throw new UserError("--beta " + b + ": expected a finite number > 0");
+        int free = freeSteps == null ? defaults.freeSteps() : freeSteps;
+        if (free < 1) throw new UserError("--free-steps " + free + ": expected an integer >= 1");
+        int nudge = nudgeSteps == null ? defaults.nudgeSteps() : nudgeSteps;
+        if (nudge < 1) throw new UserError("--nudge-steps " + nudge + ": expected an integer >= 1");
+        double tol = tolerance == null ? defaults.tolerance() : tolerance;
+        if (!(tol >= 0) || !Double.isFinite(tol)) throw new UserError("--tolerance " + tol + ": expected a finite number >= 0");
+        int reads = readAverages == null ? defaults.readAverages() : readAverages;
+        if (reads < 1) throw new UserError("--read-averages " + reads + ": expected an integer >= 1");
+        double[] rates = new double[t.weightLayers()];
+        if (lr == null) {
+            rates = defaults.learningRates().clone();
+        } else if (lr.size() == 1 || lr.size() == rates.length) {
+            for (int k = 0; k < rates.length; k++) rates[k] = lr.get(lr.size() == 1 ? 0 : k);
+        } else {
+            throw new UserError("--lr: expected 1 or " + rates.length + " rates for " + t + ", got " + lr.size());
+        }
+        for (double r : rates) {
+            if (!(r >= 0) || !Double.isFinite(r)) throw new UserError("--lr: rates must be finite numbers >= 0, got " + r);
+        }
+        return new EquilibriumPropagation.Settings(b, n, free, nudge, tol, reads, rates);
+    }
+}

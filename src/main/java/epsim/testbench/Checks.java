@@ -1,0 +1,260 @@
+package epsim.testbench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import epsim.chip.AnalogChip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.data.SyntheticBatch;
+import epsim.model.HardwareModel;
+import epsim.model.ModelLoader;
+import epsim.reference.Compare;
+import epsim.reference.IdealNetwork;
+import epsim.reference.References;
+import epsim.rule.EquilibriumPropagation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The checks a testbench file can name. Each returns its rows; bounds come from the file. */
+final class Checks {
+    private Checks() {}
+
+    static List<Row> run(Testbench tb) {
+        return switch (tb.check()) {
+            case "references-agree" -> referencesAgree(tb);
+            case "rule-vs-implicit" -> ruleVsImplicit(tb);
+            case "beta-order" -> betaOrder(tb);
+            case "gdu" -> gdu(tb);
+            case "adc-sweep" -> adcSweep(tb);
+            default -> throw new IllegalStateException(tb.check());
+        };
+    }
+
+
+    static HardwareModel model(Testbench tb, List<String> extra) {
+        List<String> all = new ArrayList<>(tb.overrides());
+        all.addAll(extra);
+        try {
+            return ModelLoader.load(tb.model(), all);
+        } catch (UserError e) {
+            throw new UserError(tb.file() + ": model: " + e.getMessage());
+        }
+    }
+
+    static IdealNetwork idealCopy(AnalogChip chip) {
+        HardwareModel m = chip.model();
+        return new IdealNetwork(chip.readWeights(), m.neuron().transfer(), m.neuron().epsilon());
+    }
+
+    private static List<Row> referencesAgree(Testbench tb) {
+        Testbench.Fields f = new Testbench.Fields(tb.file());
+        double h = tb.params().has("fdStep") ? f.number(tb.params(), "fdStep", "params.fdStep", 0, false) : 1e-5;
+        int steps = (int) f.integer(tb.params(), "bpttSteps", "params.bpttSteps", 1, 1_000_000);
+        AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
+        SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
+        IdealNetwork net = idealCopy(chip);
+        LayerParams implicit = References.implicit(net, d.inputs(), d.targets(), tb.batch());
+        LayerParams fd = References.finiteDifferences(net, d.inputs(), d.targets(), tb.batch(), h, null);
+        LayerParams bptt = References.bptt(net, d.inputs(), d.targets(), tb.batch(), steps);
+        Bound bound = tb.bounds().get("relativeError");
+        List<Row> rows = new ArrayList<>();
+        for (int k = 0; k < tb.net().weightLayers(); k++) {
+            String layer = "layer " + (k + 1) + ": ";
+            rows.add(new Row(tb.name(), layer + "finite differences vs implicit, relative error",
+                    Compare.relativeError(fd.layerVector(k), implicit.layerVector(k)), bound));
+            rows.add(new Row(tb.name(), layer + "BPTT vs implicit, relative error",
+                    Compare.relativeError(bptt.layerVector(k), implicit.layerVector(k)), bound));
+            rows.add(new Row(tb.name(), layer + "BPTT vs finite differences, relative error",
+                    Compare.relativeError(bptt.layerVector(k), fd.layerVector(k)), bound));
+        }
+        return rows;
+    }
+
+    private static List<Row> ruleVsImplicit(Testbench tb) {
+        AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
+        SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
+        LayerParams ep = new EquilibriumPropagation(tb.rule(), tb.seed()).estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient();
+        LayerParams implicit = References.implicit(idealCopy(chip), d.inputs(), d.targets(), tb.batch());
+        List<Row> rows = new ArrayList<>();
+        String rule = "EP " + tb.rule().nudging().label + " (beta " + tb.rule().beta() + ")";
+        for (int k = 0; k < tb.net().weightLayers(); k++) {
+            String layer = "layer " + (k + 1) + ": " + rule + " vs implicit, ";
+            rows.add(new Row(tb.name(), layer + "cosine",
+                    Compare.cosine(ep.layerVector(k), implicit.layerVector(k)), tb.bounds().get("cosine")));
+            rows.add(new Row(tb.name(), layer + "relative error",
+                    Compare.relativeError(ep.layerVector(k), implicit.layerVector(k)), tb.bounds().get("relativeError")));
+        }
+        return rows;
+    }
+
+    private static List<Row> betaOrder(Testbench tb) {
+        JsonNode betas = tb.params().get("betas");
+        if (betas == null || !betas.isArray() || betas.size() < 3) {
+            throw new UserError(tb.file() + ": params.betas: expected an array of at least 3 betas > 0");
+        }
+        AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
+        SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
+        double[] implicit = References.implicit(idealCopy(chip), d.inputs(), d.targets(), tb.batch()).flatten();
+        List<Row> rows = new ArrayList<>();
+        int n = betas.size();
+        double[] logBeta = new double[n], logErr = new double[n];
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (int i = 0; i < n; i++) {
+            JsonNode b = betas.get(i);
+            if (!b.isNumber() || !(b.asDouble() > 0) || !Double.isFinite(b.asDouble())) {
+                throw new UserError(tb.file() + ": params.betas[" + i + "]: expected a finite number > 0, got " + b);
+            }
+            double beta = b.asDouble();
+            EquilibriumPropagation.Settings s = tb.rule();
+            EquilibriumPropagation ep = new EquilibriumPropagation(s.withBeta(beta), tb.seed());
+            double err = Compare.relativeError(ep.estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient().flatten(), implicit);
+            rows.add(new Row(tb.name(), "EP " + s.nudging().label + " relative error at beta " + beta, err, Bound.REPORT));
+            logBeta[i] = Math.log(beta);
+            logErr[i] = Math.log(err);
+            lo = Math.min(lo, beta);
+            hi = Math.max(hi, beta);
+        }
+        rows.add(new Row(tb.name(), "log-log slope of the error over beta in [" + lo + ", " + hi + "]",
+                slope(logBeta, logErr), tb.bounds().get("slope")));
+        return rows;
+    }
+
+    /** Least-squares slope of y on x. */
+    static double slope(double[] x, double[] y) {
+        double mx = 0, my = 0;
+        for (int i = 0; i < x.length; i++) {
+            mx += x[i] / x.length;
+            my += y[i] / x.length;
+        }
+        double sxy = 0, sxx = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        return sxy / sxx;
+    }
+
+    /**
+     * GDU (Ernoult et al. 2019): from the converged free state, the EP update of each nudged step,
+     * (hebbian(u_t) - hebbian(u_{t-1})) contrasted over beta, against the BPTT gradient of the
+     * parameters' copy used t steps before the end. Errors are over the whole K-step trajectory.
+     */
+    private static List<Row> gdu(Testbench tb) {
+        Testbench.Fields f = new Testbench.Fields(tb.file());
+        int k = (int) f.integer(tb.params(), "steps", "params.steps", 1, 100_000);
+        if (tb.rule().nudging() != EquilibriumPropagation.Nudging.ONE_SIDED) {
+            throw new UserError(tb.file() + ": rule.nudging: the gdu check compares one-sided nudged steps; expected \"one-sided\"");
+        }
+        AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
+        Topology t = tb.net();
+        SyntheticBatch d = SyntheticBatch.draw(t, tb.batch(), tb.seed());
+        double beta = tb.rule().beta();
+        chip.setInputs(d.inputs(), tb.batch());
+        chip.resetState();
+        chip.relax(tb.rule().freeSteps(), tb.rule().tolerance());
+        chip.setNudge(d.targets(), beta);
+        List<LayerParams> ep = new ArrayList<>();
+        double[][] previous = EquilibriumPropagation.readAll(chip, t);
+        for (int step = 0; step < k; step++) {
+            chip.relax(1, 0);
+            double[][] now = EquilibriumPropagation.readAll(chip, t);
+            ep.add(EquilibriumPropagation.contrast(t, now, previous, tb.batch(), beta));
+            previous = now;
+        }
+        List<LayerParams> bptt = References.bpttSteps(idealCopy(chip), d.inputs(), d.targets(), tb.batch(), k);
+        List<Row> rows = new ArrayList<>();
+        for (int layer = 0; layer < t.weightLayers(); layer++) {
+            rows.add(new Row(tb.name(), "layer " + (layer + 1) + ": EP steps vs BPTT steps over " + k
+                    + " steps, normalized error", Compare.normalizedError(stack(ep, layer), stack(bptt, layer)),
+                    tb.bounds().get("normalizedError")));
+        }
+        return rows;
+    }
+
+    private static double[] stack(List<LayerParams> steps, int layer) {
+        int n = steps.get(0).layerVector(layer).length;
+        double[] out = new double[n * steps.size()];
+        for (int i = 0; i < steps.size(); i++) System.arraycopy(steps.get(i).layerVector(layer), 0, out, i * n, n);
+        return out;
+    }
+
+    /**
+     * Cosine between EP on the modelled chip and the exact gradient of its ideal copy, as the ADC
+     * width varies. Every width sees the same devices, data and noise draws (common random
+     * numbers: reads do not disturb the chip), so per seed the differences between widths come
+     * from quantization alone. Monotonicity is judged on the paired differences over seeds: a
+     * step "falls" when its mean is below zero by more than the bound's number of standard errors,
+     * and the whole sweep must rise by more than its bound in standard errors.
+     */
+    private static List<Row> adcSweep(Testbench tb) {
+        int[] bits = intArray(tb, "adcBits", 1, 24);
+        int[] seeds = intArray(tb, "seeds", 0, Integer.MAX_VALUE);
+        if (bits.length < 2 || seeds.length < 2) {
+            throw new UserError(tb.file() + ": params: adc-sweep needs at least 2 ADC widths and 2 seeds");
+        }
+        double[][] cos = new double[seeds.length][bits.length];
+        double ownBits = 0;
+        for (int si = 0; si < seeds.length; si++) {
+            int seed = seeds[si];
+            SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), seed);
+            AnalogChip own = AnalogChip.fabricate(model(tb, List.of()), tb.net(), seed);
+            double[] implicit = References.implicit(idealCopy(own), d.inputs(), d.targets(), tb.batch()).flatten();
+            ownBits += cosine(tb, own, d, seed, implicit) / seeds.length;
+            for (int i = 0; i < bits.length; i++) {
+                AnalogChip chip = AnalogChip.fabricate(model(tb, List.of("periphery.adcBits=" + bits[i])), tb.net(), seed);
+                cos[si][i] = cosine(tb, chip, d, seed, implicit);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        HardwareModel m = model(tb, List.of());
+        String own = m.periphery().adcBits() == HardwareModel.IDEAL ? "ideal" : String.valueOf(m.periphery().adcBits());
+        rows.add(new Row(tb.name(), "cosine to the ideal chip's exact gradient, model as given (ADC " + own
+                + " bits), mean of " + seeds.length + " seeds", ownBits, Bound.REPORT));
+        for (int i = 0; i < bits.length; i++) {
+            double mean = 0;
+            for (double[] c : cos) mean += c[i] / seeds.length;
+            rows.add(new Row(tb.name(), "cosine with a " + bits[i] + "-bit ADC, mean of " + seeds.length + " seeds",
+                    mean, Bound.REPORT));
+        }
+        for (int i = 1; i < bits.length; i++) {
+            rows.add(new Row(tb.name(), "rise from " + bits[i - 1] + " to " + bits[i]
+                    + " bits, in standard errors of the paired difference", pairedZ(cos, i - 1, i), tb.bounds().get("stepRise")));
+        }
+        rows.add(new Row(tb.name(), "rise from " + bits[0] + " to " + bits[bits.length - 1]
+                + " bits, in standard errors of the paired difference", pairedZ(cos, 0, bits.length - 1), tb.bounds().get("overallRise")));
+        return rows;
+    }
+
+    /** Mean of c[.][j] - c[.][i] over seeds divided by its standard error (+-inf when all equal). */
+    static double pairedZ(double[][] c, int i, int j) {
+        int n = c.length;
+        double mean = 0;
+        for (double[] row : c) mean += (row[j] - row[i]) / n;
+        double var = 0;
+        for (double[] row : c) var += (row[j] - row[i] - mean) * (row[j] - row[i] - mean) / (n - 1);
+        double se = Math.sqrt(var / n);
+        if (se == 0) return mean == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, mean);
+        return mean / se;
+    }
+
+    private static double cosine(Testbench tb, AnalogChip chip, SyntheticBatch d, long seed, double[] implicit) {
+        EquilibriumPropagation ep = new EquilibriumPropagation(tb.rule(), seed);
+        return Compare.cosine(ep.estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient().flatten(), implicit);
+    }
+
+    private static int[] intArray(Testbench tb, String key, int min, int max) {
+        JsonNode a = tb.params().get(key);
+        String field = tb.file() + ": params." + key;
+        if (a == null || !a.isArray() || a.isEmpty()) throw new UserError(field + ": expected a non-empty array of integers");
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = a.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
+                throw new UserError(field + "[" + i + "]: expected an integer in " + min + ".." + max + ", got " + v);
+            }
+            out[i] = v.asInt();
+        }
+        return out;
+    }
+}

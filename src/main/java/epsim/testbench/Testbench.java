@@ -1,0 +1,163 @@
+package epsim.testbench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.rule.EquilibriumPropagation;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A parsed, validated testbench file: which chip (model, overrides, network, seed), which rule
+ * with which settings, which check, its parameters and its bounds. See docs/testbenches.md.
+ */
+public record Testbench(String file, String name, String description, String why, String model,
+                        List<String> overrides, Topology net, long seed, int batch, String check,
+                        EquilibriumPropagation.Settings rule, JsonNode params, Map<String, Bound> bounds) {
+
+    /** Check kind -> parameters it accepts -> bounds it accepts. */
+    static final Map<String, List<Set<String>>> CHECKS = new LinkedHashMap<>();
+
+    static {
+        CHECKS.put("references-agree", List.of(Set.of("fdStep", "bpttSteps"), Set.of("relativeError")));
+        CHECKS.put("rule-vs-implicit", List.of(Set.of(), Set.of("cosine", "relativeError")));
+        CHECKS.put("beta-order", List.of(Set.of("betas"), Set.of("slope")));
+        CHECKS.put("gdu", List.of(Set.of("steps"), Set.of("normalizedError")));
+        CHECKS.put("adc-sweep", List.of(Set.of("adcBits", "seeds"), Set.of("stepRise", "overallRise")));
+    }
+
+    private static final Set<String> TOP = Set.of("description", "why", "model", "set", "net", "seed", "batch",
+            "check", "rule", "params", "bounds");
+    private static final Set<String> RULE = Set.of("name", "nudging", "beta", "freeSteps", "nudgeSteps", "tolerance", "readAverages");
+
+    public static Testbench parse(JsonNode root, String file, String name) {
+        Fields f = new Fields(file);
+        if (root == null || !root.isObject()) throw new UserError(file + ": expected a JSON object");
+        f.onlyKeys(root, "", TOP);
+        String check = f.text(root, "check");
+        if (!CHECKS.containsKey(check)) {
+            throw new UserError(file + ": check: unknown check \"" + check + "\" (expected one of "
+                    + String.join(", ", CHECKS.keySet()) + ")");
+        }
+        List<String> overrides = new ArrayList<>();
+        if (root.has("set")) {
+            JsonNode set = root.get("set");
+            if (!set.isArray()) throw new UserError(file + ": set: expected an array of \"section.field=value\" strings");
+            for (JsonNode s : set) {
+                if (!s.isTextual()) throw new UserError(file + ": set: expected strings like \"device.levels=64\"");
+                overrides.add(s.asText());
+            }
+        }
+        Topology net = Topology.parse(f.text(root, "net"), file + ": net");
+        long seed = f.integer(root, "seed", 0, Long.MAX_VALUE);
+        int batch = (int) f.integer(root, "batch", 1, 100_000);
+
+        JsonNode ruleNode = f.object(root, "rule");
+        f.onlyKeys(ruleNode, "rule.", RULE);
+        String ruleName = f.text(ruleNode, "name", "rule.name");
+        if (!ruleName.equals("ep")) throw new UserError(file + ": rule.name: expected \"ep\", got \"" + ruleName + "\"");
+        String nudgingLabel = f.text(ruleNode, "nudging", "rule.nudging");
+        EquilibriumPropagation.Nudging nudging = EquilibriumPropagation.Nudging.fromLabel(nudgingLabel);
+        if (nudging == null) {
+            throw new UserError(file + ": rule.nudging: expected one of one-sided, symmetric, random-sign, got \"" + nudgingLabel + "\"");
+        }
+        double beta = f.number(ruleNode, "beta", "rule.beta", 0, false);
+        int freeSteps = (int) f.integer(ruleNode, "freeSteps", "rule.freeSteps", 1, 10_000_000);
+        int nudgeSteps = (int) f.integer(ruleNode, "nudgeSteps", "rule.nudgeSteps", 1, 10_000_000);
+        double tolerance = f.number(ruleNode, "tolerance", "rule.tolerance", 0, true);
+        int reads = ruleNode.has("readAverages") ? (int) f.integer(ruleNode, "readAverages", "rule.readAverages", 1, 1_000_000) : 1;
+        double[] lr = new double[net.weightLayers()];
+        EquilibriumPropagation.Settings rule = new EquilibriumPropagation.Settings(beta, nudging, freeSteps, nudgeSteps,
+                tolerance, reads, lr);
+
+        JsonNode params = root.has("params") ? f.object(root, "params") : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        f.onlyKeys(params, "params.", CHECKS.get(check).get(0));
+        JsonNode boundsNode = f.object(root, "bounds");
+        f.onlyKeys(boundsNode, "bounds.", CHECKS.get(check).get(1));
+        Map<String, Bound> bounds = new LinkedHashMap<>();
+        for (Iterator<String> it = boundsNode.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            JsonNode b = boundsNode.get(key);
+            if (!b.isObject()) throw new UserError(file + ": bounds." + key + ": expected {\"min\": x} and/or {\"max\": y}");
+            f.onlyKeys(b, "bounds." + key + ".", Set.of("min", "max"));
+            Double min = b.has("min") ? f.number(b, "min", "bounds." + key + ".min", Double.NEGATIVE_INFINITY, true) : null;
+            Double max = b.has("max") ? f.number(b, "max", "bounds." + key + ".max", Double.NEGATIVE_INFINITY, true) : null;
+            if (min == null && max == null) throw new UserError(file + ": bounds." + key + ": give min, max or both");
+            if (min != null && max != null && min > max) throw new UserError(file + ": bounds." + key + ": min is above max");
+            bounds.put(key, new Bound(min, max));
+        }
+        for (String needed : CHECKS.get(check).get(1)) {
+            if (!bounds.containsKey(needed)) throw new UserError(file + ": bounds." + needed + ": missing (check " + check + " needs it)");
+        }
+        String why = f.text(root, "why");
+        String description = f.text(root, "description");
+        String model = f.text(root, "model");
+        return new Testbench(file, name, description, why, model, overrides, net, seed, batch, check, rule, params, bounds);
+    }
+
+    /** Field readers whose errors name the file and the field. */
+    static final class Fields {
+        final String file;
+
+        Fields(String file) {
+            this.file = file;
+        }
+
+        UserError error(String field, String expected, JsonNode got) {
+            return new UserError(file + ": " + field + ": expected " + expected + ", got "
+                    + (got == null ? "nothing" : (got.isContainerNode() ? (got.isArray() ? "an array" : "an object") : got.toString())));
+        }
+
+        void onlyKeys(JsonNode node, String prefix, Set<String> allowed) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!allowed.contains(k)) {
+                    throw new UserError(file + ": " + prefix + k + ": unknown field"
+                            + (allowed.isEmpty() ? " (this check takes none)" : " (expected one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")"));
+                }
+            }
+        }
+
+        String text(JsonNode node, String key) {
+            return text(node, key, key);
+        }
+
+        String text(JsonNode node, String key, String field) {
+            JsonNode n = node.get(key);
+            if (n == null || !n.isTextual()) throw error(field, "a string", n);
+            return n.asText();
+        }
+
+        JsonNode object(JsonNode node, String key) {
+            JsonNode n = node.get(key);
+            if (n == null || !n.isObject()) throw error(key, "an object", n);
+            return n;
+        }
+
+        long integer(JsonNode node, String key, long min, long max) {
+            return integer(node, key, key, min, max);
+        }
+
+        long integer(JsonNode node, String key, String field, long min, long max) {
+            JsonNode n = node.get(key);
+            if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
+                throw error(field, "an integer in " + min + ".." + max, n);
+            }
+            return n.asLong();
+        }
+
+        double number(JsonNode node, String key, String field, double low, boolean inclusive) {
+            JsonNode n = node.get(key);
+            if (n == null || !n.isNumber() || !Double.isFinite(n.asDouble())
+                    || (inclusive ? n.asDouble() < low : n.asDouble() <= low)) {
+                throw error(field, "a finite number " + (inclusive ? ">= " : "> ") + low, n);
+            }
+            return n.asDouble();
+        }
+    }
+}
