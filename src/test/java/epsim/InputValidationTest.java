@@ -1,0 +1,104 @@
+package epsim;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad model files, testbench files and flags: one line naming what and where, exit code 2. */
+class InputValidationTest {
+    @TempDir
+    Path dir;
+
+    static void assertOneLineError(TestSupport.Run run, String... mustContain) {
+        assertEquals(2, run.exitCode(), () -> "exit code; stderr: " + run.err());
+        String err = run.err().strip();
+        assertFalse(err.isEmpty(), "an error message");
+        assertFalse(err.contains("\n"), () -> "one line, got: " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), () -> "no stack trace: " + err);
+        for (String s : mustContain) assertTrue(err.contains(s), () -> "'" + s + "' missing from: " + err);
+    }
+
+    private Path modelWith(String from, String to) throws IOException {
+        String text = Files.readString(TestSupport.root().resolve("hardware-models/default.json"));
+        assertTrue(text.contains(from), from);
+        Path p = dir.resolve("bad.json");
+        Files.writeString(p, text.replace(from, to));
+        return p;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "unknown key|\"readNoise\": 0.001|\"readNoise\": 0.001, \"colour\": 1|device.colour",
+            "wrong type|\"levels\": 128|\"levels\": \"many\"|device.levels",
+            "NaN|\"gRef\": 5.0|\"gRef\": NaN|device.gRef",
+            "gMin above gMax|\"gMin\": 0.5|\"gMin\": 20.0|device.gMax",
+            "negative noise|\"writeNoise\": 0.2|\"writeNoise\": -0.1|device.writeNoise",
+            "zero levels|\"levels\": 128|\"levels\": 0|device.levels",
+            "dt above tau|\"dt\": 5.0e-7|\"dt\": 5.0e-6|neuron.dt",
+            "unknown transfer|\"hardSigmoid\"|\"relu\"|neuron.transfer",
+            "missing field|\"adcBits\": 8|\"adcBit\": 8|periphery.adcBit",
+            "not JSON|\"neuron\": {|\"neuron\" {|not valid JSON"})
+    void badModelFile(String what, String from, String to, String field) throws IOException {
+        Path p = modelWith(from, to);
+        assertOneLineError(TestSupport.cli("models", "show", p.toString()), p.toString(), field);
+    }
+
+    @Test
+    void badOverride() {
+        assertOneLineError(TestSupport.cli("models", "show", "ideal", "--set", "device.levels=0"), "--set device.levels=0");
+        assertOneLineError(TestSupport.cli("models", "show", "ideal", "--set", "device.nope=3"), "device.nope");
+        assertOneLineError(TestSupport.cli("models", "show", "nosuchmodel"), "nosuchmodel");
+    }
+
+    @Test
+    void overrideApplies() {
+        TestSupport.Run run = TestSupport.cli("models", "show", "ideal", "--set", "device.levels=64");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("\"levels\" : 64"), run.out());
+    }
+
+    private Path testbenchWith(String from, String to) throws IOException {
+        String text = Files.readString(TestSupport.root().resolve("testbenches/ep-symmetric-vs-implicit.json"));
+        assertTrue(text.contains(from), from);
+        Path p = dir.resolve("tb.json");
+        Files.writeString(p, text.replace(from, to));
+        return p;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "unknown check|\"rule-vs-implicit\"|\"rule-vs-magic\"|check",
+            "bad net|\"12-10-8-4\"|\"12-x-4\"|net",
+            "bad beta|\"beta\": 0.001|\"beta\": -1|rule.beta",
+            "unknown field|\"seed\": 2|\"seed\": 2, \"colour\": 1|colour",
+            "bad bound|\"min\": 0.9999|\"min\": \"high\"|bounds.cosine.min",
+            "bad nudging|\"symmetric\"|\"sideways\"|rule.nudging",
+            "bad model|\"model\": \"ideal\"|\"model\": \"nosuch\"|nosuch"})
+    void badTestbenchFile(String what, String from, String to, String field) throws IOException {
+        Path p = testbenchWith(from, to);
+        assertOneLineError(TestSupport.cli("testbench", p.toString()), p.toString(), field);
+    }
+
+    @Test
+    void missingTestbenchPath() {
+        assertOneLineError(TestSupport.cli("testbench", dir.resolve("none.json").toString()), "none.json");
+    }
+
+    @Test
+    void badFlags() {
+        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--net", "10-0-2"), "--net");
+        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--beta", "-2", "--net", "4-3-2"), "--beta");
+        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--batch", "banana"), "--batch");
+        assertOneLineError(TestSupport.cli("testbench", "--no-such-flag"), "--no-such-flag");
+        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--lr", "0.1,0.2,0.3", "--net", "4-3-2"), "--lr");
+    }
+}
