@@ -49,6 +49,7 @@ public final class AnalogChip implements Chip {
     private boolean inputDriveStale = true;
     private double[] target;
     private double beta;
+    private boolean feedback = true;
 
     /**
      * Builds a chip and writes initial weights into it. Weights start Glorot-uniform,
@@ -122,6 +123,16 @@ public final class AnalogChip implements Chip {
     @Override
     public Topology topology() {
         return topology;
+    }
+
+    @Override
+    public TransferCurve transfer() {
+        return transfer;
+    }
+
+    @Override
+    public void setFeedback(boolean enabled) {
+        feedback = enabled;
     }
 
     @Override
@@ -225,7 +236,7 @@ public final class AnalogChip implements Chip {
                 for (int s = 0; s < batch; s++) System.arraycopy(b[l - 1], 0, d, s * n, n);
                 Kernels.multiplyAccumulate(r[l - 1], batch, topology.size(l - 1), wT[l - 1], n, d);
             }
-            if (l < layers) Kernels.multiplyAccumulate(r[l + 1], batch, topology.size(l + 1), w[l], n, d);
+            if (l < layers && feedback) Kernels.multiplyAccumulate(r[l + 1], batch, topology.size(l + 1), w[l], n, d);
             addReadNoise(l, d);
         }
         double sigmaThermal = model.neuron().thermalNoise();
@@ -257,7 +268,7 @@ public final class AnalogChip implements Chip {
         int n = topology.size(l);
         for (int s = 0; s < batch; s++) {
             double sumSq = 1 + sumSquares(r[l - 1], s, topology.size(l - 1));
-            if (l < layers) sumSq += sumSquares(r[l + 1], s, topology.size(l + 1));
+            if (l < layers && feedback) sumSq += sumSquares(r[l + 1], s, topology.size(l + 1));
             double std = sigma * Math.sqrt(2 * sumSq);
             int off = s * n;
             for (int i = 0; i < n; i++) d[off + i] += std * noise.nextGaussian();
@@ -315,6 +326,35 @@ public final class AnalogChip implements Chip {
             weightDevices[k].program(delta.w[k], writes);
             biasDevices[k].program(delta.b[k], writes);
         }
+        refreshWeights();
+    }
+
+    /**
+     * Everything a checkpoint needs to continue bit for bit: every device's conductances
+     * (weights then bias of each layer) and the noise and write streams. Neuron state is not
+     * included: every batch starts from rest.
+     */
+    public record Persisted(double[][] gPlus, double[][] gMinus, long[] noiseState, long[] writeState) {}
+
+    public Persisted persist() {
+        double[][] plus = new double[2 * layers][], minus = new double[2 * layers][];
+        for (int k = 0; k < layers; k++) {
+            plus[2 * k] = weightDevices[k].gPlus().clone();
+            minus[2 * k] = weightDevices[k].gMinus().clone();
+            plus[2 * k + 1] = biasDevices[k].gPlus().clone();
+            minus[2 * k + 1] = biasDevices[k].gMinus().clone();
+        }
+        return new Persisted(plus, minus, noise.state(), writes.state());
+    }
+
+    public void restore(Persisted p) {
+        if (p.gPlus().length != 2 * layers) throw new UserError("checkpoint: " + p.gPlus().length / 2 + " layers, chip has " + layers);
+        for (int k = 0; k < layers; k++) {
+            weightDevices[k].load(p.gPlus()[2 * k], p.gMinus()[2 * k]);
+            biasDevices[k].load(p.gPlus()[2 * k + 1], p.gMinus()[2 * k + 1]);
+        }
+        noise.restore(p.noiseState());
+        writes.restore(p.writeState());
         refreshWeights();
     }
 

@@ -8,6 +8,15 @@ package epsim.chip;
 public interface Chip {
     Topology topology();
 
+    /** The neurons' transfer curve (a controller knows its amplifiers). */
+    epsim.model.TransferCurve transfer();
+
+    /**
+     * Connects (true, the default) or disconnects the top-down currents W^T rho(u_above): without
+     * them the chip settles on the feed-forward pass, the circuit backprop trains.
+     */
+    void setFeedback(boolean enabled);
+
     /** Applies a batch of inputs through the DACs: {@code inputs} is batch x inputSize, row-major. */
     void setInputs(double[] inputs, int batch);
 

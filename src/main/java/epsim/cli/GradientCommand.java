@@ -16,6 +16,7 @@ import epsim.reference.Compare;
 import epsim.reference.IdealNetwork;
 import epsim.reference.References;
 import epsim.rule.EquilibriumPropagation;
+import epsim.rule.RuleSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,8 +64,8 @@ final class GradientCommand implements Callable<Integer> {
         Topology t = Topology.parse(net, "--net");
         if (batch < 1) throw new UserError("--batch " + batch + ": expected an integer >= 1");
         if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
-        EquilibriumPropagation.Settings s = rule.settings(t, new EquilibriumPropagation.Settings(
-                0.01, EquilibriumPropagation.Nudging.SYMMETRIC, 10_000, 10_000, 1e-12, 1, filled(t.weightLayers(), 0.0)));
+        RuleSettings s = rule.settings(t, new RuleSettings(
+                "ep", 0.01, EquilibriumPropagation.Nudging.SYMMETRIC, 10_000, 10_000, 1e-12, 1, filled(t.weightLayers(), 0.0)));
         long params = t.parameterCount();
         int fdCount = fdCoordinates != null ? fdCoordinates : (params <= 2000 ? (int) params : 200);
         if (fdCount < 0 || fdCount > params) throw new UserError("--fd-coordinates " + fdCount + ": expected 0.." + params);

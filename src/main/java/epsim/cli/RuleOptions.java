@@ -3,6 +3,7 @@ package epsim.cli;
 import epsim.chip.Topology;
 import epsim.common.UserError;
 import epsim.rule.EquilibriumPropagation;
+import epsim.rule.RuleSettings;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
 /** The learning rule and its settings, shared by train and gradient. */
 final class RuleOptions {
     @Option(names = "--rule", paramLabel = "NAME", defaultValue = "ep",
-            description = "Learning rule: ep (default: ${DEFAULT-VALUE}).")
+            description = "Learning rule: ep (Equilibrium Propagation) or bp (backprop on the feed-forward chip, the baseline) (default: ${DEFAULT-VALUE}).")
     String rule;
 
     @Option(names = "--nudging", paramLabel = "KIND", defaultValue = "symmetric",
@@ -39,8 +40,8 @@ final class RuleOptions {
     List<Double> lr;
 
     /** Builds the settings; {@code defaults} fills what the user left out. */
-    EquilibriumPropagation.Settings settings(Topology t, EquilibriumPropagation.Settings defaults) {
-        if (!rule.equals("ep")) throw new UserError("--rule " + rule + ": unknown rule (available: ep)");
+    RuleSettings settings(Topology t, RuleSettings defaults) {
+        if (!RuleSettings.RULES.contains(rule)) throw new UserError("--rule " + rule + ": unknown rule (available: " + String.join(", ", RuleSettings.RULES) + ")");
         EquilibriumPropagation.Nudging n = EquilibriumPropagation.Nudging.fromLabel(nudging);
         if (n == null) throw new UserError("--nudging " + nudging + ": expected one-sided, symmetric or random-sign");
         double b = beta == null ? defaults.beta() : beta;
@@ -64,6 +65,6 @@ final class RuleOptions {
         for (double r : rates) {
             if (!(r >= 0) || !Double.isFinite(r)) throw new UserError("--lr: rates must be finite numbers >= 0, got " + r);
         }
-        return new EquilibriumPropagation.Settings(b, n, free, nudge, tol, reads, rates);
+        return new RuleSettings(rule, b, n, free, nudge, tol, reads, rates);
     }
 }

@@ -1,14 +1,196 @@
 package epsim.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.rule.EquilibriumPropagation;
+import epsim.rule.RuleSettings;
+import epsim.train.Checkpoint;
+import epsim.train.EpochRow;
+import epsim.train.TrainConfig;
+import epsim.train.Trainer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a chip on a dataset (coming with the training issue).")
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a chip on a dataset with a learning rule. With no options: EP on the default hardware "
+                + "model and the bundled MNIST subset. Writes metrics.csv, run.json, learning-curves.png and a "
+                + "checkpoint after every epoch to --out; Ctrl-C stops after saving, --resume continues.")
 final class TrainCommand implements Callable<Integer> {
+    /** The README defaults: EP as in Scellier & Bengio 2017's 784-500-10 (eps 0.5, T1 20, T2 4), symmetric nudging. */
+    static RuleSettings defaults(Topology t) {
+        double[] lr = new double[t.weightLayers()];
+        for (int k = 0; k < lr.length; k++) lr[k] = 0.1 / Math.pow(2, k); // 0.1, 0.05, ... as in Scellier & Bengio 2017
+        return new RuleSettings("ep", 0.5, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 1e-4, 1, lr);
+    }
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    RuleOptions rule;
+
+    @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
+    String net;
+
+    @Option(names = "--batch", defaultValue = "20", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--epochs", description = "Epochs (default: 10).")
+    Integer epochs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of fabrication, noise, initial weights and data order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dataset", defaultValue = "mnist-subset",
+            description = "mnist-subset (bundled), fashion-mnist, or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist).")
+    Path dataDir;
+
+    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on the first N examples only (0: all).")
+    int trainLimit;
+
+    @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N", description = "Test on the first N examples only (0: all).")
+    int testLimit;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<timestamp>).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint (--epochs may extend it).")
+    Path resume;
+
+    @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: when attached to a terminal).")
+    Boolean progress;
+
     @Override
-    public Integer call() {
-        System.err.println("epsim: train is coming; run './epsim testbench testbenches' meanwhile");
-        return 1;
+    public Integer call() throws IOException {
+        TrainConfig config;
+        Checkpoint checkpoint = null;
+        Path dir;
+        if (resume != null) {
+            dir = resume;
+            Path runFile = dir.resolve("run.json");
+            if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": no run to resume");
+            JsonNode run;
+            try {
+                run = new ObjectMapper().readTree(runFile.toFile());
+            } catch (IOException e) {
+                throw new UserError(runFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            }
+            config = TrainConfig.fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
+            if (epochs != null) config = config.withEpochs(positive(epochs, "--epochs"));
+            checkpoint = Checkpoint.read(dir);
+            if (checkpoint.epoch() > config.epochs()) {
+                System.out.printf("%s: all %d epochs are done (pass --epochs to extend)%n", dir, config.epochs());
+                return 0;
+            }
+        } else {
+            Topology t = Topology.parse(net, "--net");
+            positive(batch, "--batch");
+            if (trainLimit < 0) throw new UserError("--train-limit " + trainLimit + ": expected an integer >= 0");
+            if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
+            model.load(); // validates the model before any work
+            config = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, defaults(t)), batch,
+                    positive(epochs == null ? 10 : epochs, "--epochs"), seed, dataset,
+                    dataDir == null ? null : dataDir.toString(), trainLimit, testLimit);
+            dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            if (Files.exists(dir.resolve(Checkpoint.FILE))) {
+                throw new UserError("--out " + dir + ": already holds a run (use --resume " + dir + " or another --out)");
+            }
+        }
+        Files.createDirectories(dir);
+        Trainer trainer = new Trainer(config, dir, Main.version());
+        System.out.printf("epsim %s: %s on %s (%s), net %s, %s: %d train / %d test, batch %d, %d epochs -> %s%n",
+                Main.version(), config.rule().rule().equals("ep") ? "EP " + config.rule().nudging().label : config.rule().rule(),
+                trainer.model().name(), config.model(), config.net(), config.dataset(), trainer.trainSet().count(),
+                trainer.testSet().count(), config.batch(), config.epochs(), dir);
+
+        Thread hook = new Thread(() -> trainer.requestStopAndWait(120_000));
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean bar = progress != null ? progress : System.console() != null;
+        Trainer.Result result;
+        try (Progress p = new Progress(bar)) {
+            result = trainer.run(checkpoint, p);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down (Ctrl-C): the hook is running and waits for us
+        }
+        if (result.stopped()) {
+            System.out.printf("stopped after saving; continue with: epsim train --resume %s%n", dir);
+            return 130;
+        }
+        EpochRow last = result.history().get(result.history().size() - 1);
+        System.out.printf(Locale.ROOT, "final test accuracy %.2f%% (train %.2f%%); run in %s%n", 100 * last.testAccuracy(),
+                100 * last.trainAccuracy(), dir);
+        return 0;
+    }
+
+    private static int positive(int v, String flag) {
+        if (v < 1) throw new UserError(flag + " " + v + ": expected an integer >= 1");
+        return v;
+    }
+
+    /** Progress bar per epoch (samples/s, running loss and accuracy) and one line per epoch. */
+    private static final class Progress implements Trainer.Listener, AutoCloseable {
+        private final boolean show;
+        private ProgressBar bar;
+        private long startNanos;
+        private int startDone = -1;
+
+        Progress(boolean show) {
+            this.show = show;
+        }
+
+        @Override
+        public void epochStarted(int epoch, int epochs, int examples) {
+            startNanos = System.nanoTime();
+            startDone = -1;
+            if (show) {
+                bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs)).setInitialMax(examples)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).setMaxRenderedLength(120).build();
+            }
+        }
+
+        @Override
+        public void batchDone(int done, double loss, double accuracy) {
+            if (startDone < 0) startDone = done;
+            if (bar == null) return;
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            bar.stepTo(done);
+            bar.setExtraMessage(String.format(Locale.ROOT, "%.0f samples/s loss %.4f acc %.2f%%",
+                    (done - startDone) / Math.max(seconds, 1e-9), loss, 100 * accuracy));
+        }
+
+        @Override
+        public void epochDone(EpochRow r) {
+            close();
+            System.out.printf(Locale.ROOT, "epoch %3d  train %.2f%%  test %.2f%%  test loss %.4f  free steps %.1f  %.1f s%n",
+                    r.epoch(), 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.testLoss(), r.meanFreeSteps(), r.seconds());
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
     }
 }

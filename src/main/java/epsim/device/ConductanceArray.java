@@ -74,6 +74,20 @@ public final class ConductanceArray {
         for (int i = 0; i < gPlus.length; i++) out[i] = (gPlus[i] - gMinus[i]) * inv;
     }
 
+    /** Restores saved conductances (a checkpoint); each must lie in [gMin, gMax]. */
+    public void load(double[] plus, double[] minus) {
+        if (plus.length != gPlus.length || minus.length != gMinus.length) {
+            throw new epsim.common.UserError("checkpoint: a device array holds " + plus.length + " devices, the chip " + gPlus.length);
+        }
+        for (int i = 0; i < plus.length; i++) {
+            if (!(plus[i] >= device.gMin() && plus[i] <= device.gMax() && minus[i] >= device.gMin() && minus[i] <= device.gMax())) {
+                throw new epsim.common.UserError("checkpoint: conductance outside [gMin, gMax] of the hardware model");
+            }
+        }
+        System.arraycopy(plus, 0, gPlus, 0, plus.length);
+        System.arraycopy(minus, 0, gMinus, 0, minus.length);
+    }
+
     public double[] gPlus() {
         return gPlus;
     }

@@ -36,33 +36,16 @@ public final class EquilibriumPropagation implements LearningRule {
         }
     }
 
-    /**
-     * @param beta       nudging strength (> 0)
-     * @param nudging    which pair of phases
-     * @param freeSteps  step cap of the free phase
-     * @param nudgeSteps step cap of each nudged phase
-     * @param tolerance  a phase ends early once max |du| is below this (volts)
-     * @param readAverages ADC reads averaged at the end of each phase, one per further step
-     *                   (1: a single read). On a noisy chip this is the controller integrating
-     *                   its ADC over time; it averages thermal and read noise down by sqrt(n).
-     * @param learningRates one per weight layer
-     */
-    public record Settings(double beta, Nudging nudging, int freeSteps, int nudgeSteps, double tolerance,
-                           int readAverages, double[] learningRates) {
-        public Settings withBeta(double newBeta) {
-            return new Settings(newBeta, nudging, freeSteps, nudgeSteps, tolerance, readAverages, learningRates);
-        }
-    }
-
-    private final Settings settings;
+    private final RuleSettings settings;
     private final Rng signs;
 
-    public EquilibriumPropagation(Settings settings, long seed) {
+    public EquilibriumPropagation(RuleSettings settings, long seed) {
         this.settings = settings;
         this.signs = Rng.stream(seed, "ep-nudge-sign");
     }
 
-    public Settings settings() {
+    @Override
+    public RuleSettings settings() {
         return settings;
     }
 
@@ -73,6 +56,7 @@ public final class EquilibriumPropagation implements LearningRule {
 
     @Override
     public Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch) {
+        chip.setFeedback(true);
         chip.setInputs(inputs, batch);
         chip.setNudge(null, 0);
         chip.resetState();
@@ -156,11 +140,22 @@ public final class EquilibriumPropagation implements LearningRule {
     }
 
     @Override
-    public Estimate train(Chip chip, double[] inputs, double[] targets, int batch) {
-        Estimate e = estimate(chip, inputs, targets, batch);
-        double[] descent = settings.learningRates().clone();
-        for (int k = 0; k < descent.length; k++) descent[k] = -descent[k];
-        chip.program(e.gradient().scaled(descent));
-        return e;
+    public Inference infer(Chip chip, double[] inputs, int batch) {
+        chip.setFeedback(true);
+        chip.setInputs(inputs, batch);
+        chip.setNudge(null, 0);
+        chip.resetState();
+        Chip.Relaxation free = chip.relax(settings.freeSteps(), settings.tolerance());
+        return new Inference(chip.read(chip.topology().weightLayers()), free.steps());
+    }
+
+    @Override
+    public long[] randomState() {
+        return signs.state();
+    }
+
+    @Override
+    public void restoreRandomState(long[] state) {
+        signs.restore(state);
     }
 }

@@ -13,8 +13,26 @@ public interface LearningRule {
      */
     Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch);
 
-    /** {@link #estimate}, then programs the chip with -learningRate * estimate. */
-    Estimate train(Chip chip, double[] inputs, double[] targets, int batch);
+    /** {@link #estimate}, then programs the chip with -learningRate * estimate, layer by layer. */
+    default Estimate train(Chip chip, double[] inputs, double[] targets, int batch) {
+        Estimate e = estimate(chip, inputs, targets, batch);
+        double[] descent = settings().learningRates().clone();
+        for (int k = 0; k < descent.length; k++) descent[k] = -descent[k];
+        chip.program(e.gradient().scaled(descent));
+        return e;
+    }
+
+    /** The network's answer to a batch, as this rule's circuit computes it (outputs through the ADC). */
+    Inference infer(Chip chip, double[] inputs, int batch);
+
+    RuleSettings settings();
+
+    /** State of the rule's own randomness, for checkpoints (empty when it has none). */
+    default long[] randomState() {
+        return new long[0];
+    }
+
+    default void restoreRandomState(long[] state) {}
 
     /**
      * @param gradient   the rule's estimate of dL/dtheta
@@ -22,4 +40,6 @@ public interface LearningRule {
      * @param freeSteps  steps the free phase took
      */
     record Estimate(LayerParams gradient, double[] prediction, int freeSteps) {}
+
+    record Inference(double[] prediction, int steps) {}
 }

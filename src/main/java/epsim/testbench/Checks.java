@@ -12,6 +12,7 @@ import epsim.reference.Compare;
 import epsim.reference.IdealNetwork;
 import epsim.reference.References;
 import epsim.rule.EquilibriumPropagation;
+import epsim.rule.RuleSettings;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +107,7 @@ final class Checks {
                 throw new UserError(tb.file() + ": params.betas[" + i + "]: expected a finite number > 0, got " + b);
             }
             double beta = b.asDouble();
-            EquilibriumPropagation.Settings s = tb.rule();
+            RuleSettings s = tb.rule();
             EquilibriumPropagation ep = new EquilibriumPropagation(s.withBeta(beta), tb.seed());
             double err = Compare.relativeError(ep.estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient().flatten(), implicit);
             rows.add(new Row(tb.name(), "EP " + s.nudging().label + " relative error at beta " + beta, err, Bound.REPORT));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import epsim.chip.Topology;
 import epsim.common.UserError;
 import epsim.rule.EquilibriumPropagation;
+import epsim.rule.RuleSettings;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 public record Testbench(String file, String name, String description, String why, String model,
                         List<String> overrides, Topology net, long seed, int batch, String check,
-                        EquilibriumPropagation.Settings rule, JsonNode params, Map<String, Bound> bounds) {
+                        RuleSettings rule, JsonNode params, Map<String, Bound> bounds) {
 
     /** Check kind -> parameters it accepts -> bounds it accepts. */
     static final Map<String, List<Set<String>>> CHECKS = new LinkedHashMap<>();
@@ -72,7 +73,7 @@ public record Testbench(String file, String name, String description, String why
         double tolerance = f.number(ruleNode, "tolerance", "rule.tolerance", 0, true);
         int reads = ruleNode.has("readAverages") ? (int) f.integer(ruleNode, "readAverages", "rule.readAverages", 1, 1_000_000) : 1;
         double[] lr = new double[net.weightLayers()];
-        EquilibriumPropagation.Settings rule = new EquilibriumPropagation.Settings(beta, nudging, freeSteps, nudgeSteps,
+        RuleSettings rule = new RuleSettings("ep", beta, nudging, freeSteps, nudgeSteps,
                 tolerance, reads, lr);
 
         JsonNode params = root.has("params") ? f.object(root, "params") : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();

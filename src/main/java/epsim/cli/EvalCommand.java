@@ -1,0 +1,54 @@
+package epsim.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import epsim.common.UserError;
+import epsim.data.Dataset;
+import epsim.data.Datasets;
+import epsim.train.Checkpoint;
+import epsim.train.TrainConfig;
+import epsim.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a saved chip (a run folder's last checkpoint) on a dataset's test set.")
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "Run folder written by 'epsim train'.")
+    Path dir;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset (default: the one the run trained on).")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files.")
+    Path dataDir;
+
+    @Override
+    public Integer call() {
+        Path runFile = dir.resolve("run.json");
+        if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": no run record (is --checkpoint a run folder?)");
+        JsonNode run;
+        try {
+            run = new ObjectMapper().readTree(runFile.toFile());
+        } catch (IOException e) {
+            throw new UserError(runFile + ": not valid JSON");
+        }
+        TrainConfig config = TrainConfig.fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
+        Checkpoint cp = Checkpoint.read(dir);
+        Trainer trainer = new Trainer(config, dir, Main.version());
+        trainer.restore(cp);
+        String name = dataset != null ? dataset : config.dataset();
+        Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? Path.of(config.dataDir()) : null);
+        Dataset test = Datasets.load(name, data).test();
+        double[] f = trainer.evaluate(test);
+        System.out.printf(Locale.ROOT, "%s: %s test set (%d examples): accuracy %.2f%%, loss %.4f%n", dir, name, test.count(),
+                100 * f[1], f[0]);
+        return 0;
+    }
+}

@@ -1,0 +1,76 @@
+package epsim.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.common.UserError;
+import epsim.rule.EquilibriumPropagation;
+import epsim.rule.RuleSettings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every option of a training run: what run.json records and what --resume reads back.
+ *
+ * @param trainLimit use only the first N training examples (0: all)
+ * @param testLimit  use only the first N test examples (0: all)
+ */
+public record TrainConfig(String model, List<String> overrides, String net, RuleSettings rule, int batch, int epochs,
+                          long seed, String dataset, String dataDir, int trainLimit, int testLimit) {
+
+    public TrainConfig withEpochs(int newEpochs) {
+        return new TrainConfig(model, overrides, net, rule, batch, newEpochs, seed, dataset, dataDir, trainLimit, testLimit);
+    }
+
+    public ObjectNode toJson() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        o.put("model", model);
+        ArrayNode set = o.putArray("set");
+        overrides.forEach(set::add);
+        o.put("net", net);
+        ObjectNode r = o.putObject("rule");
+        r.put("name", rule.rule());
+        r.put("beta", rule.beta());
+        r.put("nudging", rule.nudging().label);
+        r.put("freeSteps", rule.freeSteps());
+        r.put("nudgeSteps", rule.nudgeSteps());
+        r.put("tolerance", rule.tolerance());
+        r.put("readAverages", rule.readAverages());
+        ArrayNode lr = r.putArray("learningRates");
+        for (double v : rule.learningRates()) lr.add(v);
+        o.put("batch", batch);
+        o.put("epochs", epochs);
+        o.put("seed", seed);
+        o.put("dataset", dataset);
+        if (dataDir == null) o.putNull("dataDir");
+        else o.put("dataDir", dataDir);
+        o.put("trainLimit", trainLimit);
+        o.put("testLimit", testLimit);
+        return o;
+    }
+
+    /** Reads the options back from a run.json written by {@link #toJson}; {@code where} names the file. */
+    public static TrainConfig fromJson(JsonNode o, String where) {
+        try {
+            List<String> set = new ArrayList<>();
+            o.get("set").forEach(n -> set.add(n.asText()));
+            JsonNode r = o.get("rule");
+            double[] lr = new double[r.get("learningRates").size()];
+            for (int i = 0; i < lr.length; i++) lr[i] = r.get("learningRates").get(i).asDouble();
+            EquilibriumPropagation.Nudging nudging = EquilibriumPropagation.Nudging.fromLabel(r.get("nudging").asText());
+            if (nudging == null || !RuleSettings.RULES.contains(r.get("name").asText())) throw new IllegalArgumentException("rule");
+            RuleSettings rule = new RuleSettings(r.get("name").asText(), r.get("beta").asDouble(), nudging,
+                    r.get("freeSteps").asInt(), r.get("nudgeSteps").asInt(), r.get("tolerance").asDouble(),
+                    r.get("readAverages").asInt(), lr);
+            return new TrainConfig(o.get("model").asText(), set, o.get("net").asText(), rule, o.get("batch").asInt(),
+                    o.get("epochs").asInt(), o.get("seed").asLong(), o.get("dataset").asText(),
+                    o.get("dataDir").isNull() ? null : o.get("dataDir").asText(), o.get("trainLimit").asInt(),
+                    o.get("testLimit").asInt());
+        } catch (RuntimeException e) {
+            throw new UserError(where + ": not a run record epsim can resume (missing or malformed options)");
+        }
+    }
+}

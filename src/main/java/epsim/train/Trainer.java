@@ -1,0 +1,264 @@
+package epsim.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.chip.AnalogChip;
+import epsim.chip.Topology;
+import epsim.common.AtomicFiles;
+import epsim.common.Rng;
+import epsim.common.UserError;
+import epsim.data.Dataset;
+import epsim.data.Datasets;
+import epsim.model.HardwareModel;
+import epsim.model.ModelLoader;
+import epsim.rule.LearningRule;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The training loop: shuffled mini-batches through a learning rule on a chip, test accuracy
+ * after every epoch, and after every epoch (or on a stop request, after the current batch)
+ * metrics.csv, run.json, the learning-curve plot and a checkpoint, each written atomically.
+ */
+public final class Trainer {
+    /** What a front end shows while training. */
+    public interface Listener {
+        default void epochStarted(int epoch, int epochs, int examples) {}
+
+        default void batchDone(int examplesDone, double runningLoss, double runningAccuracy) {}
+
+        default void epochDone(EpochRow row) {}
+    }
+
+    private final TrainConfig config;
+    private final HardwareModel model;
+    private final Topology topology;
+    private final Dataset train;
+    private final Dataset test;
+    private final Path out;
+    private final String version;
+    private final AnalogChip chip;
+    private final LearningRule rule;
+    private final Rng dataOrder;
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    public Trainer(TrainConfig config, Path out, String version) {
+        this.config = config;
+        this.out = out;
+        this.version = version;
+        this.model = ModelLoader.load(config.model(), config.overrides());
+        this.topology = Topology.parse(config.net(), "--net");
+        Datasets.Split split = Datasets.load(config.dataset(), config.dataDir() == null ? null : Path.of(config.dataDir()));
+        this.train = config.trainLimit() > 0 ? split.train().head(config.trainLimit()) : split.train();
+        this.test = config.testLimit() > 0 ? split.test().head(config.testLimit()) : split.test();
+        if (train.pixels() != topology.inputSize()) {
+            throw new UserError("--net " + topology + ": the input layer has " + topology.inputSize() + " neurons but "
+                    + config.dataset() + " images have " + train.pixels() + " pixels");
+        }
+        int classes = Math.max(train.classes(), test.classes());
+        if (classes > topology.outputSize()) {
+            throw new UserError("--net " + topology + ": " + topology.outputSize() + " outputs for " + classes + " classes");
+        }
+        this.chip = AnalogChip.fabricate(model, topology, config.seed());
+        this.rule = config.rule().create(config.seed());
+        this.dataOrder = Rng.stream(config.seed(), "data-order");
+    }
+
+    public HardwareModel model() {
+        return model;
+    }
+
+    public Dataset trainSet() {
+        return train;
+    }
+
+    public Dataset testSet() {
+        return test;
+    }
+
+    /** Asks the loop to stop after the batch in progress, saving first; returns once it has (or after the timeout). */
+    public void requestStopAndWait(long timeoutMillis) {
+        stopRequested = true;
+        try {
+            finished.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whole run, or the rest of one from {@code resume}. Returns the finished epochs' rows. */
+    public Result run(Checkpoint resume, Listener listener) {
+        try {
+            return loop(resume, listener);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    public record Result(List<EpochRow> history, boolean stopped) {}
+
+    private Result loop(Checkpoint resume, Listener listener) {
+        List<EpochRow> history = new ArrayList<>();
+        int startEpoch = 1, startBatch = 0;
+        Checkpoint.RunningSums sums = Checkpoint.RunningSums.ZERO;
+        if (resume != null) {
+            chip.restore(resume.chip());
+            rule.restoreRandomState(resume.ruleRandom());
+            dataOrder.restore(resume.dataOrder());
+            history.addAll(resume.history());
+            startEpoch = resume.epoch();
+            startBatch = resume.batchIndex();
+            sums = resume.sums();
+        } else {
+            writeRecords(history);
+        }
+        int batch = config.batch();
+        int n = train.count();
+        int batches = (n + batch - 1) / batch;
+        for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
+            long[] orderAtStart = dataOrder.state();
+            int[] order = permutation(n, dataOrder);
+            listener.epochStarted(epoch, config.epochs(), n);
+            long started = System.nanoTime();
+            double lossSum = sums.loss(), secondsBefore = sums.seconds();
+            long correct = sums.correct(), steps = sums.freeSteps(), done = sums.batches(), seen = sums.seen();
+            if (startBatch > 0) listener.batchDone((int) seen, lossSum / seen, (double) correct / seen);
+            for (int b = startBatch; b < batches; b++) {
+                int from = b * batch, size = Math.min(batch, n - from);
+                double[] x = new double[size * topology.inputSize()];
+                double[] y = new double[size * topology.outputSize()];
+                for (int s = 0; s < size; s++) {
+                    int idx = order[from + s];
+                    train.copyImage(idx, x, s * topology.inputSize());
+                    y[s * topology.outputSize() + train.labels()[idx]] = 1;
+                }
+                LearningRule.Estimate e = rule.train(chip, x, y, size);
+                lossSum += loss(e.prediction(), y) ;
+                correct += correct(e.prediction(), y, size);
+                steps += e.freeSteps();
+                done++;
+                seen += size;
+                listener.batchDone((int) seen, lossSum / seen, (double) correct / seen);
+                if (stopRequested && b + 1 < batches) {
+                    double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
+                    Checkpoint cp = new Checkpoint(epoch, b + 1, orderAtStart, rule.randomState(), chip.persist(),
+                            new Checkpoint.RunningSums(lossSum, correct, steps, done, seen, seconds), history);
+                    cp.write(out);
+                    return new Result(history, true);
+                }
+            }
+            double[] testFigures = evaluate(test);
+            double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
+            EpochRow row = new EpochRow(epoch, lossSum / seen, (double) correct / seen, testFigures[0], testFigures[1],
+                    (double) steps / done, seconds);
+            history.add(row);
+            listener.epochDone(row);
+            writeRecords(history);
+            new Checkpoint(epoch + 1, 0, dataOrder.state(), rule.randomState(), chip.persist(),
+                    Checkpoint.RunningSums.ZERO, history).write(out);
+            startBatch = 0;
+            sums = Checkpoint.RunningSums.ZERO;
+            if (stopRequested) return new Result(history, epoch < config.epochs());
+        }
+        return new Result(history, false);
+    }
+
+    /** Mean loss and accuracy of the rule's inference over a dataset, in batches of 100. */
+    public double[] evaluate(Dataset data) {
+        int n = data.count(), chunk = 100;
+        double lossSum = 0;
+        long correct = 0;
+        for (int from = 0; from < n; from += chunk) {
+            int size = Math.min(chunk, n - from);
+            double[] x = new double[size * topology.inputSize()];
+            double[] y = new double[size * topology.outputSize()];
+            for (int s = 0; s < size; s++) {
+                data.copyImage(from + s, x, s * topology.inputSize());
+                y[s * topology.outputSize() + data.labels()[from + s]] = 1;
+            }
+            double[] prediction = rule.infer(chip, x, size).prediction();
+            lossSum += loss(prediction, y);
+            correct += correct(prediction, y, size);
+        }
+        return new double[] {lossSum / n, (double) correct / n};
+    }
+
+    public void restore(Checkpoint cp) {
+        chip.restore(cp.chip());
+    }
+
+    /** Sum over the batch of 1/2 |prediction - y|^2. */
+    static double loss(double[] prediction, double[] y) {
+        double s = 0;
+        for (int i = 0; i < y.length; i++) {
+            double d = prediction[i] - y[i];
+            s += 0.5 * d * d;
+        }
+        return s;
+    }
+
+    /** Examples whose largest output (first on ties) is the target class. */
+    static int correct(double[] prediction, double[] y, int batch) {
+        int k = y.length / batch, hits = 0;
+        for (int s = 0; s < batch; s++) {
+            int best = 0, label = 0;
+            for (int i = 1; i < k; i++) {
+                if (prediction[s * k + i] > prediction[s * k + best]) best = i;
+                if (y[s * k + i] > y[s * k + label]) label = i;
+            }
+            if (best == label) hits++;
+        }
+        return hits;
+    }
+
+    static int[] permutation(int n, Rng rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private void writeJson(ObjectNode run) {
+        try {
+            AtomicFiles.writeString(out.resolve("run.json"), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(run) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void writeRecords(List<EpochRow> history) {
+        StringBuilder csv = new StringBuilder(EpochRow.CSV_HEADER).append('\n');
+        for (EpochRow r : history) csv.append(r.csv()).append('\n');
+        AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode run = json.createObjectNode();
+        run.put("epsim", version);
+        run.set("options", config.toJson());
+        run.set("model", ModelLoader.toJson(model));
+        run.put("trainExamples", train.count());
+        run.put("testExamples", test.count());
+        if (history.isEmpty()) {
+            writeJson(run);
+            return;
+        }
+        EpochRow last = history.get(history.size() - 1);
+        ObjectNode fin = run.putObject("final");
+        fin.put("epoch", last.epoch());
+        fin.put("trainAccuracy", last.trainAccuracy());
+        fin.put("testAccuracy", last.testAccuracy());
+        fin.put("testLoss", last.testLoss());
+        fin.put("bestTestAccuracy", history.stream().mapToDouble(EpochRow::testAccuracy).max().orElse(0));
+        writeJson(run);
+        Plots.learningCurves(out.resolve("learning-curves.png"), rule.name() + " on " + model.name() + ", " + topology
+                + ", " + config.dataset(), history);
+    }
+}
