@@ -29,8 +29,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files.")
     Path dataDir;
 
+    @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N", description = "Evaluate the first N test examples only (0: all).")
+    int testLimit;
+
     @Override
     public Integer call() {
+        if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
         Path runFile = dir.resolve("run.json");
         if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": no run record (is --checkpoint a run folder?)");
         JsonNode run;
@@ -46,6 +50,7 @@ final class EvalCommand implements Callable<Integer> {
         String name = dataset != null ? dataset : config.dataset();
         Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? Path.of(config.dataDir()) : null);
         Dataset test = Datasets.load(name, data).test();
+        if (testLimit > 0) test = test.head(testLimit);
         double[] f = trainer.evaluate(test);
         System.out.printf(Locale.ROOT, "%s: %s test set (%d examples): accuracy %.2f%%, loss %.4f%n", dir, name, test.count(),
                 100 * f[1], f[0]);

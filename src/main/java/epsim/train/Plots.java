@@ -14,6 +14,21 @@ import java.util.List;
 public final class Plots {
     private Plots() {}
 
+    /**
+     * Renders a small chart into memory once, so that AWT's fonts and disposer are set up before
+     * any Ctrl-C: during JVM shutdown AWT refuses to start.
+     */
+    public static void prepare() {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(10).height(10).build();
+        chart.addSeries("s", new double[] {0, 1}, new double[] {0, 1});
+        try {
+            BitmapEncoder.saveBitmap(chart, java.io.OutputStream.nullOutputStream(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void learningCurves(Path file, String title, List<EpochRow> rows) {
         System.setProperty("java.awt.headless", "true");
         double[] epochs = rows.stream().mapToDouble(EpochRow::epoch).toArray();

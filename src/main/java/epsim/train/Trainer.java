@@ -44,6 +44,7 @@ public final class Trainer {
     private final LearningRule rule;
     private final Rng dataOrder;
     private volatile boolean stopRequested;
+    private volatile boolean stoppedEarly;
     private final CountDownLatch finished = new CountDownLatch(1);
 
     public Trainer(TrainConfig config, Path out, String version) {
@@ -66,6 +67,7 @@ public final class Trainer {
         this.chip = AnalogChip.fabricate(model, topology, config.seed());
         this.rule = config.rule().create(config.seed());
         this.dataOrder = Rng.stream(config.seed(), "data-order");
+        Plots.prepare();
     }
 
     public HardwareModel model() {
@@ -88,6 +90,11 @@ public final class Trainer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** True once the loop has saved and returned because a stop was requested. */
+    public boolean stoppedEarly() {
+        return stoppedEarly;
     }
 
     /** Whole run, or the rest of one from {@code resume}. Returns the finished epochs' rows. */
@@ -148,6 +155,7 @@ public final class Trainer {
                     Checkpoint cp = new Checkpoint(epoch, b + 1, orderAtStart, rule.randomState(), chip.persist(),
                             new Checkpoint.RunningSums(lossSum, correct, steps, done, seen, seconds), history);
                     cp.write(out);
+                    stoppedEarly = true;
                     return new Result(history, true);
                 }
             }
@@ -156,13 +164,17 @@ public final class Trainer {
             EpochRow row = new EpochRow(epoch, lossSum / seen, (double) correct / seen, testFigures[0], testFigures[1],
                     (double) steps / done, seconds);
             history.add(row);
-            listener.epochDone(row);
-            writeRecords(history);
+            // the checkpoint first: the records are rebuilt from its history on resume
             new Checkpoint(epoch + 1, 0, dataOrder.state(), rule.randomState(), chip.persist(),
                     Checkpoint.RunningSums.ZERO, history).write(out);
+            writeRecords(history);
+            listener.epochDone(row);
             startBatch = 0;
             sums = Checkpoint.RunningSums.ZERO;
-            if (stopRequested) return new Result(history, epoch < config.epochs());
+            if (stopRequested && epoch < config.epochs()) {
+                stoppedEarly = true;
+                return new Result(history, true);
+            }
         }
         return new Result(history, false);
     }
@@ -235,10 +247,8 @@ public final class Trainer {
         }
     }
 
+    /** run.json (first: a resume needs it), then metrics.csv and the plot once there are epochs. */
     private void writeRecords(List<EpochRow> history) {
-        StringBuilder csv = new StringBuilder(EpochRow.CSV_HEADER).append('\n');
-        for (EpochRow r : history) csv.append(r.csv()).append('\n');
-        AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
         ObjectMapper json = new ObjectMapper();
         ObjectNode run = json.createObjectNode();
         run.put("epsim", version);
@@ -250,6 +260,8 @@ public final class Trainer {
             writeJson(run);
             return;
         }
+        StringBuilder csv = new StringBuilder(EpochRow.CSV_HEADER).append('\n');
+        for (EpochRow r : history) csv.append(r.csv()).append('\n');
         EpochRow last = history.get(history.size() - 1);
         ObjectNode fin = run.putObject("final");
         fin.put("epoch", last.epoch());
@@ -258,7 +270,13 @@ public final class Trainer {
         fin.put("testLoss", last.testLoss());
         fin.put("bestTestAccuracy", history.stream().mapToDouble(EpochRow::testAccuracy).max().orElse(0));
         writeJson(run);
-        Plots.learningCurves(out.resolve("learning-curves.png"), rule.name() + " on " + model.name() + ", " + topology
-                + ", " + config.dataset(), history);
+        AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
+        try {
+            Plots.learningCurves(out.resolve("learning-curves.png"), rule.name() + " on " + model.name() + ", " + topology
+                    + ", " + config.dataset(), history);
+        } catch (RuntimeException | LinkageError e) {
+            // a plot is a convenience: never lose a run over it (e.g. AWT refusing to start during shutdown)
+            System.err.println("epsim: warning: learning-curves.png not written (" + e + ")");
+        }
     }
 }

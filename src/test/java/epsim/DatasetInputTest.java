@@ -1,0 +1,99 @@
+package epsim;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+import static epsim.InputValidationTest.assertOneLineError;
+
+/** Bad dataset paths, corrupt or truncated IDX files and bad training flags: one line, exit 2. */
+class DatasetInputTest {
+    @TempDir
+    Path dir;
+
+    Path images(int count, int rows, int cols, int payload) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(16 + payload);
+        b.putInt(0x803).putInt(count).putInt(rows).putInt(cols);
+        Path p = dir.resolve("img-" + count + "-" + payload);
+        Files.write(p, b.array());
+        return p;
+    }
+
+    Path labels(int count, int payload) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8 + payload);
+        b.putInt(0x801).putInt(count);
+        Path p = dir.resolve("lab-" + count + "-" + payload);
+        Files.write(p, b.array());
+        return p;
+    }
+
+    String[] train(String dataset) {
+        return new String[] {"train", "--dataset", dataset, "--net", "4-3-2", "--epochs", "1", "--out",
+                dir.resolve("out").toString(), "--no-progress"};
+    }
+
+    @Test
+    void missingFile() throws IOException {
+        Path l = labels(2, 2);
+        String spec = "idx:" + dir.resolve("nope") + "," + l + "," + l + "," + l;
+        assertOneLineError(TestSupport.cli(train(spec)), "nope");
+    }
+
+    @Test
+    void truncatedImages() throws IOException {
+        Path im = images(10, 2, 2, 7), l = labels(10, 10);
+        assertOneLineError(TestSupport.cli(train("idx:" + im + "," + l + "," + im + "," + l)), im.toString(), "truncated");
+    }
+
+    @Test
+    void wrongMagic() throws IOException {
+        Path l = labels(3, 3);
+        assertOneLineError(TestSupport.cli(train("idx:" + l + "," + l + "," + l + "," + l)), l.toString(), "magic");
+    }
+
+    @Test
+    void corruptGzip() throws IOException {
+        Path good = dir.resolve("g.gz");
+        try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(good))) {
+            out.write(new byte[1000]);
+        }
+        byte[] bytes = Files.readAllBytes(good);
+        for (int i = 12; i < bytes.length - 8; i++) bytes[i] ^= 0x5a;
+        Path bad = dir.resolve("bad.gz");
+        Files.write(bad, bytes);
+        Path l = labels(3, 3);
+        assertOneLineError(TestSupport.cli(train("idx:" + bad + "," + l + "," + bad + "," + l)), bad.toString());
+    }
+
+    @Test
+    void countsDisagree() throws IOException {
+        Path im = images(4, 2, 2, 16), l = labels(3, 3);
+        assertOneLineError(TestSupport.cli(train("idx:" + im + "," + l + "," + im + "," + l)), "4 images but 3 labels");
+    }
+
+    @Test
+    void inputSizeMismatch() throws IOException {
+        Path im = images(4, 3, 3, 36), l = labels(4, 4);
+        assertOneLineError(TestSupport.cli(train("idx:" + im + "," + l + "," + im + "," + l)), "--net", "9 pixels");
+    }
+
+    @Test
+    void fashionMissingSaysHowToInstall() {
+        assertOneLineError(TestSupport.cli("train", "--dataset", "fashion-mnist", "--data-dir", dir.toString(),
+                "--out", dir.resolve("o").toString()), "apt-get install -y dataset-fashion-mnist");
+    }
+
+    @Test
+    void badFlags() {
+        assertOneLineError(TestSupport.cli("train", "--dataset", "cifar", "--out", dir.resolve("o").toString()), "--dataset cifar");
+        assertOneLineError(TestSupport.cli("train", "--epochs", "0", "--out", dir.resolve("o").toString()), "--epochs");
+        assertOneLineError(TestSupport.cli("train", "--rule", "magic", "--out", dir.resolve("o").toString()), "--rule magic");
+        assertOneLineError(TestSupport.cli("train", "--resume", dir.resolve("none").toString()), "no run to resume");
+        assertOneLineError(TestSupport.cli("eval", "--checkpoint", dir.toString()), "run.json");
+    }
+}

@@ -1,0 +1,131 @@
+package epsim;
+
+import epsim.train.Checkpoint;
+import epsim.train.EpochRow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Small, fast training runs: learning beats chance, and an interrupted run resumes bit for bit. */
+class TrainingTest {
+    @TempDir
+    Path dir;
+
+    static final String[] SMALL = {"--net", "784-40-10", "--train-limit", "600", "--test-limit", "300", "--seed", "3",
+            "--no-progress"};
+
+    static String[] args(String... extra) {
+        List<String> a = new ArrayList<>(List.of("train"));
+        a.addAll(List.of(SMALL));
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void learnsWellAboveChance() throws Exception {
+        Path out = dir.resolve("run");
+        TestSupport.Run run = TestSupport.cli(args("--model", "ideal", "--epochs", "3", "--out", out.toString()));
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
+        assertEquals(EpochRow.CSV_HEADER, rows.get(0));
+        assertEquals(4, rows.size());
+        double testAccuracy = Double.parseDouble(rows.get(3).split(",")[4]);
+        // Chance is 10%; 600 examples and 3 epochs reach about 80%. 50% is far from both.
+        assertTrue(testAccuracy > 0.5, "test accuracy " + testAccuracy);
+        for (String f : List.of("run.json", "learning-curves.png", Checkpoint.FILE)) assertTrue(Files.size(out.resolve(f)) > 0, f);
+        TestSupport.Run eval = TestSupport.cli("eval", "--checkpoint", out.toString(), "--test-limit", "300");
+        assertEquals(0, eval.exitCode(), eval.err());
+        assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * testAccuracy)), eval.out());
+    }
+
+    /** Starts `epsim train` in a separate JVM. */
+    static Process launch(String... cliArgs) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "epsim.cli.Main"));
+        cmd.addAll(List.of(cliArgs));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition, Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!condition.getAsBoolean()) {
+            assertTrue(p.isAlive(), "the training process ended before it was interrupted");
+            assertTrue(System.nanoTime() < deadline, "timed out");
+            Thread.sleep(10);
+        }
+    }
+
+    static void assertSameRun(Path expected, Path actual) throws Exception {
+        Checkpoint a = Checkpoint.read(expected), b = Checkpoint.read(actual);
+        assertEquals(a.epoch(), b.epoch());
+        assertEquals(a.batchIndex(), b.batchIndex());
+        assertArrayEquals(a.dataOrder(), b.dataOrder());
+        assertArrayEquals(a.ruleRandom(), b.ruleRandom());
+        assertArrayEquals(a.chip().noiseState(), b.chip().noiseState());
+        assertArrayEquals(a.chip().writeState(), b.chip().writeState());
+        for (int i = 0; i < a.chip().gPlus().length; i++) {
+            assertArrayEquals(a.chip().gPlus()[i], b.chip().gPlus()[i], 0.0, "G+ of array " + i);
+            assertArrayEquals(a.chip().gMinus()[i], b.chip().gMinus()[i], 0.0, "G- of array " + i);
+        }
+        assertEquals(a.history().size(), b.history().size());
+        for (int i = 0; i < a.history().size(); i++) {
+            EpochRow x = a.history().get(i), y = b.history().get(i);
+            // every figure but the wall-clock seconds must be identical
+            assertEquals(x.trainLoss(), y.trainLoss(), 0.0);
+            assertEquals(x.trainAccuracy(), y.trainAccuracy(), 0.0);
+            assertEquals(x.testLoss(), y.testLoss(), 0.0);
+            assertEquals(x.testAccuracy(), y.testAccuracy(), 0.0);
+            assertEquals(x.meanFreeSteps(), y.meanFreeSteps(), 0.0);
+        }
+    }
+
+    @Test
+    void killedAfterFirstEpochResumesBitForBit() throws Exception {
+        Path whole = dir.resolve("whole"), killed = dir.resolve("killed");
+        // The noisy default chip, so noise and write streams must be restored too.
+        assertEquals(0, TestSupport.cli(args("--epochs", "2", "--out", whole.toString())).exitCode());
+        Process p = launch(args("--epochs", "2", "--out", killed.toString()));
+        waitFor(() -> Files.exists(killed.resolve("metrics.csv")), p); // written once epoch 1 is done
+        p.destroyForcibly().waitFor();
+        TestSupport.Run resumed = TestSupport.cli("train", "--resume", killed.toString(), "--no-progress");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertSameRun(whole, killed);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
+    void ctrlCStopsAfterSavingAndResumesBitForBit() throws Exception {
+        Path whole = dir.resolve("whole"), stopped = dir.resolve("stopped");
+        // 4000 examples make the epoch last long enough to be interrupted inside it
+        String[] longer = {"train", "--net", "784-40-10", "--train-limit", "4000", "--test-limit", "300", "--seed", "3",
+                "--no-progress", "--epochs", "1"};
+        assertEquals(0, TestSupport.cli(concat(longer, "--out", whole.toString())).exitCode());
+        Process p = launch(concat(longer, "--out", stopped.toString()));
+        waitFor(() -> Files.exists(stopped.resolve("run.json")), p);
+        Thread.sleep(300); // let it get into the epoch
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(130, p.exitValue(), "exit code after Ctrl-C");
+        Checkpoint mid = Checkpoint.read(stopped);
+        assertEquals(1, mid.epoch(), "stopped inside epoch 1");
+        assertTrue(mid.batchIndex() > 0, "saved mid-epoch");
+        TestSupport.Run resumed = TestSupport.cli("train", "--resume", stopped.toString(), "--no-progress");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertSameRun(whole, stopped);
+    }
+}
