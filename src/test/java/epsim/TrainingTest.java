@@ -50,8 +50,13 @@ class TrainingTest {
 
     /** Starts `epsim train` in a separate JVM. */
     static Process launch(String... cliArgs) throws Exception {
+        return launch(List.of(), cliArgs);
+    }
+
+    static Process launch(List<String> prefix, String... cliArgs) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "epsim.cli.Main"));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "epsim.cli.Main"));
         cmd.addAll(List.of(cliArgs));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
     }
@@ -115,7 +120,12 @@ class TrainingTest {
         String[] longer = {"train", "--net", "784-40-10", "--train-limit", "4000", "--test-limit", "300", "--seed", "3",
                 "--no-progress", "--epochs", "1"};
         assertEquals(0, TestSupport.cli(concat(longer, "--out", whole.toString())).exitCode());
-        Process p = launch(concat(longer, "--out", stopped.toString()));
+        // A process started in the background inherits an ignored SIGINT, and the JVM then keeps
+        // ignoring it; a tiny python exec wrapper restores the default so Ctrl-C reaches the JVM.
+        String py = GradientDumpTest.python();
+        List<String> wrapper = py == null ? List.of() : List.of(py, "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
+        Process p = launch(wrapper, concat(longer, "--out", stopped.toString()));
         waitFor(() -> Files.exists(stopped.resolve("run.json")), p);
         Thread.sleep(300); // let it get into the epoch
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
