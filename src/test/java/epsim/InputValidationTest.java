@@ -43,7 +43,7 @@ class InputValidationTest {
             "gMin above gMax|\"gMin\": 0.5|\"gMin\": 20.0|device.gMax",
             "negative noise|\"writeNoise\": 0.2|\"writeNoise\": -0.1|device.writeNoise",
             "zero levels|\"levels\": 128|\"levels\": 0|device.levels",
-            "dt above tau|\"dt\": 1.0e-6|\"dt\": 5.0e-6|neuron.dt",
+            "dt above tau|\"dt\": 1e-06|\"dt\": 5.0e-6|neuron.dt",
             "unknown transfer|\"hardSigmoid\"|\"relu\"|neuron.transfer",
             "missing field|\"adcBits\": 8|\"adcBit\": 8|periphery.adcBit",
             "not JSON|\"neuron\": {|\"neuron\" {|not valid JSON"})

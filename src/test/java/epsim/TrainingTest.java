@@ -78,9 +78,12 @@ class TrainingTest {
         assertArrayEquals(a.ruleRandom(), b.ruleRandom());
         assertArrayEquals(a.chip().noiseState(), b.chip().noiseState());
         assertArrayEquals(a.chip().writeState(), b.chip().writeState());
-        for (int i = 0; i < a.chip().gPlus().length; i++) {
-            assertArrayEquals(a.chip().gPlus()[i], b.chip().gPlus()[i], 0.0, "G+ of array " + i);
-            assertArrayEquals(a.chip().gMinus()[i], b.chip().gMinus()[i], 0.0, "G- of array " + i);
+        assertEquals(a.chip().time(), b.chip().time(), 0.0);
+        assertEquals(a.chip().devices().length, b.chip().devices().length);
+        for (int i = 0; i < a.chip().devices().length; i++) {
+            for (int j = 0; j < a.chip().devices()[i].length; j++) {
+                assertArrayEquals(a.chip().devices()[i][j], b.chip().devices()[i][j], 0.0, "device array " + i + "." + j);
+            }
         }
         assertEquals(a.history().size(), b.history().size());
         for (int i = 0; i < a.history().size(); i++) {

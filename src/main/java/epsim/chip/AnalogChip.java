@@ -50,6 +50,7 @@ public final class AnalogChip implements Chip {
     private double[] target;
     private double beta;
     private boolean feedback = true;
+    private double now; // seconds of chip time: dt per integration step, plus advanceTime
 
     /**
      * Builds a chip and writes initial weights into it. Weights start Glorot-uniform,
@@ -86,10 +87,11 @@ public final class AnalogChip implements Chip {
         this.w = new double[layers][];
         this.wT = new double[layers][];
         this.b = new double[layers][];
+        Rng fabrication = Rng.stream(seed, "fabrication");
         for (int k = 0; k < layers; k++) {
             int n = topology.size(k + 1) * topology.size(k);
-            weightDevices[k] = new ConductanceArray(model.device(), n);
-            biasDevices[k] = new ConductanceArray(model.device(), topology.size(k + 1));
+            weightDevices[k] = new ConductanceArray(model.device(), n, fabrication);
+            biasDevices[k] = new ConductanceArray(model.device(), topology.size(k + 1), fabrication);
             w[k] = new double[n];
             wT[k] = new double[n];
             b[k] = new double[topology.size(k + 1)];
@@ -101,16 +103,16 @@ public final class AnalogChip implements Chip {
 
     private void writeVerified(LayerParams weights) {
         for (int k = 0; k < layers; k++) {
-            weightDevices[k].writeVerified(weights.w[k]);
-            biasDevices[k].writeVerified(weights.b[k]);
+            weightDevices[k].writeVerified(weights.w[k], now);
+            biasDevices[k].writeVerified(weights.b[k], now);
         }
         refreshWeights();
     }
 
     private void refreshWeights() {
         for (int k = 0; k < layers; k++) {
-            weightDevices[k].weights(w[k]);
-            biasDevices[k].weights(b[k]);
+            weightDevices[k].weights(w[k], now);
+            biasDevices[k].weights(b[k], now);
             Kernels.transpose(w[k], topology.size(k + 1), topology.size(k), wT[k]);
         }
         inputDriveStale = true;
@@ -148,11 +150,11 @@ public final class AnalogChip implements Chip {
             throw new UserError("inputs: expected " + batchSize + " x " + n0 + " values, got " + inputs.length);
         }
         if (batchSize != batch) allocate(batchSize);
-        int bits = model.periphery().dacBits();
+        HardwareModel.Periphery io = model.periphery();
         for (int i = 0; i < inputs.length; i++) {
             double v = inputs[i];
             if (!Double.isFinite(v)) throw new UserError("inputs: value " + i + " is not a finite number");
-            input[i] = quantize(v < 0 ? 0 : (v > 1 ? 1 : v), 0, 1, bits);
+            input[i] = quantize(v, io.dacMin(), io.dacMax(), io.dacBits());
         }
         r[0] = input;
         inputDriveStale = true;
@@ -205,9 +207,11 @@ public final class AnalogChip implements Chip {
     public Relaxation relax(int maxSteps, double tolerance) {
         requireInputs();
         if (maxSteps < 0) throw new UserError("relax: steps must be >= 0");
+        if (model.device().driftNu() > 0) refreshWeights(); // conductances drift with chip time
         if (inputDriveStale) computeInputDrive();
         double change = Double.NaN;
         for (int step = 1; step <= maxSteps; step++) {
+            now += model.neuron().dt();
             change = step();
             if (change < tolerance) return new Relaxation(step, true, change);
         }
@@ -287,18 +291,30 @@ public final class AnalogChip implements Chip {
         if (layer < 0 || layer > layers) throw new UserError("read: layer must be in 0.." + layers + ", got " + layer);
         if (layer == 0) return input.clone();
         double[] out = new double[u[layer].length];
-        int bits = model.periphery().adcBits();
+        HardwareModel.Periphery io = model.periphery();
         for (int i = 0; i < out.length; i++) {
-            out[i] = quantize(transfer.rho(u[layer][i]), transfer.railLow, transfer.railHigh, bits);
+            out[i] = quantize(transfer.rho(u[layer][i]), io.adcMin(), io.adcMax(), io.adcBits());
         }
         return out;
     }
 
-    /** Uniform quantizer with 2^bits levels spanning [low, high]; the input is already in range. */
-    static double quantize(double v, double low, double high, int bits) {
-        if (bits == HardwareModel.IDEAL) return v;
+    /** Clips to [low, high], then a uniform quantizer with 2^bits levels spanning it. */
+    public static double quantize(double v, double low, double high, int bits) {
+        double c = v < low ? low : (v > high ? high : v);
+        if (bits == HardwareModel.IDEAL) return c;
         double levels = (1L << bits) - 1;
-        return low + Math.rint((v - low) / (high - low) * levels) / levels * (high - low);
+        return low + Math.rint((c - low) / (high - low) * levels) / levels * (high - low);
+    }
+
+    /** Lets chip time pass without activity (e.g. hours of drift between training and use). */
+    public void advanceTime(double seconds) {
+        if (!(seconds >= 0) || !Double.isFinite(seconds)) throw new UserError("time: expected a finite number of seconds >= 0");
+        now += seconds;
+        refreshWeights();
+    }
+
+    public double time() {
+        return now;
     }
 
     private record Snapshot(double[][] u) implements State {}
@@ -323,38 +339,42 @@ public final class AnalogChip implements Chip {
     public void program(LayerParams delta) {
         if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
         for (int k = 0; k < layers; k++) {
-            weightDevices[k].program(delta.w[k], writes);
-            biasDevices[k].program(delta.b[k], writes);
+            weightDevices[k].program(delta.w[k], now, writes);
+            biasDevices[k].program(delta.b[k], now, writes);
         }
         refreshWeights();
     }
 
     /**
-     * Everything a checkpoint needs to continue bit for bit: every device's conductances
-     * (weights then bias of each layer) and the noise and write streams. Neuron state is not
-     * included: every batch starts from rest.
+     * Everything a checkpoint needs to continue bit for bit: every device's state (for each
+     * layer: weights G+, weights G-, bias G+, bias G-), the noise and write streams and the chip
+     * time. Fabrication properties are not saved: the seed redraws them. Neuron state is not
+     * saved: every batch starts from rest.
      */
-    public record Persisted(double[][] gPlus, double[][] gMinus, long[] noiseState, long[] writeState) {}
+    public record Persisted(double[][][] devices, long[] noiseState, long[] writeState, double time) {}
 
     public Persisted persist() {
-        double[][] plus = new double[2 * layers][], minus = new double[2 * layers][];
+        double[][][] d = new double[4 * layers][][];
         for (int k = 0; k < layers; k++) {
-            plus[2 * k] = weightDevices[k].gPlus().clone();
-            minus[2 * k] = weightDevices[k].gMinus().clone();
-            plus[2 * k + 1] = biasDevices[k].gPlus().clone();
-            minus[2 * k + 1] = biasDevices[k].gMinus().clone();
+            d[4 * k] = weightDevices[k].plus().state();
+            d[4 * k + 1] = weightDevices[k].minus().state();
+            d[4 * k + 2] = biasDevices[k].plus().state();
+            d[4 * k + 3] = biasDevices[k].minus().state();
         }
-        return new Persisted(plus, minus, noise.state(), writes.state());
+        return new Persisted(d, noise.state(), writes.state(), now);
     }
 
     public void restore(Persisted p) {
-        if (p.gPlus().length != 2 * layers) throw new UserError("checkpoint: " + p.gPlus().length / 2 + " layers, chip has " + layers);
+        if (p.devices().length != 4 * layers) throw new UserError("checkpoint: " + p.devices().length / 4 + " layers, chip has " + layers);
         for (int k = 0; k < layers; k++) {
-            weightDevices[k].load(p.gPlus()[2 * k], p.gMinus()[2 * k]);
-            biasDevices[k].load(p.gPlus()[2 * k + 1], p.gMinus()[2 * k + 1]);
+            weightDevices[k].plus().restore(p.devices()[4 * k]);
+            weightDevices[k].minus().restore(p.devices()[4 * k + 1]);
+            biasDevices[k].plus().restore(p.devices()[4 * k + 2]);
+            biasDevices[k].minus().restore(p.devices()[4 * k + 3]);
         }
         noise.restore(p.noiseState());
         writes.restore(p.writeState());
+        now = p.time();
         refreshWeights();
     }
 

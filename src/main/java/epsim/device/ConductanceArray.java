@@ -4,105 +4,61 @@ import epsim.common.Rng;
 import epsim.model.HardwareModel;
 
 /**
- * A block of synapses, each a differential pair of devices: W = (G+ - G-) / gRef.
+ * A block of synapses, each a differential pair of {@link PulsedDevices}: W = (G+ - G-) / gRef.
  *
- * <p>A requested weight change dW is split push-pull: G+ moves by +dW*gRef/2 and G- by
- * -dW*gRef/2, so both devices stay near mid-range on average. On a quantized device each half
- * becomes a whole number of pulses by stochastic rounding (unbiased: the expected change is the
- * requested one), each pulse lands with a Gaussian error of {@code writeNoise} steps, and the
- * result is clipped to [gMin, gMax]. The n pulses' errors are summed as one Gaussian of standard
- * deviation writeNoise*step*sqrt(n): the same distribution as n independent draws, in O(1).
+ * <p>A requested weight change dW is split push-pull: G+ is asked for +dW gRef / 2 and G- for
+ * -dW gRef / 2, so both devices stay near mid-range on average; each device turns its half into
+ * pulses with all its effects (stochastic rounding, state-dependent steps, asymmetry, noise,
+ * bounds, faults).
  */
 public final class ConductanceArray {
     private final HardwareModel.Device device;
-    private final double[] gPlus;
-    private final double[] gMinus;
+    private final PulsedDevices plus;
+    private final PulsedDevices minus;
 
-    public ConductanceArray(HardwareModel.Device device, int size) {
+    public ConductanceArray(HardwareModel.Device device, int size, Rng fabrication) {
         this.device = device;
-        this.gPlus = new double[size];
-        this.gMinus = new double[size];
-        double mid = 0.5 * (device.gMin() + device.gMax());
-        java.util.Arrays.fill(gPlus, snap(mid));
-        java.util.Arrays.fill(gMinus, snap(mid));
+        this.plus = new PulsedDevices(device, size, fabrication);
+        this.minus = new PulsedDevices(device, size, fabrication);
     }
 
     public int size() {
-        return gPlus.length;
+        return plus.size();
     }
 
-    /**
-     * Writes target weights with a write-verify loop, as a chip is initialised: each device lands
-     * on the level nearest its target, without write noise.
-     */
-    public void writeVerified(double[] weights) {
+    /** Writes target weights with a write-verify loop, as a chip is initialised (no write noise). */
+    public void writeVerified(double[] weights, double now) {
         double mid = 0.5 * (device.gMin() + device.gMax());
-        for (int i = 0; i < gPlus.length; i++) {
+        for (int i = 0; i < weights.length; i++) {
             double half = 0.5 * weights[i] * device.gRef();
-            gPlus[i] = snap(clip(mid + half));
-            gMinus[i] = snap(clip(mid - half));
+            plus.writeVerified(i, mid + half, now);
+            minus.writeVerified(i, mid - half, now);
         }
     }
 
-    /** Applies requested weight changes as programming pulses (see the class comment). */
-    public void program(double[] deltaW, Rng rng) {
+    /** Applies requested weight changes as programming pulses. */
+    public void program(double[] deltaW, double now, Rng rng) {
         double halfScale = 0.5 * device.gRef();
-        for (int i = 0; i < gPlus.length; i++) {
+        for (int i = 0; i < deltaW.length; i++) {
             double dw = deltaW[i];
             if (dw == 0) continue;
             double half = dw * halfScale;
-            gPlus[i] = clip(gPlus[i] + pulses(half, rng));
-            gMinus[i] = clip(gMinus[i] + pulses(-half, rng));
+            plus.request(i, half, now, rng);
+            minus.request(i, -half, now, rng);
         }
     }
 
-    private double pulses(double requested, Rng rng) {
-        if (device.continuous()) return requested;
-        double step = device.step();
-        double exact = requested / step;
-        double floor = Math.floor(exact);
-        long n = (long) floor + (rng.nextDouble() < exact - floor ? 1 : 0);
-        if (n == 0) return 0;
-        double change = n * step;
-        if (device.writeNoise() > 0) change += device.writeNoise() * step * Math.sqrt(Math.abs((double) n)) * rng.nextGaussian();
-        return change;
-    }
-
-    /** out[i] = (G+ - G-) / gRef */
-    public void weights(double[] out) {
+    /** out[i] = (G+ - G-) / gRef as read at time {@code now}. */
+    public void weights(double[] out, double now) {
         double inv = 1 / device.gRef();
-        for (int i = 0; i < gPlus.length; i++) out[i] = (gPlus[i] - gMinus[i]) * inv;
+        for (int i = 0; i < out.length; i++) out[i] = (plus.read(i, now) - minus.read(i, now)) * inv;
     }
 
-    /** Restores saved conductances (a checkpoint); each must lie in [gMin, gMax]. */
-    public void load(double[] plus, double[] minus) {
-        if (plus.length != gPlus.length || minus.length != gMinus.length) {
-            throw new epsim.common.UserError("checkpoint: a device array holds " + plus.length + " devices, the chip " + gPlus.length);
-        }
-        for (int i = 0; i < plus.length; i++) {
-            if (!(plus[i] >= device.gMin() && plus[i] <= device.gMax() && minus[i] >= device.gMin() && minus[i] <= device.gMax())) {
-                throw new epsim.common.UserError("checkpoint: conductance outside [gMin, gMax] of the hardware model");
-            }
-        }
-        System.arraycopy(plus, 0, gPlus, 0, plus.length);
-        System.arraycopy(minus, 0, gMinus, 0, minus.length);
+    public PulsedDevices plus() {
+        return plus;
     }
 
-    public double[] gPlus() {
-        return gPlus;
-    }
-
-    public double[] gMinus() {
-        return gMinus;
-    }
-
-    private double clip(double g) {
-        return g < device.gMin() ? device.gMin() : (g > device.gMax() ? device.gMax() : g);
-    }
-
-    private double snap(double g) {
-        if (device.continuous()) return g;
-        double step = device.step();
-        return device.gMin() + Math.rint((g - device.gMin()) / step) * step;
+    public PulsedDevices minus() {
+        return minus;
     }
 }

@@ -24,32 +24,70 @@ public record HardwareModel(String name, String description, String source,
         }
     }
 
+    /** How a pulse's step depends on the device's state (see docs/hardware-models.md). */
+    public enum Response {
+        /** step = s (1 +- upDown)(1 -+ gamma x): constant for gamma 0, soft bounds for gamma 1 (aihwkit LinearStep). */
+        LINEAR_STEP("linearStep"),
+        /** up: s (1 + upDown)(1 - x)^gammaUp, down: s (1 - upDown)(1 + x)^gammaDown (power-law step). */
+        POWER("power");
+
+        public final String jsonName;
+
+        Response(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public static Response fromJson(String name) {
+            for (Response r : values()) if (r.jsonName.equals(name)) return r;
+            return null;
+        }
+    }
+
     /**
-     * One synapse is a differential pair of these devices, W = (G+ - G-) / gRef.
-     * @param gMin       lowest conductance, microsiemens
-     * @param gMax       highest conductance, microsiemens
-     * @param gRef       reference conductance that maps a conductance difference to a weight
-     * @param levels     programmable levels per device ({@link #IDEAL}: continuous)
-     * @param writeNoise std of one pulse's landing error, as a fraction of the step
-     * @param readNoise  std of one device's read, in weight units (conductance / gRef)
+     * One synapse is a differential pair of these devices, W = (G+ - G-) / gRef. Step, asymmetry
+     * and bounds vary from device to device (drawn once, at fabrication, from the seed).
+     *
+     * @param gMin        nominal lowest conductance, microsiemens
+     * @param gMax        nominal highest conductance, microsiemens
+     * @param gRef        reference conductance that maps a conductance difference to a weight
+     * @param levels      nominal programmable levels ({@link #IDEAL}: continuous); the nominal step is
+     *                    (gMax - gMin) / (levels - 1), aihwkit's dw_min
+     * @param response    state dependence of the step
+     * @param gammaUp     slope (linearStep) or exponent (power) of the potentiation step
+     * @param gammaDown   the same for depression
+     * @param upDown      mean up/down asymmetry beta: up steps x (1 + beta), down x (1 - beta)
+     * @param upDownDtod  device-to-device std of beta
+     * @param stepDtod    device-to-device relative std of the step (dw_min_dtod)
+     * @param boundsDtod  device-to-device relative std of each half-range (w_max_dtod, w_min_dtod)
+     * @param writeNoise  cycle-to-cycle std of each pulse, in nominal steps (dw_min_std)
+     * @param readNoise   std of one device's read, in weight units (conductance / gRef)
+     * @param stuckAtMin  fraction of devices stuck at their lowest conductance
+     * @param stuckAtMax  fraction stuck at their highest
+     * @param driftNu     drift exponent: G(t) = G_prog ((t - t_prog) / driftT0 + 1)^-nu (0: none)
+     * @param driftT0     drift time constant, seconds
      */
-    public record Device(double gMin, double gMax, double gRef, int levels,
-                         double writeNoise, double readNoise) {
+    public record Device(double gMin, double gMax, double gRef, int levels, Response response, double gammaUp,
+                         double gammaDown, double upDown, double upDownDtod, double stepDtod, double boundsDtod,
+                         double writeNoise, double readNoise, double stuckAtMin, double stuckAtMax, double driftNu,
+                         double driftT0) {
         public boolean continuous() {
             return levels == IDEAL;
         }
 
-        /** Conductance change of one programming pulse (0 for continuous devices). */
+        /** Conductance change of one nominal programming pulse (0 for continuous devices). */
         public double step() {
             return continuous() ? 0 : (gMax - gMin) / (levels - 1);
         }
 
-        /** Largest |W| a synapse can hold: one device at gMax, the other at gMin. */
+        /** Largest nominal |W| a synapse can hold: one device at gMax, the other at gMin. */
         public double maxWeight() {
             return (gMax - gMin) / gRef;
         }
     }
 
-    /** Input DACs and read-out ADCs ({@link #IDEAL}: not quantized). */
-    public record Periphery(int dacBits, int adcBits) {}
+    /**
+     * Input DACs (clip requested voltages to [dacMin, dacMax], then quantize over that range) and
+     * read-out ADCs (clip rho to [adcMin, adcMax], then quantize); {@link #IDEAL} bits: no quantization.
+     */
+    public record Periphery(int dacBits, double dacMin, double dacMax, int adcBits, double adcMin, double adcMax) {}
 }

@@ -50,11 +50,26 @@ public final class ModelLoader {
         device.put("gMax", "a finite number > device.gMin (microsiemens)");
         device.put("gRef", "a finite number > 0 (microsiemens)");
         device.put("levels", "an integer >= 2 or \"ideal\"");
-        device.put("writeNoise", "a finite number >= 0 (fraction of the step)");
+        device.put("response", "one of \"linearStep\", \"power\"");
+        device.put("gammaUp", "a finite number >= 0");
+        device.put("gammaDown", "a finite number >= 0");
+        device.put("upDown", "a finite number in (-1, 1)");
+        device.put("upDownDtod", "a finite number >= 0");
+        device.put("stepDtod", "a finite number >= 0 (relative)");
+        device.put("boundsDtod", "a finite number >= 0 (relative)");
+        device.put("writeNoise", "a finite number >= 0 (nominal steps per pulse)");
         device.put("readNoise", "a finite number >= 0 (weight units)");
+        device.put("stuckAtMin", "a fraction in [0, 1]");
+        device.put("stuckAtMax", "a fraction in [0, 1] with stuckAtMin + stuckAtMax <= 1");
+        device.put("driftNu", "a finite number >= 0");
+        device.put("driftT0", "a finite number > 0 (seconds)");
         Map<String, String> periphery = new LinkedHashMap<>();
         periphery.put("dacBits", "an integer in 1..24 or \"ideal\"");
+        periphery.put("dacMin", "a finite number (volts)");
+        periphery.put("dacMax", "a finite number > periphery.dacMin (volts)");
         periphery.put("adcBits", "an integer in 1..24 or \"ideal\"");
+        periphery.put("adcMin", "a finite number (volts) or \"rails\" (the transfer curve's lower rail)");
+        periphery.put("adcMax", "a finite number > periphery.adcMin (volts) or \"rails\" (the upper rail)");
         SCHEMA.put("neuron", neuron);
         SCHEMA.put("device", device);
         SCHEMA.put("periphery", periphery);
@@ -186,23 +201,55 @@ public final class ModelLoader {
         if (gMax <= gMin) throw r.error("device", "gMax", gMax);
         double gRef = r.number("device", "gRef", 0, false, Double.POSITIVE_INFINITY);
         int levels = r.levels("device", "levels", 2, Integer.MAX_VALUE);
+        String responseName = r.text("device", "response");
+        HardwareModel.Response response = HardwareModel.Response.fromJson(responseName);
+        if (response == null) throw r.error("device", "response", "\"" + responseName + "\"");
+        double gammaUp = r.number("device", "gammaUp", 0, true, Double.POSITIVE_INFINITY);
+        double gammaDown = r.number("device", "gammaDown", 0, true, Double.POSITIVE_INFINITY);
+        double upDown = r.number("device", "upDown", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+        if (!(upDown > -1 && upDown < 1)) throw r.error("device", "upDown", upDown);
+        double upDownDtod = r.number("device", "upDownDtod", 0, true, Double.POSITIVE_INFINITY);
+        double stepDtod = r.number("device", "stepDtod", 0, true, Double.POSITIVE_INFINITY);
+        double boundsDtod = r.number("device", "boundsDtod", 0, true, Double.POSITIVE_INFINITY);
         double writeNoise = r.number("device", "writeNoise", 0, true, Double.POSITIVE_INFINITY);
-        if (levels == HardwareModel.IDEAL && writeNoise != 0) {
-            throw new UserError(r.where("device", "writeNoise") + ": must be 0 when device.levels is \"ideal\""
-                    + " (write noise is a fraction of the step, and continuous devices have none)");
-        }
         double readNoise = r.number("device", "readNoise", 0, true, Double.POSITIVE_INFINITY);
+        double stuckMin = r.number("device", "stuckAtMin", 0, true, 1);
+        double stuckMax = r.number("device", "stuckAtMax", 0, true, 1);
+        if (stuckMin + stuckMax > 1) throw r.error("device", "stuckAtMax", stuckMax);
+        double driftNu = r.number("device", "driftNu", 0, true, Double.POSITIVE_INFINITY);
+        double driftT0 = r.number("device", "driftT0", 0, false, Double.POSITIVE_INFINITY);
+        if (levels == HardwareModel.IDEAL) {
+            // pulse effects need pulses: a continuous device takes every request exactly
+            String[][] pulseOnly = {{"writeNoise", String.valueOf(writeNoise)}, {"stepDtod", String.valueOf(stepDtod)},
+                    {"upDown", String.valueOf(upDown)}, {"upDownDtod", String.valueOf(upDownDtod)},
+                    {"gammaUp", String.valueOf(gammaUp)}, {"gammaDown", String.valueOf(gammaDown)}};
+            for (String[] f : pulseOnly) {
+                if (Double.parseDouble(f[1]) != 0) {
+                    throw new UserError(r.where("device", f[0]) + ": must be 0 when device.levels is \"ideal\""
+                            + " (a pulse effect, and continuous devices take no pulses)");
+                }
+            }
+        }
 
         int dac = r.levels("periphery", "dacBits", 1, 24);
+        double dacMin = r.number("periphery", "dacMin", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+        double dacMax = r.number("periphery", "dacMax", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+        if (dacMax <= dacMin) throw r.error("periphery", "dacMax", dacMax);
         int adc = r.levels("periphery", "adcBits", 1, 24);
+        double adcMin = r.isRails("periphery", "adcMin") ? transfer.railLow
+                : r.number("periphery", "adcMin", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+        double adcMax = r.isRails("periphery", "adcMax") ? transfer.railHigh
+                : r.number("periphery", "adcMax", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+        if (adcMax <= adcMin) throw r.error("periphery", "adcMax", adcMax);
 
         String name = tree.hasNonNull("name") ? tree.get("name").asText() : origin;
         return new HardwareModel(name,
                 tree.hasNonNull("description") ? tree.get("description").asText() : "",
                 tree.hasNonNull("source") ? tree.get("source").asText() : "",
                 new HardwareModel.Neuron(tau, dt, transfer, thermal),
-                new HardwareModel.Device(gMin, gMax, gRef, levels, writeNoise, readNoise),
-                new HardwareModel.Periphery(dac, adc));
+                new HardwareModel.Device(gMin, gMax, gRef, levels, response, gammaUp, gammaDown, upDown, upDownDtod,
+                        stepDtod, boundsDtod, writeNoise, readNoise, stuckMin, stuckMax, driftNu, driftT0),
+                new HardwareModel.Periphery(dac, dacMin, dacMax, adc, adcMin, adcMax));
     }
 
     /** Field access with errors that name the origin, the field and the expectation. */
@@ -261,6 +308,11 @@ public final class ModelLoader {
             return v;
         }
 
+        boolean isRails(String section, String field) {
+            JsonNode n = node(section, field);
+            return n.isTextual() && n.asText().equals("rails");
+        }
+
         String text(String section, String field) {
             JsonNode n = node(section, field);
             if (!n.isTextual()) throw error(section, field, describe(n));
@@ -298,12 +350,29 @@ public final class ModelLoader {
         d.put("gMin", m.device().gMin());
         d.put("gMax", m.device().gMax());
         d.put("gRef", m.device().gRef());
-        putLevels(d, "levels", m.device().levels());
-        d.put("writeNoise", m.device().writeNoise());
-        d.put("readNoise", m.device().readNoise());
+        HardwareModel.Device dv = m.device();
+        putLevels(d, "levels", dv.levels());
+        d.put("response", dv.response().jsonName);
+        d.put("gammaUp", dv.gammaUp());
+        d.put("gammaDown", dv.gammaDown());
+        d.put("upDown", dv.upDown());
+        d.put("upDownDtod", dv.upDownDtod());
+        d.put("stepDtod", dv.stepDtod());
+        d.put("boundsDtod", dv.boundsDtod());
+        d.put("writeNoise", dv.writeNoise());
+        d.put("readNoise", dv.readNoise());
+        d.put("stuckAtMin", dv.stuckAtMin());
+        d.put("stuckAtMax", dv.stuckAtMax());
+        d.put("driftNu", dv.driftNu());
+        d.put("driftT0", dv.driftT0());
         ObjectNode p = root.putObject("periphery");
-        putLevels(p, "dacBits", m.periphery().dacBits());
-        putLevels(p, "adcBits", m.periphery().adcBits());
+        HardwareModel.Periphery pp = m.periphery();
+        putLevels(p, "dacBits", pp.dacBits());
+        p.put("dacMin", pp.dacMin());
+        p.put("dacMax", pp.dacMax());
+        putLevels(p, "adcBits", pp.adcBits());
+        p.put("adcMin", pp.adcMin());
+        p.put("adcMax", pp.adcMax());
         return root;
     }
 

@@ -26,7 +26,7 @@ import java.util.List;
  */
 public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] ruleRandom, AnalogChip.Persisted chip,
                          RunningSums sums, List<EpochRow> history) {
-    private static final long MAGIC = 0x455053494D434B31L; // "EPSIMCK1"
+    private static final long MAGIC = 0x455053494D434B32L; // "EPSIMCK2"
     public static final String FILE = "checkpoint.bin";
 
     /** Sums over the batches of the epoch in progress. */
@@ -44,10 +44,11 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
                 longs(out, ruleRandom);
                 longs(out, chip.noiseState());
                 longs(out, chip.writeState());
-                out.writeInt(chip.gPlus().length);
-                for (int i = 0; i < chip.gPlus().length; i++) {
-                    doubles(out, chip.gPlus()[i]);
-                    doubles(out, chip.gMinus()[i]);
+                out.writeDouble(chip.time());
+                out.writeInt(chip.devices().length);
+                for (double[][] device : chip.devices()) {
+                    out.writeInt(device.length);
+                    for (double[] a : device) doubles(out, a);
                 }
                 out.writeDouble(sums.loss());
                 out.writeLong(sums.correct());
@@ -68,12 +69,15 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
             if (in.readLong() != MAGIC) throw new UserError(file + ": not an epsim checkpoint");
             int epoch = in.readInt(), batchIndex = in.readInt();
             long[] data = longs(in), rule = longs(in), noise = longs(in), writes = longs(in);
+            double time = in.readDouble();
             int arrays = in.readInt();
             if (arrays < 0 || arrays > 10_000) throw new UserError(file + ": corrupt checkpoint (device array count)");
-            double[][] plus = new double[arrays][], minus = new double[arrays][];
+            double[][][] devices = new double[arrays][][];
             for (int i = 0; i < arrays; i++) {
-                plus[i] = doubles(in);
-                minus[i] = doubles(in);
+                int parts = in.readInt();
+                if (parts < 1 || parts > 2) throw new UserError(file + ": corrupt checkpoint (device state)");
+                devices[i] = new double[parts][];
+                for (int j = 0; j < parts; j++) devices[i][j] = doubles(in);
             }
             RunningSums sums = new RunningSums(in.readDouble(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readDouble());
             int rows = in.readInt();
@@ -81,7 +85,7 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
             List<EpochRow> history = new ArrayList<>();
             for (int i = 0; i < rows; i++) history.add(EpochRow.of(doubles(in)));
             if (in.read() != -1) throw new UserError(file + ": corrupt checkpoint (trailing bytes)");
-            return new Checkpoint(epoch, batchIndex, data, rule, new AnalogChip.Persisted(plus, minus, noise, writes), sums, history);
+            return new Checkpoint(epoch, batchIndex, data, rule, new AnalogChip.Persisted(devices, noise, writes, time), sums, history);
         } catch (EOFException e) {
             throw new UserError(file + ": truncated checkpoint");
         } catch (IOException e) {

@@ -1,0 +1,190 @@
+package epsim.device;
+
+import epsim.common.Rng;
+import epsim.common.UserError;
+import epsim.model.HardwareModel;
+
+import java.util.Arrays;
+
+/**
+ * A population of single devices with the pulsed-update model of IBM's aihwkit, in conductance
+ * units. At fabrication each device draws its own step, asymmetry, bounds and whether it is
+ * stuck; after that every programming pulse moves it by a state-dependent step with cycle-to-
+ * cycle noise, clipped to its own bounds. With x = (G - mid_i) / half_i in [-1, 1]:
+ * <pre>
+ *   linearStep  up: s_i (1 + b_i)(1 - gammaUp x)        down: s_i (1 - b_i)(1 + gammaDown x)
+ *   power       up: s_i (1 + b_i)(1 - x)^gammaUp        down: s_i (1 - b_i)(1 + x)^gammaDown
+ * </pre>
+ * (negative steps are taken as 0), plus N(0, (writeNoise * s)^2) per pulse, s the nominal step.
+ * The controller programs open loop: a requested change becomes round(dG / s) pulses, rounded
+ * stochastically so the expected number is exact. Drift: a read returns
+ * G ((t - t_prog) / t0 + 1)^-nu, t_prog the device's last programming time.
+ */
+public final class PulsedDevices {
+    private static final byte FREE = 0, STUCK_LOW = 1, STUCK_HIGH = 2;
+
+    private final HardwareModel.Device p;
+    private final int n;
+    private final double[] g;
+    private final double[] step;
+    private final double[] upDown;
+    private final double[] low;
+    private final double[] high;
+    private final byte[] stuck;
+    private final double[] programmedAt; // null without drift
+
+    public PulsedDevices(HardwareModel.Device p, int n, Rng fabrication) {
+        this.p = p;
+        this.n = n;
+        this.g = new double[n];
+        this.step = new double[n];
+        this.upDown = new double[n];
+        this.low = new double[n];
+        this.high = new double[n];
+        this.stuck = new byte[n];
+        this.programmedAt = p.driftNu() > 0 ? new double[n] : null;
+        double mid = 0.5 * (p.gMin() + p.gMax()), half = 0.5 * (p.gMax() - p.gMin());
+        for (int i = 0; i < n; i++) {
+            step[i] = p.stepDtod() > 0 ? Math.max(0, p.step() * (1 + p.stepDtod() * fabrication.nextGaussian())) : p.step();
+            upDown[i] = p.upDownDtod() > 0 ? clamp(p.upDown() + p.upDownDtod() * fabrication.nextGaussian(), -0.99, 0.99) : p.upDown();
+            if (p.boundsDtod() > 0) {
+                high[i] = mid + half * clamp(1 + p.boundsDtod() * fabrication.nextGaussian(), 0.05, 3);
+                low[i] = Math.max(0, mid - half * clamp(1 + p.boundsDtod() * fabrication.nextGaussian(), 0.05, 3));
+            } else {
+                high[i] = p.gMax();
+                low[i] = p.gMin();
+            }
+            if (p.stuckAtMin() > 0 || p.stuckAtMax() > 0) {
+                double u = fabrication.nextDouble();
+                stuck[i] = u < p.stuckAtMin() ? STUCK_LOW : (u < p.stuckAtMin() + p.stuckAtMax() ? STUCK_HIGH : FREE);
+            }
+            g[i] = stuck[i] == STUCK_LOW ? low[i] : (stuck[i] == STUCK_HIGH ? high[i] : clamp(snap(mid), low[i], high[i]));
+        }
+    }
+
+    public int size() {
+        return n;
+    }
+
+    public boolean isStuck(int i) {
+        return stuck[i] != FREE;
+    }
+
+    /** Write-verify to a target (initialisation): the nearest nominal level within the device's own bounds, no noise. */
+    public void writeVerified(int i, double target, double now) {
+        if (stuck[i] != FREE) return;
+        g[i] = clamp(snap(target), low[i], high[i]);
+        if (programmedAt != null) programmedAt[i] = now;
+    }
+
+    /** Programs a requested conductance change open loop, as pulses (see the class comment). */
+    public void request(int i, double deltaG, double now, Rng rng) {
+        if (stuck[i] != FREE || deltaG == 0) return;
+        settleDrift(i, now);
+        if (p.continuous()) {
+            g[i] = clamp(g[i] + deltaG, low[i], high[i]);
+            return;
+        }
+        double exact = Math.abs(deltaG) / p.step();
+        double floor = Math.floor(exact);
+        long pulses = (long) floor + (rng.nextDouble() < exact - floor ? 1 : 0);
+        if (pulses > 0) pulse(i, deltaG > 0, pulses, rng);
+    }
+
+    /** Applies {@code count} pulses up (potentiation) or down. */
+    public void pulse(int i, boolean up, long count, Rng rng) {
+        if (stuck[i] != FREE || count == 0) return;
+        double noise = p.writeNoise() * p.step();
+        boolean constant = p.response() == HardwareModel.Response.LINEAR_STEP && (up ? p.gammaUp() : p.gammaDown()) == 0;
+        if (constant) {
+            // a state-independent step: count pulses sum exactly to count steps plus one Gaussian of sqrt(count) spread
+            double change = count * stepSize(i, g[i], up);
+            if (noise > 0) change += noise * Math.sqrt((double) count) * rng.nextGaussian();
+            g[i] = clamp(g[i] + (up ? change : -change), low[i], high[i]);
+            return;
+        }
+        long limit = Math.min(count, 4L * Math.max(2, p.levels())); // beyond this every device sits on a bound
+        for (long k = 0; k < limit; k++) {
+            double s = stepSize(i, g[i], up);
+            if (noise > 0) s += noise * rng.nextGaussian();
+            g[i] = clamp(g[i] + (up ? s : -s), low[i], high[i]);
+        }
+    }
+
+    /** The noise-free step of device i at conductance {@code at}. */
+    public double stepSize(int i, double at, boolean up) {
+        double mid = 0.5 * (low[i] + high[i]), half = 0.5 * (high[i] - low[i]);
+        double x = half > 0 ? clamp((at - mid) / half, -1, 1) : 0;
+        double base = step[i] * (up ? 1 + upDown[i] : 1 - upDown[i]);
+        double shape;
+        if (p.response() == HardwareModel.Response.POWER) {
+            shape = up ? Math.pow(1 - x, p.gammaUp()) : Math.pow(1 + x, p.gammaDown());
+        } else {
+            shape = up ? 1 - p.gammaUp() * x : 1 + p.gammaDown() * x;
+        }
+        return Math.max(0, base * shape);
+    }
+
+    /** Conductance a read sees at time {@code now} (drift applied). */
+    public double read(int i, double now) {
+        if (programmedAt == null) return g[i];
+        return g[i] * Math.pow((now - programmedAt[i]) / p.driftT0() + 1, -p.driftNu());
+    }
+
+    /** Before new pulses land, the drifted value becomes the programmed one and the drift clock restarts. */
+    private void settleDrift(int i, double now) {
+        if (programmedAt == null) return;
+        g[i] = read(i, now);
+        programmedAt[i] = now;
+    }
+
+    public double programmed(int i) {
+        return g[i];
+    }
+
+    public double lowBound(int i) {
+        return low[i];
+    }
+
+    public double highBound(int i) {
+        return high[i];
+    }
+
+    /** Sets the conductance directly (a test fixture's "reset to"), respecting stuck devices and bounds. */
+    public void force(int i, double value, double now) {
+        if (stuck[i] != FREE) return;
+        g[i] = clamp(value, low[i], high[i]);
+        if (programmedAt != null) programmedAt[i] = now;
+    }
+
+    /** Saved state: conductances, then (with drift) the programming times. */
+    public double[][] state() {
+        return programmedAt == null ? new double[][] {g.clone()} : new double[][] {g.clone(), programmedAt.clone()};
+    }
+
+    public void restore(double[][] state) {
+        if (state.length != (programmedAt == null ? 1 : 2) || state[0].length != n) {
+            throw new UserError("checkpoint: device state does not match the hardware model");
+        }
+        for (int i = 0; i < n; i++) {
+            double v = state[0][i];
+            if (!(v >= low[i] - 1e-12 && v <= high[i] + 1e-12)) throw new UserError("checkpoint: conductance outside the device's bounds");
+        }
+        System.arraycopy(state[0], 0, g, 0, n);
+        if (programmedAt != null) System.arraycopy(state[1], 0, programmedAt, 0, n);
+    }
+
+    private double snap(double v) {
+        if (p.continuous()) return v;
+        return p.gMin() + Math.rint((v - p.gMin()) / p.step()) * p.step();
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return v < lo ? lo : (v > hi ? hi : v);
+    }
+
+    @Override
+    public String toString() {
+        return "PulsedDevices[" + n + "] " + Arrays.toString(Arrays.copyOf(g, Math.min(n, 4)));
+    }
+}
