@@ -28,6 +28,8 @@ final class Checks {
             case "beta-order" -> betaOrder(tb);
             case "gdu" -> gdu(tb);
             case "adc-sweep" -> adcSweep(tb);
+            case "device-physics" -> DevicePhysics.run(tb, model(tb, List.of()), model(tb, List.of("periphery.adcBits=ideal",
+                    "device.readNoise=0", "device.stuckAtMin=0", "device.stuckAtMax=0", "device.boundsDtod=0", "device.driftNu=0")));
             default -> throw new IllegalStateException(tb.check());
         };
     }

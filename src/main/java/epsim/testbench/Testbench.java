@@ -30,6 +30,7 @@ public record Testbench(String file, String name, String description, String why
         CHECKS.put("beta-order", List.of(Set.of("betas"), Set.of("slope")));
         CHECKS.put("gdu", List.of(Set.of("steps"), Set.of("normalizedError")));
         CHECKS.put("adc-sweep", List.of(Set.of("adcBits", "seeds"), Set.of("stepRise", "overallRise")));
+        CHECKS.put("device-physics", List.of(Set.of("devices", "pulses"), Set.of("relativeError")));
     }
 
     private static final Set<String> TOP = Set.of("description", "why", "model", "set", "net", "seed", "batch",
