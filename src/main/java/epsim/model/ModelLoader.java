@@ -149,6 +149,12 @@ public final class ModelLoader {
         overridden.put(key, where);
     }
 
+    /** Whether {@code key} (section.field) names a model field. */
+    public static boolean isField(String key) {
+        int dot = key.indexOf('.');
+        return dot > 0 && SCHEMA.containsKey(key.substring(0, dot)) && SCHEMA.get(key.substring(0, dot)).containsKey(key.substring(dot + 1));
+    }
+
     /** A command-line value: a number (NaN and Infinity included, so they can be rejected by name), a boolean or a string. */
     public static JsonNode parseScalar(String value) {
         JsonNodeFactory f = JsonNodeFactory.instance;

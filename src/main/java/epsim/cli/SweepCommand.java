@@ -1,0 +1,127 @@
+package epsim.cli;
+
+import epsim.chip.Topology;
+import epsim.common.AtomicFiles;
+import epsim.common.UserError;
+import epsim.train.Sweep;
+import epsim.train.TrainConfig;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Design-space sweep: train and/or gradient-check every combination of hardware-model values, "
+                + "in parallel, writing sweep.csv and plots (docs/sweeps.md).")
+final class SweepCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    RuleOptions rule;
+
+    @Option(names = "--vary", required = true, paramLabel = "SECTION.FIELD=V1,V2,...",
+            description = "A model field (or 'model' for presets/files) and its values (repeatable; the cross product is swept).")
+    List<String> vary;
+
+    @Option(names = "--list", description = "Zip the --vary lists (i-th values together) instead of the cross product.")
+    boolean zip;
+
+    @Option(names = "--kind", defaultValue = "both", description = "train, gradient or both (default: ${DEFAULT-VALUE}).")
+    String kind;
+
+    @Option(names = "--net", defaultValue = "784-500-10", description = "Layer sizes (default: ${DEFAULT-VALUE}).")
+    String net;
+
+    @Option(names = "--epochs", defaultValue = "15", description = "Epochs per training point (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "20", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--gradient-batch", defaultValue = "8", description = "Examples in the gradient check (default: ${DEFAULT-VALUE}).")
+    int gradientBatch;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of every point (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dataset", defaultValue = "mnist-subset", description = "Dataset (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files.")
+    Path dataDir;
+
+    @Option(names = "--train-limit", defaultValue = "0", description = "Train on the first N examples only (0: all).")
+    int trainLimit;
+
+    @Option(names = "--test-limit", defaultValue = "0", description = "Test on the first N examples only (0: all).")
+    int testLimit;
+
+    @Option(names = "--threads", description = "Points run at once (default: the available cores).")
+    Integer threads;
+
+    @Option(names = "--shard", paramLabel = "K/N", description = "Run only shard K of N (points with index = K-1 mod N).")
+    String shard;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/sweep-<timestamp>).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean train = kind.equals("train") || kind.equals("both"), gradient = kind.equals("gradient") || kind.equals("both");
+        if (!train && !gradient) throw new UserError("--kind " + kind + ": expected train, gradient or both");
+        Topology t = Topology.parse(net, "--net");
+        for (int[] v : new int[][] {{epochs, 1}, {batch, 1}, {gradientBatch, 1}}) {
+            if (v[0] < v[1]) throw new UserError("--epochs, --batch and --gradient-batch must be >= 1");
+        }
+        int shardIndex = 1, shards = 1;
+        if (shard != null) {
+            String[] parts = shard.split("/");
+            try {
+                shardIndex = Integer.parseInt(parts[0]);
+                shards = Integer.parseInt(parts[1]);
+            } catch (RuntimeException e) {
+                throw new UserError("--shard " + shard + ": expected K/N, e.g. 3/16");
+            }
+            if (parts.length != 2 || shards < 1 || shardIndex < 1 || shardIndex > shards) {
+                throw new UserError("--shard " + shard + ": expected K/N with 1 <= K <= N");
+            }
+        }
+        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers < 1) throw new UserError("--threads " + workers + ": expected an integer >= 1");
+        List<Sweep.Axis> axes = new ArrayList<>();
+        for (String v : vary) axes.add(Sweep.parseAxis(v));
+        model.load();
+        TrainConfig base = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, TrainCommand.defaults(t)),
+                batch, epochs, seed, dataset, dataDir == null ? null : dataDir.toString(), trainLimit, testLimit);
+        List<Sweep.Point> all = Sweep.points(axes, zip);
+        List<Sweep.Point> mine = new ArrayList<>();
+        for (Sweep.Point p : all) if (p.index() % shards == shardIndex - 1) mine.add(p);
+        Path dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        System.out.printf("sweep: %d of %d points (shard %d/%d), %s, %d threads -> %s%n", mine.size(), all.size(), shardIndex, shards,
+                kind, workers, dir);
+        List<Sweep.Outcome> outcomes;
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(mine.size())
+                .setStyle(ProgressBarStyle.ASCII).setMaxRenderedLength(100).build()) {
+            outcomes = Sweep.run(base, axes, mine, train, gradient, gradientBatch, dir, workers, i -> bar.step());
+        }
+        String name = shards == 1 ? "sweep.csv" : String.format(Locale.ROOT, "sweep-shard-%d-of-%d.csv", shardIndex, shards);
+        String table = Sweep.csv(axes, outcomes, shardIndex == 1);
+        AtomicFiles.writeString(dir.resolve(name), table);
+        if (shards == 1) Sweep.plots(dir, axes, outcomes);
+        System.out.print(Sweep.csv(axes, outcomes, true));
+        return 0;
+    }
+}
