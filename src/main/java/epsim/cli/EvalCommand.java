@@ -29,6 +29,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files.")
     Path dataDir;
 
+    @Option(names = "--after", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Evaluate after the chip has sat idle this long (conductance drift), e.g. 3600.")
+    double after;
+
     @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N", description = "Evaluate the first N test examples only (0: all).")
     int testLimit;
 
@@ -47,13 +51,15 @@ final class EvalCommand implements Callable<Integer> {
         Checkpoint cp = Checkpoint.read(dir);
         Trainer trainer = new Trainer(config, dir, Main.version());
         trainer.restore(cp);
+        if (!(after >= 0) || !Double.isFinite(after)) throw new UserError("--after " + after + ": expected a finite number of seconds >= 0");
+        trainer.advanceTime(after);
         String name = dataset != null ? dataset : config.dataset();
         Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? Path.of(config.dataDir()) : null);
         Dataset test = Datasets.load(name, data).test();
         if (testLimit > 0) test = test.head(testLimit);
         double[] f = trainer.evaluate(test);
-        System.out.printf(Locale.ROOT, "%s: %s test set (%d examples): accuracy %.2f%%, loss %.4f%n", dir, name, test.count(),
-                100 * f[1], f[0]);
+        System.out.printf(Locale.ROOT, "%s: %s test set (%d examples)%s: accuracy %.2f%%, loss %.4f%n", dir, name, test.count(),
+                after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "", 100 * f[1], f[0]);
         return 0;
     }
 }

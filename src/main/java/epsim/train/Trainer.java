@@ -203,6 +203,11 @@ public final class Trainer {
         chip.restore(cp.chip());
     }
 
+    /** Lets the chip sit idle (its devices drifting) before an evaluation. */
+    public void advanceTime(double seconds) {
+        chip.advanceTime(seconds);
+    }
+
     /** Sum over the batch of 1/2 |prediction - y|^2. */
     static double loss(double[] prediction, double[] y) {
         double s = 0;
