@@ -49,7 +49,13 @@ public final class AnalogChip implements Chip {
     private boolean inputDriveStale = true;
     private double[] target;
     private double beta;
-    private boolean feedback = true;
+    private double feedbackGain = 1;
+    private double[][] clamped;    // clamped[l]: held outputs of layer l, or null when free
+    private boolean ghosts;
+    private double[][] v;          // ghost states v[k], k = 0..L-1, batch x size(k+1)
+    private double[][] gr;         // scratch: rho(v[k])
+    private double[][] ghostDrive; // scratch
+    private double[][] topDown;    // scratch: rho(u_{l+1}) - rho(v_l)
     private double now; // seconds of chip time: dt per integration step, plus advanceTime
 
     /**
@@ -133,8 +139,39 @@ public final class AnalogChip implements Chip {
     }
 
     @Override
-    public void setFeedback(boolean enabled) {
-        feedback = enabled;
+    public void setFeedbackGain(double gain) {
+        if (!(gain >= 0) || !Double.isFinite(gain)) throw new UserError("feedback gain: expected a finite number >= 0, got " + gain);
+        feedbackGain = gain;
+    }
+
+    @Override
+    public void clamp(int layer, double[] outputs) {
+        requireInputs();
+        if (layer < 1 || layer > layers) throw new UserError("clamp: layer must be in 1.." + layers + ", got " + layer);
+        if (outputs == null) {
+            clamped[layer] = null;
+            return;
+        }
+        if (outputs.length != batch * topology.size(layer)) {
+            throw new UserError("clamp: expected " + batch + " x " + topology.size(layer) + " values for layer " + layer + ", got " + outputs.length);
+        }
+        for (double x : outputs) if (!Double.isFinite(x)) throw new UserError("clamp: values must be finite");
+        clamped[layer] = outputs.clone();
+    }
+
+    @Override
+    public void setGhostUnits(boolean enabled) {
+        ghosts = enabled;
+    }
+
+    @Override
+    public double[] readGhost(int k) {
+        requireInputs();
+        if (k < 0 || k >= layers) throw new UserError("readGhost: population must be in 0.." + (layers - 1) + ", got " + k);
+        double[] out = new double[v[k].length];
+        HardwareModel.Periphery io = model.periphery();
+        for (int i = 0; i < out.length; i++) out[i] = quantize(transfer.rho(v[k][i]), io.adcMin(), io.adcMax(), io.adcBits());
+        return out;
     }
 
     @Override
@@ -172,6 +209,17 @@ public final class AnalogChip implements Chip {
             drive[l] = new double[batchSize * topology.size(l)];
         }
         inputDrive = new double[batchSize * topology.size(1)];
+        clamped = new double[layers + 1][];
+        v = new double[layers][];
+        gr = new double[layers][];
+        ghostDrive = new double[layers][];
+        topDown = new double[layers + 1][];
+        for (int k = 0; k < layers; k++) {
+            v[k] = new double[batchSize * topology.size(k + 1)];
+            gr[k] = new double[v[k].length];
+            ghostDrive[k] = new double[v[k].length];
+            topDown[k + 1] = new double[v[k].length];
+        }
         target = null;
         beta = 0;
     }
@@ -197,6 +245,7 @@ public final class AnalogChip implements Chip {
     public void resetState() {
         requireInputs();
         for (int l = 1; l <= layers; l++) Arrays.fill(u[l], 0);
+        for (int k = 0; k < layers; k++) Arrays.fill(v[k], 0);
     }
 
     private void requireInputs() {
@@ -225,11 +274,21 @@ public final class AnalogChip implements Chip {
         inputDriveStale = false;
     }
 
-    /** One synchronous integration step of every layer; returns max |du|. */
+    /** One synchronous integration step of every free layer (and ghost population); returns max |du|. */
     private double step() {
         for (int l = 1; l <= layers; l++) {
+            if (clamped[l] != null) {
+                System.arraycopy(clamped[l], 0, r[l], 0, r[l].length);
+                continue;
+            }
             double[] ul = u[l], rl = r[l];
             for (int i = 0; i < ul.length; i++) rl[i] = transfer.rho(ul[i]);
+        }
+        if (ghosts) {
+            for (int k = 0; k < layers; k++) {
+                double[] vk = v[k], gk = gr[k];
+                for (int i = 0; i < vk.length; i++) gk[i] = transfer.rho(vk[i]);
+            }
         }
         for (int l = 1; l <= layers; l++) {
             int n = topology.size(l);
@@ -240,39 +299,65 @@ public final class AnalogChip implements Chip {
                 for (int s = 0; s < batch; s++) System.arraycopy(b[l - 1], 0, d, s * n, n);
                 Kernels.multiplyAccumulate(r[l - 1], batch, topology.size(l - 1), wT[l - 1], n, d);
             }
-            if (l < layers && feedback) Kernels.multiplyAccumulate(r[l + 1], batch, topology.size(l + 1), w[l], n, d);
-            addReadNoise(l, d);
+            if (ghosts) {
+                System.arraycopy(d, 0, ghostDrive[l - 1], 0, d.length);
+                addReadNoise(ghostDrive[l - 1], n, r[l - 1], topology.size(l - 1), null, 0, 0);
+            }
+            double[] above = null;
+            if (l < layers && feedbackGain != 0) {
+                above = r[l + 1];
+                if (ghosts) {
+                    double[] diff = topDown[l + 1], g = gr[l];
+                    for (int i = 0; i < diff.length; i++) diff[i] = above[i] - g[i];
+                    above = diff;
+                }
+                Kernels.multiplyAccumulateScaled(feedbackGain, above, batch, topology.size(l + 1), w[l], n, d);
+            }
+            addReadNoise(d, n, r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
         }
-        double sigmaThermal = model.neuron().thermalNoise();
-        boolean clip = transfer.clipsState();
         double maxChange = 0;
         for (int l = 1; l <= layers; l++) {
-            double[] ul = u[l], rl = r[l], d = drive[l];
+            if (clamped[l] != null) continue;
             boolean nudged = l == layers && beta != 0;
-            for (int i = 0; i < ul.length; i++) {
-                double x = ul[i];
-                double rp = transfer.rhoPrime(x);
-                double force = -x + rp * d[i];
-                if (nudged) force -= beta * rp * (rl[i] - target[i]);
-                double next = x + eps * force;
-                if (sigmaThermal > 0) next += sigmaThermal * noise.nextGaussian();
-                if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);
-                double change = Math.abs(next - x);
-                if (change > maxChange) maxChange = change;
-                ul[i] = next;
-            }
+            maxChange = Math.max(maxChange, integrate(u[l], r[l], drive[l], nudged ? target : null));
+        }
+        if (ghosts) {
+            for (int k = 0; k < layers; k++) maxChange = Math.max(maxChange, integrate(v[k], gr[k], ghostDrive[k], null));
         }
         return maxChange;
     }
 
-    /** One Gaussian per neuron current; see the class comment for why that is exact in distribution. */
-    private void addReadNoise(int l, double[] d) {
+    /** u += eps (-u + rho'(u) drive [- beta rho'(u) (rho(u) - y)]) (+ thermal noise), clipped for the hard sigmoid. */
+    private double integrate(double[] ul, double[] rl, double[] d, double[] nudgeTarget) {
+        double sigmaThermal = model.neuron().thermalNoise();
+        boolean clip = transfer.clipsState();
+        double maxChange = 0;
+        for (int i = 0; i < ul.length; i++) {
+            double x = ul[i];
+            double rp = transfer.rhoPrime(x);
+            double force = -x + rp * d[i];
+            if (nudgeTarget != null) force -= beta * rp * (rl[i] - nudgeTarget[i]);
+            double next = x + eps * force;
+            if (sigmaThermal > 0) next += sigmaThermal * noise.nextGaussian();
+            if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);
+            double change = Math.abs(next - x);
+            if (change > maxChange) maxChange = change;
+            ul[i] = next;
+        }
+        return maxChange;
+    }
+
+    /**
+     * One Gaussian per neuron current; see the class comment for why that is exact in
+     * distribution. The current sums the row below ({@code below}, with the bias column at 1 V)
+     * and, when given, the top-down voltages {@code above} through a path of gain {@code gain}.
+     */
+    private void addReadNoise(double[] d, int n, double[] below, int nBelow, double[] above, int nAbove, double gain) {
         double sigma = model.device().readNoise();
         if (sigma == 0) return;
-        int n = topology.size(l);
         for (int s = 0; s < batch; s++) {
-            double sumSq = 1 + sumSquares(r[l - 1], s, topology.size(l - 1));
-            if (l < layers && feedback) sumSq += sumSquares(r[l + 1], s, topology.size(l + 1));
+            double sumSq = 1 + sumSquares(below, s, nBelow);
+            if (above != null) sumSq += gain * gain * sumSquares(above, s, nAbove);
             double std = sigma * Math.sqrt(2 * sumSq);
             int off = s * n;
             for (int i = 0; i < n; i++) d[off + i] += std * noise.nextGaussian();
@@ -292,8 +377,9 @@ public final class AnalogChip implements Chip {
         if (layer == 0) return input.clone();
         double[] out = new double[u[layer].length];
         HardwareModel.Periphery io = model.periphery();
+        double[] held = clamped[layer];
         for (int i = 0; i < out.length; i++) {
-            out[i] = quantize(transfer.rho(u[layer][i]), io.adcMin(), io.adcMax(), io.adcBits());
+            out[i] = quantize(held != null ? held[i] : transfer.rho(u[layer][i]), io.adcMin(), io.adcMax(), io.adcBits());
         }
         return out;
     }
@@ -317,14 +403,16 @@ public final class AnalogChip implements Chip {
         return now;
     }
 
-    private record Snapshot(double[][] u) implements State {}
+    private record Snapshot(double[][] u, double[][] v) implements State {}
 
     @Override
     public State saveState() {
         requireInputs();
         double[][] copy = new double[layers + 1][];
         for (int l = 1; l <= layers; l++) copy[l] = u[l].clone();
-        return new Snapshot(copy);
+        double[][] ghostCopy = new double[layers][];
+        for (int k = 0; k < layers; k++) ghostCopy[k] = v[k].clone();
+        return new Snapshot(copy, ghostCopy);
     }
 
     @Override
@@ -333,6 +421,7 @@ public final class AnalogChip implements Chip {
             throw new UserError("restore: the state does not belong to this chip and batch size");
         }
         for (int l = 1; l <= layers; l++) System.arraycopy(snap.u[l], 0, u[l], 0, u[l].length);
+        for (int k = 0; k < layers; k++) System.arraycopy(snap.v[k], 0, v[k], 0, v[k].length);
     }
 
     @Override

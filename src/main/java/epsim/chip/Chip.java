@@ -15,7 +15,35 @@ public interface Chip {
      * Connects (true, the default) or disconnects the top-down currents W^T rho(u_above): without
      * them the chip settles on the feed-forward pass, the circuit backprop trains.
      */
-    void setFeedback(boolean enabled);
+    default void setFeedback(boolean enabled) {
+        setFeedbackGain(enabled ? 1 : 0);
+    }
+
+    /**
+     * Scales the top-down currents by {@code gain} >= 0 (a programmable gain on the feedback
+     * path): 1 is the symmetric network EP needs, 0 the feed-forward circuit, small values the
+     * weak feedback of contrastive Hebbian learning (Xie &amp; Seung 2003).
+     */
+    void setFeedbackGain(double gain);
+
+    /**
+     * Holds the outputs of neuron layer {@code layer} (1..L) at {@code outputs} (batch x size),
+     * as voltage sources on their output lines; {@code null} releases the layer. Neighbours see
+     * the clamped values; {@link #read} returns them.
+     */
+    void clamp(int layer, double[] outputs);
+
+    /**
+     * Connects (or disconnects) the ghost populations: population k (0..L-1) is a copy of layer
+     * k+1's neurons driven by the same bottom-up current W_{k+1} rho(u_k) + b_{k+1}, read through
+     * the same crossbar; each hidden layer k's top-down current becomes
+     * gain * W_{k+1}^T (rho(u_{k+1}) - rho(v_k)), so that without a target the feedback cancels
+     * (Mesnard et al. 2019).
+     */
+    void setGhostUnits(boolean enabled);
+
+    /** Outputs rho(v_k) of ghost population {@code k} (0..L-1) through the ADCs (batch x size(k+1)). */
+    double[] readGhost(int k);
 
     /** Applies a batch of inputs through the DACs: {@code inputs} is batch x inputSize, row-major. */
     void setInputs(double[] inputs, int batch);

@@ -12,10 +12,15 @@ public final class Kernels {
      * is loaded once and reused for every row of the batch while it sits in L1.
      */
     public static void multiplyAccumulate(double[] a, int rows, int inner, double[] m, int cols, double[] c) {
+        multiplyAccumulateScaled(1.0, a, rows, inner, m, cols, c);
+    }
+
+    /** {@code c += scale * a * m}, shapes as {@link #multiplyAccumulate} (scale 1 gives the same bits). */
+    public static void multiplyAccumulateScaled(double scale, double[] a, int rows, int inner, double[] m, int cols, double[] c) {
         for (int k = 0; k < inner; k++) {
             int mOff = k * cols;
             for (int r = 0; r < rows; r++) {
-                double s = a[r * inner + k];
+                double s = scale * a[r * inner + k];
                 if (s == 0) continue; // clipped neurons are common: skip their zero rows
                 int cOff = r * cols;
                 for (int j = 0; j < cols; j++) c[cOff + j] += s * m[mOff + j];

@@ -11,7 +11,7 @@ import java.util.List;
 /** The learning rule and its settings, shared by train and gradient. */
 final class RuleOptions {
     @Option(names = "--rule", paramLabel = "NAME", defaultValue = "ep",
-            description = "Learning rule: ep (Equilibrium Propagation) or bp (backprop on the feed-forward chip, the baseline) (default: ${DEFAULT-VALUE}).")
+            description = "Learning rule: ep (Equilibrium Propagation), bp (backprop on the feed-forward chip, the baseline), chl (contrastive Hebbian, weak feedback), gaitprop, lagrangian (local propagation) or ghost (ghost units); docs/rules.md (default: ${DEFAULT-VALUE}).")
     String rule;
 
     @Option(names = "--nudging", paramLabel = "KIND", defaultValue = "symmetric",
@@ -39,6 +39,26 @@ final class RuleOptions {
             description = "Learning rate, one for all layers or one per weight layer, comma-separated.")
     List<Double> lr;
 
+    @Option(names = "--gamma", paramLabel = "G",
+            description = "chl: feedback gain (default 0.2); gaitprop: target step (default 0.01).")
+    Double gamma;
+
+    @Option(names = "--ortho", paramLabel = "LAMBDA",
+            description = "gaitprop: weight of the orthogonality regulariser (default: 0, off).")
+    Double ortho;
+
+    @Option(names = "--saddle-steps", paramLabel = "N",
+            description = "lagrangian: saddle-point iterations per batch (default: 40).")
+    Integer saddleSteps;
+
+    @Option(names = "--saddle-rate", paramLabel = "ETA",
+            description = "lagrangian: step size of the saddle-point search (default: 0.5).")
+    Double saddleRate;
+
+    @Option(names = "--penalty", paramLabel = "RHO",
+            description = "lagrangian: augmented-Lagrangian penalty rho (default: 1).")
+    Double penalty;
+
     /** Builds the settings; {@code defaults} fills what the user left out. */
     RuleSettings settings(Topology t, RuleSettings defaults) {
         if (!RuleSettings.RULES.contains(rule)) throw new UserError("--rule " + rule + ": unknown rule (available: " + String.join(", ", RuleSettings.RULES) + ")");
@@ -65,6 +85,17 @@ final class RuleOptions {
         for (double r : rates) {
             if (!(r >= 0) || !Double.isFinite(r)) throw new UserError("--lr: rates must be finite numbers >= 0, got " + r);
         }
-        return new RuleSettings(rule, b, n, free, nudge, tol, reads, rates);
+        RuleSettings.Extras d = defaults.extras();
+        double g = gamma == null ? d.gamma() : gamma;
+        if (gamma != null && (!(g > 0) || !Double.isFinite(g))) throw new UserError("--gamma " + g + ": expected a finite number > 0");
+        double o = ortho == null ? d.orthogonality() : ortho;
+        if (!(o >= 0) || !Double.isFinite(o)) throw new UserError("--ortho " + o + ": expected a finite number >= 0");
+        int ss = saddleSteps == null ? d.saddleSteps() : saddleSteps;
+        if (ss < 1) throw new UserError("--saddle-steps " + ss + ": expected an integer >= 1");
+        double sr = saddleRate == null ? d.saddleRate() : saddleRate;
+        if (!(sr > 0) || !Double.isFinite(sr)) throw new UserError("--saddle-rate " + sr + ": expected a finite number > 0");
+        double pen = penalty == null ? d.penalty() : penalty;
+        if (!(pen >= 0) || !Double.isFinite(pen)) throw new UserError("--penalty " + pen + ": expected a finite number >= 0");
+        return new RuleSettings(rule, b, n, free, nudge, tol, reads, rates, new RuleSettings.Extras(g, o, ss, sr, pen));
     }
 }

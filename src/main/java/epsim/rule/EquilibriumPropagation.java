@@ -56,9 +56,7 @@ public final class EquilibriumPropagation implements LearningRule {
 
     @Override
     public Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch) {
-        chip.setFeedback(true);
-        chip.setInputs(inputs, batch);
-        chip.setNudge(null, 0);
+        FeedForward.configure(chip, inputs, batch, 1);
         chip.resetState();
         Chip.Relaxation free = chip.relax(settings.freeSteps(), settings.tolerance());
         Topology t = chip.topology();
@@ -141,9 +139,7 @@ public final class EquilibriumPropagation implements LearningRule {
 
     @Override
     public Inference infer(Chip chip, double[] inputs, int batch) {
-        chip.setFeedback(true);
-        chip.setInputs(inputs, batch);
-        chip.setNudge(null, 0);
+        FeedForward.configure(chip, inputs, batch, 1);
         chip.resetState();
         Chip.Relaxation free = chip.relax(settings.freeSteps(), settings.tolerance());
         return new Inference(chip.read(chip.topology().weightLayers()), free.steps());

@@ -30,6 +30,12 @@ final class Checks {
             case "adc-sweep" -> adcSweep(tb);
             case "device-physics" -> DevicePhysics.run(tb, model(tb, List.of()), model(tb, List.of("periphery.adcBits=ideal",
                     "device.readNoise=0", "device.stuckAtMin=0", "device.stuckAtMax=0", "device.boundsDtod=0", "device.driftNu=0")));
+            case "bp-vs-fd" -> RuleChecks.bpVsFiniteDifferences(tb);
+            case "chl-weak-feedback" -> RuleChecks.chlWeakFeedback(tb);
+            case "gaitprop-orthogonal" -> RuleChecks.gaitpropOrthogonal(tb);
+            case "lagrangian-saddle" -> RuleChecks.lagrangianSaddle(tb);
+            case "ghost-cancellation" -> RuleChecks.ghostCancellation(tb);
+            case "ghost-vs-bp" -> RuleChecks.ghostVsBackprop(tb);
             default -> throw new IllegalStateException(tb.check());
         };
     }
@@ -121,6 +127,27 @@ final class Checks {
         rows.add(new Row(tb.name(), "log-log slope of the error over beta in [" + lo + ", " + hi + "]",
                 slope(logBeta, logErr), tb.bounds().get("slope")));
         return rows;
+    }
+
+    /** params.KEY as an array of at least {@code min} finite numbers > 0. */
+    static double[] numbers(Testbench tb, String key, int min) {
+        return numbers(tb, key, min, false);
+    }
+
+    static double[] numbers(Testbench tb, String key, int min, boolean zeroAllowed) {
+        JsonNode a = tb.params().get(key);
+        if (a == null || !a.isArray() || a.size() < min) {
+            throw new UserError(tb.file() + ": params." + key + ": expected an array of at least " + min + " numbers " + (zeroAllowed ? ">= 0" : "> 0"));
+        }
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = a.get(i);
+            if (!v.isNumber() || !(v.asDouble() > 0 || zeroAllowed && v.asDouble() == 0) || !Double.isFinite(v.asDouble())) {
+                throw new UserError(tb.file() + ": params." + key + "[" + i + "]: expected a finite number " + (zeroAllowed ? ">= 0" : "> 0") + ", got " + v);
+            }
+            out[i] = v.asDouble();
+        }
+        return out;
     }
 
     /** Least-squares slope of y on x. */

@@ -31,11 +31,18 @@ public record Testbench(String file, String name, String description, String why
         CHECKS.put("gdu", List.of(Set.of("steps"), Set.of("normalizedError")));
         CHECKS.put("adc-sweep", List.of(Set.of("adcBits", "seeds"), Set.of("stepRise", "overallRise")));
         CHECKS.put("device-physics", List.of(Set.of("devices", "pulses"), Set.of("relativeError")));
+        CHECKS.put("bp-vs-fd", List.of(Set.of("fdStep"), Set.of("relativeError")));
+        CHECKS.put("chl-weak-feedback", List.of(Set.of("gammas"), Set.of("relativeError", "slope")));
+        CHECKS.put("gaitprop-orthogonal", List.of(Set.of("mixes"), Set.of("relativeError", "growth", "regulariserError")));
+        CHECKS.put("lagrangian-saddle", List.of(Set.of("iterations"), Set.of("constraint", "multiplierError", "gradientError")));
+        CHECKS.put("ghost-cancellation", List.of(Set.of(), Set.of("maxDifference")));
+        CHECKS.put("ghost-vs-bp", List.of(Set.of("betas"), Set.of("cosine", "slope")));
     }
 
     private static final Set<String> TOP = Set.of("description", "why", "model", "set", "net", "seed", "batch",
             "check", "rule", "params", "bounds");
-    private static final Set<String> RULE = Set.of("name", "nudging", "beta", "freeSteps", "nudgeSteps", "tolerance", "readAverages");
+    private static final Set<String> RULE = Set.of("name", "nudging", "beta", "freeSteps", "nudgeSteps", "tolerance",
+            "readAverages", "gamma", "orthogonality", "saddleSteps", "saddleRate", "penalty");
 
     public static Testbench parse(JsonNode root, String file, String name) {
         Fields f = new Fields(file);
@@ -62,20 +69,28 @@ public record Testbench(String file, String name, String description, String why
         JsonNode ruleNode = f.object(root, "rule");
         f.onlyKeys(ruleNode, "rule.", RULE);
         String ruleName = f.text(ruleNode, "name", "rule.name");
-        if (!ruleName.equals("ep")) throw new UserError(file + ": rule.name: expected \"ep\", got \"" + ruleName + "\"");
-        String nudgingLabel = f.text(ruleNode, "nudging", "rule.nudging");
+        if (!RuleSettings.RULES.contains(ruleName)) {
+            throw new UserError(file + ": rule.name: expected one of " + String.join(", ", RuleSettings.RULES) + ", got \"" + ruleName + "\"");
+        }
+        String nudgingLabel = ruleNode.has("nudging") ? f.text(ruleNode, "nudging", "rule.nudging") : "symmetric";
         EquilibriumPropagation.Nudging nudging = EquilibriumPropagation.Nudging.fromLabel(nudgingLabel);
         if (nudging == null) {
             throw new UserError(file + ": rule.nudging: expected one of one-sided, symmetric, random-sign, got \"" + nudgingLabel + "\"");
         }
-        double beta = f.number(ruleNode, "beta", "rule.beta", 0, false);
+        double beta = ruleNode.has("beta") ? f.number(ruleNode, "beta", "rule.beta", 0, false) : 1;
         int freeSteps = (int) f.integer(ruleNode, "freeSteps", "rule.freeSteps", 1, 10_000_000);
-        int nudgeSteps = (int) f.integer(ruleNode, "nudgeSteps", "rule.nudgeSteps", 1, 10_000_000);
+        int nudgeSteps = ruleNode.has("nudgeSteps") ? (int) f.integer(ruleNode, "nudgeSteps", "rule.nudgeSteps", 1, 10_000_000) : freeSteps;
         double tolerance = f.number(ruleNode, "tolerance", "rule.tolerance", 0, true);
         int reads = ruleNode.has("readAverages") ? (int) f.integer(ruleNode, "readAverages", "rule.readAverages", 1, 1_000_000) : 1;
+        RuleSettings.Extras d = RuleSettings.Extras.DEFAULT;
+        RuleSettings.Extras extras = new RuleSettings.Extras(
+                ruleNode.has("gamma") ? f.number(ruleNode, "gamma", "rule.gamma", 0, false) : d.gamma(),
+                ruleNode.has("orthogonality") ? f.number(ruleNode, "orthogonality", "rule.orthogonality", 0, true) : d.orthogonality(),
+                ruleNode.has("saddleSteps") ? (int) f.integer(ruleNode, "saddleSteps", "rule.saddleSteps", 1, 10_000_000) : d.saddleSteps(),
+                ruleNode.has("saddleRate") ? f.number(ruleNode, "saddleRate", "rule.saddleRate", 0, false) : d.saddleRate(),
+                ruleNode.has("penalty") ? f.number(ruleNode, "penalty", "rule.penalty", 0, true) : d.penalty());
         double[] lr = new double[net.weightLayers()];
-        RuleSettings rule = new RuleSettings("ep", beta, nudging, freeSteps, nudgeSteps,
-                tolerance, reads, lr);
+        RuleSettings rule = new RuleSettings(ruleName, beta, nudging, freeSteps, nudgeSteps, tolerance, reads, lr, extras);
 
         JsonNode params = root.has("params") ? f.object(root, "params") : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         f.onlyKeys(params, "params.", CHECKS.get(check).get(0));

@@ -41,6 +41,11 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         r.put("readAverages", rule.readAverages());
         ArrayNode lr = r.putArray("learningRates");
         for (double v : rule.learningRates()) lr.add(v);
+        r.put("gamma", rule.gamma());
+        r.put("orthogonality", rule.extras().orthogonality());
+        r.put("saddleSteps", rule.extras().saddleSteps());
+        r.put("saddleRate", rule.extras().saddleRate());
+        r.put("penalty", rule.extras().penalty());
         o.put("batch", batch);
         o.put("epochs", epochs);
         o.put("seed", seed);
@@ -64,7 +69,9 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
             if (nudging == null || !RuleSettings.RULES.contains(r.get("name").asText())) throw new IllegalArgumentException("rule");
             RuleSettings rule = new RuleSettings(r.get("name").asText(), r.get("beta").asDouble(), nudging,
                     r.get("freeSteps").asInt(), r.get("nudgeSteps").asInt(), r.get("tolerance").asDouble(),
-                    r.get("readAverages").asInt(), lr);
+                    r.get("readAverages").asInt(), lr, new RuleSettings.Extras(r.get("gamma").asDouble(),
+                    r.get("orthogonality").asDouble(), r.get("saddleSteps").asInt(), r.get("saddleRate").asDouble(),
+                    r.get("penalty").asDouble()));
             return new TrainConfig(o.get("model").asText(), set, o.get("net").asText(), rule, o.get("batch").asInt(),
                     o.get("epochs").asInt(), o.get("seed").asLong(), o.get("dataset").asText(),
                     o.get("dataDir").isNull() ? null : o.get("dataDir").asText(), o.get("trainLimit").asInt(),

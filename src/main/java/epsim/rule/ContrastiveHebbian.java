@@ -1,0 +1,66 @@
+package epsim.rule;
+
+import epsim.chip.Chip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+
+/**
+ * Contrastive Hebbian learning (Movellan 1991) with weak feedback (Xie &amp; Seung 2003), on the
+ * chip with its top-down gain set to gamma:
+ * <pre>
+ *   free:     x_k = F(W_k x_{k-1} + b_k + gamma W_{k+1}^T x_{k+1})      (outputs free)
+ *   clamped:  the same with the outputs held at the target y
+ *   dL/dW_k ~ -gamma^(k-L) ( xc_k xc_{k-1}^T - xf_k xf_{k-1}^T ),  dL/db_k ~ -gamma^(k-L) (xc_k - xf_k)
+ * </pre>
+ * As gamma -> 0 this approaches backprop's gradient of 1/2 |x_L - y|^2 taken with respect to the
+ * output drive (the output slope is left out: the "matching" loss of the output curve), with an
+ * error O(gamma). The clamped phase starts from the free equilibrium.
+ */
+public final class ContrastiveHebbian implements LearningRule {
+    public static final double DEFAULT_GAMMA = 0.2;
+    private final RuleSettings settings;
+
+    public ContrastiveHebbian(RuleSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "chl";
+    }
+
+    @Override
+    public RuleSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch) {
+        Topology t = chip.topology();
+        int layers = t.weightLayers();
+        double gamma = settings.gamma();
+        FeedForward.configure(chip, inputs, batch, gamma);
+        chip.resetState();
+        Chip.Relaxation free = chip.relax(settings.freeSteps(), settings.tolerance());
+        double[][] freeReads = EquilibriumPropagation.readAll(chip, t);
+        chip.clamp(layers, targets);
+        chip.relax(settings.nudgeSteps(), settings.tolerance());
+        double[][] clampedReads = EquilibriumPropagation.readAll(chip, t);
+        chip.clamp(layers, null);
+        chip.setFeedbackGain(1);
+        LayerParams g = EquilibriumPropagation.contrast(t, clampedReads, freeReads, batch, 1);
+        double[] scale = new double[layers];
+        for (int k = 0; k < layers; k++) scale[k] = Math.pow(gamma, (k + 1) - layers);
+        return new Estimate(g.scaled(scale), freeReads[layers], free.steps());
+    }
+
+    @Override
+    public Inference infer(Chip chip, double[] inputs, int batch) {
+        FeedForward.configure(chip, inputs, batch, settings.gamma());
+        chip.resetState();
+        Chip.Relaxation free = chip.relax(settings.freeSteps(), settings.tolerance());
+        double[] out = chip.read(chip.topology().weightLayers());
+        chip.setFeedbackGain(1);
+        return new Inference(out, free.steps());
+    }
+}

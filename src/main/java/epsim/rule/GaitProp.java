@@ -1,0 +1,126 @@
+package epsim.rule;
+
+import epsim.chip.Chip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.model.TransferCurve;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.DecompositionSolver;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularMatrixException;
+
+/**
+ * GAIT-prop (Ahmad, van Gerven &amp; Ambrogioni 2020): target propagation where each layer's target
+ * is its forward activity moved a small step gamma towards the output target, carried down
+ * through the inverse of each layer; every update is layer-local. On the feed-forward chip
+ * (outputs h_l read through the ADCs, slopes s_l = F'(a_l)):
+ * <pre>
+ *   t_L = y
+ *   t_{l-1} = h_{l-1} + W_l^+ ( F^-1(h_l + gamma s_l^2 (t_l - h_l)) - F^-1(h_l) )
+ *   e_l = gamma^-(L-l) (h_l - t_l) s_l,   dL/dW_l ~ mean e_l h_{l-1}^T,   dL/db_l ~ mean e_l
+ * </pre>
+ * For a square invertible W_l this is the paper's t_{l-1} = W_l^-1 (F^-1(...) - b_l), since
+ * W_l^-1 (F^-1(h_l) - b_l) = h_{l-1}; for non-square layers W^+ is the Moore-Penrose inverse
+ * (minimum-norm or least-squares change), an extension the paper's "tower" networks avoid. When
+ * W_l^+ = W_l^T (orthogonal rows) the updates equal backprop's up to O(gamma) (exactly, for a
+ * piecewise-linear F with no unit crossing a kink). The inverses are computed by the host from a
+ * verification read of the weights after every batch, as in the paper's code. The optional
+ * regulariser lambda sum_{i != j} ((W^T W)_ij)^2, gradient 4 lambda W (W^T W - diag(W^T W)), is
+ * added for l >= 2 (W_1 is never inverted).
+ */
+public final class GaitProp implements LearningRule {
+    public static final double DEFAULT_GAMMA = 0.01;
+    private final RuleSettings settings;
+
+    public GaitProp(RuleSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "gaitprop";
+    }
+
+    @Override
+    public RuleSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Inference infer(Chip chip, double[] inputs, int batch) {
+        FeedForward.Settled f = FeedForward.settle(chip, inputs, batch, settings);
+        return new Inference(f.rho()[chip.topology().weightLayers()], f.steps());
+    }
+
+    @Override
+    public Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch) {
+        Topology t = chip.topology();
+        int layers = t.weightLayers();
+        double gamma = settings.gamma();
+        FeedForward.Settled settled = FeedForward.settle(chip, inputs, batch, settings);
+        double[][] h = settled.rho();
+        LayerParams w = chip.readWeights();
+        TransferCurve f = chip.transfer();
+        LayerParams g = new LayerParams(t);
+        double[] target = targets;
+        for (int l = layers; l >= 1; l--) {
+            int n = t.size(l);
+            double[] slope = FeedForward.slopes(f, h[l]);
+            double[] e = new double[h[l].length];
+            for (int i = 0; i < e.length; i++) e[i] = (h[l][i] - target[i]) * slope[i];
+            FeedForward.accumulate(g, l - 1, e, h[l - 1], batch, Math.pow(gamma, -(layers - l)));
+            if (l == 1) break;
+            double[] driveChange = new double[e.length];
+            for (int i = 0; i < e.length; i++) {
+                double moved = h[l][i] + gamma * slope[i] * slope[i] * (target[i] - h[l][i]);
+                driveChange[i] = FeedForward.drive(f, moved) - FeedForward.drive(f, h[l][i]);
+            }
+            double[] below = pseudoInverseTimes(w.w[l - 1], n, t.size(l - 1), driveChange, batch, l);
+            double[] next = new double[below.length];
+            for (int i = 0; i < next.length; i++) next[i] = h[l - 1][i] + below[i];
+            target = next;
+        }
+        if (settings.extras().orthogonality() > 0) addOrthogonality(g, w, t, settings.extras().orthogonality());
+        return new Estimate(g, h[layers], settled.steps());
+    }
+
+    /** W^+ x for every example x (rows of {@code x}, batch x rows); W is rows x cols. */
+    static double[] pseudoInverseTimes(double[] wFlat, int rows, int cols, double[] x, int batch, int layer) {
+        RealMatrix w = new Array2DRowRealMatrix(rows, cols);
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) w.setEntry(i, j, wFlat[i * cols + j]);
+        RealMatrix rhs = new Array2DRowRealMatrix(rows, batch);
+        for (int b = 0; b < batch; b++) for (int i = 0; i < rows; i++) rhs.setEntry(i, b, x[b * rows + i]);
+        RealMatrix solution;
+        try {
+            if (rows == cols) {
+                solution = new LUDecomposition(w).getSolver().solve(rhs);
+            } else if (rows < cols) {
+                DecompositionSolver gram = new LUDecomposition(w.multiply(w.transpose())).getSolver();
+                solution = w.transpose().multiply(gram.solve(rhs));
+            } else {
+                RealMatrix wt = w.transpose();
+                solution = new LUDecomposition(wt.multiply(w)).getSolver().solve(wt.multiply(rhs));
+            }
+        } catch (SingularMatrixException e) {
+            throw new UserError("gaitprop: the weights of layer " + layer + " are singular; GAIT-prop cannot invert them");
+        }
+        double[] out = new double[batch * cols];
+        for (int b = 0; b < batch; b++) for (int j = 0; j < cols; j++) out[b * cols + j] = solution.getEntry(j, b);
+        return out;
+    }
+
+    /** Adds 4 lambda W (W^T W - diag(W^T W)) to layers 2..L. */
+    public static void addOrthogonality(LayerParams g, LayerParams w, Topology t, double lambda) {
+        for (int k = 1; k < t.weightLayers(); k++) {
+            int rows = t.size(k + 1), cols = t.size(k);
+            RealMatrix m = new Array2DRowRealMatrix(rows, cols);
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) m.setEntry(i, j, w.w[k][i * cols + j]);
+            RealMatrix gram = m.transpose().multiply(m);
+            for (int i = 0; i < cols; i++) gram.setEntry(i, i, 0);
+            RealMatrix r = m.multiply(gram);
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) g.w[k][i * cols + j] += 4 * lambda * r.getEntry(i, j);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package epsim.rule;
+
+import epsim.chip.Chip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+
+/**
+ * Ghost units (Mesnard, Vignoud, Sacramento, Senn &amp; Bengio 2019): the recurrent network with
+ * top-down feedback B_k = W_{k+1}^T, whose effect is cancelled by inhibitory ghost units that
+ * replicate the bottom-up drive of the layer above ({@link Chip#setGhostUnits}):
+ * <pre>
+ *   hidden k:  drive = W_k r_{k-1} + b_k + W_{k+1}^T (r_{k+1} - rho(v_k)),  v_k ~ layer k+1's bottom-up copy
+ *   output:    nudged towards the target with strength beta, as in EP
+ *   dL/dW_k ~ -(1/beta) mean (r_k - rho(v_{k-1})) r_{k-1}^T,   dL/db_k ~ -(1/beta) mean (r_k - rho(v_{k-1}))
+ * </pre>
+ * Without a target the feedback is r_{k+1} - rho(v_k) = 0 and the network settles on the
+ * feed-forward pass; with one, each layer's deviation from its bottom-up prediction (the ghost
+ * population's reading) carries the error: to first order in beta it is -beta times backprop's
+ * delta, so the update approaches backprop's gradient with an O(beta) error. The nudged phase
+ * starts from the free equilibrium; only its reads enter the update.
+ */
+public final class GhostUnits implements LearningRule {
+    private final RuleSettings settings;
+
+    public GhostUnits(RuleSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "ghost";
+    }
+
+    @Override
+    public RuleSettings settings() {
+        return settings;
+    }
+
+    private Chip.Relaxation free(Chip chip, double[] inputs, int batch) {
+        FeedForward.configure(chip, inputs, batch, 1);
+        chip.setGhostUnits(true);
+        chip.resetState();
+        return chip.relax(settings.freeSteps(), settings.tolerance());
+    }
+
+    @Override
+    public Inference infer(Chip chip, double[] inputs, int batch) {
+        Chip.Relaxation r = free(chip, inputs, batch);
+        double[] out = chip.read(chip.topology().weightLayers());
+        chip.setGhostUnits(false);
+        return new Inference(out, r.steps());
+    }
+
+    @Override
+    public Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch) {
+        Topology t = chip.topology();
+        int layers = t.weightLayers();
+        Chip.Relaxation r = free(chip, inputs, batch);
+        double[] prediction = chip.read(layers);
+        chip.setNudge(targets, settings.beta());
+        chip.relax(settings.nudgeSteps(), settings.tolerance());
+        double[][] reads = EquilibriumPropagation.readAll(chip, t);
+        LayerParams g = new LayerParams(t);
+        for (int k = 0; k < layers; k++) {
+            double[] ghost = chip.readGhost(k);
+            double[] deviation = new double[ghost.length];
+            for (int i = 0; i < ghost.length; i++) deviation[i] = reads[k + 1][i] - ghost[i];
+            FeedForward.accumulate(g, k, deviation, reads[k], batch, -1 / settings.beta());
+        }
+        chip.setNudge(null, 0);
+        chip.setGhostUnits(false);
+        return new Estimate(g, prediction, r.steps());
+    }
+}
