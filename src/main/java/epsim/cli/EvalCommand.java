@@ -36,6 +36,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N", description = "Evaluate the first N test examples only (0: all).")
     int testLimit;
 
+    @Option(names = "--gradient-probe", paramLabel = "N",
+            description = "Also report the cosine between the rule's update and the exact gradient on the first N training examples.")
+    Integer gradientProbe;
+
+    @Option(names = "--at-init", description = "Use the run's freshly fabricated chip (its initial weights) instead of its last checkpoint.")
+    boolean atInit;
+
     @Override
     public Integer call() {
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
@@ -48,9 +55,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserError(runFile + ": not valid JSON");
         }
         TrainConfig config = TrainConfig.fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
-        Checkpoint cp = Checkpoint.read(dir);
         Trainer trainer = new Trainer(config, dir, Main.version());
-        trainer.restore(cp);
+        if (!atInit) trainer.restore(Checkpoint.read(dir));
+        if (gradientProbe != null && gradientProbe < 1) throw new UserError("--gradient-probe " + gradientProbe + ": expected an integer >= 1");
         if (!(after >= 0) || !Double.isFinite(after)) throw new UserError("--after " + after + ": expected a finite number of seconds >= 0");
         trainer.advanceTime(after);
         String name = dataset != null ? dataset : config.dataset();
@@ -60,6 +67,10 @@ final class EvalCommand implements Callable<Integer> {
         double[] f = trainer.evaluate(test);
         System.out.printf(Locale.ROOT, "%s: %s test set (%d examples)%s: accuracy %.2f%%, loss %.4f%n", dir, name, test.count(),
                 after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "", 100 * f[1], f[0]);
+        if (gradientProbe != null) {
+            System.out.printf(Locale.ROOT, "%s: %s update vs exact gradient on %d training examples: cosine %.4f%n", dir,
+                    config.rule().rule(), gradientProbe, trainer.gradientCosine(gradientProbe));
+        }
         return 0;
     }
 }

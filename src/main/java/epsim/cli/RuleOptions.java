@@ -18,7 +18,7 @@ final class RuleOptions {
             description = "EP nudging: one-sided, symmetric or random-sign (default: ${DEFAULT-VALUE}).")
     String nudging;
 
-    @Option(names = "--beta", paramLabel = "B", description = "Nudging strength beta > 0.")
+    @Option(names = "--beta", paramLabel = "B", description = "Nudging strength beta > 0 (ep: 1; ghost: 0.2).")
     Double beta;
 
     @Option(names = "--free-steps", paramLabel = "N", description = "Step cap of the free phase.")
@@ -59,12 +59,16 @@ final class RuleOptions {
             description = "lagrangian: augmented-Lagrangian penalty rho (default: 1).")
     Double penalty;
 
+    @Option(names = "--bp-loss", paramLabel = "LOSS", defaultValue = "matching",
+            description = "bp: matching (output delta x - y, the default) or mse (through the output slope).")
+    String bpLoss;
+
     /** Builds the settings; {@code defaults} fills what the user left out. */
     RuleSettings settings(Topology t, RuleSettings defaults) {
         if (!RuleSettings.RULES.contains(rule)) throw new UserError("--rule " + rule + ": unknown rule (available: " + String.join(", ", RuleSettings.RULES) + ")");
         EquilibriumPropagation.Nudging n = EquilibriumPropagation.Nudging.fromLabel(nudging);
         if (n == null) throw new UserError("--nudging " + nudging + ": expected one-sided, symmetric or random-sign");
-        double b = beta == null ? defaults.beta() : beta;
+        double b = beta == null ? (rule.equals("ghost") ? epsim.rule.GhostUnits.DEFAULT_BETA : defaults.beta()) : beta;
         if (!(b > 0) || !Double.isFinite(b)) throw new UserError("--beta " + b + ": expected a finite number > 0");
         int free = freeSteps == null ? defaults.freeSteps() : freeSteps;
         if (free < 1) throw new UserError("--free-steps " + free + ": expected an integer >= 1");
@@ -96,6 +100,7 @@ final class RuleOptions {
         if (!(sr > 0) || !Double.isFinite(sr)) throw new UserError("--saddle-rate " + sr + ": expected a finite number > 0");
         double pen = penalty == null ? d.penalty() : penalty;
         if (!(pen >= 0) || !Double.isFinite(pen)) throw new UserError("--penalty " + pen + ": expected a finite number >= 0");
-        return new RuleSettings(rule, b, n, free, nudge, tol, reads, rates, new RuleSettings.Extras(g, o, ss, sr, pen));
+        if (!bpLoss.equals("matching") && !bpLoss.equals("mse")) throw new UserError("--bp-loss " + bpLoss + ": expected matching or mse");
+        return new RuleSettings(rule, b, n, free, nudge, tol, reads, rates, new RuleSettings.Extras(g, o, ss, sr, pen, bpLoss.equals("matching")));
     }
 }

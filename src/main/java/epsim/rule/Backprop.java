@@ -12,9 +12,13 @@ import epsim.model.TransferCurve;
  *
  * <p>With F the circuit's layer map and its slope g_l = F'(s_l) ({@link FeedForward}):
  * <pre>
- *   delta_L = (rho_L - y) g_L,  delta_l = (W_{l+1}^T delta_{l+1}) g_l,
+ *   delta_L = (rho_L - y) g_L   (mean squared error)  or  rho_L - y   (its matching loss, the default),  delta_l = (W_{l+1}^T delta_{l+1}) g_l,
  *   dL/dW_l = mean delta_l rho_{l-1}^T,  dL/db_l = mean delta_l
  * </pre>
+ * The matching loss sum_i int_0^{s_i} (F(t) - y_i) dt has the same minimiser as the squared error
+ * where the target is reachable, but keeps a gradient on output units clipped at the wrong rail;
+ * through a hard-sigmoid output the squared error's exact gradient is 0 there, and whole classes
+ * can stop learning (docs/rules.md).
  */
 public final class Backprop implements LearningRule {
     private final RuleSettings settings;
@@ -54,7 +58,7 @@ public final class Backprop implements LearningRule {
                     : FeedForward.transposedProduct(delta, batch, w.w[l], t.size(l + 1), t.size(l));
             for (int i = 0; i < d.length; i++) {
                 double error = l == layers ? rho[l][i] - targets[i] : d[i];
-                d[i] = error * FeedForward.slope(curve, rho[l][i]);
+                d[i] = l == layers && settings.extras().matchingLoss() ? error : error * FeedForward.slope(curve, rho[l][i]);
             }
             FeedForward.accumulate(g, l - 1, d, rho[l - 1], batch, 1);
             delta = d;

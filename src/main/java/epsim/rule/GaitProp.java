@@ -27,6 +27,9 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  * W_l^+ = W_l^T (orthogonal rows) the updates equal backprop's up to O(gamma) (exactly, for a
  * piecewise-linear F with no unit crossing a kink). The inverses are computed by the host from a
  * verification read of the weights after every batch, as in the paper's code. The optional
+ * With the matching loss (backprop's default, {@link RuleSettings.Extras#matchingLoss}) the output
+ * layer uses e_L = h_L - y and moves its drive by gamma (y - h_L) directly, so outputs clipped at a
+ * rail keep learning; the squared-error form above is the paper's. The optional
  * regulariser lambda sum_{i != j} ((W^T W)_ij)^2, gradient 4 lambda W (W^T W - diag(W^T W)), is
  * added for l >= 2 (W_1 is never inverted).
  */
@@ -69,11 +72,16 @@ public final class GaitProp implements LearningRule {
             int n = t.size(l);
             double[] slope = FeedForward.slopes(f, h[l]);
             double[] e = new double[h[l].length];
-            for (int i = 0; i < e.length; i++) e[i] = (h[l][i] - target[i]) * slope[i];
+            boolean matching = l == layers && settings.extras().matchingLoss();
+            for (int i = 0; i < e.length; i++) e[i] = (h[l][i] - target[i]) * (matching ? 1 : slope[i]);
             FeedForward.accumulate(g, l - 1, e, h[l - 1], batch, Math.pow(gamma, -(layers - l)));
             if (l == 1) break;
             double[] driveChange = new double[e.length];
             for (int i = 0; i < e.length; i++) {
+                if (matching) {
+                    driveChange[i] = gamma * (target[i] - h[l][i]);
+                    continue;
+                }
                 double moved = h[l][i] + gamma * slope[i] * slope[i] * (target[i] - h[l][i]);
                 driveChange[i] = FeedForward.drive(f, moved) - FeedForward.drive(f, h[l][i]);
             }

@@ -29,9 +29,13 @@ public record RuleSettings(String rule, double beta, EquilibriumPropagation.Nudg
      * @param saddleSteps    iterations of the Lagrangian rule's saddle-point search per batch
      * @param saddleRate     step size of that search (descent on x, ascent on lambda)
      * @param penalty        the augmented-Lagrangian term rho/2 |c|^2 that makes the search converge
+     * @param matchingLoss   backprop's loss: false for 1/2 |x_L - y|^2 through the output curve,
+     *                       true for its matching loss sum_i int_0^{s_i} (F(t) - y_i) dt, whose output
+     *                       delta is x_L - y (no output slope, so units clipped at a rail still learn)
      */
-    public record Extras(double gamma, double orthogonality, int saddleSteps, double saddleRate, double penalty) {
-        public static final Extras DEFAULT = new Extras(Double.NaN, 0, 40, 0.5, 1);
+    public record Extras(double gamma, double orthogonality, int saddleSteps, double saddleRate, double penalty,
+                         boolean matchingLoss) {
+        public static final Extras DEFAULT = new Extras(Double.NaN, 0, 40, 0.5, 1, true);
     }
 
     public RuleSettings(String rule, double beta, EquilibriumPropagation.Nudging nudging, int freeSteps,

@@ -48,8 +48,12 @@ final class RuleChecks {
         LayerParams fd = ref.finiteDifferences(d.inputs(), d.targets(), tb.batch(), h);
         LayerParams exact = ref.gradient(d.inputs(), d.targets(), tb.batch(), false);
         List<Row> rows = new ArrayList<>();
-        layerRows(rows, tb, "bp on the chip vs finite differences", rule, fd, null, tb.bounds().get("relativeError"));
+        layerRows(rows, tb, "bp (mse) on the chip vs finite differences", rule, fd, null, tb.bounds().get("relativeError"));
         layerRows(rows, tb, "exact reference vs finite differences", exact, fd, null, tb.bounds().get("relativeError"));
+        LayerParams matching = tb.rule().withExtras(new RuleSettings.Extras(Double.NaN, 0, 1, 1, 0, true)).create(tb.seed())
+                .estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient();
+        layerRows(rows, tb, "bp (matching loss) on the chip vs its exact reference", matching,
+                ref.gradient(d.inputs(), d.targets(), tb.batch(), true), null, tb.bounds().get("relativeError"));
         return rows;
     }
 
@@ -63,7 +67,7 @@ final class RuleChecks {
         double[] logG = new double[gammas.length], logE = new double[gammas.length];
         int smallest = 0;
         for (int i = 0; i < gammas.length; i++) {
-            RuleSettings s = tb.rule().withExtras(new RuleSettings.Extras(gammas[i], 0, 1, 1, 0));
+            RuleSettings s = tb.rule().withExtras(new RuleSettings.Extras(gammas[i], 0, 1, 1, 0, true));
             double[] chl = s.create(tb.seed()).estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient().flatten();
             double err = Compare.relativeError(chl, bp);
             rows.add(new Row(tb.name(), "CHL vs backprop at gamma " + gammas[i] + ", cosine", Compare.cosine(chl, bp), Bound.REPORT));

@@ -42,7 +42,7 @@ public record Testbench(String file, String name, String description, String why
     private static final Set<String> TOP = Set.of("description", "why", "model", "set", "net", "seed", "batch",
             "check", "rule", "params", "bounds");
     private static final Set<String> RULE = Set.of("name", "nudging", "beta", "freeSteps", "nudgeSteps", "tolerance",
-            "readAverages", "gamma", "orthogonality", "saddleSteps", "saddleRate", "penalty");
+            "readAverages", "gamma", "orthogonality", "saddleSteps", "saddleRate", "penalty", "bpLoss");
 
     public static Testbench parse(JsonNode root, String file, String name) {
         Fields f = new Fields(file);
@@ -88,7 +88,8 @@ public record Testbench(String file, String name, String description, String why
                 ruleNode.has("orthogonality") ? f.number(ruleNode, "orthogonality", "rule.orthogonality", 0, true) : d.orthogonality(),
                 ruleNode.has("saddleSteps") ? (int) f.integer(ruleNode, "saddleSteps", "rule.saddleSteps", 1, 10_000_000) : d.saddleSteps(),
                 ruleNode.has("saddleRate") ? f.number(ruleNode, "saddleRate", "rule.saddleRate", 0, false) : d.saddleRate(),
-                ruleNode.has("penalty") ? f.number(ruleNode, "penalty", "rule.penalty", 0, true) : d.penalty());
+                ruleNode.has("penalty") ? f.number(ruleNode, "penalty", "rule.penalty", 0, true) : d.penalty(),
+                bpLoss(f, ruleNode, d.matchingLoss()));
         double[] lr = new double[net.weightLayers()];
         RuleSettings rule = new RuleSettings(ruleName, beta, nudging, freeSteps, nudgeSteps, tolerance, reads, lr, extras);
 
@@ -115,6 +116,13 @@ public record Testbench(String file, String name, String description, String why
         String description = f.text(root, "description");
         String model = f.text(root, "model");
         return new Testbench(file, name, description, why, model, overrides, net, seed, batch, check, rule, params, bounds);
+    }
+
+    private static boolean bpLoss(Fields f, JsonNode ruleNode, boolean fallback) {
+        if (!ruleNode.has("bpLoss")) return fallback;
+        String v = f.text(ruleNode, "bpLoss", "rule.bpLoss");
+        if (!v.equals("matching") && !v.equals("mse")) throw new UserError(f.file + ": rule.bpLoss: expected \"matching\" or \"mse\", got \"" + v + "\"");
+        return v.equals("matching");
     }
 
     /** Field readers whose errors name the file and the field. */

@@ -46,6 +46,7 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         r.put("saddleSteps", rule.extras().saddleSteps());
         r.put("saddleRate", rule.extras().saddleRate());
         r.put("penalty", rule.extras().penalty());
+        r.put("bpLoss", rule.extras().matchingLoss() ? "matching" : "mse");
         o.put("batch", batch);
         o.put("epochs", epochs);
         o.put("seed", seed);
@@ -71,7 +72,7 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
                     r.get("freeSteps").asInt(), r.get("nudgeSteps").asInt(), r.get("tolerance").asDouble(),
                     r.get("readAverages").asInt(), lr, new RuleSettings.Extras(r.get("gamma").asDouble(),
                     r.get("orthogonality").asDouble(), r.get("saddleSteps").asInt(), r.get("saddleRate").asDouble(),
-                    r.get("penalty").asDouble()));
+                    r.get("penalty").asDouble(), !r.get("bpLoss").asText().equals("mse")));
             return new TrainConfig(o.get("model").asText(), set, o.get("net").asText(), rule, o.get("batch").asInt(),
                     o.get("epochs").asInt(), o.get("seed").asLong(), o.get("dataset").asText(),
                     o.get("dataDir").isNull() ? null : o.get("dataDir").asText(), o.get("trainLimit").asInt(),
