@@ -27,7 +27,9 @@ import epsim.model.TransferCurve;
  * <p>On the chip: x lives in the controller, and every iteration the chip evaluates all the
  * constraint predictions F(W_l x_{l-1} + b_l) with its top-down path off, in two relaxations:
  * odd layers free while even layers are clamped at x, then the other way round. The transposed
- * products W^T (s mu) are taken from a verification read of the weights.
+ * products W^T (s mu) are taken from a verification read of the weights. Each of those
+ * relaxations is capped at the nudged-phase step count: a noisy chip never meets the tolerance,
+ * and a free layer driven only by clamped neighbours settles in a few steps.
  */
 public final class LagrangianPropagation implements LearningRule {
     private final RuleSettings settings;
@@ -112,7 +114,7 @@ public final class LagrangianPropagation implements LearningRule {
             for (int l = 1; l <= layers; l++) chip.clamp(l, l % 2 == parity ? null : x[l]);
             chip.setFeedbackGain(0);
             chip.resetState();
-            chip.relax(settings.freeSteps(), settings.tolerance());
+            chip.relax(settings.nudgeSteps(), settings.tolerance());
             for (int l = 1; l <= layers; l++) if (l % 2 == parity) p[l] = chip.read(l);
         }
         for (int l = 1; l <= layers; l++) chip.clamp(l, null);
