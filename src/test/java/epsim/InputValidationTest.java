@@ -82,7 +82,10 @@ class InputValidationTest {
             "unknown field|\"seed\": 2|\"seed\": 2, \"colour\": 1|colour",
             "bad bound|\"min\": 0.9999|\"min\": \"high\"|bounds.cosine.min",
             "bad nudging|\"symmetric\"|\"sideways\"|rule.nudging",
-            "bad model|\"model\": \"ideal\"|\"model\": \"nosuch\"|nosuch"})
+            "bad model|\"model\": \"ideal\"|\"model\": \"nosuch\"|nosuch",
+            "unknown rule|\"name\": \"ep\"|\"name\": \"magic\"|rule.name",
+            "bad gamma|\"beta\": 0.001|\"beta\": 0.001, \"gamma\": -1|rule.gamma",
+            "bad bp loss|\"beta\": 0.001|\"beta\": 0.001, \"bpLoss\": \"l1\"|rule.bpLoss"})
     void badTestbenchFile(String what, String from, String to, String field) throws IOException {
         Path p = testbenchWith(from, to);
         assertOneLineError(TestSupport.cli("testbench", p.toString()), p.toString(), field);
@@ -99,6 +102,11 @@ class InputValidationTest {
         assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--beta", "-2", "--net", "4-3-2"), "--beta");
         assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--batch", "banana"), "--batch");
         assertOneLineError(TestSupport.cli("testbench", "--no-such-flag"), "--no-such-flag");
+        assertOneLineError(TestSupport.cli("train", "--rule", "magic", "--out", dir.resolve("r").toString()), "--rule");
+        assertOneLineError(TestSupport.cli("train", "--rule", "chl", "--gamma", "0", "--out", dir.resolve("r").toString()), "--gamma");
+        assertOneLineError(TestSupport.cli("train", "--rule", "gaitprop", "--ortho", "-1", "--out", dir.resolve("r").toString()), "--ortho");
+        assertOneLineError(TestSupport.cli("train", "--rule", "lagrangian", "--saddle-steps", "0", "--out", dir.resolve("r").toString()), "--saddle-steps");
+        assertOneLineError(TestSupport.cli("train", "--rule", "bp", "--bp-loss", "l1", "--out", dir.resolve("r").toString()), "--bp-loss");
         assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--lr", "0.1,0.2,0.3", "--net", "4-3-2"), "--lr");
     }
 }
