@@ -4,7 +4,10 @@ package epsim.reference;
 public final class Compare {
     private Compare() {}
 
-    /** cos(a, b); 0 when either is the zero vector. */
+    /**
+     * cos(a, b); NaN when either is the zero vector (e.g. every output unit clipped at a rail, where
+     * the exact squared-error gradient vanishes): undefined, and it fails every bound.
+     */
     public static double cosine(double[] a, double[] b) {
         double ab = 0, aa = 0, bb = 0;
         for (int i = 0; i < a.length; i++) {
@@ -12,7 +15,7 @@ public final class Compare {
             aa += a[i] * a[i];
             bb += b[i] * b[i];
         }
-        return aa == 0 || bb == 0 ? 0 : ab / Math.sqrt(aa * bb);
+        return aa == 0 || bb == 0 ? Double.NaN : ab / Math.sqrt(aa * bb);
     }
 
     /** ||a - ref|| / ||ref|| */

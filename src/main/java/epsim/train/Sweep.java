@@ -207,10 +207,12 @@ public final class Sweep {
                 for (int j = 0; j < axes.size(); j++) {
                     if (j != k) label.append(label.length() == 0 ? "" : ", ").append(axes.get(j).key()).append('=').append(o.point().values().get(j));
                 }
+                double y = trained ? o.testAccuracy() : o.gradientCosine();
+                if (Double.isNaN(y)) continue; // undefined cosine: left out of the plot, NaN in sweep.csv
                 double x = numeric(axes.get(k)) ? Double.parseDouble(o.point().values().get(k))
                         : axes.get(k).values().indexOf(o.point().values().get(k));
                 series.computeIfAbsent(label.length() == 0 ? what : label.toString(), s -> new ArrayList<>())
-                        .add(new double[] {x, trained ? o.testAccuracy() : o.gradientCosine()});
+                        .add(new double[] {x, y});
             }
             for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
                 List<double[]> pts = e.getValue();
@@ -224,6 +226,7 @@ public final class Sweep {
             List<String> xs = axes.get(0).values(), ys = axes.get(1).values();
             List<Number[]> cells = new ArrayList<>();
             for (Outcome o : outcomes) {
+                if (Double.isNaN(trained ? o.testAccuracy() : o.gradientCosine())) continue;
                 cells.add(new Number[] {xs.indexOf(o.point().values().get(0)), ys.indexOf(o.point().values().get(1)),
                         trained ? o.testAccuracy() : o.gradientCosine()});
             }
