@@ -26,7 +26,7 @@ import java.util.Arrays;
  * Gaussian of variance sigma^2 * 2 * sum_j V_j^2 per neuron (two devices per synapse; the bias
  * column counts with V = 1). docs/theory.md derives both; tests check the second statistically.
  */
-public final class AnalogChip implements Chip {
+public final class AnalogChip implements HostedChip {
     private final HardwareModel model;
     private final Topology topology;
     private final TransferCurve transfer;
@@ -124,6 +124,7 @@ public final class AnalogChip implements Chip {
         inputDriveStale = true;
     }
 
+    @Override
     public HardwareModel model() {
         return model;
     }
@@ -393,6 +394,7 @@ public final class AnalogChip implements Chip {
     }
 
     /** Lets chip time pass without activity (e.g. hours of drift between training and use). */
+    @Override
     public void advanceTime(double seconds) {
         if (!(seconds >= 0) || !Double.isFinite(seconds)) throw new UserError("time: expected a finite number of seconds >= 0");
         now += seconds;
@@ -442,6 +444,7 @@ public final class AnalogChip implements Chip {
      */
     public record Persisted(double[][][] devices, long[] noiseState, long[] writeState, double time) {}
 
+    @Override
     public Persisted persist() {
         double[][][] d = new double[4 * layers][][];
         for (int k = 0; k < layers; k++) {
@@ -453,6 +456,7 @@ public final class AnalogChip implements Chip {
         return new Persisted(d, noise.state(), writes.state(), now);
     }
 
+    @Override
     public void restore(Persisted p) {
         if (p.devices().length != 4 * layers) throw new UserError("checkpoint: " + p.devices().length / 4 + " layers, chip has " + layers);
         for (int k = 0; k < layers; k++) {

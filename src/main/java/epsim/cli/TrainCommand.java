@@ -78,6 +78,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint (--epochs may extend it).")
     Path resume;
 
+    @Option(names = "--chip", paramLabel = "SPEC",
+            description = "Train a chip behind the co-simulation protocol instead of the in-process one: exec:COMMAND "
+                    + "(e.g. exec:\"./epsim serve --stdio --model ideal\") or tcp:HOST:PORT (docs/cosim-protocol.md).")
+    String chip;
+
+    @Option(names = "--chip-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Longest wait for a reply of the --chip (default: ${DEFAULT-VALUE}).")
+    double chipTimeout;
+
     @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: when attached to a terminal).")
     Boolean progress;
 
@@ -111,12 +120,14 @@ final class TrainCommand implements Callable<Integer> {
             model.load(); // validates the model before any work
             config = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, defaults(t)), batch,
                     positive(epochs == null ? 15 : epochs, "--epochs"), seed, dataset,
-                    dataDir == null ? null : dataDir.toString(), trainLimit, testLimit);
+                    dataDir == null ? null : dataDir.toString(), trainLimit, testLimit, chip);
             dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             if (Files.exists(dir.resolve(Checkpoint.FILE))) {
                 throw new UserError("--out " + dir + ": already holds a run (use --resume " + dir + " or another --out)");
             }
         }
+        if (!(chipTimeout > 0) || !Double.isFinite(chipTimeout)) throw new UserError("--chip-timeout " + chipTimeout + ": expected a number of seconds > 0");
+        Trainer.chipTimeoutSeconds = chipTimeout;
         Files.createDirectories(dir);
         Trainer trainer = new Trainer(config, dir, Main.version());
         System.out.printf("epsim %s: %s on %s (%s), net %s, %s: %d train / %d test, batch %d, %d epochs -> %s%n",
@@ -137,6 +148,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Result result;
         try (Progress p = new Progress(bar)) {
             result = trainer.run(checkpoint, p);
+        } finally {
+            trainer.close();
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

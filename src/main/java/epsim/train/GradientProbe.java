@@ -1,6 +1,6 @@
 package epsim.train;
 
-import epsim.chip.AnalogChip;
+import epsim.chip.HostedChip;
 import epsim.chip.LayerParams;
 import epsim.reference.Compare;
 import epsim.reference.FeedForwardNetwork;
@@ -18,12 +18,12 @@ import epsim.rule.RuleSettings;
 public final class GradientProbe {
     private GradientProbe() {}
 
-    public static double cosine(AnalogChip chip, LearningRule rule, double[] x, double[] y, int batch) {
+    public static double cosine(HostedChip chip, LearningRule rule, double[] x, double[] y, int batch) {
         double[] estimate = rule.estimate(chip, x, y, batch).gradient().flatten();
         return Compare.cosine(estimate, reference(chip, rule.settings(), x, y, batch).flatten());
     }
 
-    public static LayerParams reference(AnalogChip chip, RuleSettings s, double[] x, double[] y, int batch) {
+    public static LayerParams reference(HostedChip chip, RuleSettings s, double[] x, double[] y, int batch) {
         LayerParams w = chip.readWeights();
         return switch (s.rule()) {
             case "ep" -> References.implicit(new IdealNetwork(w, chip.transfer(), chip.model().neuron().epsilon()), x, y, batch);

@@ -16,12 +16,18 @@ import java.util.List;
  *
  * @param trainLimit use only the first N training examples (0: all)
  * @param testLimit  use only the first N test examples (0: all)
+ * @param chip       null for the in-process chip, else exec:COMMAND or tcp:HOST:PORT (docs/cosim-protocol.md)
  */
 public record TrainConfig(String model, List<String> overrides, String net, RuleSettings rule, int batch, int epochs,
-                          long seed, String dataset, String dataDir, int trainLimit, int testLimit) {
+                          long seed, String dataset, String dataDir, int trainLimit, int testLimit, String chip) {
+
+    public TrainConfig(String model, List<String> overrides, String net, RuleSettings rule, int batch, int epochs,
+                       long seed, String dataset, String dataDir, int trainLimit, int testLimit) {
+        this(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, null);
+    }
 
     public TrainConfig withEpochs(int newEpochs) {
-        return new TrainConfig(model, overrides, net, rule, batch, newEpochs, seed, dataset, dataDir, trainLimit, testLimit);
+        return new TrainConfig(model, overrides, net, rule, batch, newEpochs, seed, dataset, dataDir, trainLimit, testLimit, chip);
     }
 
     public ObjectNode toJson() {
@@ -55,6 +61,8 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         else o.put("dataDir", dataDir);
         o.put("trainLimit", trainLimit);
         o.put("testLimit", testLimit);
+        if (chip == null) o.putNull("chip");
+        else o.put("chip", chip);
         return o;
     }
 
@@ -76,7 +84,7 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
             return new TrainConfig(o.get("model").asText(), set, o.get("net").asText(), rule, o.get("batch").asInt(),
                     o.get("epochs").asInt(), o.get("seed").asLong(), o.get("dataset").asText(),
                     o.get("dataDir").isNull() ? null : o.get("dataDir").asText(), o.get("trainLimit").asInt(),
-                    o.get("testLimit").asInt());
+                    o.get("testLimit").asInt(), o.hasNonNull("chip") ? o.get("chip").asText() : null);
         } catch (RuntimeException e) {
             throw new UserError(where + ": not a run record epsim can resume (missing or malformed options)");
         }

@@ -3,6 +3,8 @@ package epsim.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.chip.AnalogChip;
+import epsim.chip.HostedChip;
+import epsim.cosim.RemoteChip;
 import epsim.chip.Topology;
 import epsim.common.AtomicFiles;
 import epsim.common.Rng;
@@ -40,18 +42,20 @@ public final class Trainer {
     private final Dataset test;
     private final Path out;
     private final String version;
-    private final AnalogChip chip;
+    private final HostedChip chip;
     private final LearningRule rule;
     private final Rng dataOrder;
     private volatile boolean stopRequested;
     private volatile boolean stoppedEarly;
     private final CountDownLatch finished = new CountDownLatch(1);
 
+    /** Longest wait for a remote chip's reply. */
+    public static double chipTimeoutSeconds = 120;
+
     public Trainer(TrainConfig config, Path out, String version) {
         this.config = config;
         this.out = out;
         this.version = version;
-        this.model = ModelLoader.load(config.model(), config.overrides());
         this.topology = Topology.parse(config.net(), "--net");
         Datasets.Split split = Datasets.load(config.dataset(), config.dataDir() == null ? null : Path.of(config.dataDir()));
         this.train = config.trainLimit() > 0 ? split.train().head(config.trainLimit()) : split.train();
@@ -64,7 +68,17 @@ public final class Trainer {
         if (classes > topology.outputSize()) {
             throw new UserError("--net " + topology + ": " + topology.outputSize() + " outputs for " + classes + " classes");
         }
-        this.chip = AnalogChip.fabricate(model, topology, config.seed());
+        if (config.chip() == null) {
+            this.model = ModelLoader.load(config.model(), config.overrides());
+            this.chip = AnalogChip.fabricate(model, topology, config.seed());
+        } else {
+            this.chip = RemoteChip.connect(config.chip(), chipTimeoutSeconds);
+            this.model = chip.model();
+            if (!chip.topology().equals(topology)) {
+                chip.close();
+                throw new UserError("--chip " + config.chip() + ": the chip is " + chip.topology() + ", --net is " + topology);
+            }
+        }
         this.rule = config.rule().create(config.seed());
         this.dataOrder = Rng.stream(config.seed(), "data-order");
         Plots.prepare();
@@ -209,6 +223,11 @@ public final class Trainer {
             y[s * topology.outputSize() + train.labels()[s]] = 1;
         }
         return GradientProbe.cosine(chip, rule, x, y, size);
+    }
+
+    /** Releases the chip (ends a remote chip's session). */
+    public void close() {
+        chip.close();
     }
 
     public void restore(Checkpoint cp) {

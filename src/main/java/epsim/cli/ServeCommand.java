@@ -1,0 +1,117 @@
+package epsim.cli;
+
+import epsim.chip.AnalogChip;
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.cosim.ChipServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.Callable;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Expose a simulated chip over the co-simulation protocol (docs/cosim-protocol.md): line-delimited "
+                + "JSON on standard input/output (--stdio) or on a TCP port bound to loopback (--port).")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
+    String net;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of fabrication, noise and initial weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stdio", description = "Serve one session on standard input/output.")
+    boolean stdio;
+
+    @Option(names = "--port", paramLabel = "N", description = "Serve sessions, one at a time, on this TCP port (0: any free port, printed on standard error).")
+    Integer port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}); a non-loopback address needs --allow-remote.")
+    String bind;
+
+    @Option(names = "--allow-remote", description = "Allow --bind to a non-loopback address (the protocol has no authentication).")
+    boolean allowRemote;
+
+    @Option(names = "--once", description = "With --port: exit after the first session.")
+    boolean once;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "End a session whose client sends nothing for this long (default: ${DEFAULT-VALUE}).")
+    double idleTimeout;
+
+    @Option(names = "--max-message", paramLabel = "BYTES", defaultValue = "268435456",
+            description = "Longest request line accepted; longer ones get an error reply (default: ${DEFAULT-VALUE}).")
+    int maxMessage;
+
+    @Override
+    public Integer call() throws Exception {
+        if (stdio == (port != null)) throw new UserError("serve: give exactly one of --stdio or --port N");
+        if (!(idleTimeout > 0) || !Double.isFinite(idleTimeout)) throw new UserError("--idle-timeout " + idleTimeout + ": expected a number of seconds > 0");
+        if (maxMessage < 1024) throw new UserError("--max-message " + maxMessage + ": expected at least 1024 bytes");
+        Topology t = Topology.parse(net, "--net");
+        AnalogChip chip = ChipServer.chipFor(model.load(), t, seed);
+        if (stdio) {
+            ChipServer server = new ChipServer(chip, Main.version(), maxMessage);
+            watchStdio(server);
+            server.serve(System.in, System.out);
+            return 0;
+        }
+        if (port < 0 || port > 65535) throw new UserError("--port " + port + ": expected 0..65535");
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (IOException e) {
+            throw new UserError("--bind " + bind + ": not an address");
+        }
+        if (!address.isLoopbackAddress() && !allowRemote) {
+            throw new UserError("--bind " + bind + ": not a loopback address; add --allow-remote to expose the chip (no authentication)");
+        }
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(address, port));
+            System.err.println("epsim serve: listening on " + address.getHostAddress() + ":" + listener.getLocalPort());
+            do {
+                try (Socket client = listener.accept()) {
+                    client.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout * 1000));
+                    try {
+                        new ChipServer(chip, Main.version(), maxMessage).serve(client.getInputStream(), client.getOutputStream());
+                    } catch (SocketTimeoutException e) {
+                        System.err.println("epsim serve: no request for " + idleTimeout + " s; session closed");
+                    } catch (IOException e) {
+                        System.err.println("epsim serve: session ended (" + e.getMessage() + ")");
+                    }
+                }
+            } while (!once);
+        }
+        return 0;
+    }
+
+    /** Standard input cannot time out a read, so a watchdog ends a session whose client went silent. */
+    private void watchStdio(ChipServer server) {
+        long limit = (long) (idleTimeout * 1e9);
+        Thread watchdog = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(Math.max(10, Math.min(1000, limit / 4_000_000)));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (System.nanoTime() - server.lastActivity() > limit) {
+                    System.err.println("epsim serve: no request for " + idleTimeout + " s; exiting");
+                    System.exit(3);
+                }
+            }
+        }, "serve-idle-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+}

@@ -1,0 +1,309 @@
+package epsim.cosim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.chip.AnalogChip;
+import epsim.chip.HostedChip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.model.HardwareModel;
+import epsim.model.ModelLoader;
+import epsim.model.TransferCurve;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A chip on the other side of the co-simulation protocol: another process started with
+ * {@code exec:COMMAND} (talking over its standard input and output) or a server at
+ * {@code tcp:HOST:PORT}. Arrays travel as base64 float64, so a run against {@code epsim serve}
+ * gives the same bits as the in-process chip. Every reply is awaited at most
+ * {@code timeoutSeconds}; a dead, silent or misbehaving peer ends the run with a one-line error.
+ */
+public final class RemoteChip implements HostedChip {
+    /** Neuron states kept on the server at once; older ones are dropped (rules only restore the latest). */
+    static final int KEPT_STATES = 16;
+    private static final String EOF = "\u0000eof";
+
+    private final String spec;
+    private final OutputStream out;
+    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    private final double timeoutSeconds;
+    private final Process process;
+    private final Socket socket;
+    private final Topology topology;
+    private final HardwareModel model;
+    private final ArrayDeque<Integer> states = new ArrayDeque<>();
+    private long nextId = 1;
+    private int batch;
+
+    private record RemoteState(int handle) implements State {}
+
+    public static RemoteChip connect(String spec, double timeoutSeconds) {
+        try {
+            if (spec.startsWith("exec:")) {
+                String command = spec.substring(5).trim();
+                if (command.isEmpty()) throw new UserError("--chip " + spec + ": expected exec:COMMAND");
+                Process p = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                return new RemoteChip(spec, p.getInputStream(), p.getOutputStream(), p, null, timeoutSeconds);
+            }
+            if (spec.startsWith("tcp:")) {
+                String address = spec.substring(4);
+                int colon = address.lastIndexOf(':');
+                if (colon < 1) throw new UserError("--chip " + spec + ": expected tcp:HOST:PORT");
+                int port;
+                try {
+                    port = Integer.parseInt(address.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw new UserError("--chip " + spec + ": the port is not a number");
+                }
+                if (port < 1 || port > 65535) throw new UserError("--chip " + spec + ": port must be 1..65535");
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(address.substring(0, colon), port), (int) (timeoutSeconds * 1000));
+                return new RemoteChip(spec, s.getInputStream(), s.getOutputStream(), null, s, timeoutSeconds);
+            }
+        } catch (IOException e) {
+            throw new UserError("--chip " + spec + ": cannot connect (" + e.getMessage() + ")");
+        }
+        throw new UserError("--chip " + spec + ": expected exec:COMMAND or tcp:HOST:PORT");
+    }
+
+    private RemoteChip(String spec, InputStream in, OutputStream out, Process process, Socket socket, double timeoutSeconds) {
+        this.spec = spec;
+        this.out = out;
+        this.process = process;
+        this.socket = socket;
+        this.timeoutSeconds = timeoutSeconds;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) replies.add(line);
+            } catch (IOException ignored) {
+                // the peer went away: reported below as end of stream
+            }
+            replies.add(EOF);
+        }, "chip-reply-reader");
+        reader.setDaemon(true);
+        reader.start();
+        ObjectNode hello = request("hello");
+        hello.put("protocol", Wire.PROTOCOL);
+        JsonNode h = call(hello);
+        JsonNode sizes = h.get("topology");
+        if (sizes == null || !sizes.isArray() || sizes.size() < 2) throw fail("the handshake has no topology");
+        StringBuilder net = new StringBuilder();
+        for (JsonNode n : sizes) net.append(net.length() == 0 ? "" : "-").append(n.asInt());
+        this.topology = Topology.parse(net.toString(), "--chip " + spec + ": topology");
+        try {
+            this.model = ModelLoader.parse(Wire.JSON.writeValueAsString(h.get("model")), "--chip " + spec + ": model", List.of());
+        } catch (JsonProcessingException e) {
+            throw fail("the handshake's model is not JSON");
+        }
+    }
+
+    private UserError fail(String what) {
+        return new UserError("--chip " + spec + ": " + what);
+    }
+
+    private ObjectNode request(String op) {
+        ObjectNode o = Wire.NODES.objectNode();
+        o.put("id", nextId++);
+        o.put("op", op);
+        return o;
+    }
+
+    private JsonNode call(ObjectNode request) {
+        String reply;
+        try {
+            out.write((Wire.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            reply = replies.poll((long) (timeoutSeconds * 1000), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            throw fail("the chip closed the connection (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail("interrupted");
+        }
+        if (reply == null) throw fail("no reply to \"" + request.get("op").asText() + "\" within " + timeoutSeconds + " s");
+        if (reply.equals(EOF)) throw fail("the chip closed the connection");
+        JsonNode r;
+        try {
+            r = Wire.JSON.readTree(reply);
+        } catch (JsonProcessingException e) {
+            throw fail("a reply is not JSON: " + Wire.abbreviate(reply));
+        }
+        if (r == null || !r.isObject()) throw fail("a reply is not a JSON object");
+        if (!r.path("ok").asBoolean(false)) throw fail(r.path("error").asText("error without a message"));
+        if (r.path("id").asLong(-1) != request.get("id").asLong()) throw fail("reply id " + r.path("id") + " does not match request " + request.get("id"));
+        return r;
+    }
+
+    private double[] values(JsonNode r, String field) {
+        try {
+            return Wire.doubles(r.get(field), field);
+        } catch (Wire.BadMessage e) {
+            throw fail("reply " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public TransferCurve transfer() {
+        return model.neuron().transfer();
+    }
+
+    @Override
+    public HardwareModel model() {
+        return model;
+    }
+
+    @Override
+    public void setFeedbackGain(double gain) {
+        call(request("set_feedback_gain").put("gain", gain));
+    }
+
+    @Override
+    public void clamp(int layer, double[] outputs) {
+        ObjectNode r = request("clamp").put("layer", layer);
+        if (outputs == null) r.putNull("values");
+        else r.set("values", Wire.array(outputs, Wire.Encoding.F64));
+        call(r);
+    }
+
+    @Override
+    public void setGhostUnits(boolean enabled) {
+        call(request("set_ghost_units").put("enabled", enabled));
+    }
+
+    @Override
+    public double[] readGhost(int k) {
+        return values(call(request("read_ghost").put("population", k).put("encoding", "f64")), "values");
+    }
+
+    @Override
+    public void setInputs(double[] inputs, int batchSize) {
+        ObjectNode r = request("set_inputs").put("batch", batchSize);
+        r.set("inputs", Wire.array(inputs, Wire.Encoding.F64));
+        call(r);
+        batch = batchSize;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public void setNudge(double[] target, double beta) {
+        ObjectNode r = request("set_nudge").put("beta", beta);
+        if (target != null && beta != 0) r.set("target", Wire.array(target, Wire.Encoding.F64));
+        call(r);
+    }
+
+    @Override
+    public void resetState() {
+        call(request("reset"));
+    }
+
+    @Override
+    public Relaxation relax(int maxSteps, double tolerance) {
+        JsonNode r = call(request("relax").put("steps", maxSteps).put("tolerance", tolerance));
+        return new Relaxation(r.path("steps").asInt(), r.path("converged").asBoolean(), r.path("last_change").asDouble());
+    }
+
+    @Override
+    public double[] read(int layer) {
+        return values(call(request("read").put("layer", layer).put("encoding", "f64")), "values");
+    }
+
+    @Override
+    public State saveState() {
+        int handle = call(request("save_state")).path("state").asInt();
+        states.addLast(handle);
+        if (states.size() > KEPT_STATES) call(request("drop_state").put("state", states.removeFirst()));
+        return new RemoteState(handle);
+    }
+
+    @Override
+    public void restoreState(State state) {
+        if (!(state instanceof RemoteState s)) throw new UserError("restore: the state does not belong to this chip");
+        call(request("restore_state").put("state", s.handle()));
+    }
+
+    @Override
+    public void program(LayerParams delta) {
+        ObjectNode r = request("program");
+        r.set("delta", Wire.params(delta, Wire.Encoding.F64));
+        call(r);
+    }
+
+    @Override
+    public LayerParams readWeights() {
+        JsonNode r = call(request("read_weights").put("encoding", "f64"));
+        try {
+            return Wire.params(r, topology, "weights");
+        } catch (Wire.BadMessage e) {
+            throw fail("reply " + e.getMessage());
+        }
+    }
+
+    @Override
+    public AnalogChip.Persisted persist() {
+        try {
+            return Wire.persisted(call(request("persist")).get("chip"), "chip");
+        } catch (Wire.BadMessage e) {
+            throw fail("reply " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void restore(AnalogChip.Persisted state) {
+        ObjectNode r = request("restore");
+        r.set("chip", Wire.persisted(state));
+        call(r);
+    }
+
+    @Override
+    public void advanceTime(double seconds) {
+        call(request("advance_time").put("seconds", seconds));
+    }
+
+    @Override
+    public void close() {
+        try {
+            call(request("close"));
+        } catch (UserError ignored) {
+            // closing a peer that already went away is not an error
+        }
+        try {
+            out.close();
+            if (socket != null) socket.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+        if (process != null) {
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

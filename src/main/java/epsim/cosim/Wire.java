@@ -1,0 +1,167 @@
+package epsim.cosim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.chip.AnalogChip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+
+/**
+ * The value encodings of the co-simulation protocol (docs/cosim-protocol.md). An array travels as
+ * a plain JSON array of numbers, or as {"f32": base64} / {"f64": base64} of little-endian IEEE
+ * floats; "f64" and JSON arrays are exact (Jackson writes the shortest decimal that reads back to
+ * the same double), "f32" rounds.
+ */
+public final class Wire {
+    public static final int PROTOCOL = 1;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Wire() {}
+
+    /** A malformed request: the reply names {@code what}. */
+    public static final class BadMessage extends RuntimeException {
+        public BadMessage(String what) {
+            super(what);
+        }
+    }
+
+    public enum Encoding {
+        JSON("json"), F32("f32"), F64("f64");
+
+        final String label;
+
+        Encoding(String label) {
+            this.label = label;
+        }
+
+        static Encoding of(String s) {
+            for (Encoding e : values()) if (e.label.equals(s)) return e;
+            throw new BadMessage("encoding: expected json, f32 or f64, got \"" + s + "\"");
+        }
+    }
+
+    public static JsonNode array(double[] values, Encoding e) {
+        if (e == Encoding.JSON) {
+            ArrayNode a = NODES.arrayNode(values.length);
+            for (double v : values) a.add(v);
+            return a;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(values.length * (e == Encoding.F32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            if (e == Encoding.F32) buf.putFloat((float) v);
+            else buf.putDouble(v);
+        }
+        ObjectNode o = NODES.objectNode();
+        o.put(e.label, Base64.getEncoder().encodeToString(buf.array()));
+        return o;
+    }
+
+    /** Reads an array field; {@code field} names it in errors. */
+    public static double[] doubles(JsonNode node, String field) {
+        if (node == null || node.isNull()) throw new BadMessage(field + ": missing");
+        if (node.isArray()) {
+            double[] out = new double[node.size()];
+            for (int i = 0; i < out.length; i++) {
+                JsonNode v = node.get(i);
+                if (!v.isNumber()) throw new BadMessage(field + "[" + i + "]: expected a number, got " + abbreviate(v.toString()));
+                out[i] = v.asDouble();
+            }
+            return out;
+        }
+        if (node.isObject() && node.size() == 1 && (node.has("f32") || node.has("f64"))) {
+            boolean single = node.has("f32");
+            JsonNode text = node.get(single ? "f32" : "f64");
+            if (!text.isTextual()) throw new BadMessage(field + ": expected a base64 string");
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(text.asText());
+            } catch (IllegalArgumentException ex) {
+                throw new BadMessage(field + ": not valid base64");
+            }
+            int width = single ? 4 : 8;
+            if (bytes.length % width != 0) throw new BadMessage(field + ": " + bytes.length + " bytes is not a whole number of " + width + "-byte floats");
+            ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            double[] out = new double[bytes.length / width];
+            for (int i = 0; i < out.length; i++) out[i] = single ? buf.getFloat() : buf.getDouble();
+            return out;
+        }
+        throw new BadMessage(field + ": expected an array of numbers or {\"f32\"|\"f64\": base64}");
+    }
+
+    public static ObjectNode params(LayerParams p, Encoding e) {
+        ObjectNode o = NODES.objectNode();
+        ArrayNode w = o.putArray("w"), b = o.putArray("b");
+        for (int k = 0; k < p.layers(); k++) {
+            w.add(array(p.w[k], e));
+            b.add(array(p.b[k], e));
+        }
+        return o;
+    }
+
+    public static LayerParams params(JsonNode node, Topology t, String field) {
+        if (node == null || !node.isObject()) throw new BadMessage(field + ": expected {\"w\": [...], \"b\": [...]}");
+        JsonNode w = node.get("w"), b = node.get("b");
+        int layers = t.weightLayers();
+        if (w == null || !w.isArray() || w.size() != layers || b == null || !b.isArray() || b.size() != layers) {
+            throw new BadMessage(field + ": expected \"w\" and \"b\" arrays of " + layers + " layers");
+        }
+        LayerParams p = new LayerParams(t);
+        for (int k = 0; k < layers; k++) {
+            double[] wk = doubles(w.get(k), field + ".w[" + k + "]");
+            double[] bk = doubles(b.get(k), field + ".b[" + k + "]");
+            if (wk.length != p.w[k].length) throw new BadMessage(field + ".w[" + k + "]: expected " + p.w[k].length + " values, got " + wk.length);
+            if (bk.length != p.b[k].length) throw new BadMessage(field + ".b[" + k + "]: expected " + p.b[k].length + " values, got " + bk.length);
+            for (double v : wk) if (!Double.isFinite(v)) throw new BadMessage(field + ".w[" + k + "]: values must be finite");
+            for (double v : bk) if (!Double.isFinite(v)) throw new BadMessage(field + ".b[" + k + "]: values must be finite");
+            p.w[k] = wk;
+            p.b[k] = bk;
+        }
+        return p;
+    }
+
+    public static ObjectNode persisted(AnalogChip.Persisted p) {
+        ObjectNode o = NODES.objectNode();
+        ArrayNode devices = o.putArray("devices");
+        for (double[][] d : p.devices()) {
+            ArrayNode one = devices.addArray();
+            for (double[] a : d) one.add(array(a, Encoding.F64));
+        }
+        ArrayNode noise = o.putArray("noise"), writes = o.putArray("writes");
+        for (long v : p.noiseState()) noise.add(Long.toString(v));
+        for (long v : p.writeState()) writes.add(Long.toString(v));
+        o.put("time", p.time());
+        return o;
+    }
+
+    public static AnalogChip.Persisted persisted(JsonNode node, String field) {
+        try {
+            JsonNode devices = node.get("devices");
+            double[][][] d = new double[devices.size()][][];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = new double[devices.get(i).size()][];
+                for (int j = 0; j < d[i].length; j++) d[i][j] = doubles(devices.get(i).get(j), field + ".devices");
+            }
+            return new AnalogChip.Persisted(d, longs(node.get("noise")), longs(node.get("writes")), node.get("time").asDouble());
+        } catch (NullPointerException | NumberFormatException e) {
+            throw new BadMessage(field + ": expected {\"devices\", \"noise\", \"writes\", \"time\"} as sent by the \"persist\" reply");
+        }
+    }
+
+    private static long[] longs(JsonNode a) {
+        long[] out = new long[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = Long.parseLong(a.get(i).asText());
+        return out;
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+}
