@@ -1,9 +1,12 @@
 #!/bin/sh
 # Trains every rule on the bundled MNIST subset (784-500-10) on one hardware model and probes the
 # update's cosine to the exact gradient at initialisation and after half the epochs.
-# Usage: scripts/rules_table.sh MODEL EPOCHS OUTDIR   (docs/results.md has the table it produced)
+# Usage: scripts/rules_table.sh MODEL EPOCHS OUTDIR [NAME ...]   (docs/results.md has the table it produced)
+# NAMEs pick rows (ep-one-sided ep-symmetric chl gaitprop lagrangian ghost bp bp-mse); default: all.
 set -eu
 model=$1; epochs=$2; out=$3
+shift 3
+only=" $* "
 jar=${EPSIM_JAR:-target/epsim.jar}
 mid=$((epochs / 2))
 mkdir -p "$out"
@@ -11,6 +14,7 @@ for spec in "ep-one-sided:--rule ep --nudging one-sided" "ep-symmetric:--rule ep
             "gaitprop:--rule gaitprop" "lagrangian:--rule lagrangian" "ghost:--rule ghost" "bp:--rule bp" \
             "bp-mse:--rule bp --bp-loss mse"; do
   name=${spec%%:*}; flags=${spec#*:}
+  if [ "$only" != "  " ] && [ "${only#* $name }" = "$only" ]; then continue; fi
   run=$out/$model-$name
   rm -rf "$run" "$run-mid"
   # shellcheck disable=SC2086
