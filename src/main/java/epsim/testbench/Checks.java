@@ -36,6 +36,9 @@ final class Checks {
             case "lagrangian-saddle" -> RuleChecks.lagrangianSaddle(tb);
             case "ghost-cancellation" -> RuleChecks.ghostCancellation(tb);
             case "ghost-vs-bp" -> RuleChecks.ghostVsBackprop(tb);
+            case "spice-equilibrium" -> SpiceChecks.equilibrium(tb);
+            case "spice-transient" -> SpiceChecks.transientMatch(tb);
+            case "spice-ep" -> SpiceChecks.epUpdate(tb);
             default -> throw new IllegalStateException(tb.check());
         };
     }

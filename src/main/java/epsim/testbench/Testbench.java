@@ -37,6 +37,9 @@ public record Testbench(String file, String name, String description, String why
         CHECKS.put("lagrangian-saddle", List.of(Set.of("iterations"), Set.of("constraint", "multiplierError", "gradientError")));
         CHECKS.put("ghost-cancellation", List.of(Set.of(), Set.of("maxDifference")));
         CHECKS.put("ghost-vs-bp", List.of(Set.of("betas"), Set.of("cosine", "slope")));
+        CHECKS.put("spice-equilibrium", List.of(Set.of("nets", "transfers"), Set.of("maxDifference")));
+        CHECKS.put("spice-transient", List.of(Set.of("dts", "duration"), Set.of("maxDifference", "order")));
+        CHECKS.put("spice-ep", List.of(Set.of(), Set.of("relativeError")));
     }
 
     private static final Set<String> TOP = Set.of("description", "why", "model", "set", "net", "seed", "batch",

@@ -1,0 +1,204 @@
+package epsim.spice;
+
+import epsim.chip.AnalogChip;
+import epsim.chip.HostedChip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.model.HardwareModel;
+import epsim.model.TransferCurve;
+
+import java.util.Map;
+
+/**
+ * A chip whose neurons are solved by ngspice: every {@link #relax} writes the whole batch as one
+ * netlist (one copy of the network per example, {@link Netlist}) and takes ngspice's operating
+ * point, started from the present state (.nodeset), as the new state. The devices, their
+ * programming and the DACs/ADCs are epsim's (an {@link AnalogChip} holds them); the weights the
+ * netlist uses are the devices' verification read. Not modelled on this backend: read and thermal
+ * noise, clamps and ghost units. A relaxation reports 1 step: ngspice solves for the equilibrium.
+ */
+public final class SpiceChip implements HostedChip {
+    private final AnalogChip devices;
+    private final Topology topology;
+    private final TransferCurve transfer;
+    private final double tau;
+    private double gain = 1;
+    private int batch;
+    private double[] inputs;
+    private double beta;
+    private double[] target;
+    private double[][][] u; // [example][layer][neuron]
+
+    private record Snapshot(double[][][] u) implements State {}
+
+    public SpiceChip(HardwareModel model, Topology topology, long seed) {
+        if (model.neuron().transfer().clipsState()) {
+            // the clipping curve's rho' jumps at the rails: its projected equilibria are not a
+            // smooth operating point, and ngspice's Newton iteration does not converge on them
+            throw new UserError("spice chip: the hardSigmoid transfer is not supported (use --set neuron.transfer=sigmoid or tanh)");
+        }
+        this.devices = AnalogChip.fabricate(model, topology, seed);
+        this.topology = topology;
+        this.transfer = model.neuron().transfer();
+        this.tau = model.neuron().tau();
+    }
+
+    @Override
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public TransferCurve transfer() {
+        return transfer;
+    }
+
+    @Override
+    public HardwareModel model() {
+        return devices.model();
+    }
+
+    @Override
+    public void setFeedbackGain(double g) {
+        devices.setFeedbackGain(g); // validates
+        gain = g;
+    }
+
+    @Override
+    public void clamp(int layer, double[] outputs) {
+        if (outputs != null) throw new UserError("spice chip: clamped layers are not modelled on this backend");
+    }
+
+    @Override
+    public void setGhostUnits(boolean enabled) {
+        if (enabled) throw new UserError("spice chip: ghost units are not modelled on this backend");
+    }
+
+    @Override
+    public double[] readGhost(int k) {
+        throw new UserError("spice chip: ghost units are not modelled on this backend");
+    }
+
+    @Override
+    public void setInputs(double[] x, int batchSize) {
+        devices.setInputs(x, batchSize); // validates and applies the DACs
+        inputs = devices.read(0);
+        if (batchSize != batch || u == null) {
+            batch = batchSize;
+            u = new double[batch][topology.neuronLayers()][];
+            resetState();
+        }
+        beta = 0;
+        target = null;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public void setNudge(double[] t, double b) {
+        devices.setNudge(t, b); // validates
+        beta = b;
+        target = b == 0 ? null : t.clone();
+    }
+
+    @Override
+    public void resetState() {
+        if (u == null) throw new UserError("set the inputs first");
+        for (double[][] example : u) {
+            for (int l = 1; l < topology.neuronLayers(); l++) example[l] = new double[topology.size(l)];
+        }
+    }
+
+    @Override
+    public Relaxation relax(int maxSteps, double tolerance) {
+        if (inputs == null) throw new UserError("set the inputs first");
+        LayerParams w = devices.readWeights();
+        int n0 = topology.inputSize(), ny = topology.outputSize();
+        StringBuilder deck = new StringBuilder(Netlist.header(transfer, topology, tau, "epsim spice chip, batch " + batch));
+        for (int b = 0; b < batch; b++) {
+            double[] x = new double[n0];
+            System.arraycopy(inputs, b * n0, x, 0, n0);
+            double[] y = null;
+            if (beta != 0) {
+                y = new double[ny];
+                System.arraycopy(target, b * ny, y, 0, ny);
+            }
+            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, beta, y, u[b], false));
+        }
+        deck.append(Netlist.options());
+        Map<String, Double> v = Ngspice.operatingPoint(deck.toString());
+        double change = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int l = 1; l < topology.neuronLayers(); l++) {
+                for (int i = 0; i < topology.size(l); i++) {
+                    Double value = v.get(Netlist.node("e" + b + "_", l, i));
+                    if (value == null) throw new UserError("ngspice: no voltage for node " + Netlist.node("e" + b + "_", l, i));
+                    double x = transfer.clipsState() ? Math.min(transfer.railHigh, Math.max(transfer.railLow, value)) : value;
+                    change = Math.max(change, Math.abs(x - u[b][l][i]));
+                    u[b][l][i] = x;
+                }
+            }
+        }
+        return new Relaxation(1, true, change);
+    }
+
+    /** The membrane potentials of layer l for the whole batch (batch x size), without the ADC. */
+    public double[] potentials(int layer) {
+        double[] out = new double[batch * topology.size(layer)];
+        for (int b = 0; b < batch; b++) System.arraycopy(u[b][layer], 0, out, b * topology.size(layer), topology.size(layer));
+        return out;
+    }
+
+    @Override
+    public double[] read(int layer) {
+        if (inputs == null) throw new UserError("set the inputs first");
+        if (layer < 0 || layer >= topology.neuronLayers()) throw new UserError("read: layer must be in 0.." + (topology.neuronLayers() - 1));
+        if (layer == 0) return inputs.clone();
+        HardwareModel.Periphery io = devices.model().periphery();
+        double[] p = potentials(layer);
+        for (int i = 0; i < p.length; i++) p[i] = AnalogChip.quantize(transfer.rho(p[i]), io.adcMin(), io.adcMax(), io.adcBits());
+        return p;
+    }
+
+    @Override
+    public State saveState() {
+        double[][][] copy = new double[batch][topology.neuronLayers()][];
+        for (int b = 0; b < batch; b++) for (int l = 1; l < topology.neuronLayers(); l++) copy[b][l] = u[b][l].clone();
+        return new Snapshot(copy);
+    }
+
+    @Override
+    public void restoreState(State state) {
+        if (!(state instanceof Snapshot s) || s.u.length != batch) throw new UserError("restore: the state does not belong to this chip and batch size");
+        for (int b = 0; b < batch; b++) for (int l = 1; l < topology.neuronLayers(); l++) u[b][l] = s.u[b][l].clone();
+    }
+
+    @Override
+    public void program(LayerParams delta) {
+        devices.program(delta);
+    }
+
+    @Override
+    public LayerParams readWeights() {
+        return devices.readWeights();
+    }
+
+    @Override
+    public AnalogChip.Persisted persist() {
+        return devices.persist();
+    }
+
+    @Override
+    public void restore(AnalogChip.Persisted state) {
+        devices.restore(state);
+    }
+
+    @Override
+    public void advanceTime(double seconds) {
+        devices.advanceTime(seconds);
+    }
+}

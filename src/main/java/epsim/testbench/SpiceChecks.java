@@ -1,0 +1,166 @@
+package epsim.testbench;
+
+import epsim.chip.AnalogChip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+import epsim.common.UserError;
+import epsim.data.SyntheticBatch;
+import epsim.model.HardwareModel;
+import epsim.reference.Compare;
+import epsim.rule.EquilibriumPropagation;
+import epsim.spice.Netlist;
+import epsim.spice.Ngspice;
+import epsim.spice.SpiceChip;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** epsim's chip against ngspice solving the same circuit (docs/spice.md). */
+final class SpiceChecks {
+    private SpiceChecks() {}
+
+    private static void requireNgspice(Testbench tb) {
+        if (!Ngspice.available()) throw new UserError(tb.file() + ": ngspice is not installed (apt-get install -y ngspice)");
+    }
+
+    private static List<String> texts(Testbench tb, String key) {
+        var a = tb.params().get(key);
+        if (a == null || !a.isArray() || a.isEmpty()) throw new UserError(tb.file() + ": params." + key + ": expected a non-empty array of strings");
+        List<String> out = new ArrayList<>();
+        for (var v : a) {
+            if (!v.isTextual()) throw new UserError(tb.file() + ": params." + key + ": expected strings, got " + v);
+            out.add(v.asText());
+        }
+        return out;
+    }
+
+    /** Free and nudged equilibria: epsim's relaxation to 1e-13 against ngspice's operating point, per net and transfer curve. */
+    static List<Row> equilibrium(Testbench tb) {
+        requireNgspice(tb);
+        List<Row> rows = new ArrayList<>();
+        double beta = tb.rule().beta();
+        for (String net : texts(tb, "nets")) {
+            Topology t = Topology.parse(net, tb.file() + ": params.nets");
+            for (String transfer : texts(tb, "transfers")) {
+                HardwareModel m = Checks.model(tb, List.of("neuron.transfer=" + transfer));
+                SyntheticBatch d = SyntheticBatch.draw(t, tb.batch(), tb.seed());
+                AnalogChip chip = AnalogChip.fabricate(m, t, tb.seed());
+                SpiceChip spice = new SpiceChip(m, t, tb.seed());
+                double worstFree = 0, worstNudged = 0, spiceSeconds = 0, epsimSeconds = 0;
+                for (int phase = 0; phase < 2; phase++) {
+                    double b = phase == 0 ? 0 : beta;
+                    chip.setInputs(d.inputs(), tb.batch());
+                    spice.setInputs(d.inputs(), tb.batch());
+                    chip.resetState();
+                    chip.setNudge(d.targets(), 0);
+                    spice.setNudge(d.targets(), 0);
+                    long s0 = System.nanoTime();
+                    chip.relax(tb.rule().freeSteps(), tb.rule().tolerance());
+                    long s1 = System.nanoTime();
+                    spice.relax(1, 0);
+                    long s2 = System.nanoTime();
+                    if (phase == 0) {
+                        epsimSeconds = (s1 - s0) / 1e9;
+                        spiceSeconds = (s2 - s1) / 1e9;
+                    } else {
+                        chip.setNudge(d.targets(), b);
+                        spice.setNudge(d.targets(), b);
+                        chip.relax(tb.rule().nudgeSteps(), tb.rule().tolerance());
+                        spice.relax(1, 0);
+                    }
+                    double worst = 0;
+                    for (int l = 1; l < t.neuronLayers(); l++) {
+                        double[] a = chip.read(l), s = spice.read(l);
+                        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - s[i]));
+                    }
+                    if (phase == 0) worstFree = worst;
+                    else worstNudged = worst;
+                }
+                String what = net + " " + transfer + ": max |rho(u) epsim - ngspice| (V), ";
+                rows.add(new Row(tb.name(), what + "free", worstFree, tb.bounds().get("maxDifference")));
+                rows.add(new Row(tb.name(), what + "nudged (beta " + beta + ")", worstNudged, tb.bounds().get("maxDifference")));
+                rows.add(new Row(tb.name(), net + " " + transfer + ": seconds per free equilibrium of the batch, ngspice / epsim",
+                        spiceSeconds / Math.max(epsimSeconds, 1e-9), Bound.REPORT));
+            }
+        }
+        return rows;
+    }
+
+    /** The discrete-time trajectory at small dt against ngspice's transient of the same circuit. */
+    static List<Row> transientMatch(Testbench tb) {
+        requireNgspice(tb);
+        double[] dts = Checks.numbers(tb, "dts", 2);
+        double duration = new Testbench.Fields(tb.file()).number(tb.params(), "duration", "params.duration", 0, false);
+        HardwareModel base = Checks.model(tb, List.of());
+        Topology t = tb.net();
+        SyntheticBatch d = SyntheticBatch.draw(t, 1, tb.seed());
+        AnalogChip ref = AnalogChip.fabricate(base, t, tb.seed());
+        LayerParams w = ref.readWeights();
+        double tau = base.neuron().tau();
+        List<String> nodes = new ArrayList<>();
+        for (int l = 1; l < t.neuronLayers(); l++) for (int i = 0; i < t.size(l); i++) nodes.add(Netlist.node("", l, i));
+        double[][] start = new double[t.neuronLayers()][];
+        for (int l = 1; l < t.neuronLayers(); l++) start[l] = new double[t.size(l)];
+        String deck = Netlist.header(base.neuron().transfer(), t, tau, "transient check")
+                + Netlist.body("", w, tau, 1, d.inputs(), 0, null, start, true) + Netlist.options();
+        List<Row> rows = new ArrayList<>();
+        double[] logDt = new double[dts.length], logErr = new double[dts.length];
+        for (int k = 0; k < dts.length; k++) {
+            double dt = dts[k];
+            HardwareModel m = Checks.model(tb, List.of("neuron.dt=" + dt));
+            AnalogChip chip = AnalogChip.withWeights(m, w, tb.seed());
+            chip.setInputs(d.inputs(), 1);
+            chip.resetState();
+            int steps = (int) Math.round(duration / dt);
+            List<double[]> spice = Ngspice.transientRun(deck, dt, steps * dt, nodes);
+            double worst = 0;
+            for (int s = 1; s <= steps; s++) {
+                chip.relax(1, 0);
+                double time = s * dt;
+                double[] row = nearest(spice, time);
+                if (row == null) continue;
+                int c = 1;
+                for (int l = 1; l < t.neuronLayers(); l++) {
+                    double[] r = chip.read(l);
+                    for (int i = 0; i < r.length; i++) worst = Math.max(worst, Math.abs(r[i] - base.neuron().transfer().rho(row[c++])));
+                }
+            }
+            rows.add(new Row(tb.name(), "dt = tau * " + (dt / tau) + ": max |rho(u) epsim - ngspice| over " + steps + " steps (V)",
+                    worst, k == dts.length - 1 ? tb.bounds().get("maxDifference") : Bound.REPORT));
+            logDt[k] = Math.log(dt);
+            logErr[k] = Math.log(worst);
+        }
+        rows.add(new Row(tb.name(), "log-log slope of the error over dt (Euler is first order)", Checks.slope(logDt, logErr), tb.bounds().get("order")));
+        return rows;
+    }
+
+    private static double[] nearest(List<double[]> rows, double time) {
+        double[] best = null;
+        double gap = Double.POSITIVE_INFINITY;
+        for (double[] r : rows) {
+            double g = Math.abs(r[0] - time);
+            if (g < gap) {
+                gap = g;
+                best = r;
+            }
+        }
+        return gap <= 1e-6 * time + 1e-15 ? best : null;
+    }
+
+    /** EP's update computed from ngspice equilibria against the same update on epsim's chip. */
+    static List<Row> epUpdate(Testbench tb) {
+        requireNgspice(tb);
+        HardwareModel m = Checks.model(tb, List.of());
+        SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
+        LayerParams onChip = new EquilibriumPropagation(tb.rule(), tb.seed()).estimate(AnalogChip.fabricate(m, tb.net(), tb.seed()),
+                d.inputs(), d.targets(), tb.batch()).gradient();
+        LayerParams onSpice = new EquilibriumPropagation(tb.rule(), tb.seed()).estimate(new SpiceChip(m, tb.net(), tb.seed()),
+                d.inputs(), d.targets(), tb.batch()).gradient();
+        List<Row> rows = new ArrayList<>();
+        for (int k = 0; k < tb.net().weightLayers(); k++) {
+            rows.add(new Row(tb.name(), "layer " + (k + 1) + ": EP update from ngspice equilibria vs from epsim's, relative error",
+                    Compare.relativeError(onSpice.layerVector(k), onChip.layerVector(k)), tb.bounds().get("relativeError")));
+        }
+        return rows;
+    }
+}
