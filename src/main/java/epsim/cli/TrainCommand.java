@@ -79,8 +79,8 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     @Option(names = "--chip", paramLabel = "SPEC",
-            description = "Train a chip behind the co-simulation protocol instead of the in-process one: exec:COMMAND "
-                    + "(e.g. exec:\"./epsim serve --stdio --model ideal\") or tcp:HOST:PORT (docs/cosim-protocol.md).")
+            description = "Another chip instead of the in-process one: spice (equilibria solved by ngspice, docs/spice.md), "
+                    + "exec:COMMAND (e.g. exec:\"./epsim serve --stdio --model ideal\") or tcp:HOST:PORT (docs/cosim-protocol.md).")
     String chip;
 
     @Option(names = "--chip-timeout", paramLabel = "SECONDS", defaultValue = "120",

@@ -43,6 +43,11 @@ public final class Netlist {
         return ".options reltol=1e-10 abstol=1e-15 vntol=1e-13 gmin=1e-20 itl1=1000 itl4=200\n";
     }
 
+    /** Looser tolerances for settling transients: at reltol 1e-10 the step control crawls (~1e-9 tau per step). */
+    public static String settlingOptions() {
+        return ".options reltol=1e-7 abstol=1e-12 vntol=1e-9 gmin=1e-20 itl4=200\n";
+    }
+
     /**
      * One example's copy of the network, its nodes prefixed with {@code prefix}.
      *
@@ -53,10 +58,20 @@ public final class Netlist {
      */
     public static String body(String prefix, LayerParams p, double tau, double gain, double[] x, double beta,
                               double[] target, double[][] initial, boolean forTransient) {
+        return body(prefix, p, tau, gain, x, beta, target, initial, forTransient, false);
+    }
+
+    /**
+     * As above; with {@code foldInputs} the clamped input layer's current W_1 x + b_1 enters each
+     * first-layer neuron as one constant instead of size(0) voltage sources and products (the
+     * same exact shortcut the chip takes), which keeps a 784-input netlist small.
+     */
+    public static String body(String prefix, LayerParams p, double tau, double gain, double[] x, double beta,
+                              double[] target, double[][] initial, boolean forTransient, boolean foldInputs) {
         Topology t = p.topology;
         int layers = t.weightLayers();
         StringBuilder s = new StringBuilder();
-        for (int j = 0; j < t.inputSize(); j++) {
+        for (int j = 0; j < t.inputSize() && !foldInputs; j++) {
             s.append("V").append(prefix).append("in").append(j).append(' ').append(prefix).append("in").append(j).append(" 0 ").append(num(x[j])).append('\n');
         }
         for (int l = 1; l <= layers; l++) {
@@ -66,8 +81,14 @@ public final class Netlist {
                 s.append("C").append(node).append(' ').append(node).append(" 0 ").append(num(tau)).append('\n');
                 s.append("R").append(node).append(' ').append(node).append(" 0 1\n");
                 StringBuilder drive = new StringBuilder();
-                drive.append(num(p.b[l - 1][i]));
-                for (int j = 0; j < below; j++) {
+                if (l == 1 && foldInputs) {
+                    double constant = p.b[0][i];
+                    for (int j = 0; j < below; j++) constant += x[j] * p.w[0][i * below + j];
+                    drive.append(num(constant));
+                } else {
+                    drive.append(num(p.b[l - 1][i]));
+                }
+                for (int j = 0; j < below && !(l == 1 && foldInputs); j++) {
                     double w = p.w[l - 1][i * below + j];
                     if (w == 0) continue;
                     drive.append('+').append(num(w)).append('*').append(l == 1 ? "V(" + prefix + "in" + j + ")" : "rho(V(" + node(prefix, l - 1, j) + "))");

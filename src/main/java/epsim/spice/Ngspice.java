@@ -34,7 +34,11 @@ public final class Ngspice {
 
     /** The operating point: every node's voltage (lower-case names). */
     public static Map<String, Double> operatingPoint(String netlist) {
-        String out = run(netlist + ".control\nset numdgt=16\nop\nprint all\n.endc\n.end\n", null);
+        return operatingPoint(netlist, TIMEOUT_SECONDS);
+    }
+
+    public static Map<String, Double> operatingPoint(String netlist, long timeoutSeconds) {
+        String out = run(netlist + ".control\nset numdgt=16\nop\nprint all\n.endc\n.end\n", timeoutSeconds);
         Map<String, Double> v = new HashMap<>();
         for (String line : out.split("\n")) {
             Matcher m = VALUE.matcher(line);
@@ -56,7 +60,7 @@ public final class Ngspice {
                 c.append("tran ").append(Netlist.num(step)).append(' ').append(Netlist.num(stop)).append(" uic\nlinearize\nwrdata ").append(data);
                 for (String n : nodes) c.append(" v(").append(n).append(')');
                 c.append("\n.endc\n.end\n");
-                run(netlist + c, null);
+                run(netlist + c, TIMEOUT_SECONDS);
                 List<double[]> rows = new ArrayList<>();
                 for (String line : Files.readAllLines(data)) {
                     String[] f = line.trim().split("\\s+");
@@ -75,11 +79,13 @@ public final class Ngspice {
         }
     }
 
-    private static String run(String deck, Path keep) {
+    private static String run(String deck, long timeoutSeconds) {
         Path file = null, errors = null;
         try {
             file = Files.createTempFile("epsim", ".cir");
             Files.writeString(file, deck, StandardCharsets.US_ASCII);
+            String keep = System.getenv("EPSIM_SPICE_KEEP"); // a folder: keep every deck there, for debugging a circuit
+            if (keep != null) Files.copy(file, Path.of(keep).resolve(file.getFileName()));
             errors = Files.createTempFile("epsim", ".err");
             Process p;
             try {
@@ -96,9 +102,9 @@ public final class Ngspice {
                     return new byte[0];
                 }
             });
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new UserError("ngspice: no result within " + TIMEOUT_SECONDS + " s (a circuit Newton's method cannot solve?)");
+                throw new UserError("ngspice: no result within " + timeoutSeconds + " s (a circuit Newton's method cannot solve?)");
             }
             String text = new String(out.join(), StandardCharsets.UTF_8) + "\n" + Files.readString(errors);
             // ngspice -b exits with 1 even after a clean .control run: judge by what it printed

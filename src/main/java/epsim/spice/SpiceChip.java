@@ -12,13 +12,17 @@ import java.util.Map;
 
 /**
  * A chip whose neurons are solved by ngspice: every {@link #relax} writes the whole batch as one
- * netlist (one copy of the network per example, {@link Netlist}) and takes ngspice's operating
+ * netlist (one copy of the network per example, {@link Netlist}, the clamped inputs folded into
+ * constant first-layer currents) and takes ngspice's operating
  * point, started from the present state (.nodeset), as the new state. The devices, their
  * programming and the DACs/ADCs are epsim's (an {@link AnalogChip} holds them); the weights the
  * netlist uses are the devices' verification read. Not modelled on this backend: read and thermal
  * noise, clamps and ghost units. A relaxation reports 1 step: ngspice solves for the equilibrium.
  */
 public final class SpiceChip implements HostedChip {
+    /** Longest wait for Newton's method before settling by a transient instead. */
+    static final long OP_SECONDS = 10;
+    static final int SETTLE_TAUS = 40;
     private final AnalogChip devices;
     private final Topology topology;
     private final TransferCurve transfer;
@@ -127,10 +131,15 @@ public final class SpiceChip implements HostedChip {
                 y = new double[ny];
                 System.arraycopy(target, b * ny, y, 0, ny);
             }
-            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, beta, y, u[b], false));
+            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, beta, y, u[b], false, true));
         }
         deck.append(Netlist.options());
-        Map<String, Double> v = Ngspice.operatingPoint(deck.toString());
+        Map<String, Double> v;
+        try {
+            v = Ngspice.operatingPoint(deck.toString(), OP_SECONDS);
+        } catch (UserError newtonFailed) {
+            v = settleByTransient(w, x0(), y0());
+        }
         double change = 0;
         for (int b = 0; b < batch; b++) {
             for (int l = 1; l < topology.neuronLayers(); l++) {
@@ -144,6 +153,44 @@ public final class SpiceChip implements HostedChip {
             }
         }
         return new Relaxation(1, true, change);
+    }
+
+    /**
+     * When Newton's method finds no operating point (strongly saturated tanh units make the
+     * Jacobian nearly singular), let ngspice integrate the circuit itself from the present state
+     * for {@link #SETTLE_TAUS} time constants and take where it ends: the chip's own way to an
+     * equilibrium, with ngspice's integrator.
+     */
+    private Map<String, Double> settleByTransient(LayerParams w, double[][] xs, double[][] ys) {
+        StringBuilder deck = new StringBuilder(Netlist.header(transfer, topology, tau, "epsim spice chip, settling transient"));
+        java.util.List<String> nodes = new java.util.ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            deck.append(Netlist.body("e" + b + "_", w, tau, gain, xs[b], beta, ys[b], u[b], true, true));
+            for (int l = 1; l < topology.neuronLayers(); l++) for (int i = 0; i < topology.size(l); i++) nodes.add(Netlist.node("e" + b + "_", l, i));
+        }
+        deck.append(Netlist.settlingOptions());
+        java.util.List<double[]> rows = Ngspice.transientRun(deck.toString(), tau, SETTLE_TAUS * tau, nodes);
+        double[] last = rows.get(rows.size() - 1);
+        Map<String, Double> v = new java.util.HashMap<>();
+        for (int k = 0; k < nodes.size(); k++) v.put(nodes.get(k), last[k + 1]);
+        return v;
+    }
+
+    private double[][] x0() {
+        int n0 = topology.inputSize();
+        double[][] xs = new double[batch][n0];
+        for (int b = 0; b < batch; b++) System.arraycopy(inputs, b * n0, xs[b], 0, n0);
+        return xs;
+    }
+
+    private double[][] y0() {
+        int ny = topology.outputSize();
+        double[][] ys = new double[batch][];
+        for (int b = 0; b < batch && beta != 0; b++) {
+            ys[b] = new double[ny];
+            System.arraycopy(target, b * ny, ys[b], 0, ny);
+        }
+        return ys;
     }
 
     /** The membrane potentials of layer l for the whole batch (batch x size), without the ADC. */

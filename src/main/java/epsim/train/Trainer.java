@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.chip.AnalogChip;
 import epsim.chip.HostedChip;
 import epsim.cosim.RemoteChip;
+import epsim.spice.SpiceChip;
 import epsim.chip.Topology;
 import epsim.common.AtomicFiles;
 import epsim.common.Rng;
@@ -71,6 +72,9 @@ public final class Trainer {
         if (config.chip() == null) {
             this.model = ModelLoader.load(config.model(), config.overrides());
             this.chip = AnalogChip.fabricate(model, topology, config.seed());
+        } else if (config.chip().equals("spice")) {
+            this.model = ModelLoader.load(config.model(), config.overrides());
+            this.chip = new SpiceChip(model, topology, config.seed());
         } else {
             this.chip = RemoteChip.connect(config.chip(), chipTimeoutSeconds);
             this.model = chip.model();

@@ -1,0 +1,111 @@
+package epsim.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import epsim.chip.AnalogChip;
+import epsim.chip.LayerParams;
+import epsim.chip.Topology;
+import epsim.common.AtomicFiles;
+import epsim.common.UserError;
+import epsim.data.SyntheticBatch;
+import epsim.model.HardwareModel;
+import epsim.model.ModelLoader;
+import epsim.spice.Netlist;
+import epsim.train.Checkpoint;
+import epsim.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "export-spice", mixinStandardHelpOptions = true,
+        description = "Write the chip as a SPICE netlist (docs/spice.md): neuron nodes with their capacitor and leak, "
+                + "synaptic and nudging currents as behavioural sources, inputs as voltage sources; ends with an "
+                + ".op card (or .tran with --tran).")
+final class ExportSpiceCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
+    String net;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of fabrication and of the synthetic input (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Take the model, network and weights of a training run's last checkpoint.")
+    Path checkpoint;
+
+    @Option(names = "--example", defaultValue = "0", paramLabel = "N", description = "Which example of the seed's synthetic batch drives the inputs (default: ${DEFAULT-VALUE}).")
+    int example;
+
+    @Option(names = "--beta", defaultValue = "0", description = "Nudging strength (0: the free phase, the default).")
+    double beta;
+
+    @Option(names = "--target-class", defaultValue = "0", paramLabel = "C", description = "With --beta: the one-hot target's class (default: ${DEFAULT-VALUE}).")
+    int targetClass;
+
+    @Option(names = "--tran", paramLabel = "STEP,STOP", split = ",", description = "End with a transient from rest instead of an operating point.")
+    double[] tran;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Netlist file to write.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        HardwareModel m;
+        Topology t;
+        LayerParams weights;
+        if (checkpoint != null) {
+            Path runFile = checkpoint.resolve("run.json");
+            if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": no run record (is --checkpoint a run folder?)");
+            JsonNode run;
+            try {
+                run = new ObjectMapper().readTree(runFile.toFile());
+            } catch (IOException e) {
+                throw new UserError(runFile + ": not valid JSON");
+            }
+            TrainConfig c = TrainConfig.fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
+            m = ModelLoader.load(c.model(), c.overrides());
+            t = Topology.parse(c.net(), runFile + ": net");
+            AnalogChip chip = AnalogChip.fabricate(m, t, c.seed());
+            chip.restore(Checkpoint.read(checkpoint).chip());
+            weights = chip.readWeights();
+        } else {
+            m = model.load();
+            t = Topology.parse(net, "--net");
+            weights = AnalogChip.fabricate(m, t, seed).readWeights();
+        }
+        if (example < 0 || example >= 1000) throw new UserError("--example " + example + ": expected 0..999");
+        if (!Double.isFinite(beta)) throw new UserError("--beta " + beta + ": expected a finite number");
+        if (targetClass < 0 || targetClass >= t.outputSize()) throw new UserError("--target-class " + targetClass + ": expected 0.." + (t.outputSize() - 1));
+        if (tran != null && (tran.length != 2 || !(tran[0] > 0) || !(tran[1] > tran[0]))) {
+            throw new UserError("--tran: expected STEP,STOP with 0 < STEP < STOP (seconds)");
+        }
+        SyntheticBatch d = SyntheticBatch.draw(t, example + 1, seed);
+        AnalogChip dac = AnalogChip.withWeights(m, weights, seed);
+        dac.setInputs(d.inputs(), example + 1);
+        double[] all = dac.read(0);
+        double[] x = new double[t.inputSize()];
+        System.arraycopy(all, example * t.inputSize(), x, 0, x.length);
+        double[] y = new double[t.outputSize()];
+        y[targetClass] = 1;
+        double[][] rest = null;
+        if (tran != null) {
+            rest = new double[t.neuronLayers()][];
+            for (int l = 1; l < t.neuronLayers(); l++) rest[l] = new double[t.size(l)];
+        }
+        StringBuilder deck = new StringBuilder(Netlist.header(m.neuron().transfer(), t, m.neuron().tau(),
+                "epsim " + Main.version() + ": model " + m.name() + ", net " + t + (checkpoint != null ? ", weights of " + checkpoint : ", seed " + seed)));
+        deck.append("* neuron node nL_I: membrane potential u of neuron I of layer L; output rho(u)\n");
+        deck.append(Netlist.body("", weights, m.neuron().tau(), 1, x, beta, beta == 0 ? null : y, rest, tran != null));
+        deck.append(Netlist.options());
+        deck.append(tran != null ? ".tran " + tran[0] + " " + tran[1] + " uic\n" : ".op\n").append(".end\n");
+        AtomicFiles.writeString(out, deck.toString());
+        System.out.printf("wrote %s (%s, %d neurons, %d weights and biases)%n", out, t, t.freeNeurons(), t.parameterCount());
+        return 0;
+    }
+}
