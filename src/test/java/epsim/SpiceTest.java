@@ -1,0 +1,83 @@
+package epsim;
+
+import epsim.spice.Ngspice;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ngspice backend and the netlist export, from the CLI, with a real ngspice. */
+class SpiceTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void needNgspice() {
+        if (!Ngspice.available()) {
+            assertFalse(TestSupport.inCi(), "ngspice is required in CI (apt-get install -y ngspice)");
+            Assumptions.abort("ngspice is not installed");
+        }
+    }
+
+    @Test
+    void spiceChipTrainsLikeTheInProcessChip() throws Exception {
+        String[] common = {"--model", "ideal", "--set", "neuron.transfer=sigmoid", "--beta", "0.5", "--net", "784-10-10",
+                "--train-limit", "100", "--test-limit", "50", "--epochs", "1", "--seed", "4", "--no-progress"};
+        Path local = dir.resolve("local"), spice = dir.resolve("spice");
+        TestSupport.Run a = TestSupport.cli(concat(common, "--out", local.toString()));
+        assertEquals(0, a.exitCode(), a.err());
+        TestSupport.Run b = TestSupport.cli(concat(common, "--out", spice.toString(), "--chip", "spice"));
+        assertEquals(0, b.exitCode(), b.err());
+        String[] x = Files.readAllLines(local.resolve("metrics.csv")).get(1).split(","), y = Files.readAllLines(spice.resolve("metrics.csv")).get(1).split(",");
+        // equilibria agree to ~1e-12 V (spice-equilibrium), so the losses agree far below 1e-6
+        for (int c : new int[] {1, 3}) assertEquals(Double.parseDouble(x[c]), Double.parseDouble(y[c]), 1e-6, "column " + c);
+        assertEquals(x[2], y[2]);
+        assertEquals(x[4], y[4]);
+    }
+
+    @Test
+    void hardSigmoidIsRefusedInOneLine() {
+        TestSupport.Run run = TestSupport.cli("train", "--chip", "spice", "--model", "ideal", "--net", "784-10-10", "--epochs", "1",
+                "--train-limit", "20", "--out", dir.resolve("r").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("hardSigmoid transfer is not supported"), run.err());
+    }
+
+    @Test
+    void exportedNetlistSolvesToTheChipsEquilibrium() throws Exception {
+        Path cir = dir.resolve("net.cir");
+        TestSupport.Run run = TestSupport.cli("export-spice", "--model", "ideal", "--set", "neuron.transfer=sigmoid", "--net", "6-5-3",
+                "--seed", "2", "--out", cir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        String deck = Files.readString(cir);
+        assertTrue(deck.contains("Vin0 in0 0 ") && deck.contains("Cn1_0 n1_0 0 ") && deck.contains("Bn2_2 0 n2_2 I={") && deck.trim().endsWith(".end"));
+        String body = deck.substring(0, deck.lastIndexOf(".op"));
+        var v = Ngspice.operatingPoint(body);
+        epsim.chip.AnalogChip chip = epsim.chip.AnalogChip.fabricate(epsim.model.ModelLoader.load("ideal", List.of("neuron.transfer=sigmoid")),
+                epsim.chip.Topology.parse("6-5-3", "net"), 2);
+        chip.setInputs(epsim.data.SyntheticBatch.draw(chip.topology(), 1, 2).inputs(), 1);
+        chip.resetState();
+        chip.relax(100000, 1e-14);
+        double[] out = chip.read(2);
+        for (int i = 0; i < 3; i++) {
+            double u = v.get("n2_" + i);
+            assertEquals(out[i], 1 / (1 + Math.exp(-u)), 1e-9, "output " + i);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = new String[a.length + b.length + 1];
+        all[0] = "train";
+        System.arraycopy(a, 0, all, 1, a.length);
+        System.arraycopy(b, 0, all, 1 + a.length, b.length);
+        return all;
+    }
+}
