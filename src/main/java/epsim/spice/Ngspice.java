@@ -38,14 +38,26 @@ public final class Ngspice {
     }
 
     public static Map<String, Double> operatingPoint(String netlist, long timeoutSeconds) {
+        return solve(netlist, timeoutSeconds).voltages();
+    }
+
+    /**
+     * An operating point and whether Newton's method reached it directly. When it did not,
+     * ngspice falls back on gmin or source stepping and finally a pseudo-transient, whose end
+     * point can be 1e-3 V short of the solution: solve again from there (.nodeset) to polish it.
+     */
+    public record OperatingPoint(Map<String, Double> voltages, boolean direct) {}
+
+    public static OperatingPoint solve(String netlist, long timeoutSeconds) {
         String out = run(netlist + ".control\nset numdgt=16\nop\nprint all\n.endc\n.end\n", timeoutSeconds);
+        boolean direct = !(out.contains("gmin stepping") || out.contains("source stepping") || out.contains("Transient op"));
         Map<String, Double> v = new HashMap<>();
         for (String line : out.split("\n")) {
             Matcher m = VALUE.matcher(line);
             if (m.matches()) v.put(m.group(1).toLowerCase(), Double.parseDouble(m.group(2)));
         }
         if (v.isEmpty()) throw new UserError("ngspice: no operating point in its output: " + tail(out));
-        return v;
+        return new OperatingPoint(v, direct);
     }
 
     /**

@@ -23,6 +23,8 @@ public final class SpiceChip implements HostedChip {
     /** Longest wait for Newton's method before settling by a transient instead. */
     static final long OP_SECONDS = 10;
     static final int SETTLE_TAUS = 40;
+    /** Operating points solved again from the last one while ngspice needed stepping to reach it. */
+    static final int POLISH_ATTEMPTS = 4;
     private final AnalogChip devices;
     private final Topology topology;
     private final TransferCurve transfer;
@@ -121,24 +123,25 @@ public final class SpiceChip implements HostedChip {
     public Relaxation relax(int maxSteps, double tolerance) {
         if (inputs == null) throw new UserError("set the inputs first");
         LayerParams w = devices.readWeights();
-        int n0 = topology.inputSize(), ny = topology.outputSize();
-        StringBuilder deck = new StringBuilder(Netlist.header(transfer, topology, tau, "epsim spice chip, batch " + batch));
-        for (int b = 0; b < batch; b++) {
-            double[] x = new double[n0];
-            System.arraycopy(inputs, b * n0, x, 0, n0);
-            double[] y = null;
-            if (beta != 0) {
-                y = new double[ny];
-                System.arraycopy(target, b * ny, y, 0, ny);
+        double[][][] start = new double[batch][][];
+        for (int b = 0; b < batch; b++) start[b] = u[b].clone();
+        Map<String, Double> v = null;
+        for (int attempt = 0; attempt < POLISH_ATTEMPTS; attempt++) {
+            Ngspice.OperatingPoint op;
+            try {
+                op = Ngspice.solve(deck(w, start), OP_SECONDS);
+            } catch (UserError newtonFailed) {
+                v = settleByTransient(w, x0(), y0());
+                break;
             }
-            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, beta, y, u[b], false, true));
-        }
-        deck.append(Netlist.options());
-        Map<String, Double> v;
-        try {
-            v = Ngspice.operatingPoint(deck.toString(), OP_SECONDS);
-        } catch (UserError newtonFailed) {
-            v = settleByTransient(w, x0(), y0());
+            v = op.voltages();
+            if (op.direct()) break;
+            for (int b = 0; b < batch; b++) {
+                for (int l = 1; l < topology.neuronLayers(); l++) {
+                    start[b][l] = start[b][l].clone();
+                    for (int i = 0; i < topology.size(l); i++) start[b][l][i] = v.get(Netlist.node("e" + b + "_", l, i));
+                }
+            }
         }
         double change = 0;
         for (int b = 0; b < batch; b++) {
@@ -153,6 +156,24 @@ public final class SpiceChip implements HostedChip {
             }
         }
         return new Relaxation(1, true, change);
+    }
+
+    /** The whole batch as one netlist, each example's copy starting from {@code start[b]}. */
+    private String deck(LayerParams w, double[][][] start) {
+        int n0 = topology.inputSize(), ny = topology.outputSize();
+        StringBuilder deck = new StringBuilder(Netlist.header(transfer, topology, tau, "epsim spice chip, batch " + batch));
+        for (int b = 0; b < batch; b++) {
+            double[] x = new double[n0];
+            System.arraycopy(inputs, b * n0, x, 0, n0);
+            double[] y = null;
+            if (beta != 0) {
+                y = new double[ny];
+                System.arraycopy(target, b * ny, y, 0, ny);
+            }
+            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, beta, y, start[b], false, true));
+        }
+        deck.append(Netlist.options());
+        return deck.toString();
     }
 
     /**
