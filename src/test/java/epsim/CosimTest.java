@@ -48,6 +48,28 @@ class CosimTest {
     }
 
     @Test
+    void tcpChipGivesTheInProcessBits() throws Exception {
+        Path local = dir.resolve("local"), remote = dir.resolve("remote");
+        TestSupport.Run a = TestSupport.cli(TrainingTest.args("--epochs", "1", "--out", local.toString()));
+        assertEquals(0, a.exitCode(), a.err());
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "epsim.cli.Main", "serve",
+                "--port", "0", "--once", "--net", "784-40-10", "--seed", "3").start();
+        try {
+            BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+            Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(err.readLine());
+            assertTrue(m.find());
+            TestSupport.Run b = TestSupport.cli(TrainingTest.args("--epochs", "1", "--out", remote.toString(),
+                    "--chip", "tcp:127.0.0.1:" + m.group(1)));
+            assertEquals(0, b.exitCode(), b.err());
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not end after the session (--once)");
+        } finally {
+            server.destroyForcibly();
+        }
+        TrainingTest.assertSameRun(local, remote);
+    }
+
+    @Test
     void pythonClientTrainsAgainstServe() throws Exception {
         String py = python();
         if (py == null) return;
