@@ -36,7 +36,7 @@ public final class SpiceChip implements HostedChip {
     private double[] target;
     private double[][][] u; // [example][layer][neuron]
 
-    private record Snapshot(double[][][] u) implements State {}
+    private record Snapshot(double[][][] u, State guide) implements State {}
 
     public SpiceChip(HardwareModel model, Topology topology, long seed) {
         if (model.neuron().transfer().clipsState()) {
@@ -67,7 +67,7 @@ public final class SpiceChip implements HostedChip {
 
     @Override
     public void setFeedbackGain(double g) {
-        devices.setFeedbackGain(g); // validates
+        devices.setFeedbackGain(g); // validates; the device chip also relaxes alongside, as Newton's first guess
         gain = g;
     }
 
@@ -114,6 +114,7 @@ public final class SpiceChip implements HostedChip {
     @Override
     public void resetState() {
         if (u == null) throw new UserError("set the inputs first");
+        devices.resetState();
         for (double[][] example : u) {
             for (int l = 1; l < topology.neuronLayers(); l++) example[l] = new double[topology.size(l)];
         }
@@ -123,8 +124,7 @@ public final class SpiceChip implements HostedChip {
     public Relaxation relax(int maxSteps, double tolerance) {
         if (inputs == null) throw new UserError("set the inputs first");
         LayerParams w = devices.readWeights();
-        double[][][] start = new double[batch][][];
-        for (int b = 0; b < batch; b++) start[b] = u[b].clone();
+        double[][][] start = guess(maxSteps, tolerance);
         Map<String, Double> v = null;
         for (int attempt = 0; attempt < POLISH_ATTEMPTS; attempt++) {
             Ngspice.OperatingPoint op;
@@ -156,6 +156,27 @@ public final class SpiceChip implements HostedChip {
             }
         }
         return new Relaxation(1, true, change);
+    }
+
+    /**
+     * Newton's first guess: epsim's own relaxation of the same circuit from the same state (its
+     * device chip runs alongside). It only seeds ngspice's solve: the state taken is the operating
+     * point ngspice converges to by Newton's method on its own circuit equations (polished until it
+     * gets there directly), so a wrong guess costs iterations, not accuracy. Saturated tanh networks
+     * need it: from rest, Newton, gmin and source stepping all fail on them.
+     */
+    private double[][][] guess(int maxSteps, double tolerance) {
+        devices.relax(Math.max(maxSteps, 1), tolerance);
+        double[][][] start = new double[batch][topology.neuronLayers()][];
+        for (int l = 1; l < topology.neuronLayers(); l++) {
+            double[] r = devices.read(l);
+            int n = topology.size(l);
+            for (int b = 0; b < batch; b++) {
+                start[b][l] = new double[n];
+                for (int i = 0; i < n; i++) start[b][l][i] = transfer.inverse(r[b * n + i]);
+            }
+        }
+        return start;
     }
 
     /** The whole batch as one netlist, each example's copy starting from {@code start[b]}. */
@@ -236,13 +257,14 @@ public final class SpiceChip implements HostedChip {
     public State saveState() {
         double[][][] copy = new double[batch][topology.neuronLayers()][];
         for (int b = 0; b < batch; b++) for (int l = 1; l < topology.neuronLayers(); l++) copy[b][l] = u[b][l].clone();
-        return new Snapshot(copy);
+        return new Snapshot(copy, devices.saveState());
     }
 
     @Override
     public void restoreState(State state) {
         if (!(state instanceof Snapshot s) || s.u.length != batch) throw new UserError("restore: the state does not belong to this chip and batch size");
         for (int b = 0; b < batch; b++) for (int l = 1; l < topology.neuronLayers(); l++) u[b][l] = s.u[b][l].clone();
+        devices.restoreState(s.guide());
     }
 
     @Override
