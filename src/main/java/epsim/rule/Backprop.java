@@ -39,8 +39,7 @@ public final class Backprop implements LearningRule {
 
     @Override
     public Inference infer(Chip chip, double[] inputs, int batch) {
-        FeedForward.Settled f = FeedForward.settle(chip, inputs, batch, settings);
-        return new Inference(f.rho()[chip.topology().weightLayers()], f.steps());
+        return FeedForward.infer(chip, inputs, batch, settings);
     }
 
     @Override

@@ -38,6 +38,12 @@ public final class FeedForward {
 
     public record Settled(double[][] rho, int steps) {}
 
+    /** The answer of a rule whose circuit is the feed-forward pass: its outputs after {@link #settle}. */
+    public static LearningRule.Inference infer(Chip chip, double[] inputs, int batch, RuleSettings s) {
+        Settled f = settle(chip, inputs, batch, s);
+        return new LearningRule.Inference(f.rho()[chip.topology().weightLayers()], f.steps());
+    }
+
     /** dF/ds at the point whose output is {@code p}. */
     public static double slope(TransferCurve f, double p) {
         if (f.clipsState()) return p > f.railLow && p < f.railHigh ? 1 : 0;
@@ -75,9 +81,5 @@ public final class FeedForward {
         double[] out = new double[batch * cols];
         Kernels.multiplyAccumulate(in, batch, rows, w, cols, out);
         return out;
-    }
-
-    public static Chip.Relaxation none() {
-        return new Chip.Relaxation(0, true, 0);
     }
 }
