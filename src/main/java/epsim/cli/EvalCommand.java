@@ -1,7 +1,5 @@
 package epsim.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import epsim.common.UserError;
 import epsim.data.Dataset;
 import epsim.data.Datasets;
@@ -11,8 +9,6 @@ import epsim.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,15 +42,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
-        Path runFile = dir.resolve("run.json");
-        if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": no run record (is --checkpoint a run folder?)");
-        JsonNode run;
-        try {
-            run = new ObjectMapper().readTree(runFile.toFile());
-        } catch (IOException e) {
-            throw new UserError(runFile + ": not valid JSON");
-        }
-        TrainConfig config = TrainConfig.fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
+        TrainConfig config = TrainConfig.read(dir, "no run record (is --checkpoint a run folder?)");
         Trainer trainer = new Trainer(config, dir, Main.version());
         if (!atInit) trainer.restore(Checkpoint.read(dir));
         if (gradientProbe != null && gradientProbe < 1) throw new UserError("--gradient-probe " + gradientProbe + ": expected an integer >= 1");

@@ -1,7 +1,5 @@
 package epsim.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import epsim.chip.AnalogChip;
 import epsim.chip.LayerParams;
 import epsim.chip.Topology;
@@ -18,7 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -60,17 +57,9 @@ final class ExportSpiceCommand implements Callable<Integer> {
         Topology t;
         LayerParams weights;
         if (checkpoint != null) {
-            Path runFile = checkpoint.resolve("run.json");
-            if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": no run record (is --checkpoint a run folder?)");
-            JsonNode run;
-            try {
-                run = new ObjectMapper().readTree(runFile.toFile());
-            } catch (IOException e) {
-                throw new UserError(runFile + ": not valid JSON");
-            }
-            TrainConfig c = TrainConfig.fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
+            TrainConfig c = TrainConfig.read(checkpoint, "no run record (is --checkpoint a run folder?)");
             m = ModelLoader.load(c.model(), c.overrides());
-            t = Topology.parse(c.net(), runFile + ": net");
+            t = Topology.parse(c.net(), checkpoint.resolve("run.json") + ": net");
             AnalogChip chip = AnalogChip.fabricate(m, t, c.seed());
             chip.restore(Checkpoint.read(checkpoint).chip());
             weights = chip.readWeights();

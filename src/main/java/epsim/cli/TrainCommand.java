@@ -1,7 +1,5 @@
 package epsim.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import epsim.chip.Topology;
 import epsim.common.UserError;
 import epsim.rule.EquilibriumPropagation;
@@ -97,15 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         Path dir;
         if (resume != null) {
             dir = resume;
-            Path runFile = dir.resolve("run.json");
-            if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": no run to resume");
-            JsonNode run;
-            try {
-                run = new ObjectMapper().readTree(runFile.toFile());
-            } catch (IOException e) {
-                throw new UserError(runFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-            }
-            config = TrainConfig.fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
+            config = TrainConfig.read(dir, "no run to resume");
             if (epochs != null) config = config.withEpochs(positive(epochs, "--epochs"));
             checkpoint = Checkpoint.read(dir);
             if (checkpoint.epoch() > config.epochs()) {

@@ -1,6 +1,7 @@
 package epsim.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +9,9 @@ import epsim.common.UserError;
 import epsim.rule.EquilibriumPropagation;
 import epsim.rule.RuleSettings;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,6 +68,22 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         if (chip == null) o.putNull("chip");
         else o.put("chip", chip);
         return o;
+    }
+
+    /**
+     * The options of the run in folder {@code dir}, from its run.json; {@code missing} is the error
+     * when there is none (it follows the file's name).
+     */
+    public static TrainConfig read(Path dir, String missing) {
+        Path runFile = dir.resolve("run.json");
+        if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": " + missing);
+        JsonNode run;
+        try {
+            run = new ObjectMapper().readTree(runFile.toFile());
+        } catch (IOException e) {
+            throw new UserError(runFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        return fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
     }
 
     /** Reads the options back from a run.json written by {@link #toJson}; {@code where} names the file. */
