@@ -1,6 +1,8 @@
 package epsim.train;
 
 import epsim.chip.HostedChip;
+import epsim.chip.Topology;
+import epsim.data.Dataset;
 import epsim.chip.LayerParams;
 import epsim.reference.Compare;
 import epsim.reference.FeedForwardNetwork;
@@ -17,6 +19,19 @@ import epsim.rule.RuleSettings;
  */
 public final class GradientProbe {
     private GradientProbe() {}
+
+    /** {@link #cosine} on the first {@code n} examples of {@code data} (one-hot targets). */
+    public static double cosine(HostedChip chip, LearningRule rule, Dataset data, int n) {
+        Topology t = chip.topology();
+        int size = Math.min(n, data.count());
+        double[] x = new double[size * t.inputSize()];
+        double[] y = new double[size * t.outputSize()];
+        for (int s = 0; s < size; s++) {
+            data.copyImage(s, x, s * t.inputSize());
+            y[s * t.outputSize() + data.labels()[s]] = 1;
+        }
+        return cosine(chip, rule, x, y, size);
+    }
 
     public static double cosine(HostedChip chip, LearningRule rule, double[] x, double[] y, int batch) {
         double[] estimate = rule.estimate(chip, x, y, batch).gradient().flatten();

@@ -8,9 +8,6 @@ import epsim.data.Dataset;
 import epsim.data.Datasets;
 import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
-import epsim.reference.Compare;
-import epsim.reference.IdealNetwork;
-import epsim.reference.References;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -110,21 +107,13 @@ public final class Sweep {
     }
 
     /**
-     * Cosine between the rule's update on the modelled chip and the exact (implicit) gradient of its
-     * ideal copy, at initialisation, on the first {@code batch} training examples.
+     * Cosine between the rule's update on the modelled chip and the exact gradient of the loss its
+     * circuit minimises ({@link GradientProbe}), at initialisation, on the first {@code batch}
+     * training examples.
      */
     public static double gradientCosine(TrainConfig config, HardwareModel model, Dataset train, int batch) {
-        Topology t = Topology.parse(config.net(), "--net");
-        AnalogChip chip = AnalogChip.fabricate(model, t, config.seed());
-        int b = Math.min(batch, train.count());
-        double[] x = new double[b * t.inputSize()], y = new double[b * t.outputSize()];
-        for (int s = 0; s < b; s++) {
-            train.copyImage(s, x, s * t.inputSize());
-            y[s * t.outputSize() + train.labels()[s]] = 1;
-        }
-        double[] estimate = config.rule().create(config.seed()).estimate(chip, x, y, b).gradient().flatten();
-        IdealNetwork ideal = new IdealNetwork(chip.readWeights(), model.neuron().transfer(), model.neuron().epsilon());
-        return Compare.cosine(estimate, References.implicit(ideal, x, y, b).flatten());
+        AnalogChip chip = AnalogChip.fabricate(model, Topology.parse(config.net(), "--net"), config.seed());
+        return GradientProbe.cosine(chip, config.rule().create(config.seed()), train, batch);
     }
 
     /** Runs the points on {@code threads} threads; {@code done} is told each finished index. */

@@ -219,14 +219,7 @@ public final class Trainer {
 
     /** {@link GradientProbe#cosine} on the first {@code n} training examples (changes the chip's noise streams: use on a copy). */
     public double gradientCosine(int n) {
-        int size = Math.min(n, train.count());
-        double[] x = new double[size * topology.inputSize()];
-        double[] y = new double[size * topology.outputSize()];
-        for (int s = 0; s < size; s++) {
-            train.copyImage(s, x, s * topology.inputSize());
-            y[s * topology.outputSize() + train.labels()[s]] = 1;
-        }
-        return GradientProbe.cosine(chip, rule, x, y, size);
+        return GradientProbe.cosine(chip, rule, train, n);
     }
 
     /** Releases the chip (ends a remote chip's session). */
