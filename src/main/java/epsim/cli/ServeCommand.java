@@ -59,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
         if (!(idleTimeout > 0) || !Double.isFinite(idleTimeout)) throw new UserError("--idle-timeout " + idleTimeout + ": expected a number of seconds > 0");
         if (maxMessage < 1024) throw new UserError("--max-message " + maxMessage + ": expected at least 1024 bytes");
         Topology t = Topology.parse(net, "--net");
-        AnalogChip chip = ChipServer.chipFor(model.load(), t, seed);
+        AnalogChip chip = AnalogChip.fabricate(model.load(), t, seed);
         if (stdio) {
             ChipServer server = new ChipServer(chip, Main.version(), maxMessage);
             watchStdio(server);

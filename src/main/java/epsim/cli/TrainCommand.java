@@ -117,9 +117,8 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         if (!(chipTimeout > 0) || !Double.isFinite(chipTimeout)) throw new UserError("--chip-timeout " + chipTimeout + ": expected a number of seconds > 0");
-        Trainer.chipTimeoutSeconds = chipTimeout;
         Files.createDirectories(dir);
-        Trainer trainer = new Trainer(config, dir, Main.version());
+        Trainer trainer = new Trainer(config, dir, Main.version(), chipTimeout);
         System.out.printf("epsim %s: %s on %s (%s), net %s, %s: %d train / %d test, batch %d, %d epochs -> %s%n",
                 Main.version(), config.rule().rule().equals("ep") ? "EP " + config.rule().nudging().label : config.rule().rule(),
                 trainer.model().name(), config.model(), config.net(), config.dataset(), trainer.trainSet().count(),

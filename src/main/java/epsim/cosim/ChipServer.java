@@ -8,7 +8,6 @@ import epsim.chip.AnalogChip;
 import epsim.chip.Chip;
 import epsim.chip.Topology;
 import epsim.common.UserError;
-import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 
 import java.io.ByteArrayOutputStream;
@@ -202,10 +201,5 @@ public final class ChipServer {
         o.put("ok", false);
         o.put("error", message);
         return o;
-    }
-
-    /** The chip a "serve" command exposes. */
-    public static AnalogChip chipFor(HardwareModel model, Topology t, long seed) {
-        return AnalogChip.fabricate(model, t, seed);
     }
 }

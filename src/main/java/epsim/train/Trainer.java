@@ -50,10 +50,15 @@ public final class Trainer {
     private volatile boolean stoppedEarly;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    /** Longest wait for a remote chip's reply. */
-    public static double chipTimeoutSeconds = 120;
+    /** Longest wait for a remote chip's reply unless the caller says otherwise. */
+    public static final double CHIP_TIMEOUT_SECONDS = 120;
 
     public Trainer(TrainConfig config, Path out, String version) {
+        this(config, out, version, CHIP_TIMEOUT_SECONDS);
+    }
+
+    /** @param chipTimeoutSeconds longest wait for each reply of a chip behind the protocol ({@code config.chip()}) */
+    public Trainer(TrainConfig config, Path out, String version, double chipTimeoutSeconds) {
         this.config = config;
         this.out = out;
         this.version = version;
