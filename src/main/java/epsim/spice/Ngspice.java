@@ -34,11 +34,7 @@ public final class Ngspice {
 
     /** The operating point: every node's voltage (lower-case names). */
     public static Map<String, Double> operatingPoint(String netlist) {
-        return operatingPoint(netlist, TIMEOUT_SECONDS);
-    }
-
-    public static Map<String, Double> operatingPoint(String netlist, long timeoutSeconds) {
-        return solve(netlist, timeoutSeconds).voltages();
+        return solve(netlist, TIMEOUT_SECONDS).voltages();
     }
 
     /**

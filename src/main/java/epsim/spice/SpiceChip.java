@@ -129,9 +129,9 @@ public final class SpiceChip implements HostedChip {
         for (int attempt = 0; attempt < POLISH_ATTEMPTS; attempt++) {
             Ngspice.OperatingPoint op;
             try {
-                op = Ngspice.solve(deck(w, start), OP_SECONDS);
+                op = Ngspice.solve(deck(w, start, false), OP_SECONDS);
             } catch (UserError newtonFailed) {
-                v = settleByTransient(w, x0(), y0());
+                v = settleByTransient(w);
                 break;
             }
             v = op.voltages();
@@ -179,10 +179,14 @@ public final class SpiceChip implements HostedChip {
         return start;
     }
 
-    /** The whole batch as one netlist, each example's copy starting from {@code start[b]}. */
-    private String deck(LayerParams w, double[][][] start) {
+    /**
+     * The whole batch as one netlist, each example's copy starting from {@code start[b]}: an
+     * operating point's first guess, or with {@code forTransient} a transient's initial state.
+     */
+    private String deck(LayerParams w, double[][][] start, boolean forTransient) {
         int n0 = topology.inputSize(), ny = topology.outputSize();
-        StringBuilder deck = new StringBuilder(Netlist.header(transfer, topology, tau, "epsim spice chip, batch " + batch));
+        StringBuilder deck = new StringBuilder(Netlist.header(transfer, topology, tau,
+                "epsim spice chip, batch " + batch + (forTransient ? ", settling transient" : "")));
         for (int b = 0; b < batch; b++) {
             double[] x = new double[n0];
             System.arraycopy(inputs, b * n0, x, 0, n0);
@@ -191,9 +195,9 @@ public final class SpiceChip implements HostedChip {
                 y = new double[ny];
                 System.arraycopy(target, b * ny, y, 0, ny);
             }
-            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, beta, y, start[b], false, true));
+            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, beta, y, start[b], forTransient, true));
         }
-        deck.append(Netlist.options());
+        deck.append(forTransient ? Netlist.settlingOptions() : Netlist.options());
         return deck.toString();
     }
 
@@ -203,36 +207,16 @@ public final class SpiceChip implements HostedChip {
      * for {@link #SETTLE_TAUS} time constants and take where it ends: the chip's own way to an
      * equilibrium, with ngspice's integrator.
      */
-    private Map<String, Double> settleByTransient(LayerParams w, double[][] xs, double[][] ys) {
-        StringBuilder deck = new StringBuilder(Netlist.header(transfer, topology, tau, "epsim spice chip, settling transient"));
+    private Map<String, Double> settleByTransient(LayerParams w) {
         java.util.List<String> nodes = new java.util.ArrayList<>();
         for (int b = 0; b < batch; b++) {
-            deck.append(Netlist.body("e" + b + "_", w, tau, gain, xs[b], beta, ys[b], u[b], true, true));
             for (int l = 1; l < topology.neuronLayers(); l++) for (int i = 0; i < topology.size(l); i++) nodes.add(Netlist.node("e" + b + "_", l, i));
         }
-        deck.append(Netlist.settlingOptions());
-        java.util.List<double[]> rows = Ngspice.transientRun(deck.toString(), tau, SETTLE_TAUS * tau, nodes);
+        java.util.List<double[]> rows = Ngspice.transientRun(deck(w, u, true), tau, SETTLE_TAUS * tau, nodes);
         double[] last = rows.get(rows.size() - 1);
         Map<String, Double> v = new java.util.HashMap<>();
         for (int k = 0; k < nodes.size(); k++) v.put(nodes.get(k), last[k + 1]);
         return v;
-    }
-
-    private double[][] x0() {
-        int n0 = topology.inputSize();
-        double[][] xs = new double[batch][n0];
-        for (int b = 0; b < batch; b++) System.arraycopy(inputs, b * n0, xs[b], 0, n0);
-        return xs;
-    }
-
-    private double[][] y0() {
-        int ny = topology.outputSize();
-        double[][] ys = new double[batch][];
-        for (int b = 0; b < batch && beta != 0; b++) {
-            ys[b] = new double[ny];
-            System.arraycopy(target, b * ny, ys[b], 0, ny);
-        }
-        return ys;
     }
 
     /** The membrane potentials of layer l for the whole batch (batch x size), without the ADC. */
