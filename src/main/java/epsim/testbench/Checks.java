@@ -101,23 +101,16 @@ final class Checks {
     }
 
     private static List<Row> betaOrder(Testbench tb) {
-        JsonNode betas = tb.params().get("betas");
-        if (betas == null || !betas.isArray() || betas.size() < 3) {
-            throw new UserError(tb.file() + ": params.betas: expected an array of at least 3 betas > 0");
-        }
+        double[] betas = numbers(tb, "betas", 3);
         AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
         double[] implicit = References.implicit(idealCopy(chip), d.inputs(), d.targets(), tb.batch()).flatten();
         List<Row> rows = new ArrayList<>();
-        int n = betas.size();
+        int n = betas.length;
         double[] logBeta = new double[n], logErr = new double[n];
         double lo = Double.POSITIVE_INFINITY, hi = 0;
         for (int i = 0; i < n; i++) {
-            JsonNode b = betas.get(i);
-            if (!b.isNumber() || !(b.asDouble() > 0) || !Double.isFinite(b.asDouble())) {
-                throw new UserError(tb.file() + ": params.betas[" + i + "]: expected a finite number > 0, got " + b);
-            }
-            double beta = b.asDouble();
+            double beta = betas[i];
             RuleSettings s = tb.rule();
             EquilibriumPropagation ep = new EquilibriumPropagation(s.withBeta(beta), tb.seed());
             double err = Compare.relativeError(ep.estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient().flatten(), implicit);
