@@ -103,6 +103,7 @@ class InputValidationTest {
         assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--batch", "banana"), "--batch");
         assertOneLineError(TestSupport.cli("testbench", "--no-such-flag"), "--no-such-flag");
         assertOneLineError(TestSupport.cli("train", "--rule", "magic", "--out", dir.resolve("r").toString()), "--rule");
+        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--rule", "chl", "--net", "4-3-2"), "--rule chl");
         assertOneLineError(TestSupport.cli("train", "--rule", "chl", "--gamma", "0", "--out", dir.resolve("r").toString()), "--gamma");
         assertOneLineError(TestSupport.cli("train", "--rule", "gaitprop", "--ortho", "-1", "--out", dir.resolve("r").toString()), "--ortho");
         assertOneLineError(TestSupport.cli("train", "--rule", "lagrangian", "--saddle-steps", "0", "--out", dir.resolve("r").toString()), "--saddle-steps");

@@ -66,6 +66,11 @@ final class GradientCommand implements Callable<Integer> {
         if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
         RuleSettings s = rule.settings(t, new RuleSettings(
                 "ep", 0.01, EquilibriumPropagation.Nudging.SYMMETRIC, 10_000, 10_000, 1e-12, 1, filled(t.weightLayers(), 0.0)));
+        if (!s.rule().equals("ep")) {
+            // the dumped references are the recurrent network's; the other rules' reference is another circuit
+            throw new UserError("--rule " + s.rule() + ": gradient dumps EP against the recurrent network's references; "
+                    + "for the other rules use 'epsim eval --checkpoint DIR --gradient-probe N'");
+        }
         long params = t.parameterCount();
         int fdCount = fdCoordinates != null ? fdCoordinates : (params <= 2000 ? (int) params : 200);
         if (fdCount < 0 || fdCount > params) throw new UserError("--fd-coordinates " + fdCount + ": expected 0.." + params);
