@@ -49,6 +49,10 @@ public final class RemoteChip implements HostedChip {
     private final ArrayDeque<Integer> states = new ArrayDeque<>();
     private long nextId = 1;
     private int batch;
+    // What the chip was last told, so that rules re-stating their circuit each batch cost no round trip
+    private double sentGain = 1;
+    private boolean sentGhosts;
+    private boolean[] clampedLayers;
 
     private record RemoteState(int handle) implements State {}
 
@@ -106,6 +110,7 @@ public final class RemoteChip implements HostedChip {
         StringBuilder net = new StringBuilder();
         for (JsonNode n : sizes) net.append(net.length() == 0 ? "" : "-").append(n.asInt());
         this.topology = Topology.parse(net.toString(), "--chip " + spec + ": topology");
+        this.clampedLayers = new boolean[topology.neuronLayers()];
         try {
             this.model = ModelLoader.parse(Wire.JSON.writeValueAsString(h.get("model")), "--chip " + spec + ": model", List.of());
         } catch (JsonProcessingException e) {
@@ -175,20 +180,27 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public void setFeedbackGain(double gain) {
+        if (gain == sentGain) return;
         call(request("set_feedback_gain").put("gain", gain));
+        sentGain = gain;
     }
 
     @Override
     public void clamp(int layer, double[] outputs) {
+        boolean inRange = layer >= 1 && layer < clampedLayers.length;
+        if (outputs == null && inRange && !clampedLayers[layer] && batch > 0) return;
         ObjectNode r = request("clamp").put("layer", layer);
         if (outputs == null) r.putNull("values");
         else r.set("values", Wire.array(outputs, Wire.Encoding.F64));
         call(r);
+        if (inRange) clampedLayers[layer] = outputs != null;
     }
 
     @Override
     public void setGhostUnits(boolean enabled) {
+        if (enabled == sentGhosts) return;
         call(request("set_ghost_units").put("enabled", enabled));
+        sentGhosts = enabled;
     }
 
     @Override
@@ -201,6 +213,7 @@ public final class RemoteChip implements HostedChip {
         ObjectNode r = request("set_inputs").put("batch", batchSize);
         r.set("inputs", Wire.array(inputs, Wire.Encoding.F64));
         call(r);
+        if (batchSize != batch) java.util.Arrays.fill(clampedLayers, false); // a new batch size releases every clamp
         batch = batchSize;
     }
 
