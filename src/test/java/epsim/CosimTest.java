@@ -48,6 +48,18 @@ class CosimTest {
     }
 
     @Test
+    void clampingRuleOverExecGivesTheInProcessBits() throws Exception {
+        // local propagation clamps and releases layers and switches the feedback gain every batch
+        Path local = dir.resolve("local"), remote = dir.resolve("remote");
+        TestSupport.Run a = TestSupport.cli(TrainingTest.args("--rule", "lagrangian", "--epochs", "1", "--out", local.toString()));
+        assertEquals(0, a.exitCode(), a.err());
+        TestSupport.Run b = TestSupport.cli(TrainingTest.args("--rule", "lagrangian", "--epochs", "1", "--out", remote.toString(),
+                "--chip", serveCommand("--net", "784-40-10", "--seed", "3")));
+        assertEquals(0, b.exitCode(), b.err());
+        TrainingTest.assertSameRun(local, remote);
+    }
+
+    @Test
     void tcpChipGivesTheInProcessBits() throws Exception {
         Path local = dir.resolve("local"), remote = dir.resolve("remote");
         TestSupport.Run a = TestSupport.cli(TrainingTest.args("--epochs", "1", "--out", local.toString()));
