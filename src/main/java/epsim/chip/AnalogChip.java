@@ -20,11 +20,13 @@ import java.util.Arrays;
  * </pre>
  * then clipped to the rails for the hard sigmoid. eps = dt / tau.
  *
- * <p>Two exact shortcuts keep a step O(batch * synapses above the first layer): the input layer
- * is clamped during a relaxation, so W_1 x + b_1 is computed once per relaxation; and the read
- * noise of a whole row current, a sum of independent per-device Gaussians, is drawn as one
- * Gaussian of variance sigma^2 * 2 * sum_j V_j^2 per neuron (two devices per synapse; the bias
- * column counts with V = 1). docs/theory.md derives both; tests check the second statistically.
+ * <p>Three exact shortcuts keep a step O(batch * synapses above the first layer): the input layer
+ * is clamped during a relaxation, so W_1 x + b_1 is computed once per relaxation; the read
+ * noise of a whole row current, a sum of independent per-device Gaussians, is a Gaussian of
+ * variance sigma^2 * 2 * sum_j V_j^2 per neuron (two devices per synapse; the bias column counts
+ * with V = 1); and that read noise and the thermal noise reach u only through their sum, so one
+ * Gaussian per neuron and step draws both. docs/theory.md derives them; tests check the noise
+ * statistically.
  */
 public final class AnalogChip implements HostedChip {
     private final HardwareModel model;
@@ -35,7 +37,6 @@ public final class AnalogChip implements HostedChip {
     private final ConductanceArray[] weightDevices;
     private final ConductanceArray[] biasDevices;
     private final double[][] w;   // effective weights, size(k+1) x size(k)
-    private final double[][] wT;  // their transpose, size(k) x size(k+1)
     private final double[][] b;
     private final Rng noise;
     private final Rng writes;
@@ -56,6 +57,8 @@ public final class AnalogChip implements HostedChip {
     private double[][] gr;         // scratch: rho(v[k])
     private double[][] ghostDrive; // scratch
     private double[][] topDown;    // scratch: rho(u_{l+1}) - rho(v_l)
+    private double[][] readStd;    // scratch: read-noise std of layer l's currents, one per example
+    private double[][] ghostReadStd;
     private double now; // seconds of chip time: dt per integration step, plus advanceTime
 
     /**
@@ -91,7 +94,6 @@ public final class AnalogChip implements HostedChip {
         this.weightDevices = new ConductanceArray[layers];
         this.biasDevices = new ConductanceArray[layers];
         this.w = new double[layers][];
-        this.wT = new double[layers][];
         this.b = new double[layers][];
         Rng fabrication = Rng.stream(seed, "fabrication");
         for (int k = 0; k < layers; k++) {
@@ -99,7 +101,6 @@ public final class AnalogChip implements HostedChip {
             weightDevices[k] = new ConductanceArray(model.device(), n, fabrication);
             biasDevices[k] = new ConductanceArray(model.device(), topology.size(k + 1), fabrication);
             w[k] = new double[n];
-            wT[k] = new double[n];
             b[k] = new double[topology.size(k + 1)];
         }
         this.noise = Rng.stream(seed, "chip-noise");
@@ -119,7 +120,6 @@ public final class AnalogChip implements HostedChip {
         for (int k = 0; k < layers; k++) {
             weightDevices[k].weights(w[k], now);
             biasDevices[k].weights(b[k], now);
-            Kernels.transpose(w[k], topology.size(k + 1), topology.size(k), wT[k]);
         }
         inputDriveStale = true;
     }
@@ -215,11 +215,15 @@ public final class AnalogChip implements HostedChip {
         gr = new double[layers][];
         ghostDrive = new double[layers][];
         topDown = new double[layers + 1][];
+        readStd = new double[layers + 1][];
+        ghostReadStd = new double[layers][];
+        for (int l = 1; l <= layers; l++) readStd[l] = new double[batchSize];
         for (int k = 0; k < layers; k++) {
             v[k] = new double[batchSize * topology.size(k + 1)];
             gr[k] = new double[v[k].length];
             ghostDrive[k] = new double[v[k].length];
             topDown[k + 1] = new double[v[k].length];
+            ghostReadStd[k] = new double[batchSize];
         }
         target = null;
         beta = 0;
@@ -271,7 +275,7 @@ public final class AnalogChip implements HostedChip {
     private void computeInputDrive() {
         int n1 = topology.size(1);
         for (int s = 0; s < batch; s++) System.arraycopy(b[0], 0, inputDrive, s * n1, n1);
-        Kernels.multiplyAccumulate(input, batch, topology.inputSize(), wT[0], n1, inputDrive);
+        Kernels.multiplyTransposedAccumulate(input, batch, topology.inputSize(), w[0], n1, inputDrive);
         inputDriveStale = false;
     }
 
@@ -298,11 +302,11 @@ public final class AnalogChip implements HostedChip {
                 System.arraycopy(inputDrive, 0, d, 0, d.length);
             } else {
                 for (int s = 0; s < batch; s++) System.arraycopy(b[l - 1], 0, d, s * n, n);
-                Kernels.multiplyAccumulate(r[l - 1], batch, topology.size(l - 1), wT[l - 1], n, d);
+                Kernels.multiplyTransposedAccumulate(r[l - 1], batch, topology.size(l - 1), w[l - 1], n, d);
             }
             if (ghosts) {
                 System.arraycopy(d, 0, ghostDrive[l - 1], 0, d.length);
-                addReadNoise(ghostDrive[l - 1], n, r[l - 1], topology.size(l - 1), null, 0, 0);
+                readNoiseStd(ghostReadStd[l - 1], r[l - 1], topology.size(l - 1), null, 0, 0);
             }
             double[] above = null;
             if (l < layers && feedbackGain != 0) {
@@ -314,54 +318,69 @@ public final class AnalogChip implements HostedChip {
                 }
                 Kernels.multiplyAccumulateScaled(feedbackGain, above, batch, topology.size(l + 1), w[l], n, d);
             }
-            addReadNoise(d, n, r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
+            readNoiseStd(readStd[l], r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
         }
         double maxChange = 0;
         for (int l = 1; l <= layers; l++) {
             if (clamped[l] != null) continue;
             boolean nudged = l == layers && beta != 0;
-            maxChange = Math.max(maxChange, integrate(u[l], r[l], drive[l], nudged ? target : null));
+            maxChange = Math.max(maxChange, integrate(u[l], r[l], drive[l], nudged ? target : null, readStd[l]));
         }
         if (ghosts) {
-            for (int k = 0; k < layers; k++) maxChange = Math.max(maxChange, integrate(v[k], gr[k], ghostDrive[k], null));
-        }
-        return maxChange;
-    }
-
-    /** u += eps (-u + rho'(u) drive [- beta rho'(u) (rho(u) - y)]) (+ thermal noise), clipped for the hard sigmoid. */
-    private double integrate(double[] ul, double[] rl, double[] d, double[] nudgeTarget) {
-        double sigmaThermal = model.neuron().thermalNoise();
-        boolean clip = transfer.clipsState();
-        double maxChange = 0;
-        for (int i = 0; i < ul.length; i++) {
-            double x = ul[i];
-            double rp = transfer.rhoPrime(x);
-            double force = -x + rp * d[i];
-            if (nudgeTarget != null) force -= beta * rp * (rl[i] - nudgeTarget[i]);
-            double next = x + eps * force;
-            if (sigmaThermal > 0) next += sigmaThermal * noise.nextGaussian();
-            if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);
-            double change = Math.abs(next - x);
-            if (change > maxChange) maxChange = change;
-            ul[i] = next;
+            for (int k = 0; k < layers; k++) maxChange = Math.max(maxChange, integrate(v[k], gr[k], ghostDrive[k], null, ghostReadStd[k]));
         }
         return maxChange;
     }
 
     /**
-     * One Gaussian per neuron current; see the class comment for why that is exact in
-     * distribution. The current sums the row below ({@code below}, with the bias column at 1 V)
-     * and, when given, the top-down voltages {@code above} through a path of gain {@code gain}.
+     * u += eps (-u + rho'(u) (drive + read noise) [- beta rho'(u) (rho(u) - y)]) + thermal noise,
+     * clipped for the hard sigmoid. The read noise (std {@code readStd[s]} for every neuron of
+     * example s) and the thermal noise are independent zero-mean Gaussians that reach u only
+     * through their sum eps rho'(u) n_read + n_thermal, so one Gaussian of variance
+     * (eps rho'(u) sigma_read)^2 + sigma_thermal^2 draws it exactly (docs/theory.md).
      */
-    private void addReadNoise(double[] d, int n, double[] below, int nBelow, double[] above, int nAbove, double gain) {
+    private double integrate(double[] ul, double[] rl, double[] d, double[] nudgeTarget, double[] readStd) {
+        double sigmaThermal = model.neuron().thermalNoise();
+        double thermalSq = sigmaThermal * sigmaThermal;
+        boolean noisy = sigmaThermal > 0 || model.device().readNoise() > 0;
+        boolean clip = transfer.clipsState();
+        int n = ul.length / batch;
+        double maxChange = 0;
+        for (int s = 0; s < batch; s++) {
+            double readScale = eps * readStd[s];
+            for (int i = s * n, end = i + n; i < end; i++) {
+                double x = ul[i];
+                double rp = transfer.rhoPrime(x);
+                double force = -x + rp * d[i];
+                if (nudgeTarget != null) force -= beta * rp * (rl[i] - nudgeTarget[i]);
+                double next = x + eps * force;
+                if (noisy) {
+                    double read = readScale * rp;
+                    double sigma = read == 0 ? sigmaThermal : Math.sqrt(read * read + thermalSq);
+                    if (sigma > 0) next += sigma * noise.nextGaussian();
+                }
+                if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);
+                double change = Math.abs(next - x);
+                if (change > maxChange) maxChange = change;
+                ul[i] = next;
+            }
+        }
+        return maxChange;
+    }
+
+    /**
+     * The read-noise std of each example's neuron currents into {@code std} (one value per
+     * example); see the class comment for why one Gaussian per current is exact in distribution.
+     * The current sums the row below ({@code below}, with the bias column at 1 V) and, when given,
+     * the top-down voltages {@code above} through a path of gain {@code gain}.
+     */
+    private void readNoiseStd(double[] std, double[] below, int nBelow, double[] above, int nAbove, double gain) {
         double sigma = model.device().readNoise();
         if (sigma == 0) return;
         for (int s = 0; s < batch; s++) {
             double sumSq = 1 + sumSquares(below, s, nBelow);
             if (above != null) sumSq += gain * gain * sumSquares(above, s, nAbove);
-            double std = sigma * Math.sqrt(2 * sumSq);
-            int off = s * n;
-            for (int i = 0; i < n; i++) d[off + i] += std * noise.nextGaussian();
+            std[s] = sigma * Math.sqrt(2 * sumSq);
         }
     }
 

@@ -3,15 +3,29 @@ package epsim.common;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Deterministic random stream (xoshiro256**) whose whole state is four longs plus a cached
- * Gaussian, so it can be checkpointed and restored bit for bit. Independent streams for
+ * Deterministic random stream (xoshiro256**) whose whole state is four longs, so it can be
+ * checkpointed and restored bit for bit. Independent streams for
  * fabrication, noise, data order, ... are derived from one seed and a stream name, so adding
  * a new consumer of randomness never shifts the numbers an existing one sees.
  */
 public final class Rng {
     private long s0, s1, s2, s3;
-    private boolean hasSpare;
-    private double spare;
+
+    // Ziggurat tables (Marsaglia & Tsang 2000, 128 layers of equal area V under exp(-x^2/2)):
+    // ZX[0] = V / f(R) is the base strip's width (rectangle plus tail), ZX[1] = R, and
+    // ZX[i+1] = f^-1(f(ZX[i]) + V / ZX[i]) down to ZX[128] = 0; ZF[i] = f(ZX[i]).
+    private static final double ZR = 3.442619855899;
+    private static final double ZV = 9.91256303526217e-3;
+    private static final double[] ZX = new double[129];
+    private static final double[] ZF = new double[129];
+
+    static {
+        ZX[0] = ZV / Math.exp(-0.5 * ZR * ZR);
+        ZX[1] = ZR;
+        for (int i = 1; i < 127; i++) ZX[i + 1] = Math.sqrt(-2 * Math.log(ZV / ZX[i] + Math.exp(-0.5 * ZX[i] * ZX[i])));
+        ZX[128] = 0;
+        for (int i = 0; i <= 128; i++) ZF[i] = Math.exp(-0.5 * ZX[i] * ZX[i]);
+    }
 
     private Rng(long seed) {
         long x = seed;
@@ -60,33 +74,38 @@ public final class Rng {
         return (int) ((nextLong() >>> 33) * bound >>> 31);
     }
 
-    /** Standard normal (Marsaglia polar method). */
+    /**
+     * Standard normal by the ziggurat method (Marsaglia & Tsang 2000): one 64-bit draw gives the
+     * layer (7 bits), the sign (1 bit) and the abscissa (53 bits), so no bits are shared between
+     * them; 98.8% of draws return from the first comparison. The wedges and the tail (|z| > R)
+     * are sampled exactly by rejection, so the result is exactly normal up to double rounding.
+     */
     public double nextGaussian() {
-        if (hasSpare) {
-            hasSpare = false;
-            return spare;
+        while (true) {
+            long bits = nextLong();
+            int i = (int) (bits & 0x7F);
+            double sign = (bits & 0x80) == 0 ? 1 : -1;
+            double z = ((bits >>> 11) * 0x1.0p-53) * ZX[i];
+            if (z < ZX[i + 1]) return sign * z;
+            if (i == 0) {
+                double a, b;
+                do {
+                    a = -Math.log(1 - nextDouble()) / ZR;
+                    b = -Math.log(1 - nextDouble());
+                } while (b + b < a * a);
+                return sign * (ZR + a);
+            }
+            if (ZF[i] + nextDouble() * (ZF[i + 1] - ZF[i]) < Math.exp(-0.5 * z * z)) return sign * z;
         }
-        double u, v, s;
-        do {
-            u = 2 * nextDouble() - 1;
-            v = 2 * nextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        double m = Math.sqrt(-2 * Math.log(s) / s);
-        spare = v * m;
-        hasSpare = true;
-        return u * m;
     }
 
     /** The full state, for checkpoints. */
     public long[] state() {
-        return new long[] {s0, s1, s2, s3, hasSpare ? 1 : 0, Double.doubleToRawLongBits(spare)};
+        return new long[] {s0, s1, s2, s3};
     }
 
     public void restore(long[] state) {
-        if (state.length != 6) throw new IllegalArgumentException("RNG state must have 6 words");
+        if (state.length != 4) throw new IllegalArgumentException("RNG state must have 4 words");
         s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3];
-        hasSpare = state[4] != 0;
-        spare = Double.longBitsToDouble(state[5]);
     }
 }

@@ -36,21 +36,21 @@ public final class ConductanceArray {
         }
     }
 
-    /** Applies requested weight changes as programming pulses. */
+    /** Applies requested weight changes as programming pulses: first to every G+, then to every G-. */
     public void program(double[] deltaW, double now, Rng rng) {
         double halfScale = 0.5 * device.gRef();
-        for (int i = 0; i < deltaW.length; i++) {
-            double dw = deltaW[i];
-            if (dw == 0) continue;
-            double half = dw * halfScale;
-            plus.request(i, half, now, rng);
-            minus.request(i, -half, now, rng);
-        }
+        plus.requestAll(deltaW, halfScale, now, rng);
+        minus.requestAll(deltaW, -halfScale, now, rng);
     }
 
     /** out[i] = (G+ - G-) / gRef as read at time {@code now}. */
     public void weights(double[] out, double now) {
         double inv = 1 / device.gRef();
+        if (device.driftNu() == 0) {
+            double[] gp = plus.g, gm = minus.g;
+            for (int i = 0; i < out.length; i++) out[i] = (gp[i] - gm[i]) * inv;
+            return;
+        }
         for (int i = 0; i < out.length; i++) out[i] = (plus.read(i, now) - minus.read(i, now)) * inv;
     }
 

@@ -25,13 +25,14 @@ public final class PulsedDevices {
 
     private final HardwareModel.Device p;
     private final int n;
-    private final double[] g;
+    final double[] g; // ConductanceArray reads it directly on the no-drift fast path
     private final double[] step;
     private final double[] upDown;
     private final double[] low;
     private final double[] high;
     private final byte[] stuck;
     private final double[] programmedAt; // null without drift
+    private final boolean anyStuck;
 
     public PulsedDevices(HardwareModel.Device p, int n, Rng fabrication) {
         this.p = p;
@@ -44,6 +45,7 @@ public final class PulsedDevices {
         this.stuck = new byte[n];
         this.programmedAt = p.driftNu() > 0 ? new double[n] : null;
         double mid = 0.5 * (p.gMin() + p.gMax()), half = 0.5 * (p.gMax() - p.gMin());
+        int stuckCount = 0;
         for (int i = 0; i < n; i++) {
             step[i] = p.stepDtod() > 0 ? Math.max(0, p.step() * (1 + p.stepDtod() * fabrication.nextGaussian())) : p.step();
             upDown[i] = p.upDownDtod() > 0 ? clamp(p.upDown() + p.upDownDtod() * fabrication.nextGaussian(), -0.99, 0.99) : p.upDown();
@@ -58,8 +60,10 @@ public final class PulsedDevices {
                 double u = fabrication.nextDouble();
                 stuck[i] = u < p.stuckAtMin() ? STUCK_LOW : (u < p.stuckAtMin() + p.stuckAtMax() ? STUCK_HIGH : FREE);
             }
+            if (stuck[i] != FREE) stuckCount++;
             g[i] = stuck[i] == STUCK_LOW ? low[i] : (stuck[i] == STUCK_HIGH ? high[i] : clamp(snap(mid), low[i], high[i]));
         }
+        anyStuck = stuckCount > 0;
     }
 
     public int size() {
@@ -89,6 +93,24 @@ public final class PulsedDevices {
         double floor = Math.floor(exact);
         long pulses = (long) floor + (rng.nextDouble() < exact - floor ? 1 : 0);
         if (pulses > 0) pulse(i, deltaG > 0, pulses, rng);
+    }
+
+    /**
+     * {@link #request} for every device: device i is asked for {@code scale * delta[i]}. One pass
+     * with the common cases (continuous devices; no drift; no stuck devices) kept branch-free.
+     */
+    public void requestAll(double[] delta, double scale, double now, Rng rng) {
+        if (p.continuous() && programmedAt == null && !anyStuck) {
+            for (int i = 0; i < n; i++) {
+                double v = g[i] + scale * delta[i];
+                g[i] = v < low[i] ? low[i] : (v > high[i] ? high[i] : v);
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            double d = delta[i];
+            if (d != 0) request(i, scale * d, now, rng);
+        }
     }
 
     /** Applies {@code count} pulses up (potentiation) or down. */

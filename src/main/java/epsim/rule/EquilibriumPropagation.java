@@ -6,6 +6,8 @@ import epsim.chip.LayerParams;
 import epsim.chip.Topology;
 import epsim.common.Rng;
 
+import java.util.Arrays;
+
 /**
  * Equilibrium Propagation (Scellier & Bengio 2017) run on a chip through {@link Chip} only.
  *
@@ -128,8 +130,16 @@ public final class EquilibriumPropagation implements LearningRule {
         double scale = -1.0 / (betaDifference * batch);
         for (int k = 0; k < t.weightLayers(); k++) {
             int nOut = t.size(k + 1), nIn = t.size(k);
-            Kernels.transposeMultiplyAccumulate(scale, a[k + 1], batch, nOut, a[k], nIn, g.w[k]);
-            Kernels.transposeMultiplyAccumulate(-scale, b[k + 1], batch, nOut, b[k], nIn, g.w[k]);
+            if (Arrays.equals(a[k], b[k])) {
+                // the layer below read the same in both phases (always the input layer): one
+                // product of the difference, half the work of two
+                double[] difference = a[k + 1].clone();
+                Kernels.axpy(-1, b[k + 1], difference);
+                Kernels.transposeMultiplyAccumulate(scale, difference, batch, nOut, a[k], nIn, g.w[k]);
+            } else {
+                Kernels.transposeMultiplyAccumulate(scale, a[k + 1], batch, nOut, a[k], nIn, g.w[k]);
+                Kernels.transposeMultiplyAccumulate(-scale, b[k + 1], batch, nOut, b[k], nIn, g.w[k]);
+            }
             for (int s = 0; s < batch; s++) {
                 for (int i = 0; i < nOut; i++) g.b[k][i] += scale * (a[k + 1][s * nOut + i] - b[k + 1][s * nOut + i]);
             }

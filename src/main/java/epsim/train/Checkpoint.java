@@ -26,7 +26,8 @@ import java.util.List;
  */
 public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] ruleRandom, AnalogChip.Persisted chip,
                          RunningSums sums, List<EpochRow> history) {
-    private static final long MAGIC = 0x455053494D434B32L; // "EPSIMCK2"
+    private static final long MAGIC = 0x455053494D434B33L; // "EPSIMCK3"
+    private static final long OLDER = 0x455053494D434B32L; // "EPSIMCK2": random streams before the ziggurat Gaussian
     public static final String FILE = "checkpoint.bin";
 
     /** Sums over the batches of the epoch in progress. */
@@ -66,9 +67,15 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) throw new UserError(file + ": no checkpoint to resume from");
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            if (in.readLong() != MAGIC) throw new UserError(file + ": not an epsim checkpoint");
+            long magic = in.readLong();
+            if (magic == OLDER) throw new UserError(file + ": checkpoint from an older epsim whose random streams differ; start the run again");
+            if (magic != MAGIC) throw new UserError(file + ": not an epsim checkpoint");
             int epoch = in.readInt(), batchIndex = in.readInt();
             long[] data = longs(in), rule = longs(in), noise = longs(in), writes = longs(in);
+            for (long[] stream : new long[][] {data, noise, writes}) {
+                if (stream.length != 4) throw new UserError(file + ": corrupt checkpoint (random state)");
+            }
+            if (rule.length != 0 && rule.length != 4) throw new UserError(file + ": corrupt checkpoint (rule's random state)");
             double time = in.readDouble();
             int arrays = in.readInt();
             if (arrays < 0 || arrays > 10_000) throw new UserError(file + ": corrupt checkpoint (device array count)");
