@@ -6,10 +6,11 @@ import time
 
 import numpy as np
 
-SHAPES = ["20x784x500", "100x784x500", "20x500x10", "20x10x500", "hebbian-20x500x784"]
+SHAPES = ["20x784x500", "100x784x500", "20x500x10", "20x10x500", "hebbian-20x500x784",
+          "1x500x10", "1x10x500", "100x500x10", "100x10x500"]
 
 
-def rate(shape, seconds=2.0):
+def rate(shape, seconds=1.0):
     heb = shape.startswith("hebbian-")
     r, k, c = map(int, shape.replace("hebbian-", "").split("x"))
     rng = np.random.default_rng(1)

@@ -39,6 +39,10 @@ public class ChipBenchmark {
     @Param({"ideal", "default"})
     String model;
 
+    /** For relaxationStep: a free step, or a nudged one (beta 1 towards the batch's targets). */
+    @Param({"free", "nudged"})
+    String phase;
+
     AnalogChip chip;
     SyntheticBatch data;
     EquilibriumPropagation ep;
@@ -51,11 +55,12 @@ public class ChipBenchmark {
         data = SyntheticBatch.draw(t, batch, 1);
         chip.setInputs(data.inputs(), batch);
         chip.resetState();
+        if (phase.equals("nudged")) chip.setNudge(data.targets(), 1.0);
         ep = new EquilibriumPropagation(new RuleSettings("ep", 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 0,
                 1, new double[] {0.1, 0.05}), 1);
     }
 
-    /** One free-phase step of the whole batch (the input drive is computed once per relaxation). */
+    /** One step of the whole batch (the input drive is computed once per relaxation, so a step is the 500x10 crossbar both ways). */
     @Benchmark
     public Object relaxationStep() {
         return chip.relax(1, 0);
@@ -64,6 +69,7 @@ public class ChipBenchmark {
     /** Free phase (20 steps), two nudged phases (4 steps each) and the programmed update, per batch. */
     @Benchmark
     public Object trainingStep() {
+        chip.setNudge(null, 0);
         return ep.train(chip, data.inputs(), data.targets(), batch);
     }
 }

@@ -47,6 +47,7 @@ public final class AnalogChip implements HostedChip {
     private double[][] r;          // scratch: rho(u[l]); r[0] = input
     private double[][] drive;      // scratch
     private double[] inputDrive;   // W_1 x + b_1, batch x size(1)
+    private double[] inputSquares; // sum_j x_j^2 per example: the input's share of the read-noise variance
     private boolean inputDriveStale = true;
     private double[] target;
     private double beta;
@@ -195,12 +196,14 @@ public final class AnalogChip implements HostedChip {
             input[i] = quantize(v, io.dacMin(), io.dacMax(), io.dacBits());
         }
         r[0] = input;
+        for (int s = 0; s < batchSize; s++) inputSquares[s] = sumSquares(input, s, n0);
         inputDriveStale = true;
     }
 
     private void allocate(int batchSize) {
         batch = batchSize;
         input = new double[batchSize * topology.inputSize()];
+        inputSquares = new double[batchSize];
         u = new double[layers + 1][];
         r = new double[layers + 1][];
         drive = new double[layers + 1][];
@@ -378,7 +381,7 @@ public final class AnalogChip implements HostedChip {
         double sigma = model.device().readNoise();
         if (sigma == 0) return;
         for (int s = 0; s < batch; s++) {
-            double sumSq = 1 + sumSquares(below, s, nBelow);
+            double sumSq = 1 + (below == input ? inputSquares[s] : sumSquares(below, s, nBelow));
             if (above != null) sumSq += gain * gain * sumSquares(above, s, nAbove);
             std[s] = sigma * Math.sqrt(2 * sumSq);
         }
@@ -478,6 +481,9 @@ public final class AnalogChip implements HostedChip {
     @Override
     public void restore(Persisted p) {
         if (p.devices().length != 4 * layers) throw new UserError("checkpoint: " + p.devices().length / 4 + " layers, chip has " + layers);
+        if (p.noiseState().length != 4 || p.writeState().length != 4) {
+            throw new UserError("checkpoint: random state of " + p.noiseState().length + " + " + p.writeState().length + " words, expected 4 + 4");
+        }
         for (int k = 0; k < layers; k++) {
             weightDevices[k].plus().restore(p.devices()[4 * k]);
             weightDevices[k].minus().restore(p.devices()[4 * k + 1]);
