@@ -1,5 +1,6 @@
 package epsim.cli;
 
+import epsim.chip.Kernels;
 import epsim.chip.Topology;
 import epsim.common.UserError;
 import epsim.rule.EquilibriumPropagation;
@@ -119,10 +120,10 @@ final class TrainCommand implements Callable<Integer> {
         if (!(chipTimeout > 0) || !Double.isFinite(chipTimeout)) throw new UserError("--chip-timeout " + chipTimeout + ": expected a number of seconds > 0");
         Files.createDirectories(dir);
         Trainer trainer = new Trainer(config, dir, Main.version(), chipTimeout);
-        System.out.printf("epsim %s: %s on %s (%s), net %s, %s: %d train / %d test, batch %d, %d epochs -> %s%n",
+        System.out.printf("epsim %s: %s on %s (%s), net %s, %s: %d train / %d test, batch %d, %d epochs, %s kernels -> %s%n",
                 Main.version(), config.rule().rule().equals("ep") ? "EP " + config.rule().nudging().label : config.rule().rule(),
                 trainer.model().name(), config.model(), config.net(), config.dataset(), trainer.trainSet().count(),
-                trainer.testSet().count(), config.batch(), config.epochs(), dir);
+                trainer.testSet().count(), config.batch(), config.epochs(), Kernels.backend().label, dir);
 
         Path runDir = dir;
         Thread hook = new Thread(() -> {

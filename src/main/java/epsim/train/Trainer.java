@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.chip.AnalogChip;
 import epsim.chip.HostedChip;
+import epsim.chip.Kernels;
 import epsim.cosim.RemoteChip;
 import epsim.spice.SpiceChip;
 import epsim.chip.Topology;
@@ -290,6 +291,7 @@ public final class Trainer {
         ObjectMapper json = new ObjectMapper();
         ObjectNode run = json.createObjectNode();
         run.put("epsim", version);
+        run.put("kernels", Kernels.describe()); // bits are reproducible per backend and machine
         run.set("options", config.toJson());
         run.set("model", ModelLoader.toJson(model));
         run.put("trainExamples", train.count());
