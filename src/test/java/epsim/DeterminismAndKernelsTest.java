@@ -77,6 +77,13 @@ class DeterminismAndKernelsTest {
         Kernels.select(null);
     }
 
+    @Test
+    void unknownBackendIsAUserError() {
+        epsim.common.UserError e = org.junit.jupiter.api.Assertions.assertThrows(epsim.common.UserError.class, () -> Kernels.select("gpu"));
+        assertTrue(e.getMessage().contains("EPSIM_KERNELS"), e.getMessage());
+        Kernels.select(null);
+    }
+
     /** Under CI the system BLAS is installed (.ci/run), so the native backend must load. */
     @Test
     void nativeBackendLoadsUnderCi() {

@@ -48,6 +48,23 @@ class TrainingTest {
         assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * testAccuracy)), eval.out());
     }
 
+    /** A checkpoint of another format, or of no format, is refused in one line, and nothing is overwritten. */
+    @Test
+    void foreignCheckpointsAreRefused() throws Exception {
+        Path out = dir.resolve("run");
+        TestSupport.Run run = TestSupport.cli(args("--model", "ideal", "--epochs", "1", "--out", out.toString()));
+        assertEquals(0, run.exitCode(), run.err());
+        Path file = out.resolve(Checkpoint.FILE);
+        byte[] original = Files.readAllBytes(file);
+        byte[] older = original.clone();
+        older[7] = '2'; // "EPSIMCK2": the format before the ziggurat Gaussian and the 4-word random state
+        Files.write(file, older);
+        InputValidationTest.assertOneLineError(TestSupport.cli("train", "--resume", out.toString(), "--epochs", "2"), "older epsim");
+        assertArrayEquals(older, Files.readAllBytes(file));
+        Files.writeString(file, "not a checkpoint at all");
+        InputValidationTest.assertOneLineError(TestSupport.cli("train", "--resume", out.toString(), "--epochs", "2"), "not an epsim checkpoint");
+    }
+
     /** Starts `epsim train` in a separate JVM. */
     static Process launch(String... cliArgs) throws Exception {
         return launch(List.of(), cliArgs);
