@@ -95,8 +95,10 @@ class DeterminismAndKernelsTest {
      * The optimised kernels give the plain loops' results on a real training run: 784-100-10 EP on
      * the default model (noise, quantization, pulses) for 5 batches. The noise draws are the
      * same; only the order of each sum differs, by ulps. Those can flip a rounding decision (an
-     * ADC level or a pulse), so the check is on the weights: all but a few of 78,500 devices
-     * equal to 1e-9, and the mean difference below a tenth of a device step.
+     * ADC level or a pulse, after which the two runs' pulses part ways), so the check is on the
+     * weights: fewer than 1% of the 79,510 differ by more than 1e-9 (67 on the reference
+     * machine), and the mean difference is below a tenth of a device step (1.4e-5 there against
+     * 1.6e-3). A wrong product would change nearly every weight.
      */
     @Test
     void nativeKernelsTrainLikeThePlainOnes() {
@@ -110,7 +112,7 @@ class DeterminismAndKernelsTest {
             sum += d;
         }
         double step = 10.0 / 127 / 5.0; // the default device's step in weight units: (gMax - gMin) / (levels - 1) / gRef
-        assertTrue(differ < plain.length / 1000, differ + " of " + plain.length + " weights differ");
+        assertTrue(differ < plain.length / 100, differ + " of " + plain.length + " weights differ");
         assertTrue(sum / plain.length < 0.1 * step, "mean difference " + sum / plain.length);
         Kernels.select(null);
     }
