@@ -1,7 +1,6 @@
 package epsim.train;
 
 import epsim.chip.HostedChip;
-import epsim.chip.Topology;
 import epsim.data.Dataset;
 import epsim.chip.LayerParams;
 import epsim.reference.Compare;
@@ -22,15 +21,9 @@ public final class GradientProbe {
 
     /** {@link #cosine} on the first {@code n} examples of {@code data} (one-hot targets). */
     public static double cosine(HostedChip chip, LearningRule rule, Dataset data, int n) {
-        Topology t = chip.topology();
         int size = Math.min(n, data.count());
-        double[] x = new double[size * t.inputSize()];
-        double[] y = new double[size * t.outputSize()];
-        for (int s = 0; s < size; s++) {
-            data.copyImage(s, x, s * t.inputSize());
-            y[s * t.outputSize() + data.labels()[s]] = 1;
-        }
-        return cosine(chip, rule, x, y, size);
+        Dataset.Examples examples = data.examples(null, 0, size, chip.topology().outputSize());
+        return cosine(chip, rule, examples.inputs(), examples.targets(), size);
     }
 
     public static double cosine(HostedChip chip, LearningRule rule, double[] x, double[] y, int batch) {

@@ -160,13 +160,8 @@ public final class Trainer {
             if (startBatch > 0) listener.batchDone((int) seen, lossSum / seen, (double) correct / seen);
             for (int b = startBatch; b < batches; b++) {
                 int from = b * batch, size = Math.min(batch, n - from);
-                double[] x = new double[size * topology.inputSize()];
-                double[] y = new double[size * topology.outputSize()];
-                for (int s = 0; s < size; s++) {
-                    int idx = order[from + s];
-                    train.copyImage(idx, x, s * topology.inputSize());
-                    y[s * topology.outputSize() + train.labels()[idx]] = 1;
-                }
+                Dataset.Examples examples = train.examples(order, from, size, topology.outputSize());
+                double[] x = examples.inputs(), y = examples.targets();
                 LearningRule.Estimate e = rule.train(chip, x, y, size);
                 lossSum += loss(e.prediction(), y) ;
                 correct += correct(e.prediction(), y, size);
@@ -210,13 +205,9 @@ public final class Trainer {
         long correct = 0;
         for (int from = 0; from < n; from += chunk) {
             int size = Math.min(chunk, n - from);
-            double[] x = new double[size * topology.inputSize()];
-            double[] y = new double[size * topology.outputSize()];
-            for (int s = 0; s < size; s++) {
-                data.copyImage(from + s, x, s * topology.inputSize());
-                y[s * topology.outputSize() + data.labels()[from + s]] = 1;
-            }
-            double[] prediction = rule.infer(chip, x, size).prediction();
+            Dataset.Examples examples = data.examples(null, from, size, topology.outputSize());
+            double[] y = examples.targets();
+            double[] prediction = rule.infer(chip, examples.inputs(), size).prediction();
             lossSum += loss(prediction, y);
             correct += correct(prediction, y, size);
         }
