@@ -140,12 +140,6 @@ public final class Kernels {
         for (int i = 0; i < x.length; i++) y[i] += a * x[i];
     }
 
-    public static double dot(double[] x, double[] y) {
-        double s = 0;
-        for (int i = 0; i < x.length; i++) s += x[i] * y[i];
-        return s;
-    }
-
     /**
      * The plain loops. Every inner loop is a unit-stride axpy, the form HotSpot's C2 vectorises,
      * except the transposed product, whose rows are dot products. Rows of {@code a} that are zero
