@@ -10,9 +10,9 @@ import epsim.model.HardwareModel;
 public interface HostedChip extends Chip {
     HardwareModel model();
 
-    AnalogChip.Persisted persist();
+    PersistedChip persist();
 
-    void restore(AnalogChip.Persisted state);
+    void restore(PersistedChip state);
 
     void advanceTime(double seconds);
 

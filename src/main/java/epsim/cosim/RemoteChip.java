@@ -3,7 +3,7 @@ package epsim.cosim;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import epsim.chip.AnalogChip;
+import epsim.chip.PersistedChip;
 import epsim.chip.HostedChip;
 import epsim.chip.LayerParams;
 import epsim.chip.Topology;
@@ -277,7 +277,7 @@ public final class RemoteChip implements HostedChip {
     }
 
     @Override
-    public AnalogChip.Persisted persist() {
+    public PersistedChip persist() {
         try {
             return Wire.persisted(call(request("persist")).get("chip"), "chip");
         } catch (Wire.BadMessage e) {
@@ -286,7 +286,7 @@ public final class RemoteChip implements HostedChip {
     }
 
     @Override
-    public void restore(AnalogChip.Persisted state) {
+    public void restore(PersistedChip state) {
         ObjectNode r = request("restore");
         r.set("chip", Wire.persisted(state));
         call(r);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import epsim.chip.AnalogChip;
+import epsim.chip.PersistedChip;
 import epsim.chip.LayerParams;
 import epsim.chip.Topology;
 
@@ -127,7 +127,7 @@ public final class Wire {
         return p;
     }
 
-    public static ObjectNode persisted(AnalogChip.Persisted p) {
+    public static ObjectNode persisted(PersistedChip p) {
         ObjectNode o = NODES.objectNode();
         ArrayNode devices = o.putArray("devices");
         for (double[][] d : p.devices()) {
@@ -141,7 +141,7 @@ public final class Wire {
         return o;
     }
 
-    public static AnalogChip.Persisted persisted(JsonNode node, String field) {
+    public static PersistedChip persisted(JsonNode node, String field) {
         try {
             JsonNode devices = node.get("devices");
             double[][][] d = new double[devices.size()][][];
@@ -149,7 +149,7 @@ public final class Wire {
                 d[i] = new double[devices.get(i).size()][];
                 for (int j = 0; j < d[i].length; j++) d[i][j] = doubles(devices.get(i).get(j), field + ".devices");
             }
-            return new AnalogChip.Persisted(d, longs(node.get("noise")), longs(node.get("writes")), node.get("time").asDouble());
+            return new PersistedChip(d, longs(node.get("noise")), longs(node.get("writes")), node.get("time").asDouble());
         } catch (NullPointerException | NumberFormatException e) {
             throw new BadMessage(field + ": expected {\"devices\", \"noise\", \"writes\", \"time\"} as sent by the \"persist\" reply");
         }

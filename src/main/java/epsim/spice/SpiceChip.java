@@ -1,10 +1,16 @@
 package epsim.spice;
 
 import epsim.chip.AnalogChip;
+import epsim.chip.ChipTime;
+import epsim.chip.Crossbars;
 import epsim.chip.HostedChip;
 import epsim.chip.LayerParams;
+import epsim.chip.NeuronDynamics;
+import epsim.chip.Nudge;
+import epsim.chip.PersistedChip;
 import epsim.chip.Topology;
 import epsim.common.UserError;
+import epsim.device.Converters;
 import epsim.model.HardwareModel;
 import epsim.model.TransferCurve;
 
@@ -15,8 +21,9 @@ import java.util.Map;
  * netlist (one copy of the network per example, {@link Netlist}, the clamped inputs folded into
  * constant first-layer currents) and takes ngspice's operating
  * point, started from the present state (.nodeset), as the new state. The devices, their
- * programming and the DACs/ADCs are epsim's (an {@link AnalogChip} holds them); the weights the
- * netlist uses are the devices' verification read. Not modelled on this backend: read and thermal
+ * programming and the DACs/ADCs are epsim's ({@link Crossbars}, {@link Converters}); the weights the
+ * netlist uses are the devices' verification read. epsim's own {@link NeuronDynamics} run alongside
+ * on the same crossbars, as Newton's first guess. Not modelled on this backend: read and thermal
  * noise, clamps and ghost units. A relaxation reports 1 step: ngspice solves for the equilibrium.
  */
 public final class SpiceChip implements HostedChip {
@@ -25,15 +32,18 @@ public final class SpiceChip implements HostedChip {
     static final int SETTLE_TAUS = 40;
     /** Operating points solved again from the last one while ngspice needed stepping to reach it. */
     static final int POLISH_ATTEMPTS = 4;
-    private final AnalogChip devices;
+    private final HardwareModel model;
+    private final ChipTime time = new ChipTime();
+    private final Crossbars crossbars;
+    private final Converters converters;
+    private final NeuronDynamics guide;
+    private final Nudge nudge = new Nudge();
     private final Topology topology;
     private final TransferCurve transfer;
     private final double tau;
     private double gain = 1;
     private int batch;
     private double[] inputs;
-    private double beta;
-    private double[] target;
     private double[][][] u; // [example][layer][neuron]
 
     private record Snapshot(double[][][] u, State guide) implements State {}
@@ -44,7 +54,11 @@ public final class SpiceChip implements HostedChip {
             // smooth operating point, and ngspice's Newton iteration does not converge on them
             throw new UserError("spice chip: the hardSigmoid transfer is not supported (use --set neuron.transfer=sigmoid or tanh)");
         }
-        this.devices = AnalogChip.fabricate(model, topology, seed);
+        this.model = model;
+        this.crossbars = new Crossbars(model.device(), topology, seed);
+        this.converters = new Converters(model.periphery());
+        this.guide = new NeuronDynamics(model, crossbars, converters, time, seed);
+        crossbars.writeVerified(AnalogChip.initialWeights(topology, seed), time.now());
         this.topology = topology;
         this.transfer = model.neuron().transfer();
         this.tau = model.neuron().tau();
@@ -62,12 +76,12 @@ public final class SpiceChip implements HostedChip {
 
     @Override
     public HardwareModel model() {
-        return devices.model();
+        return model;
     }
 
     @Override
     public void setFeedbackGain(double g) {
-        devices.setFeedbackGain(g); // validates; the device chip also relaxes alongside, as Newton's first guess
+        guide.setFeedbackGain(g); // validates; the guide relaxes alongside, as Newton's first guess
         gain = g;
     }
 
@@ -88,15 +102,14 @@ public final class SpiceChip implements HostedChip {
 
     @Override
     public void setInputs(double[] x, int batchSize) {
-        devices.setInputs(x, batchSize); // validates and applies the DACs
-        inputs = devices.read(0);
+        guide.setInputs(x, batchSize); // validates and applies the DACs
+        inputs = guide.inputs();
         if (batchSize != batch || u == null) {
             batch = batchSize;
             u = new double[batch][topology.neuronLayers()][];
             resetState();
         }
-        beta = 0;
-        target = null;
+        nudge.clear();
     }
 
     @Override
@@ -106,15 +119,14 @@ public final class SpiceChip implements HostedChip {
 
     @Override
     public void setNudge(double[] t, double b) {
-        devices.setNudge(t, b); // validates
-        beta = b;
-        target = b == 0 ? null : t.clone();
+        guide.setNudge(t, b);
+        nudge.set(t, b, batch, topology.outputSize());
     }
 
     @Override
     public void resetState() {
         if (u == null) throw new UserError("set the inputs first");
-        devices.resetState();
+        guide.resetState();
         for (double[][] example : u) {
             for (int l = 1; l < topology.neuronLayers(); l++) example[l] = new double[topology.size(l)];
         }
@@ -123,7 +135,7 @@ public final class SpiceChip implements HostedChip {
     @Override
     public Relaxation relax(int maxSteps, double tolerance) {
         if (inputs == null) throw new UserError("set the inputs first");
-        LayerParams w = devices.readWeights();
+        LayerParams w = crossbars.read();
         double[][][] start = guess(maxSteps, tolerance);
         Map<String, Double> v = null;
         for (int attempt = 0; attempt < POLISH_ATTEMPTS; attempt++) {
@@ -166,10 +178,10 @@ public final class SpiceChip implements HostedChip {
      * need it: from rest, Newton, gmin and source stepping all fail on them.
      */
     private double[][][] guess(int maxSteps, double tolerance) {
-        devices.relax(Math.max(maxSteps, 1), tolerance);
+        guide.relax(Math.max(maxSteps, 1), tolerance);
         double[][][] start = new double[batch][topology.neuronLayers()][];
         for (int l = 1; l < topology.neuronLayers(); l++) {
-            double[] r = devices.read(l);
+            double[] r = converters.adcAll(guide.outputs(l));
             int n = topology.size(l);
             for (int b = 0; b < batch; b++) {
                 start[b][l] = new double[n];
@@ -191,11 +203,11 @@ public final class SpiceChip implements HostedChip {
             double[] x = new double[n0];
             System.arraycopy(inputs, b * n0, x, 0, n0);
             double[] y = null;
-            if (beta != 0) {
+            if (nudge.beta() != 0) {
                 y = new double[ny];
-                System.arraycopy(target, b * ny, y, 0, ny);
+                System.arraycopy(nudge.target(), b * ny, y, 0, ny);
             }
-            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, beta, y, start[b], forTransient, true));
+            deck.append(Netlist.body("e" + b + "_", w, tau, gain, x, nudge.beta(), y, start[b], forTransient, true));
         }
         deck.append(forTransient ? Netlist.settlingOptions() : Netlist.options());
         return deck.toString();
@@ -231,48 +243,49 @@ public final class SpiceChip implements HostedChip {
         if (inputs == null) throw new UserError("set the inputs first");
         if (layer < 0 || layer >= topology.neuronLayers()) throw new UserError("read: layer must be in 0.." + (topology.neuronLayers() - 1));
         if (layer == 0) return inputs.clone();
-        HardwareModel.Periphery io = devices.model().periphery();
         double[] p = potentials(layer);
-        for (int i = 0; i < p.length; i++) p[i] = AnalogChip.quantize(transfer.rho(p[i]), io.adcMin(), io.adcMax(), io.adcBits());
-        return p;
+        for (int i = 0; i < p.length; i++) p[i] = transfer.rho(p[i]);
+        return converters.adcAll(p);
     }
+
 
     @Override
     public State saveState() {
         double[][][] copy = new double[batch][topology.neuronLayers()][];
         for (int b = 0; b < batch; b++) for (int l = 1; l < topology.neuronLayers(); l++) copy[b][l] = u[b][l].clone();
-        return new Snapshot(copy, devices.saveState());
+        return new Snapshot(copy, guide.saveState());
     }
 
     @Override
     public void restoreState(State state) {
         if (!(state instanceof Snapshot s) || s.u.length != batch) throw new UserError("restore: the state does not belong to this chip and batch size");
         for (int b = 0; b < batch; b++) for (int l = 1; l < topology.neuronLayers(); l++) u[b][l] = s.u[b][l].clone();
-        devices.restoreState(s.guide());
+        guide.restoreState(s.guide());
     }
 
     @Override
     public void program(LayerParams delta) {
-        devices.program(delta);
+        crossbars.program(delta, time.now());
     }
 
     @Override
     public LayerParams readWeights() {
-        return devices.readWeights();
+        return crossbars.read();
     }
 
     @Override
-    public AnalogChip.Persisted persist() {
-        return devices.persist();
+    public PersistedChip persist() {
+        return PersistedChip.of(crossbars, guide, time);
     }
 
     @Override
-    public void restore(AnalogChip.Persisted state) {
-        devices.restore(state);
+    public void restore(PersistedChip state) {
+        state.restoreInto(crossbars, guide, time);
     }
 
     @Override
     public void advanceTime(double seconds) {
-        devices.advanceTime(seconds);
+        time.idle(seconds);
+        crossbars.refresh(time.now());
     }
 }

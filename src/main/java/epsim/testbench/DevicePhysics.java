@@ -4,6 +4,7 @@ import epsim.chip.AnalogChip;
 import epsim.chip.LayerParams;
 import epsim.chip.Topology;
 import epsim.common.Rng;
+import epsim.device.Converters;
 import epsim.model.HardwareModel;
 import epsim.device.PulsedDevices;
 
@@ -93,16 +94,17 @@ final class DevicePhysics {
         }
         HardwareModel.Periphery io = m.periphery();
         if (io.adcBits() != HardwareModel.IDEAL) {
+            Converters adc = new Converters(io);
             double lsb = (io.adcMax() - io.adcMin()) / ((1L << io.adcBits()) - 1);
             double sq = 0;
             int samples = 100_000;
             for (int j = 0; j < samples; j++) {
                 double v = io.adcMin() + rng.nextDouble() * (io.adcMax() - io.adcMin());
-                double e = AnalogChip.quantize(v, io.adcMin(), io.adcMax(), io.adcBits()) - v;
+                double e = adc.adc(v) - v;
                 sq += e * e;
             }
             rows.add(row(name, "ADC rms quantization error (V)", Math.sqrt(sq / samples), lsb / Math.sqrt(12), bound));
-            double over = AnalogChip.quantize(io.adcMax() + 1, io.adcMin(), io.adcMax(), io.adcBits());
+            double over = adc.adc(io.adcMax() + 1);
             rows.add(new Row(name, "ADC reading of adcMax + 1 V minus adcMax (clipping)", Math.abs(over - io.adcMax()), new Bound(null, 0.0)));
         }
         if (m.neuron().thermalNoise() > 0) rows.add(thermal(tb, quiet, bound));

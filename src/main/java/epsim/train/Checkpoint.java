@@ -1,6 +1,6 @@
 package epsim.train;
 
-import epsim.chip.AnalogChip;
+import epsim.chip.PersistedChip;
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
 
@@ -24,7 +24,7 @@ import java.util.List;
  * @param batchIndex   batches of that epoch already done (0: the epoch has not started)
  * @param dataOrder    data-order stream state at the start of that epoch
  */
-public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] ruleRandom, AnalogChip.Persisted chip,
+public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] ruleRandom, PersistedChip chip,
                          RunningSums sums, List<EpochRow> history) {
     private static final long MAGIC = 0x455053494D434B33L; // "EPSIMCK3"
     private static final long OLDER = 0x455053494D434B32L; // "EPSIMCK2": random streams before the ziggurat Gaussian
@@ -92,7 +92,7 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
             List<EpochRow> history = new ArrayList<>();
             for (int i = 0; i < rows; i++) history.add(EpochRow.of(doubles(in)));
             if (in.read() != -1) throw new UserError(file + ": corrupt checkpoint (trailing bytes)");
-            return new Checkpoint(epoch, batchIndex, data, rule, new AnalogChip.Persisted(devices, noise, writes, time), sums, history);
+            return new Checkpoint(epoch, batchIndex, data, rule, new PersistedChip(devices, noise, writes, time), sums, history);
         } catch (EOFException e) {
             throw new UserError(file + ": truncated checkpoint");
         } catch (IOException e) {

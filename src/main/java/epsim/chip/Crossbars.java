@@ -1,0 +1,133 @@
+package epsim.chip;
+
+import epsim.common.Rng;
+import epsim.common.UserError;
+import epsim.device.ConductanceArray;
+import epsim.model.HardwareModel;
+
+/**
+ * The chip's synapses: for each weight layer k a crossbar of differential device pairs,
+ * size(k+1) x size(k), and a bias column driven at 1 V. It fabricates the devices (from the
+ * seed's "fabrication" stream), programs them (pulses drawn from "chip-writes") and keeps the
+ * effective weights (G+ - G-) / gRef that the neurons' currents see.
+ */
+public final class Crossbars {
+    private final HardwareModel.Device device;
+    private final Topology topology;
+    private final ConductanceArray[] weightDevices;
+    private final ConductanceArray[] biasDevices;
+    private final double[][] w;   // effective weights, size(k+1) x size(k)
+    private final double[][] b;
+    private final Rng writes;
+    private long generation; // counts refreshes of w and b, so readers know when derived currents are stale
+
+    public Crossbars(HardwareModel.Device device, Topology topology, long seed) {
+        this.device = device;
+        this.topology = topology;
+        int layers = topology.weightLayers();
+        this.weightDevices = new ConductanceArray[layers];
+        this.biasDevices = new ConductanceArray[layers];
+        this.w = new double[layers][];
+        this.b = new double[layers][];
+        Rng fabrication = Rng.stream(seed, "fabrication");
+        for (int k = 0; k < layers; k++) {
+            int n = topology.size(k + 1) * topology.size(k);
+            weightDevices[k] = new ConductanceArray(device, n, fabrication);
+            biasDevices[k] = new ConductanceArray(device, topology.size(k + 1), fabrication);
+            w[k] = new double[n];
+            b[k] = new double[topology.size(k + 1)];
+        }
+        this.writes = Rng.stream(seed, "chip-writes");
+        refresh(0);
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** Writes target weights with a write-verify loop, as a chip is initialised (no write noise). */
+    public void writeVerified(LayerParams weights, double now) {
+        for (int k = 0; k < weightDevices.length; k++) {
+            weightDevices[k].writeVerified(weights.w[k], now);
+            biasDevices[k].writeVerified(weights.b[k], now);
+        }
+        refresh(now);
+    }
+
+    /** Requested weight and bias changes become programming pulses, with every device effect. */
+    public void program(LayerParams delta, double now) {
+        if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
+        for (int k = 0; k < weightDevices.length; k++) {
+            weightDevices[k].program(delta.w[k], now, writes);
+            biasDevices[k].program(delta.b[k], now, writes);
+        }
+        refresh(now);
+    }
+
+    /** Re-reads the effective weights at time {@code now} (drifting devices change with it). */
+    public void refresh(double now) {
+        for (int k = 0; k < weightDevices.length; k++) {
+            weightDevices[k].weights(w[k], now);
+            biasDevices[k].weights(b[k], now);
+        }
+        generation++;
+    }
+
+    /** Whether the weights change with chip time alone. */
+    public boolean drifts() {
+        return device.driftNu() > 0;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /** The live effective weights of layer k (not a copy: the integrator's hot loop reads them). */
+    double[] weights(int k) {
+        return w[k];
+    }
+
+    double[] biases(int k) {
+        return b[k];
+    }
+
+    /** The weights the devices hold now (a verification read, noise-free), as a copy. */
+    public LayerParams read() {
+        LayerParams p = new LayerParams(topology);
+        for (int k = 0; k < w.length; k++) {
+            System.arraycopy(w[k], 0, p.w[k], 0, w[k].length);
+            System.arraycopy(b[k], 0, p.b[k], 0, b[k].length);
+        }
+        return p;
+    }
+
+    /** Every device's state; for each layer: weights G+, weights G-, bias G+, bias G-. */
+    double[][][] deviceStates() {
+        double[][][] d = new double[4 * weightDevices.length][][];
+        for (int k = 0; k < weightDevices.length; k++) {
+            d[4 * k] = weightDevices[k].plus().state();
+            d[4 * k + 1] = weightDevices[k].minus().state();
+            d[4 * k + 2] = biasDevices[k].plus().state();
+            d[4 * k + 3] = biasDevices[k].minus().state();
+        }
+        return d;
+    }
+
+    int layers() {
+        return weightDevices.length;
+    }
+
+    void restoreDevices(double[][][] d) {
+        int layers = weightDevices.length;
+        for (int k = 0; k < layers; k++) {
+            weightDevices[k].plus().restore(d[4 * k]);
+            weightDevices[k].minus().restore(d[4 * k + 1]);
+            biasDevices[k].plus().restore(d[4 * k + 2]);
+            biasDevices[k].minus().restore(d[4 * k + 3]);
+        }
+    }
+
+    Rng writeStream() {
+        return writes;
+    }
+}

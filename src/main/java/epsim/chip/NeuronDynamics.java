@@ -1,0 +1,320 @@
+package epsim.chip;
+
+import epsim.common.Rng;
+import epsim.common.UserError;
+import epsim.device.Converters;
+import epsim.model.HardwareModel;
+import epsim.model.TransferCurve;
+
+import java.util.Arrays;
+
+/**
+ * The neurons: leaky integrators of every non-input layer, their discrete-time dynamics and noise,
+ * with the circuit's switches (feedback gain, clamps, ghost populations, nudging current).
+ *
+ * <p>One step for every non-input layer l, all layers from the same old state (a clocked,
+ * synchronous update):
+ * <pre>
+ *   drive_l = W_l rho(u_{l-1}) + b_l + W_{l+1}^T rho(u_{l+1})        (+ read noise)
+ *   u_l    += eps * ( -u_l + rho'(u_l) drive_l  - [l = L] beta rho'(u_L) (rho(u_L) - y) ) (+ thermal noise)
+ * </pre>
+ * then clipped to the rails for the hard sigmoid. eps = dt / tau.
+ *
+ * <p>Three exact shortcuts keep a step O(batch * synapses above the first layer): the input layer
+ * is clamped during a relaxation, so W_1 x + b_1 is computed once per relaxation (and again only
+ * when the weights change); the read noise of a whole row current, a sum of independent
+ * per-device Gaussians, is a Gaussian of variance sigma^2 * 2 * sum_j V_j^2 per neuron (two
+ * devices per synapse; the bias column counts with V = 1); and that read noise and the thermal
+ * noise reach u only through their sum, so one Gaussian per neuron and step draws both.
+ * docs/theory.md derives them; tests check the noise statistically.
+ */
+public final class NeuronDynamics {
+    private final HardwareModel.Neuron neuron;
+    private final double readNoise;
+    private final Topology topology;
+    private final TransferCurve transfer;
+    private final double eps;
+    private final int layers;
+    private final Crossbars crossbars;
+    private final Converters converters;
+    private final ChipTime time;
+    private final Rng noise;
+    private final Clamps clamps;
+    private final GhostPopulations ghosts;
+    private final Nudge nudge = new Nudge();
+    private double feedbackGain = 1;
+
+    private int batch;
+    private double[] input;        // DAC output, batch x size(0)
+    private double[][] u;          // u[l], l = 1..L, batch x size(l)
+    private double[][] r;          // scratch: rho(u[l]); r[0] = input
+    private double[][] drive;      // scratch
+    private double[] inputDrive;   // W_1 x + b_1, batch x size(1)
+    private double[] inputSquares; // sum_j x_j^2 per example: the input's share of the read-noise variance
+    private long inputDriveGeneration = -1; // the crossbars' generation inputDrive was computed at; -1: stale
+    private double[][] readStd;    // scratch: read-noise std of layer l's currents, one per example
+
+    /** Neurons over {@code crossbars}, inputs through {@code converters}; noise from the seed's "chip-noise" stream. */
+    public NeuronDynamics(HardwareModel model, Crossbars crossbars, Converters converters, ChipTime time, long seed) {
+        this.neuron = model.neuron();
+        this.readNoise = model.device().readNoise();
+        this.topology = crossbars.topology();
+        this.transfer = neuron.transfer();
+        this.eps = neuron.epsilon();
+        this.layers = topology.weightLayers();
+        this.crossbars = crossbars;
+        this.converters = converters;
+        this.time = time;
+        this.noise = Rng.stream(seed, "chip-noise");
+        this.clamps = new Clamps(topology);
+        this.ghosts = new GhostPopulations(topology);
+    }
+
+    Rng noiseStream() {
+        return noise;
+    }
+
+    public void setFeedbackGain(double gain) {
+        if (!(gain >= 0) || !Double.isFinite(gain)) throw new UserError("feedback gain: expected a finite number >= 0, got " + gain);
+        feedbackGain = gain;
+    }
+
+    public void clamp(int layer, double[] outputs) {
+        requireInputs();
+        clamps.set(layer, outputs, batch);
+    }
+
+    public void setGhostUnits(boolean enabled) {
+        ghosts.enabled = enabled;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    /** Applies a batch of inputs through the DACs. */
+    public void setInputs(double[] inputs, int batchSize) {
+        int n0 = topology.inputSize();
+        if (batchSize < 1) throw new UserError("batch size must be >= 1, got " + batchSize);
+        if (inputs.length != (long) batchSize * n0) {
+            throw new UserError("inputs: expected " + batchSize + " x " + n0 + " values, got " + inputs.length);
+        }
+        if (batchSize != batch) allocate(batchSize);
+        for (int i = 0; i < inputs.length; i++) {
+            double v = inputs[i];
+            if (!Double.isFinite(v)) throw new UserError("inputs: value " + i + " is not a finite number");
+            input[i] = converters.dac(v);
+        }
+        r[0] = input;
+        for (int s = 0; s < batchSize; s++) inputSquares[s] = sumSquares(input, s, n0);
+        inputDriveGeneration = -1;
+    }
+
+    private void allocate(int batchSize) {
+        batch = batchSize;
+        input = new double[batchSize * topology.inputSize()];
+        inputSquares = new double[batchSize];
+        u = new double[layers + 1][];
+        r = new double[layers + 1][];
+        drive = new double[layers + 1][];
+        readStd = new double[layers + 1][];
+        for (int l = 1; l <= layers; l++) {
+            u[l] = new double[batchSize * topology.size(l)];
+            r[l] = new double[batchSize * topology.size(l)];
+            drive[l] = new double[batchSize * topology.size(l)];
+            readStd[l] = new double[batchSize];
+        }
+        inputDrive = new double[batchSize * topology.size(1)];
+        clamps.reset();
+        ghosts.allocate(batchSize);
+        nudge.clear();
+    }
+
+    public void setNudge(double[] targetValues, double betaValue) {
+        requireInputs();
+        nudge.set(targetValues, betaValue, batch, topology.outputSize());
+    }
+
+    public void resetState() {
+        requireInputs();
+        for (int l = 1; l <= layers; l++) Arrays.fill(u[l], 0);
+        ghosts.rest();
+    }
+
+    private void requireInputs() {
+        if (input == null) throw new UserError("set the inputs first");
+    }
+
+    /** Integrates up to {@code maxSteps} steps (dt of chip time each), stopping once max |du| < tolerance. */
+    public Chip.Relaxation relax(int maxSteps, double tolerance) {
+        requireInputs();
+        if (maxSteps < 0) throw new UserError("relax: steps must be >= 0");
+        if (crossbars.drifts()) crossbars.refresh(time.now()); // conductances drift with chip time
+        if (inputDriveGeneration != crossbars.generation()) computeInputDrive();
+        double change = Double.NaN;
+        for (int step = 1; step <= maxSteps; step++) {
+            time.advance(neuron.dt());
+            change = step();
+            if (change < tolerance) return new Chip.Relaxation(step, true, change);
+        }
+        return new Chip.Relaxation(maxSteps, false, change);
+    }
+
+    private void computeInputDrive() {
+        int n1 = topology.size(1);
+        double[] b0 = crossbars.biases(0);
+        for (int s = 0; s < batch; s++) System.arraycopy(b0, 0, inputDrive, s * n1, n1);
+        Kernels.multiplyTransposedAccumulate(input, batch, topology.inputSize(), crossbars.weights(0), n1, inputDrive);
+        inputDriveGeneration = crossbars.generation();
+    }
+
+    /** One synchronous integration step of every free layer (and ghost population); returns max |du|. */
+    private double step() {
+        for (int l = 1; l <= layers; l++) {
+            double[] held = clamps.held(l);
+            if (held != null) {
+                System.arraycopy(held, 0, r[l], 0, r[l].length);
+                continue;
+            }
+            double[] ul = u[l], rl = r[l];
+            for (int i = 0; i < ul.length; i++) rl[i] = transfer.rho(ul[i]);
+        }
+        if (ghosts.enabled) ghosts.computeOutputs(transfer);
+        for (int l = 1; l <= layers; l++) {
+            int n = topology.size(l);
+            double[] d = drive[l];
+            if (l == 1) {
+                System.arraycopy(inputDrive, 0, d, 0, d.length);
+            } else {
+                double[] bias = crossbars.biases(l - 1);
+                for (int s = 0; s < batch; s++) System.arraycopy(bias, 0, d, s * n, n);
+                Kernels.multiplyTransposedAccumulate(r[l - 1], batch, topology.size(l - 1), crossbars.weights(l - 1), n, d);
+            }
+            if (ghosts.enabled) {
+                System.arraycopy(d, 0, ghosts.drive[l - 1], 0, d.length);
+                readNoiseStd(ghosts.readStd[l - 1], r[l - 1], topology.size(l - 1), null, 0, 0);
+            }
+            double[] above = null;
+            if (l < layers && feedbackGain != 0) {
+                above = r[l + 1];
+                if (ghosts.enabled) above = ghosts.cancelled(l, above);
+                Kernels.multiplyAccumulateScaled(feedbackGain, above, batch, topology.size(l + 1), crossbars.weights(l), n, d);
+            }
+            readNoiseStd(readStd[l], r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
+        }
+        double maxChange = 0;
+        for (int l = 1; l <= layers; l++) {
+            if (clamps.held(l) != null) continue;
+            boolean nudged = l == layers && nudge.beta() != 0;
+            maxChange = Math.max(maxChange, integrate(u[l], r[l], drive[l], nudged ? nudge.target() : null, readStd[l]));
+        }
+        if (ghosts.enabled) {
+            for (int k = 0; k < layers; k++) {
+                maxChange = Math.max(maxChange, integrate(ghosts.v[k], ghosts.outputs[k], ghosts.drive[k], null, ghosts.readStd[k]));
+            }
+        }
+        return maxChange;
+    }
+
+    /**
+     * u += eps (-u + rho'(u) (drive + read noise) [- beta rho'(u) (rho(u) - y)]) + thermal noise,
+     * clipped for the hard sigmoid. The read noise (std {@code readStd[s]} for every neuron of
+     * example s) and the thermal noise are independent zero-mean Gaussians that reach u only
+     * through their sum eps rho'(u) n_read + n_thermal, so one Gaussian of variance
+     * (eps rho'(u) sigma_read)^2 + sigma_thermal^2 draws it exactly (docs/theory.md).
+     */
+    private double integrate(double[] ul, double[] rl, double[] d, double[] nudgeTarget, double[] readStd) {
+        double sigmaThermal = neuron.thermalNoise();
+        double thermalSq = sigmaThermal * sigmaThermal;
+        boolean noisy = sigmaThermal > 0 || readNoise > 0;
+        boolean clip = transfer.clipsState();
+        double beta = nudge.beta();
+        int n = ul.length / batch;
+        double maxChange = 0;
+        for (int s = 0; s < batch; s++) {
+            double readScale = eps * readStd[s];
+            for (int i = s * n, end = i + n; i < end; i++) {
+                double x = ul[i];
+                double rp = transfer.rhoPrime(x);
+                double force = -x + rp * d[i];
+                if (nudgeTarget != null) force -= beta * rp * (rl[i] - nudgeTarget[i]);
+                double next = x + eps * force;
+                if (noisy) {
+                    double read = readScale * rp;
+                    double sigma = read == 0 ? sigmaThermal : Math.sqrt(read * read + thermalSq);
+                    if (sigma > 0) next += sigma * noise.nextGaussian();
+                }
+                if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);
+                double change = Math.abs(next - x);
+                if (change > maxChange) maxChange = change;
+                ul[i] = next;
+            }
+        }
+        return maxChange;
+    }
+
+    /**
+     * The read-noise std of each example's neuron currents into {@code std} (one value per
+     * example); see the class comment for why one Gaussian per current is exact in distribution.
+     * The current sums the row below ({@code below}, with the bias column at 1 V) and, when given,
+     * the top-down voltages {@code above} through a path of gain {@code gain}.
+     */
+    private void readNoiseStd(double[] std, double[] below, int nBelow, double[] above, int nAbove, double gain) {
+        double sigma = readNoise;
+        if (sigma == 0) return;
+        for (int s = 0; s < batch; s++) {
+            double sumSq = 1 + (below == input ? inputSquares[s] : sumSquares(below, s, nBelow));
+            if (above != null) sumSq += gain * gain * sumSquares(above, s, nAbove);
+            std[s] = sigma * Math.sqrt(2 * sumSq);
+        }
+    }
+
+    private static double sumSquares(double[] a, int row, int n) {
+        double s = 0;
+        for (int j = row * n, end = j + n; j < end; j++) s += a[j] * a[j];
+        return s;
+    }
+
+    /** The input voltages the DACs applied (a copy). */
+    public double[] inputs() {
+        requireInputs();
+        return input.clone();
+    }
+
+    /** Output voltages of neuron layer 1..L before the ADC: rho(u), or the clamped values. */
+    public double[] outputs(int layer) {
+        requireInputs();
+        if (layer < 0 || layer > layers) throw new UserError("read: layer must be in 0.." + layers + ", got " + layer);
+        double[] out = new double[u[layer].length];
+        double[] held = clamps.held(layer);
+        for (int i = 0; i < out.length; i++) out[i] = held != null ? held[i] : transfer.rho(u[layer][i]);
+        return out;
+    }
+
+    /** Outputs rho(v_k) of ghost population k before the ADC. */
+    public double[] ghostOutputs(int k) {
+        requireInputs();
+        if (k < 0 || k >= layers) throw new UserError("readGhost: population must be in 0.." + (layers - 1) + ", got " + k);
+        double[] vk = ghosts.v[k];
+        double[] out = new double[vk.length];
+        for (int i = 0; i < out.length; i++) out[i] = transfer.rho(vk[i]);
+        return out;
+    }
+
+    private record Snapshot(double[][] u, double[][] v) implements Chip.State {}
+
+    public Chip.State saveState() {
+        requireInputs();
+        double[][] copy = new double[layers + 1][];
+        for (int l = 1; l <= layers; l++) copy[l] = u[l].clone();
+        return new Snapshot(copy, ghosts.copyStates());
+    }
+
+    public void restoreState(Chip.State state) {
+        if (!(state instanceof Snapshot snap) || snap.u.length != layers + 1 || snap.u[1].length != u[1].length) {
+            throw new UserError("restore: the state does not belong to this chip and batch size");
+        }
+        for (int l = 1; l <= layers; l++) System.arraycopy(snap.u[l], 0, u[l], 0, u[l].length);
+        ghosts.restoreStates(snap.v);
+    }
+}
