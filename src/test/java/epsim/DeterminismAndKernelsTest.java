@@ -23,8 +23,8 @@ class DeterminismAndKernelsTest {
         HardwareModel m = ModelLoader.load("default", List.of());
         Topology t = new Topology(20, 12, 5);
         AnalogChip chip = AnalogChip.fabricate(m, t, seed);
-        EquilibriumPropagation ep = new EquilibriumPropagation(new epsim.rule.RuleSettings(
-                "ep", 0.5, EquilibriumPropagation.Nudging.RANDOM_SIGN, 30, 10, 1e-6, 2, new double[] {0.1, 0.05}), seed);
+        EquilibriumPropagation ep = new EquilibriumPropagation(epsim.rule.RuleSettings.of(
+                epsim.rule.Rule.EP, 0.5, EquilibriumPropagation.Nudging.RANDOM_SIGN, 30, 10, 1e-6, 2, new double[] {0.1, 0.05}), seed);
         for (int i = 0; i < 3; i++) {
             SyntheticBatch b = SyntheticBatch.draw(t, 4, seed + i);
             ep.train(chip, b.inputs(), b.targets(), 4);
@@ -122,8 +122,8 @@ class DeterminismAndKernelsTest {
         HardwareModel m = ModelLoader.load("default", List.of());
         Topology t = new Topology(784, 100, 10);
         AnalogChip chip = AnalogChip.fabricate(m, t, 3);
-        EquilibriumPropagation ep = new EquilibriumPropagation(new epsim.rule.RuleSettings(
-                "ep", 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 0, 1, new double[] {0.1, 0.05}), 3);
+        EquilibriumPropagation ep = new EquilibriumPropagation(epsim.rule.RuleSettings.of(
+                epsim.rule.Rule.EP, 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 0, 1, new double[] {0.1, 0.05}), 3);
         for (int i = 0; i < 5; i++) {
             SyntheticBatch b = SyntheticBatch.draw(t, 20, 10 + i);
             ep.train(chip, b.inputs(), b.targets(), 20);

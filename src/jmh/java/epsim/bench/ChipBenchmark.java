@@ -56,7 +56,7 @@ public class ChipBenchmark {
         chip.setInputs(data.inputs(), batch);
         chip.resetState();
         if (phase.equals("nudged")) chip.setNudge(data.targets(), 1.0);
-        ep = new EquilibriumPropagation(new RuleSettings("ep", 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 0,
+        ep = new EquilibriumPropagation(RuleSettings.of(epsim.rule.Rule.EP, 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 0,
                 1, new double[] {0.1, 0.05}), 1);
     }
 

@@ -46,7 +46,7 @@ public class ScalingBenchmark {
         Topology t = Topology.parse(net, "net");
         chip = AnalogChip.fabricate(ModelLoader.load("ideal", List.of()), t, 1);
         data = SyntheticBatch.draw(t, 20, 1);
-        ep = new EquilibriumPropagation(new RuleSettings("ep", 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 0,
+        ep = new EquilibriumPropagation(RuleSettings.of(epsim.rule.Rule.EP, 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 0,
                 1, learningRates(t)), 1);
     }
 

@@ -57,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
                 after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "", 100 * f[1], f[0]);
         if (gradientProbe != null) {
             System.out.printf(Locale.ROOT, "%s: %s update vs exact gradient on %d training examples: cosine %.4f%n", dir,
-                    config.rule().rule(), gradientProbe, trainer.gradientCosine(gradientProbe));
+                    config.rule().rule().label, gradientProbe, trainer.gradientCosine(gradientProbe));
         }
         return 0;
     }

@@ -16,6 +16,8 @@ import epsim.reference.Compare;
 import epsim.reference.IdealNetwork;
 import epsim.reference.References;
 import epsim.rule.EquilibriumPropagation;
+import epsim.rule.Rule;
+import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,17 +25,22 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "gradient", mixinStandardHelpOptions = true,
         description = "Write a chip's weights, an input batch, the rule's update and the three exact reference "
                 + "gradients as .npy files (format in docs/cli.md), so they can be checked with any tool.")
-final class GradientCommand implements Callable<Integer> {
+final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ModelOptions model;
 
-    @Mixin
-    RuleOptions rule;
+    final RuleOptions rule = new RuleOptions();
+
+    @Override
+    public RuleOptions ruleOptions() {
+        return rule;
+    }
 
     @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
     String net;
@@ -64,11 +71,13 @@ final class GradientCommand implements Callable<Integer> {
         Topology t = Topology.parse(net, "--net");
         if (batch < 1) throw new UserError("--batch " + batch + ": expected an integer >= 1");
         if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
-        RuleSettings s = rule.settings(t, new RuleSettings(
-                "ep", 0.01, EquilibriumPropagation.Nudging.SYMMETRIC, 10_000, 10_000, 1e-12, 1, filled(t.weightLayers(), 0.0)));
-        if (!s.rule().equals("ep")) {
+        // the measurement's own defaults: a small beta and phases run to a tight tolerance
+        RuleSettings s = rule.settings(t, RuleSettings.defaults(t).withBeta(0.01).with(RuleSetting.FREE_STEPS, 10_000)
+                .with(RuleSetting.NUDGE_STEPS, 10_000).with(RuleSetting.TOLERANCE, 1e-12)
+                .with(RuleSetting.LEARNING_RATES, new double[t.weightLayers()]));
+        if (s.rule() != Rule.EP) {
             // the dumped references are the recurrent network's; the other rules' reference is another circuit
-            throw new UserError("--rule " + s.rule() + ": gradient dumps EP against the recurrent network's references; "
+            throw new UserError("--rule " + s.rule().label + ": gradient dumps EP against the recurrent network's references; "
                     + "for the other rules use 'epsim eval --checkpoint DIR --gradient-probe N'");
         }
         long params = t.parameterCount();
@@ -122,13 +131,8 @@ final class GradientCommand implements Callable<Integer> {
         meta.put("transfer", m.neuron().transfer().jsonName);
         meta.put("epsilon", m.neuron().epsilon());
         meta.put("loss", References.loss(ideal, References.equilibria(ideal, data.inputs(), batch), data.targets()));
-        ObjectNode r = meta.putObject("rule");
-        r.put("name", "ep");
-        r.put("nudging", s.nudging().label);
-        r.put("beta", s.beta());
-        r.put("freeSteps", s.freeSteps());
-        r.put("nudgeSteps", s.nudgeSteps());
-        r.put("tolerance", s.tolerance());
+        meta.set("rule", s.toJson(List.of(RuleSetting.RULE, RuleSetting.NUDGING, RuleSetting.BETA, RuleSetting.FREE_STEPS,
+                RuleSetting.NUDGE_STEPS, RuleSetting.TOLERANCE)));
         meta.put("fdStep", fdStep);
         meta.put("bpttSteps", steps);
         meta.put("layout", "Wl.npy: weights of layer l (size(l) x size(l-1)); bl.npy: biases; "
@@ -150,12 +154,6 @@ final class GradientCommand implements Callable<Integer> {
     private void writeGradient(String prefix, int l, LayerParams g, int k, int rows, int cols) {
         Npy.writeDoubles(out.resolve(prefix + "_dW" + l + ".npy"), g.w[k], rows, cols);
         Npy.writeDoubles(out.resolve(prefix + "_db" + l + ".npy"), g.b[k], rows);
-    }
-
-    private static double[] filled(int n, double v) {
-        double[] a = new double[n];
-        Arrays.fill(a, v);
-        return a;
     }
 
     /** {@code count} distinct parameter indices, sorted, from the seed's "fd-coordinates" stream. */

@@ -31,6 +31,9 @@ public final class Main implements Runnable {
     /** Runs the CLI in-process and returns its exit code (tests use this). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (sub.getCommand() instanceof RuleOptions.Command c) c.ruleOptions().register(sub.getCommandSpec());
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UserError) {
                 commandLine.getErr().println("epsim: " + e.getMessage());

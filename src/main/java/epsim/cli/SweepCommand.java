@@ -3,6 +3,7 @@ package epsim.cli;
 import epsim.chip.Topology;
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
+import epsim.rule.RuleSettings;
 import epsim.train.Sweep;
 import epsim.train.TrainConfig;
 import me.tongfei.progressbar.ProgressBar;
@@ -24,12 +25,16 @@ import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Design-space sweep: train and/or gradient-check every combination of hardware-model values, "
                 + "in parallel, writing sweep.csv and plots (docs/sweeps.md).")
-final class SweepCommand implements Callable<Integer> {
+final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ModelOptions model;
 
-    @Mixin
-    RuleOptions rule;
+    final RuleOptions rule = new RuleOptions();
+
+    @Override
+    public RuleOptions ruleOptions() {
+        return rule;
+    }
 
     @Option(names = "--vary", required = true, paramLabel = "SECTION.FIELD=V1,V2,...",
             description = "A model field (or 'model' for presets/files) and its values (repeatable; the cross product is swept).")
@@ -103,7 +108,7 @@ final class SweepCommand implements Callable<Integer> {
         List<Sweep.Axis> axes = new ArrayList<>();
         for (String v : vary) axes.add(Sweep.parseAxis(v));
         model.load();
-        TrainConfig base = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, TrainCommand.defaults(t)),
+        TrainConfig base = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)),
                 batch, epochs, seed, dataset, dataDir == null ? null : dataDir.toString(), trainLimit, testLimit);
         List<Sweep.Point> all = Sweep.points(axes, zip);
         List<Sweep.Point> mine = new ArrayList<>();

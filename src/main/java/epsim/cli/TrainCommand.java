@@ -28,23 +28,16 @@ import java.util.concurrent.Callable;
         description = "Train a chip on a dataset with a learning rule. With no options: EP on the default hardware "
                 + "model and the bundled MNIST subset. Writes metrics.csv, run.json, learning-curves.png and a "
                 + "checkpoint after every epoch to --out; Ctrl-C stops after saving, --resume continues.")
-final class TrainCommand implements Callable<Integer> {
-    /**
-     * The README defaults, chosen by measurement on the bundled subset (docs/results.md): symmetric
-     * nudging with beta 1, up to 30 free and 8 nudged steps (a phase ends once max |du| < 1e-4),
-     * learning rates halving per layer from 0.1 as in Scellier & Bengio 2017.
-     */
-    static RuleSettings defaults(Topology t) {
-        double[] lr = new double[t.weightLayers()];
-        for (int k = 0; k < lr.length; k++) lr[k] = 0.1 / Math.pow(2, k); // 0.1, 0.05, ... as in Scellier & Bengio 2017
-        return new RuleSettings("ep", 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 30, 8, 1e-4, 1, lr);
-    }
-
+final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ModelOptions model;
 
-    @Mixin
-    RuleOptions rule;
+    final RuleOptions rule = new RuleOptions();
+
+    @Override
+    public RuleOptions ruleOptions() {
+        return rule;
+    }
 
     @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
     String net;
@@ -109,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
             if (trainLimit < 0) throw new UserError("--train-limit " + trainLimit + ": expected an integer >= 0");
             if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
             model.load(); // validates the model before any work
-            config = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, defaults(t)), batch,
+            config = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)), batch,
                     positive(epochs == null ? 15 : epochs, "--epochs"), seed, dataset,
                     dataDir == null ? null : dataDir.toString(), trainLimit, testLimit, chip);
             dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -121,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Trainer trainer = new Trainer(config, dir, Main.version(), chipTimeout);
         System.out.printf("epsim %s: %s on %s (%s), net %s, %s: %d train / %d test, batch %d, %d epochs, %s kernels -> %s%n",
-                Main.version(), config.rule().rule().equals("ep") ? "EP " + config.rule().nudging().label : config.rule().rule(),
+                Main.version(), config.rule().rule().describe(config.rule()),
                 trainer.model().name(), config.model(), config.net(), config.dataset(), trainer.trainSet().count(),
                 trainer.testSet().count(), config.batch(), config.epochs(), Kernels.backend().label, dir);
 

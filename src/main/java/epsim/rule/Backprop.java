@@ -57,7 +57,7 @@ public final class Backprop implements LearningRule {
                     : FeedForward.transposedProduct(delta, batch, w.w[l], t.size(l + 1), t.size(l));
             for (int i = 0; i < d.length; i++) {
                 double error = l == layers ? rho[l][i] - targets[i] : d[i];
-                d[i] = l == layers && settings.extras().matchingLoss() ? error : error * FeedForward.slope(curve, rho[l][i]);
+                d[i] = l == layers && settings.matchingLoss() ? error : error * FeedForward.slope(curve, rho[l][i]);
             }
             FeedForward.accumulate(g, l - 1, d, rho[l - 1], batch, 1);
             delta = d;

@@ -27,7 +27,7 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  * W_l^+ = W_l^T (orthogonal rows) the updates equal backprop's up to O(gamma) (exactly, for a
  * piecewise-linear F with no unit crossing a kink). The inverses are computed by the host from a
  * verification read of the weights after every batch, as in the paper's code. The optional
- * With the matching loss (backprop's default, {@link RuleSettings.Extras#matchingLoss}) the output
+ * With the matching loss (backprop's default, {@link RuleSettings#matchingLoss}) the output
  * layer uses e_L = h_L - y and moves its drive by gamma (y - h_L) directly, so outputs clipped at a
  * rail keep learning; the squared-error form above is the paper's. The optional
  * regulariser lambda sum_{i != j} ((W^T W)_ij)^2, gradient 4 lambda W (W^T W - diag(W^T W)), is
@@ -71,7 +71,7 @@ public final class GaitProp implements LearningRule {
             int n = t.size(l);
             double[] slope = FeedForward.slopes(f, h[l]);
             double[] e = new double[h[l].length];
-            boolean matching = l == layers && settings.extras().matchingLoss();
+            boolean matching = l == layers && settings.matchingLoss();
             for (int i = 0; i < e.length; i++) e[i] = (h[l][i] - target[i]) * (matching ? 1 : slope[i]);
             FeedForward.accumulate(g, l - 1, e, h[l - 1], batch, Math.pow(gamma, -(layers - l)));
             if (l == 1) break;
@@ -89,7 +89,7 @@ public final class GaitProp implements LearningRule {
             for (int i = 0; i < next.length; i++) next[i] = h[l - 1][i] + below[i];
             target = next;
         }
-        if (settings.extras().orthogonality() > 0) addOrthogonality(g, w, t, settings.extras().orthogonality());
+        if (settings.orthogonality() > 0) addOrthogonality(g, w, t, settings.orthogonality());
         return new Estimate(g, h[layers], settled.steps());
     }
 

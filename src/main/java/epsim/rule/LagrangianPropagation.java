@@ -55,7 +55,7 @@ public final class LagrangianPropagation implements LearningRule {
 
     @Override
     public Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch) {
-        Saddle s = search(chip, inputs, targets, batch, settings.extras().saddleSteps());
+        Saddle s = search(chip, inputs, targets, batch, settings.saddleSteps());
         return new Estimate(s.gradient(), s.forward()[chip.topology().weightLayers()], s.forwardSteps());
     }
 
@@ -67,7 +67,7 @@ public final class LagrangianPropagation implements LearningRule {
         Topology t = chip.topology();
         int layers = t.weightLayers();
         TransferCurve f = chip.transfer();
-        double eta = settings.extras().saddleRate(), rho = settings.extras().penalty();
+        double eta = settings.saddleRate(), rho = settings.penalty();
         FeedForward.Settled settled = FeedForward.settle(chip, inputs, batch, settings);
         double[][] x = new double[layers + 1][];
         double[][] lambda = new double[layers + 1][];

@@ -13,6 +13,7 @@ import epsim.reference.FeedForwardNetwork;
 import epsim.rule.FeedForward;
 import epsim.rule.LagrangianPropagation;
 import epsim.rule.LearningRule;
+import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.QRDecomposition;
@@ -50,7 +51,7 @@ final class RuleChecks {
         List<Row> rows = new ArrayList<>();
         layerRows(rows, tb, "bp (mse) on the chip vs finite differences", rule, fd, null, tb.bounds().get("relativeError"));
         layerRows(rows, tb, "exact reference vs finite differences", exact, fd, null, tb.bounds().get("relativeError"));
-        LayerParams matching = tb.rule().withExtras(new RuleSettings.Extras(Double.NaN, 0, 1, 1, 0, true)).create(tb.seed())
+        LayerParams matching = tb.rule().with(RuleSetting.BP_LOSS, "matching").create(tb.seed())
                 .estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient();
         layerRows(rows, tb, "bp (matching loss) on the chip vs its exact reference", matching,
                 ref.gradient(d.inputs(), d.targets(), tb.batch(), true), null, tb.bounds().get("relativeError"));
@@ -67,7 +68,7 @@ final class RuleChecks {
         double[] logG = new double[gammas.length], logE = new double[gammas.length];
         int smallest = 0;
         for (int i = 0; i < gammas.length; i++) {
-            RuleSettings s = tb.rule().withExtras(new RuleSettings.Extras(gammas[i], 0, 1, 1, 0, true));
+            RuleSettings s = tb.rule().with(RuleSetting.GAMMA, gammas[i]);
             double[] chl = s.create(tb.seed()).estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient().flatten();
             double err = Compare.relativeError(chl, bp);
             rows.add(new Row(tb.name(), "CHL vs backprop at gamma " + gammas[i] + ", cosine", Compare.cosine(chl, bp), Bound.REPORT));

@@ -3,7 +3,7 @@ package epsim.testbench;
 import com.fasterxml.jackson.databind.JsonNode;
 import epsim.chip.Topology;
 import epsim.common.UserError;
-import epsim.rule.EquilibriumPropagation;
+import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 
 import java.util.ArrayList;
@@ -44,8 +44,6 @@ public record Testbench(String file, String name, String description, String why
 
     private static final Set<String> TOP = Set.of("description", "why", "model", "set", "net", "seed", "batch",
             "check", "rule", "params", "bounds");
-    private static final Set<String> RULE = Set.of("name", "nudging", "beta", "freeSteps", "nudgeSteps", "tolerance",
-            "readAverages", "gamma", "orthogonality", "saddleSteps", "saddleRate", "penalty", "bpLoss");
 
     public static Testbench parse(JsonNode root, String file, String name) {
         Fields f = new Fields(file);
@@ -69,32 +67,12 @@ public record Testbench(String file, String name, String description, String why
         long seed = f.integer(root, "seed", 0, Long.MAX_VALUE);
         int batch = (int) f.integer(root, "batch", 1, 100_000);
 
+        // a testbench measures estimates (no learning rate), names its rule and states its phases'
+        // step cap and tolerance; the nudged phase defaults to the free phase's cap
         JsonNode ruleNode = f.object(root, "rule");
-        f.onlyKeys(ruleNode, "rule.", RULE);
-        String ruleName = f.text(ruleNode, "name", "rule.name");
-        if (!RuleSettings.RULES.contains(ruleName)) {
-            throw new UserError(file + ": rule.name: expected one of " + String.join(", ", RuleSettings.RULES) + ", got \"" + ruleName + "\"");
-        }
-        String nudgingLabel = ruleNode.has("nudging") ? f.text(ruleNode, "nudging", "rule.nudging") : "symmetric";
-        EquilibriumPropagation.Nudging nudging = EquilibriumPropagation.Nudging.fromLabel(nudgingLabel);
-        if (nudging == null) {
-            throw new UserError(file + ": rule.nudging: expected one of one-sided, symmetric, random-sign, got \"" + nudgingLabel + "\"");
-        }
-        double beta = ruleNode.has("beta") ? f.number(ruleNode, "beta", "rule.beta", 0, false) : 1;
-        int freeSteps = (int) f.integer(ruleNode, "freeSteps", "rule.freeSteps", 1, 10_000_000);
-        int nudgeSteps = ruleNode.has("nudgeSteps") ? (int) f.integer(ruleNode, "nudgeSteps", "rule.nudgeSteps", 1, 10_000_000) : freeSteps;
-        double tolerance = f.number(ruleNode, "tolerance", "rule.tolerance", 0, true);
-        int reads = ruleNode.has("readAverages") ? (int) f.integer(ruleNode, "readAverages", "rule.readAverages", 1, 1_000_000) : 1;
-        RuleSettings.Extras d = RuleSettings.Extras.DEFAULT;
-        RuleSettings.Extras extras = new RuleSettings.Extras(
-                ruleNode.has("gamma") ? f.number(ruleNode, "gamma", "rule.gamma", 0, false) : d.gamma(),
-                ruleNode.has("orthogonality") ? f.number(ruleNode, "orthogonality", "rule.orthogonality", 0, true) : d.orthogonality(),
-                ruleNode.has("saddleSteps") ? (int) f.integer(ruleNode, "saddleSteps", "rule.saddleSteps", 1, 10_000_000) : d.saddleSteps(),
-                ruleNode.has("saddleRate") ? f.number(ruleNode, "saddleRate", "rule.saddleRate", 0, false) : d.saddleRate(),
-                ruleNode.has("penalty") ? f.number(ruleNode, "penalty", "rule.penalty", 0, true) : d.penalty(),
-                bpLoss(f, ruleNode, d.matchingLoss()));
-        double[] lr = new double[net.weightLayers()];
-        RuleSettings rule = new RuleSettings(ruleName, beta, nudging, freeSteps, nudgeSteps, tolerance, reads, lr, extras);
+        RuleSettings rule = RuleSettings.defaults(net).with(RuleSetting.LEARNING_RATES, new double[net.weightLayers()])
+                .read(ruleNode, file + ": rule", net, List.of(RuleSetting.RULE, RuleSetting.FREE_STEPS, RuleSetting.TOLERANCE));
+        if (!ruleNode.has(RuleSetting.NUDGE_STEPS.key)) rule = rule.with(RuleSetting.NUDGE_STEPS, rule.freeSteps());
 
         JsonNode params = root.has("params") ? f.object(root, "params") : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         f.onlyKeys(params, "params.", CHECKS.get(check).get(0));
@@ -119,13 +97,6 @@ public record Testbench(String file, String name, String description, String why
         String description = f.text(root, "description");
         String model = f.text(root, "model");
         return new Testbench(file, name, description, why, model, overrides, net, seed, batch, check, rule, params, bounds);
-    }
-
-    private static boolean bpLoss(Fields f, JsonNode ruleNode, boolean fallback) {
-        if (!ruleNode.has("bpLoss")) return fallback;
-        String v = f.text(ruleNode, "bpLoss", "rule.bpLoss");
-        if (!v.equals("matching") && !v.equals("mse")) throw new UserError(f.file + ": rule.bpLoss: expected \"matching\" or \"mse\", got \"" + v + "\"");
-        return v.equals("matching");
     }
 
     /** Field readers whose errors name the file and the field. */

@@ -4,17 +4,12 @@ import epsim.chip.HostedChip;
 import epsim.data.Dataset;
 import epsim.chip.LayerParams;
 import epsim.reference.Compare;
-import epsim.reference.FeedForwardNetwork;
-import epsim.reference.IdealNetwork;
-import epsim.reference.References;
 import epsim.rule.LearningRule;
 import epsim.rule.RuleSettings;
 
 /**
  * How well a rule's update on the chip points along the exact gradient of the loss its circuit
- * minimises, on one batch: EP against the implicit gradient of the ideal copy of the recurrent
- * network; the feed-forward rules against backprop of the feed-forward circuit (with the matching
- * loss where the rule uses it: bp and GAIT-prop by default, CHL always).
+ * minimises ({@link epsim.rule.Rule#reference}), on one batch, on the ideal copy of the chip.
  */
 public final class GradientProbe {
     private GradientProbe() {}
@@ -33,11 +28,6 @@ public final class GradientProbe {
 
     public static LayerParams reference(HostedChip chip, RuleSettings s, double[] x, double[] y, int batch) {
         LayerParams w = chip.readWeights();
-        return switch (s.rule()) {
-            case "ep" -> References.implicit(new IdealNetwork(w, chip.transfer(), chip.model().neuron().epsilon()), x, y, batch);
-            case "chl" -> new FeedForwardNetwork(w, chip.transfer()).gradient(x, y, batch, true);
-            case "bp", "gaitprop" -> new FeedForwardNetwork(w, chip.transfer()).gradient(x, y, batch, s.extras().matchingLoss());
-            default -> new FeedForwardNetwork(w, chip.transfer()).gradient(x, y, batch, false);
-        };
+        return s.rule().reference(w, chip.transfer(), chip.model().neuron().epsilon(), s, x, y, batch);
     }
 }

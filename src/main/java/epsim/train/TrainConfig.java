@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.common.UserError;
-import epsim.rule.EquilibriumPropagation;
+import epsim.chip.Topology;
+import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 
 import java.io.IOException;
@@ -41,22 +42,7 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         ArrayNode set = o.putArray("set");
         overrides.forEach(set::add);
         o.put("net", net);
-        ObjectNode r = o.putObject("rule");
-        r.put("name", rule.rule());
-        r.put("beta", rule.beta());
-        r.put("nudging", rule.nudging().label);
-        r.put("freeSteps", rule.freeSteps());
-        r.put("nudgeSteps", rule.nudgeSteps());
-        r.put("tolerance", rule.tolerance());
-        r.put("readAverages", rule.readAverages());
-        ArrayNode lr = r.putArray("learningRates");
-        for (double v : rule.learningRates()) lr.add(v);
-        r.put("gamma", rule.gamma());
-        r.put("orthogonality", rule.extras().orthogonality());
-        r.put("saddleSteps", rule.extras().saddleSteps());
-        r.put("saddleRate", rule.extras().saddleRate());
-        r.put("penalty", rule.extras().penalty());
-        r.put("bpLoss", rule.extras().matchingLoss() ? "matching" : "mse");
+        o.set("rule", rule.toJson());
         o.put("batch", batch);
         o.put("epochs", epochs);
         o.put("seed", seed);
@@ -91,20 +77,14 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         try {
             List<String> set = new ArrayList<>();
             o.get("set").forEach(n -> set.add(n.asText()));
-            JsonNode r = o.get("rule");
-            double[] lr = new double[r.get("learningRates").size()];
-            for (int i = 0; i < lr.length; i++) lr[i] = r.get("learningRates").get(i).asDouble();
-            EquilibriumPropagation.Nudging nudging = EquilibriumPropagation.Nudging.fromLabel(r.get("nudging").asText());
-            if (nudging == null || !RuleSettings.RULES.contains(r.get("name").asText())) throw new IllegalArgumentException("rule");
-            RuleSettings rule = new RuleSettings(r.get("name").asText(), r.get("beta").asDouble(), nudging,
-                    r.get("freeSteps").asInt(), r.get("nudgeSteps").asInt(), r.get("tolerance").asDouble(),
-                    r.get("readAverages").asInt(), lr, new RuleSettings.Extras(r.get("gamma").asDouble(),
-                    r.get("orthogonality").asDouble(), r.get("saddleSteps").asInt(), r.get("saddleRate").asDouble(),
-                    r.get("penalty").asDouble(), !r.get("bpLoss").asText().equals("mse")));
+            Topology t = Topology.parse(o.get("net").asText(), where + ": options.net");
+            RuleSettings rule = RuleSettings.defaults(t).read(o.get("rule"), where + ": options.rule", t, List.of(RuleSetting.values()));
             return new TrainConfig(o.get("model").asText(), set, o.get("net").asText(), rule, o.get("batch").asInt(),
                     o.get("epochs").asInt(), o.get("seed").asLong(), o.get("dataset").asText(),
                     o.get("dataDir").isNull() ? null : o.get("dataDir").asText(), o.get("trainLimit").asInt(),
                     o.get("testLimit").asInt(), o.hasNonNull("chip") ? o.get("chip").asText() : null);
+        } catch (UserError e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new UserError(where + ": not a run record epsim can resume (missing or malformed options)");
         }
