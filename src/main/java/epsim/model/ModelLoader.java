@@ -21,7 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,46 +36,9 @@ import java.util.stream.Stream;
  */
 public final class ModelLoader {
 
-    /** Every field a model file may hold: section -> field -> what is expected. */
-    static final Map<String, Map<String, String>> SCHEMA = new LinkedHashMap<>();
-
-    static {
-        Map<String, String> neuron = new LinkedHashMap<>();
-        neuron.put("tau", "a finite number > 0 (seconds)");
-        neuron.put("dt", "a finite number > 0 and <= neuron.tau (seconds)");
-        neuron.put("transfer", "one of \"hardSigmoid\", \"sigmoid\", \"tanh\"");
-        neuron.put("thermalNoise", "a finite number >= 0 (volts per step)");
-        Map<String, String> device = new LinkedHashMap<>();
-        device.put("gMin", "a finite number >= 0 (microsiemens)");
-        device.put("gMax", "a finite number > device.gMin (microsiemens)");
-        device.put("gRef", "a finite number > 0 (microsiemens)");
-        device.put("levels", "an integer >= 2 or \"ideal\"");
-        device.put("response", "one of \"linearStep\", \"power\"");
-        device.put("gammaUp", "a finite number >= 0");
-        device.put("gammaDown", "a finite number >= 0");
-        device.put("upDown", "a finite number in (-1, 1)");
-        device.put("upDownDtod", "a finite number >= 0");
-        device.put("stepDtod", "a finite number >= 0 (relative)");
-        device.put("boundsDtod", "a finite number >= 0 (relative)");
-        device.put("writeNoise", "a finite number >= 0 (nominal steps per pulse)");
-        device.put("readNoise", "a finite number >= 0 (weight units)");
-        device.put("stuckAtMin", "a fraction in [0, 1]");
-        device.put("stuckAtMax", "a fraction in [0, 1] with stuckAtMin + stuckAtMax <= 1");
-        device.put("driftNu", "a finite number >= 0");
-        device.put("driftT0", "a finite number > 0 (seconds)");
-        Map<String, String> periphery = new LinkedHashMap<>();
-        periphery.put("dacBits", "an integer in 1..24 or \"ideal\"");
-        periphery.put("dacMin", "a finite number (volts)");
-        periphery.put("dacMax", "a finite number > periphery.dacMin (volts)");
-        periphery.put("adcBits", "an integer in 1..24 or \"ideal\"");
-        periphery.put("adcMin", "a finite number (volts) or \"rails\" (the transfer curve's lower rail)");
-        periphery.put("adcMax", "a finite number > periphery.adcMin (volts) or \"rails\" (the upper rail)");
-        SCHEMA.put("neuron", neuron);
-        SCHEMA.put("device", device);
-        SCHEMA.put("periphery", periphery);
-    }
-
     private static final Set<String> TOP_LEVEL_TEXT = Set.of("name", "description", "source");
+    /** How many presets a model may build on in a chain (a preset's base may have a base...). */
+    private static final int MAX_BASES = 4;
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so NaN reaches validation and is named
@@ -120,10 +83,42 @@ public final class ModelLoader {
                     + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + ")");
         }
         if (root == null || !root.isObject()) throw new UserError(origin + ": expected a JSON object");
-        ObjectNode tree = (ObjectNode) root;
+        ObjectNode tree = resolveBase((ObjectNode) root, origin, 0);
         Map<String, String> overridden = new LinkedHashMap<>();
         for (String o : overrides) applyOverride(tree, o, overridden);
         return validate(tree, origin, overridden);
+    }
+
+    /**
+     * A model that names a {@code base} preset starts from that preset's values (resolved in turn)
+     * and states only what differs; its own name, description and source replace the base's.
+     */
+    private static ObjectNode resolveBase(ObjectNode tree, String origin, int depth) {
+        JsonNode base = tree.get("base");
+        if (base == null) return tree;
+        if (!base.isTextual() || !base.asText().matches("[A-Za-z0-9_-]+") || readPreset(base.asText()) == null) {
+            throw new UserError(origin + ": base: expected the name of a preset (" + String.join(", ", presetNames()) + "), got "
+                    + Reader.describe(base));
+        }
+        if (depth >= MAX_BASES) throw new UserError(origin + ": base: more than " + MAX_BASES + " presets built on each other (a cycle?)");
+        String baseOrigin = "hardware-models/" + base.asText() + ".json";
+        JsonNode parent;
+        try {
+            parent = JSON.readTree(readPreset(base.asText()));
+        } catch (JsonProcessingException e) {
+            throw new UserError(baseOrigin + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (parent == null || !parent.isObject()) throw new UserError(baseOrigin + ": expected a JSON object");
+        ObjectNode merged = resolveBase((ObjectNode) parent, baseOrigin, depth + 1).deepCopy();
+        for (String text : TOP_LEVEL_TEXT) merged.remove(text);
+        for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("base")) continue;
+            JsonNode into = merged.get(e.getKey());
+            if (e.getValue().isObject() && into != null && into.isObject()) ((ObjectNode) into).setAll((ObjectNode) e.getValue());
+            else merged.set(e.getKey(), e.getValue());
+        }
+        return merged;
     }
 
     private static void applyOverride(ObjectNode tree, String spec, Map<String, String> overridden) {
@@ -135,7 +130,7 @@ public final class ModelLoader {
         int dot = key.indexOf('.');
         String section = dot < 0 ? "" : key.substring(0, dot);
         String field = dot < 0 ? key : key.substring(dot + 1);
-        if (!SCHEMA.containsKey(section) || !SCHEMA.get(section).containsKey(field)) {
+        if (ModelField.byKey(section + "." + field) == null) {
             throw new UserError(where + ": unknown field '" + key + "' (expected one of " + allFieldNames() + ")");
         }
         JsonNode section0 = tree.get(section);
@@ -151,8 +146,7 @@ public final class ModelLoader {
 
     /** Whether {@code key} (section.field) names a model field. */
     public static boolean isField(String key) {
-        int dot = key.indexOf('.');
-        return dot > 0 && SCHEMA.containsKey(key.substring(0, dot)) && SCHEMA.get(key.substring(0, dot)).containsKey(key.substring(dot + 1));
+        return ModelField.byKey(key) != null;
     }
 
     /** A command-line value: a number (NaN and Infinity included, so they can be rejected by name), a boolean or a string. */
@@ -175,16 +169,17 @@ public final class ModelLoader {
 
     private static String allFieldNames() {
         List<String> names = new ArrayList<>();
-        SCHEMA.forEach((s, fields) -> fields.keySet().forEach(k -> names.add(s + "." + k)));
+        for (ModelField f : ModelField.values()) names.add(f.key());
         return String.join(", ", names);
     }
 
     private static HardwareModel validate(ObjectNode tree, String origin, Map<String, String> overridden) {
+        Set<String> sections = ModelField.sections();
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!TOP_LEVEL_TEXT.contains(k) && !SCHEMA.containsKey(k)) {
-                throw new UserError(origin + ": " + k + ": unknown field (expected name, description, source, "
-                        + String.join(", ", SCHEMA.keySet()) + ")");
+            if (!TOP_LEVEL_TEXT.contains(k) && !sections.contains(k)) {
+                throw new UserError(origin + ": " + k + ": unknown field (expected name, description, source, base, "
+                        + String.join(", ", sections) + ")");
             }
         }
         for (String k : TOP_LEVEL_TEXT) {
@@ -192,71 +187,50 @@ public final class ModelLoader {
             if (n != null && !n.isTextual()) throw new UserError(origin + ": " + k + ": expected a string");
         }
         Reader r = new Reader(tree, origin, overridden);
-        for (String section : SCHEMA.keySet()) r.section(section);
+        for (String section : sections) r.section(section);
+        Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
+        for (ModelField f : ModelField.values()) v.put(f, r.read(f));
 
-        double tau = r.number("neuron", "tau", 0, false, Double.POSITIVE_INFINITY);
-        double dt = r.number("neuron", "dt", 0, false, Double.POSITIVE_INFINITY);
-        if (dt > tau) throw r.error("neuron", "dt", dt);
-        String transferName = r.text("neuron", "transfer");
-        TransferCurve transfer = TransferCurve.fromJson(transferName);
-        if (transfer == null) throw r.error("neuron", "transfer", "\"" + transferName + "\"");
-        double thermal = r.number("neuron", "thermalNoise", 0, true, Double.POSITIVE_INFINITY);
-
-        double gMin = r.number("device", "gMin", 0, true, Double.POSITIVE_INFINITY);
-        double gMax = r.number("device", "gMax", 0, false, Double.POSITIVE_INFINITY);
-        if (gMax <= gMin) throw r.error("device", "gMax", gMax);
-        double gRef = r.number("device", "gRef", 0, false, Double.POSITIVE_INFINITY);
-        int levels = r.levels("device", "levels", 2, Integer.MAX_VALUE);
-        String responseName = r.text("device", "response");
-        HardwareModel.Response response = HardwareModel.Response.fromJson(responseName);
-        if (response == null) throw r.error("device", "response", "\"" + responseName + "\"");
-        double gammaUp = r.number("device", "gammaUp", 0, true, Double.POSITIVE_INFINITY);
-        double gammaDown = r.number("device", "gammaDown", 0, true, Double.POSITIVE_INFINITY);
-        double upDown = r.number("device", "upDown", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
-        if (!(upDown > -1 && upDown < 1)) throw r.error("device", "upDown", upDown);
-        double upDownDtod = r.number("device", "upDownDtod", 0, true, Double.POSITIVE_INFINITY);
-        double stepDtod = r.number("device", "stepDtod", 0, true, Double.POSITIVE_INFINITY);
-        double boundsDtod = r.number("device", "boundsDtod", 0, true, Double.POSITIVE_INFINITY);
-        double writeNoise = r.number("device", "writeNoise", 0, true, Double.POSITIVE_INFINITY);
-        double readNoise = r.number("device", "readNoise", 0, true, Double.POSITIVE_INFINITY);
-        double stuckMin = r.number("device", "stuckAtMin", 0, true, 1);
-        double stuckMax = r.number("device", "stuckAtMax", 0, true, 1);
-        if (stuckMin + stuckMax > 1) throw r.error("device", "stuckAtMax", stuckMax);
-        double driftNu = r.number("device", "driftNu", 0, true, Double.POSITIVE_INFINITY);
-        double driftT0 = r.number("device", "driftT0", 0, false, Double.POSITIVE_INFINITY);
+        // the checks that relate two fields
+        double tau = (Double) v.get(ModelField.TAU), dt = (Double) v.get(ModelField.DT);
+        if (dt > tau) throw r.error(ModelField.DT, dt);
+        TransferCurve transfer = (TransferCurve) v.get(ModelField.TRANSFER);
+        double gMin = (Double) v.get(ModelField.G_MIN), gMax = (Double) v.get(ModelField.G_MAX);
+        if (gMax <= gMin) throw r.error(ModelField.G_MAX, gMax);
+        double stuckMin = (Double) v.get(ModelField.STUCK_AT_MIN), stuckMax = (Double) v.get(ModelField.STUCK_AT_MAX);
+        if (stuckMin + stuckMax > 1) throw r.error(ModelField.STUCK_AT_MAX, stuckMax);
+        int levels = (Integer) v.get(ModelField.LEVELS);
         if (levels == HardwareModel.IDEAL) {
             // pulse effects need pulses: a continuous device takes every request exactly
-            String[][] pulseOnly = {{"writeNoise", String.valueOf(writeNoise)}, {"stepDtod", String.valueOf(stepDtod)},
-                    {"upDown", String.valueOf(upDown)}, {"upDownDtod", String.valueOf(upDownDtod)},
-                    {"gammaUp", String.valueOf(gammaUp)}, {"gammaDown", String.valueOf(gammaDown)}};
-            for (String[] f : pulseOnly) {
-                if (Double.parseDouble(f[1]) != 0) {
-                    throw new UserError(r.where("device", f[0]) + ": must be 0 when device.levels is \"ideal\""
+            for (ModelField f : List.of(ModelField.WRITE_NOISE, ModelField.STEP_DTOD, ModelField.UP_DOWN, ModelField.UP_DOWN_DTOD,
+                    ModelField.GAMMA_UP, ModelField.GAMMA_DOWN)) {
+                if ((Double) v.get(f) != 0) {
+                    throw new UserError(r.where(f) + ": must be 0 when device.levels is \"ideal\""
                             + " (a pulse effect, and continuous devices take no pulses)");
                 }
             }
         }
-
-        int dac = r.levels("periphery", "dacBits", 1, 24);
-        double dacMin = r.number("periphery", "dacMin", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
-        double dacMax = r.number("periphery", "dacMax", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
-        if (dacMax <= dacMin) throw r.error("periphery", "dacMax", dacMax);
-        int adc = r.levels("periphery", "adcBits", 1, 24);
-        double adcMin = r.isRails("periphery", "adcMin") ? transfer.railLow
-                : r.number("periphery", "adcMin", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
-        double adcMax = r.isRails("periphery", "adcMax") ? transfer.railHigh
-                : r.number("periphery", "adcMax", Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
-        if (adcMax <= adcMin) throw r.error("periphery", "adcMax", adcMax);
+        double dacMin = (Double) v.get(ModelField.DAC_MIN), dacMax = (Double) v.get(ModelField.DAC_MAX);
+        if (dacMax <= dacMin) throw r.error(ModelField.DAC_MAX, dacMax);
+        double adcMin = v.get(ModelField.ADC_MIN) == RAILS ? transfer.railLow : (Double) v.get(ModelField.ADC_MIN);
+        double adcMax = v.get(ModelField.ADC_MAX) == RAILS ? transfer.railHigh : (Double) v.get(ModelField.ADC_MAX);
+        if (adcMax <= adcMin) throw r.error(ModelField.ADC_MAX, adcMax);
 
         String name = tree.hasNonNull("name") ? tree.get("name").asText() : origin;
         return new HardwareModel(name,
                 tree.hasNonNull("description") ? tree.get("description").asText() : "",
                 tree.hasNonNull("source") ? tree.get("source").asText() : "",
-                new HardwareModel.Neuron(tau, dt, transfer, thermal),
-                new HardwareModel.Device(gMin, gMax, gRef, levels, response, gammaUp, gammaDown, upDown, upDownDtod,
-                        stepDtod, boundsDtod, writeNoise, readNoise, stuckMin, stuckMax, driftNu, driftT0),
-                new HardwareModel.Periphery(dac, dacMin, dacMax, adc, adcMin, adcMax));
+                new HardwareModel.Neuron(tau, dt, transfer, (Double) v.get(ModelField.THERMAL_NOISE)),
+                new HardwareModel.Device(gMin, gMax, (Double) v.get(ModelField.G_REF), levels, (HardwareModel.Response) v.get(ModelField.RESPONSE),
+                        (Double) v.get(ModelField.GAMMA_UP), (Double) v.get(ModelField.GAMMA_DOWN), (Double) v.get(ModelField.UP_DOWN),
+                        (Double) v.get(ModelField.UP_DOWN_DTOD), (Double) v.get(ModelField.STEP_DTOD), (Double) v.get(ModelField.BOUNDS_DTOD),
+                        (Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE), stuckMin, stuckMax,
+                        (Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
+                new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax));
     }
+
+    /** The value "rails" of an ADC bound, before the transfer curve resolves it. */
+    private static final Object RAILS = new Object();
 
     /** Field access with errors that name the origin, the field and the expectation. */
     private static final class Reader {
@@ -270,66 +244,70 @@ public final class ModelLoader {
             this.overridden = overridden;
         }
 
-        String where(String section, String field) {
-            String key = section + "." + field;
-            return overridden.getOrDefault(key, origin + ": " + key);
+        String where(ModelField f) {
+            return overridden.getOrDefault(f.key(), origin + ": " + f.key());
         }
 
-        UserError error(String section, String field, Object got) {
-            return new UserError(where(section, field) + ": expected " + SCHEMA.get(section).get(field)
-                    + ", got " + got);
+        UserError error(ModelField f, Object got) {
+            return new UserError(where(f) + ": expected " + f.expectation + ", got " + got);
+        }
+
+        /** The field's value, checked against its own range: Double, Integer (levels, bits), TransferCurve, Response or RAILS. */
+        Object read(ModelField f) {
+            JsonNode n = tree.get(f.section).get(f.name);
+            return switch (f.kind) {
+                case NUMBER -> number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+                case POSITIVE -> number(f, n, 0, false, Double.POSITIVE_INFINITY);
+                case NON_NEGATIVE -> number(f, n, 0, true, Double.POSITIVE_INFINITY);
+                case FRACTION -> number(f, n, 0, true, 1);
+                case OPEN_UNIT -> {
+                    double x = number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+                    if (!(x > -1 && x < 1)) throw error(f, x);
+                    yield x;
+                }
+                case TEXT -> {
+                    if (!n.isTextual()) throw error(f, describe(n));
+                    Object parsed = f == ModelField.TRANSFER ? TransferCurve.fromJson(n.asText()) : HardwareModel.Response.fromJson(n.asText());
+                    if (parsed == null) throw error(f, "\"" + n.asText() + "\"");
+                    yield parsed;
+                }
+                case LEVELS -> levels(f, n, 2, Integer.MAX_VALUE);
+                case BITS -> levels(f, n, 1, 24);
+                case RAILS_OR_NUMBER -> n.isTextual() && n.asText().equals("rails") ? RAILS
+                        : number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+            };
         }
 
         void section(String section) {
             JsonNode n = tree.get(section);
             if (n == null) throw new UserError(origin + ": " + section + ": missing section");
             if (!n.isObject()) throw new UserError(origin + ": " + section + ": expected an object");
-            Set<String> seen = new HashSet<>();
+            List<String> names = new ArrayList<>();
+            for (ModelField f : ModelField.inSection(section)) names.add(f.name);
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                seen.add(k);
-                if (!SCHEMA.get(section).containsKey(k)) {
+                if (!names.contains(k)) {
                     throw new UserError(origin + ": " + section + "." + k + ": unknown field (expected one of "
-                            + String.join(", ", SCHEMA.get(section).keySet()) + ")");
+                            + String.join(", ", names) + ")");
                 }
             }
-            for (String k : SCHEMA.get(section).keySet()) {
-                if (!seen.contains(k)) {
-                    throw new UserError(origin + ": " + section + "." + k + ": missing (expected "
-                            + SCHEMA.get(section).get(k) + ")");
-                }
+            for (ModelField f : ModelField.inSection(section)) {
+                if (!n.has(f.name)) throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
             }
         }
 
-        JsonNode node(String section, String field) {
-            return tree.get(section).get(field);
-        }
-
-        double number(String section, String field, double low, boolean lowInclusive, double high) {
-            JsonNode n = node(section, field);
-            if (!n.isNumber()) throw error(section, field, describe(n));
+        double number(ModelField f, JsonNode n, double low, boolean lowInclusive, double high) {
+            if (!n.isNumber()) throw error(f, describe(n));
             double v = n.asDouble();
             boolean ok = Double.isFinite(v) && (lowInclusive ? v >= low : v > low) && v <= high;
-            if (!ok) throw error(section, field, v);
+            if (!ok) throw error(f, v);
             return v;
         }
 
-        boolean isRails(String section, String field) {
-            JsonNode n = node(section, field);
-            return n.isTextual() && n.asText().equals("rails");
-        }
-
-        String text(String section, String field) {
-            JsonNode n = node(section, field);
-            if (!n.isTextual()) throw error(section, field, describe(n));
-            return n.asText();
-        }
-
-        int levels(String section, String field, int min, int max) {
-            JsonNode n = node(section, field);
+        int levels(ModelField f, JsonNode n, int min, int max) {
             if (n.isTextual() && n.asText().equals("ideal")) return HardwareModel.IDEAL;
             if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
-                throw error(section, field, describe(n));
+                throw error(f, describe(n));
             }
             return n.asInt();
         }
@@ -347,44 +325,16 @@ public final class ModelLoader {
         root.put("name", m.name());
         root.put("description", m.description());
         root.put("source", m.source());
-        ObjectNode n = root.putObject("neuron");
-        n.put("tau", m.neuron().tau());
-        n.put("dt", m.neuron().dt());
-        n.put("transfer", m.neuron().transfer().jsonName);
-        n.put("thermalNoise", m.neuron().thermalNoise());
-        ObjectNode d = root.putObject("device");
-        d.put("gMin", m.device().gMin());
-        d.put("gMax", m.device().gMax());
-        d.put("gRef", m.device().gRef());
-        HardwareModel.Device dv = m.device();
-        putLevels(d, "levels", dv.levels());
-        d.put("response", dv.response().jsonName);
-        d.put("gammaUp", dv.gammaUp());
-        d.put("gammaDown", dv.gammaDown());
-        d.put("upDown", dv.upDown());
-        d.put("upDownDtod", dv.upDownDtod());
-        d.put("stepDtod", dv.stepDtod());
-        d.put("boundsDtod", dv.boundsDtod());
-        d.put("writeNoise", dv.writeNoise());
-        d.put("readNoise", dv.readNoise());
-        d.put("stuckAtMin", dv.stuckAtMin());
-        d.put("stuckAtMax", dv.stuckAtMax());
-        d.put("driftNu", dv.driftNu());
-        d.put("driftT0", dv.driftT0());
-        ObjectNode p = root.putObject("periphery");
-        HardwareModel.Periphery pp = m.periphery();
-        putLevels(p, "dacBits", pp.dacBits());
-        p.put("dacMin", pp.dacMin());
-        p.put("dacMax", pp.dacMax());
-        putLevels(p, "adcBits", pp.adcBits());
-        p.put("adcMin", pp.adcMin());
-        p.put("adcMax", pp.adcMax());
+        for (String section : ModelField.sections()) {
+            ObjectNode node = root.putObject(section);
+            for (ModelField f : ModelField.inSection(section)) {
+                Object value = f.valueIn(m);
+                if (value instanceof Double d) node.put(f.name, d);
+                else if (value instanceof Integer i) node.put(f.name, i);
+                else node.put(f.name, (String) value);
+            }
+        }
         return root;
-    }
-
-    private static void putLevels(ObjectNode node, String key, int value) {
-        if (value == HardwareModel.IDEAL) node.put(key, "ideal");
-        else node.put(key, value);
     }
 
     private static String readPreset(String name) {

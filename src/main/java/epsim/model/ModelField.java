@@ -1,0 +1,144 @@
+package epsim.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Every field of a hardware model, declared once: section, name, what a value must be, unit,
+ * meaning, and how to read it back from a {@link HardwareModel}. Validation, {@code toJson}
+ * ({@code models show}, run.json), {@code --set} and the table in docs/hardware-models.md all
+ * walk this list.
+ */
+public enum ModelField {
+    TAU("neuron", "tau", Kind.POSITIVE, "a finite number > 0 (seconds)", "s", "> 0",
+            "membrane time constant", m -> m.neuron().tau()),
+    DT("neuron", "dt", Kind.POSITIVE, "a finite number > 0 and <= neuron.tau (seconds)", "s", "> 0, <= tau",
+            "integration step; the Euler factor is `eps = dt / tau`", m -> m.neuron().dt()),
+    TRANSFER("neuron", "transfer", Kind.TEXT, "one of \"hardSigmoid\", \"sigmoid\", \"tanh\"", "—", "`hardSigmoid`, `sigmoid`, `tanh`",
+            "amplifier transfer curve `rho(u)`; the hard sigmoid's rails also clip the state to [0, 1]", m -> m.neuron().transfer().jsonName),
+    THERMAL_NOISE("neuron", "thermalNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (volts per step)", "V per step", ">= 0",
+            "std of Gaussian noise added to every `u` at every step", m -> m.neuron().thermalNoise()),
+    G_MIN("device", "gMin", Kind.NON_NEGATIVE, "a finite number >= 0 (microsiemens)", "µS", ">= 0",
+            "lowest device conductance", m -> m.device().gMin()),
+    G_MAX("device", "gMax", Kind.POSITIVE, "a finite number > device.gMin (microsiemens)", "µS", "> gMin",
+            "highest device conductance", m -> m.device().gMax()),
+    G_REF("device", "gRef", Kind.POSITIVE, "a finite number > 0 (microsiemens)", "µS", "> 0",
+            "maps a conductance difference to a weight, `W = (G+ - G-)/gRef`; weights lie in `±(gMax - gMin)/gRef`", m -> m.device().gRef()),
+    LEVELS("device", "levels", Kind.LEVELS, "an integer >= 2 or \"ideal\"", "—", "integer >= 2, or `\"ideal\"`",
+            "nominal programmable levels; the nominal step `s = (gMax - gMin)/(levels - 1)` is aihwkit's `dw_min`; `\"ideal\"` = continuous (then every pulse effect below must be 0)",
+            m -> levels(m.device().levels())),
+    RESPONSE("device", "response", Kind.TEXT, "one of \"linearStep\", \"power\"", "—", "`linearStep`, `power`",
+            "how the step depends on the state (below)", m -> m.device().response().jsonName),
+    GAMMA_UP("device", "gammaUp", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
+            "linearStep: slope of the up step (0 constant, 1 soft bounds); power: exponent", m -> m.device().gammaUp()),
+    GAMMA_DOWN("device", "gammaDown", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
+            "the same for the down step", m -> m.device().gammaDown()),
+    UP_DOWN("device", "upDown", Kind.OPEN_UNIT, "a finite number in (-1, 1)", "—", "(-1, 1)",
+            "mean asymmetry b: up steps `s(1 + b)`, down steps `s(1 - b)` (aihwkit `up_down`)", m -> m.device().upDown()),
+    UP_DOWN_DTOD("device", "upDownDtod", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
+            "device-to-device std of b (`up_down_dtod`)", m -> m.device().upDownDtod()),
+    STEP_DTOD("device", "stepDtod", Kind.NON_NEGATIVE, "a finite number >= 0 (relative)", "relative", ">= 0",
+            "device-to-device std of the step (`dw_min_dtod`)", m -> m.device().stepDtod()),
+    BOUNDS_DTOD("device", "boundsDtod", Kind.NON_NEGATIVE, "a finite number >= 0 (relative)", "relative", ">= 0",
+            "device-to-device std of each half-range (`w_max_dtod`, `w_min_dtod`)", m -> m.device().boundsDtod()),
+    WRITE_NOISE("device", "writeNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (nominal steps per pulse)", "nominal steps", ">= 0",
+            "cycle-to-cycle std of every pulse (`dw_min_std`, additive)", m -> m.device().writeNoise()),
+    READ_NOISE("device", "readNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (weight units)", "weight units", ">= 0",
+            "std of one device's read, per read (every step, for both current directions)", m -> m.device().readNoise()),
+    STUCK_AT_MIN("device", "stuckAtMin", Kind.FRACTION, "a fraction in [0, 1]", "fraction", "[0, 1]",
+            "devices stuck at their lowest conductance (chosen at fabrication)", m -> m.device().stuckAtMin()),
+    STUCK_AT_MAX("device", "stuckAtMax", Kind.FRACTION, "a fraction in [0, 1] with stuckAtMin + stuckAtMax <= 1", "fraction",
+            "[0, 1], sum <= 1", "devices stuck at their highest conductance", m -> m.device().stuckAtMax()),
+    DRIFT_NU("device", "driftNu", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
+            "drift exponent nu (0: no drift)", m -> m.device().driftNu()),
+    DRIFT_T0("device", "driftT0", Kind.POSITIVE, "a finite number > 0 (seconds)", "s", "> 0",
+            "drift time constant t0", m -> m.device().driftT0()),
+    DAC_BITS("periphery", "dacBits", Kind.BITS, "an integer in 1..24 or \"ideal\"", "bits", "1..24 or `\"ideal\"`",
+            "input DAC resolution", m -> levels(m.periphery().dacBits())),
+    DAC_MIN("periphery", "dacMin", Kind.NUMBER, "a finite number (volts)", "V", "< dacMax",
+            "lower end of the DAC range: requested input voltages (pixel values in [0, 1]) are clipped to [dacMin, dacMax] and quantized over it",
+            m -> m.periphery().dacMin()),
+    DAC_MAX("periphery", "dacMax", Kind.NUMBER, "a finite number > periphery.dacMin (volts)", "V", "> dacMin",
+            "upper end of the DAC range", m -> m.periphery().dacMax()),
+    ADC_BITS("periphery", "adcBits", Kind.BITS, "an integer in 1..24 or \"ideal\"", "bits", "1..24 or `\"ideal\"`",
+            "read-out ADC resolution", m -> levels(m.periphery().adcBits())),
+    ADC_MIN("periphery", "adcMin", Kind.RAILS_OR_NUMBER, "a finite number (volts) or \"rails\" (the transfer curve's lower rail)", "V",
+            "< adcMax, or `\"rails\"`", "lower end of the ADC range: `rho` is clipped to [adcMin, adcMax] and quantized over it; `\"rails\"` = the transfer curve's rail",
+            m -> m.periphery().adcMin()),
+    ADC_MAX("periphery", "adcMax", Kind.RAILS_OR_NUMBER, "a finite number > periphery.adcMin (volts) or \"rails\" (the upper rail)", "V",
+            "> adcMin, or `\"rails\"`", "upper end of the ADC range", m -> m.periphery().adcMax());
+
+    /** What a field's value may be, before the checks that relate two fields. */
+    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER }
+
+    public final String section;
+    public final String name;
+    final Kind kind;
+    /** What a value must be, as error messages say it. */
+    public final String expectation;
+    public final String unit;
+    public final String range;
+    public final String meaning;
+    private final Function<HardwareModel, Object> value;
+
+    ModelField(String section, String name, Kind kind, String expectation, String unit, String range, String meaning,
+               Function<HardwareModel, Object> value) {
+        this.section = section;
+        this.name = name;
+        this.kind = kind;
+        this.expectation = expectation;
+        this.unit = unit;
+        this.range = range;
+        this.meaning = meaning;
+        this.value = value;
+    }
+
+    /** {@code section.name}, as {@code --set} and error messages write it. */
+    public String key() {
+        return section + "." + name;
+    }
+
+    /** The field's value in {@code m}, as the JSON writer puts it (levels and bits: "ideal" or an integer). */
+    public Object valueIn(HardwareModel m) {
+        return value.apply(m);
+    }
+
+    private static Object levels(int v) {
+        return v == HardwareModel.IDEAL ? "ideal" : v;
+    }
+
+    public static ModelField byKey(String key) {
+        for (ModelField f : values()) if (f.key().equals(key)) return f;
+        return null;
+    }
+
+    /** neuron, device, periphery: the sections, in file order. */
+    public static Set<String> sections() {
+        Set<String> s = new LinkedHashSet<>();
+        for (ModelField f : values()) s.add(f.section);
+        return s;
+    }
+
+    public static List<ModelField> inSection(String section) {
+        List<ModelField> out = new ArrayList<>();
+        for (ModelField f : values()) if (f.section.equals(section)) out.add(f);
+        return out;
+    }
+
+    /** The field table of docs/hardware-models.md. */
+    public static String markdownTable() {
+        StringBuilder b = new StringBuilder("| field | unit | range | meaning |\n|---|---|---|---|\n");
+        b.append("| `name` | text | optional | shown in run records |\n");
+        b.append("| `description` | text | optional | one line for `models list` |\n");
+        b.append("| `source` | text | optional | where the numbers come from |\n");
+        b.append("| `base` | text | optional | a preset whose values this file starts from; the file states only what differs |\n");
+        for (ModelField f : values()) {
+            b.append("| `").append(f.key()).append("` | ").append(f.unit).append(" | ").append(f.range).append(" | ")
+                    .append(f.meaning).append(" |\n");
+        }
+        return b.toString();
+    }
+}
