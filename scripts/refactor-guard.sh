@@ -25,7 +25,7 @@ record() { # record LAUNCHER_DIR OUT
   cut -d, -f1-6 "$out/readme-run/metrics.csv" > "$out/metrics.csv"
   grep -v '"epsim"' "$out/readme-run/run.json" > "$out/run.json"
   "$e" testbench "$src/testbenches" --report "$out/testbench.json" > "$out/testbench.txt" || true
-  "$e" gradient --model default --net 784-500-10 --out "$out/gradient" > "$out/gradient.txt"
+  "$e" gradient --model default --net 784-500-10 --out "$out/gradient" | sed "s|$out|OUT|g" > "$out/gradient.txt"
   grep -v '"epsim"' "$out/gradient/meta.json" > "$out/gradient-meta.json"; rm "$out/gradient/meta.json"
   "$e" sweep --vary device.levels=16,64 --vary periphery.adcBits=4,8 --net 784-32-10 --epochs 2 \
       --train-limit 600 --test-limit 300 --threads 2 --out "$out/sweep" > /dev/null 2>&1
@@ -35,13 +35,14 @@ record() { # record LAUNCHER_DIR OUT
         --out "$out/rule-$r" --no-progress > /dev/null
     cut -d, -f1-6 "$out/rule-$r/metrics.csv" > "$out/rule-$r.csv"
     grep -v '"epsim"' "$out/rule-$r/run.json" > "$out/rule-$r.json"
-    "$e" eval --checkpoint "$out/rule-$r" --gradient-probe 10 > "$out/rule-$r-eval.txt"
+    "$e" eval --checkpoint "$out/rule-$r" --gradient-probe 10 | sed "s|$out|OUT|g" > "$out/rule-$r-eval.txt"
   done
   for m in capacitor default ecram ideal pcm rram; do "$e" models show "$m" > "$out/model-$m.json"; done
   "$e" export-spice --model ideal --set neuron.transfer=sigmoid --net 6-5-3 --out "$out/net.cir" > /dev/null
   "$e" train --net 784-40-10 --epochs 1 --train-limit 400 --test-limit 200 --out "$out/cut-run" --no-progress > /dev/null
   "$e" train --net 784-40-10 --epochs 2 --train-limit 400 --test-limit 200 --out "$out/whole-run" --no-progress > /dev/null
   cut -d, -f1-6 "$out/whole-run/metrics.csv" > "$out/whole-run.csv"
+  echo "$src" > "$out/tree"   # compare resumes the other record's old run folder with this tree's launcher
 }
 
 compare() { # compare OLD NEW
@@ -69,7 +70,7 @@ EOF
   # an old run folder, resumed by the new code, must finish as the old code's uninterrupted run did
   local tmp; tmp=$(mktemp -d)
   cp -r "$a/cut-run" "$tmp/cut-run"
-  "$b/.launcher" train --resume "$tmp/cut-run" --epochs 2 --no-progress > /dev/null
+  "$(cat "$b/tree")/epsim" train --resume "$tmp/cut-run" --epochs 2 --no-progress > /dev/null
   cut -d, -f1-6 "$tmp/cut-run/metrics.csv" > "$tmp/resumed.csv"
   if cmp -s "$a/whole-run.csv" "$tmp/resumed.csv"; then echo "same      old run folder resumed by the new code"; else echo "DIFFERENT old run folder resumed by the new code"; bad=1; fi
   rm -rf "$tmp"
@@ -78,7 +79,7 @@ EOF
 }
 
 case "${1:-}" in
-  record) record "$here" "$2"; ln -sfn "$here/epsim" "$2/.launcher" ;;
+  record) record "$here" "$2" ;;
   compare) compare "$2" "$3" ;;
   *)
     base="${1:-$DEFAULT_BASE}"
@@ -86,7 +87,7 @@ case "${1:-}" in
     trap 'git -C "$here" worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
     git -C "$here" worktree add --detach "$work/base" "$base" >/dev/null
     record "$work/base" "$work/old"
-    record "$here" "$work/new"; ln -sfn "$here/epsim" "$work/new/.launcher"
+    record "$here" "$work/new"
     compare "$work/old" "$work/new"
     ;;
 esac

@@ -1,8 +1,8 @@
 package epsim;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.Topology;
 import epsim.cosim.ChipServer;
+import epsim.math.Topology;
 import epsim.model.ModelLoader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

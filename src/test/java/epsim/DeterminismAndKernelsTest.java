@@ -1,11 +1,11 @@
 package epsim;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.Kernels;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.Rng;
 import epsim.data.SyntheticBatch;
+import epsim.math.Kernels;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 import epsim.rule.EquilibriumPropagation;

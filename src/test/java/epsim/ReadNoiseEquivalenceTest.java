@@ -1,9 +1,9 @@
 package epsim;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.Rng;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 import org.junit.jupiter.api.Test;

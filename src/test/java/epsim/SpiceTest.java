@@ -75,7 +75,7 @@ class SpiceTest {
         String body = deck.substring(0, deck.lastIndexOf(".op"));
         var v = Ngspice.operatingPoint(body);
         epsim.chip.AnalogChip chip = epsim.chip.AnalogChip.fabricate(epsim.model.ModelLoader.load("ideal", List.of("neuron.transfer=sigmoid")),
-                epsim.chip.Topology.parse("6-5-3", "net"), 2);
+                epsim.math.Topology.parse("6-5-3", "net"), 2);
         chip.setInputs(epsim.data.SyntheticBatch.draw(chip.topology(), 1, 2).inputs(), 1);
         chip.resetState();
         chip.relax(100000, 1e-14);

@@ -1,6 +1,6 @@
 package epsim.bench;
 
-import epsim.chip.Kernels;
+import epsim.math.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,8 +1,8 @@
 package epsim.bench;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.Topology;
 import epsim.data.SyntheticBatch;
+import epsim.math.Topology;
 import epsim.model.ModelLoader;
 import epsim.rule.EquilibriumPropagation;
 import epsim.rule.RuleSettings;

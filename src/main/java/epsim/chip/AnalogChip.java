@@ -2,6 +2,8 @@ package epsim.chip;
 
 import epsim.common.Rng;
 import epsim.device.Converters;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.TransferCurve;
 

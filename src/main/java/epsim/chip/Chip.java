@@ -1,5 +1,8 @@
 package epsim.chip;
 
+import epsim.math.LayerParams;
+import epsim.math.Topology;
+
 /**
  * What a controller (a learning rule, or a remote host over the co-simulation protocol) can do
  * with a chip. It never touches a conductance: it sets voltages, waits, reads ADCs and asks for

@@ -1,6 +1,7 @@
 package epsim.chip;
 
 import epsim.common.UserError;
+import epsim.math.Topology;
 
 /** Voltage sources that hold a neuron layer's outputs (CHL's clamped phase, GAIT-prop's targets). */
 final class Clamps {

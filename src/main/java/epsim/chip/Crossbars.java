@@ -3,6 +3,8 @@ package epsim.chip;
 import epsim.common.Rng;
 import epsim.common.UserError;
 import epsim.device.ConductanceArray;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 
 /**

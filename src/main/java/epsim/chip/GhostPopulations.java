@@ -1,5 +1,6 @@
 package epsim.chip;
 
+import epsim.math.Topology;
 import epsim.model.TransferCurve;
 
 import java.util.Arrays;

@@ -3,9 +3,11 @@ package epsim.cli;
 import epsim.common.UserError;
 import epsim.data.Dataset;
 import epsim.data.Datasets;
+import epsim.math.Topology;
 import epsim.train.Checkpoint;
 import epsim.train.TrainConfig;
 import epsim.train.Trainer;
+import epsim.train.TrainingData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,7 +45,9 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
         TrainConfig config = TrainConfig.read(dir, "no run record (is --checkpoint a run folder?)");
-        Trainer trainer = new Trainer(config, dir, Main.version());
+        Topology t = Topology.parse(config.net(), "--net");
+        Trainer trainer = new Trainer(config, ChipFactory.build(config, t, Trainer.CHIP_TIMEOUT_SECONDS), TrainingData.load(config, t), dir,
+                Main.version());
         if (!atInit) trainer.restore(Checkpoint.read(dir));
         if (gradientProbe != null && gradientProbe < 1) throw new UserError("--gradient-probe " + gradientProbe + ": expected an integer >= 1");
         if (!(after >= 0) || !Double.isFinite(after)) throw new UserError("--after " + after + ": expected a finite number of seconds >= 0");

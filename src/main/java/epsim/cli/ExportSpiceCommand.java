@@ -1,11 +1,11 @@
 package epsim.cli;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
 import epsim.data.SyntheticBatch;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 import epsim.spice.Netlist;

@@ -1,6 +1,6 @@
 package epsim.cli;
 
-import epsim.chip.Topology;
+import epsim.math.Topology;
 import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,9 +1,9 @@
 package epsim.cli;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.Topology;
 import epsim.common.UserError;
 import epsim.cosim.ChipServer;
+import epsim.math.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

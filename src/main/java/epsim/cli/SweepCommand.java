@@ -1,9 +1,7 @@
 package epsim.cli;
 
-import epsim.chip.Topology;
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
-import epsim.rule.RuleSettings;
 import epsim.train.Sweep;
 import epsim.train.TrainConfig;
 import me.tongfei.progressbar.ProgressBar;
@@ -29,6 +27,9 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    RunOptions run;
+
     final RuleOptions rule = new RuleOptions();
 
     @Override
@@ -46,32 +47,18 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     @Option(names = "--kind", defaultValue = "both", description = "train, gradient or both (default: ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--net", defaultValue = "784-500-10", description = "Layer sizes (default: ${DEFAULT-VALUE}).")
-    String net;
 
     @Option(names = "--epochs", defaultValue = "15", description = "Epochs per training point (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "20", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
 
     @Option(names = "--gradient-batch", defaultValue = "8", description = "Examples in the gradient check (default: ${DEFAULT-VALUE}).")
     int gradientBatch;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of every point (default: ${DEFAULT-VALUE}).")
-    long seed;
 
-    @Option(names = "--dataset", defaultValue = "mnist-subset", description = "Dataset (default: ${DEFAULT-VALUE}).")
-    String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files.")
-    Path dataDir;
 
-    @Option(names = "--train-limit", defaultValue = "0", description = "Train on the first N examples only (0: all).")
-    int trainLimit;
 
-    @Option(names = "--test-limit", defaultValue = "0", description = "Test on the first N examples only (0: all).")
-    int testLimit;
 
     @Option(names = "--threads", description = "Points run at once (default: the available cores).")
     Integer threads;
@@ -86,10 +73,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     public Integer call() throws Exception {
         boolean train = kind.equals("train") || kind.equals("both"), gradient = kind.equals("gradient") || kind.equals("both");
         if (!train && !gradient) throw new UserError("--kind " + kind + ": expected train, gradient or both");
-        Topology t = Topology.parse(net, "--net");
-        for (int[] v : new int[][] {{epochs, 1}, {batch, 1}, {gradientBatch, 1}}) {
-            if (v[0] < v[1]) throw new UserError("--epochs, --batch and --gradient-batch must be >= 1");
-        }
+        if (gradientBatch < 1) throw new UserError("--gradient-batch " + gradientBatch + ": expected an integer >= 1");
         int shardIndex = 1, shards = 1;
         if (shard != null) {
             String[] parts = shard.split("/");
@@ -107,9 +91,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         if (workers < 1) throw new UserError("--threads " + workers + ": expected an integer >= 1");
         List<Sweep.Axis> axes = new ArrayList<>();
         for (String v : vary) axes.add(Sweep.parseAxis(v));
-        model.load();
-        TrainConfig base = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)),
-                batch, epochs, seed, dataset, dataDir == null ? null : dataDir.toString(), trainLimit, testLimit);
+        TrainConfig base = run.config(model, rule, epochs, null);
         List<Sweep.Point> all = Sweep.points(axes, zip);
         List<Sweep.Point> mine = new ArrayList<>();
         for (Sweep.Point p : all) if (p.index() % shards == shardIndex - 1) mine.add(p);

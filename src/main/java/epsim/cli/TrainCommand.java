@@ -1,14 +1,13 @@
 package epsim.cli;
 
-import epsim.chip.Kernels;
-import epsim.chip.Topology;
 import epsim.common.UserError;
-import epsim.rule.EquilibriumPropagation;
-import epsim.rule.RuleSettings;
+import epsim.math.Kernels;
+import epsim.math.Topology;
 import epsim.train.Checkpoint;
 import epsim.train.EpochRow;
 import epsim.train.TrainConfig;
 import epsim.train.Trainer;
+import epsim.train.TrainingData;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -32,6 +31,9 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    RunOptions run;
+
     final RuleOptions rule = new RuleOptions();
 
     @Override
@@ -39,30 +41,15 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         return rule;
     }
 
-    @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
-    String net;
 
-    @Option(names = "--batch", defaultValue = "20", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
 
     @Option(names = "--epochs", description = "Epochs (default: 15).")
     Integer epochs;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of fabrication, noise, initial weights and data order (default: ${DEFAULT-VALUE}).")
-    long seed;
 
-    @Option(names = "--dataset", defaultValue = "mnist-subset",
-            description = "mnist-subset (bundled), fashion-mnist, or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS (default: ${DEFAULT-VALUE}).")
-    String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist).")
-    Path dataDir;
 
-    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on the first N examples only (0: all).")
-    int trainLimit;
 
-    @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N", description = "Test on the first N examples only (0: all).")
-    int testLimit;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<timestamp>).")
     Path out;
@@ -97,14 +84,7 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
                 return 0;
             }
         } else {
-            Topology t = Topology.parse(net, "--net");
-            positive(batch, "--batch");
-            if (trainLimit < 0) throw new UserError("--train-limit " + trainLimit + ": expected an integer >= 0");
-            if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
-            model.load(); // validates the model before any work
-            config = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)), batch,
-                    positive(epochs == null ? 15 : epochs, "--epochs"), seed, dataset,
-                    dataDir == null ? null : dataDir.toString(), trainLimit, testLimit, chip);
+            config = run.config(model, rule, epochs == null ? 15 : epochs, chip);
             dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             if (Files.exists(dir.resolve(Checkpoint.FILE))) {
                 throw new UserError("--out " + dir + ": already holds a run (use --resume " + dir + " or another --out)");
@@ -112,7 +92,9 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         }
         if (!(chipTimeout > 0) || !Double.isFinite(chipTimeout)) throw new UserError("--chip-timeout " + chipTimeout + ": expected a number of seconds > 0");
         Files.createDirectories(dir);
-        Trainer trainer = new Trainer(config, dir, Main.version(), chipTimeout);
+        Topology t = Topology.parse(config.net(), "--net");
+        TrainingData data = TrainingData.load(config, t);
+        Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), data, dir, Main.version());
         System.out.printf("epsim %s: %s on %s (%s), net %s, %s: %d train / %d test, batch %d, %d epochs, %s kernels -> %s%n",
                 Main.version(), config.rule().rule().describe(config.rule()),
                 trainer.model().name(), config.model(), config.net(), config.dataset(), trainer.trainSet().count(),

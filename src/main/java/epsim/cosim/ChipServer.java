@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.chip.AnalogChip;
 import epsim.chip.Chip;
-import epsim.chip.Topology;
 import epsim.common.UserError;
+import epsim.math.Topology;
 import epsim.model.ModelLoader;
 
 import java.io.ByteArrayOutputStream;

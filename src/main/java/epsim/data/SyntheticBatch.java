@@ -1,7 +1,7 @@
 package epsim.data;
 
-import epsim.chip.Topology;
 import epsim.common.Rng;
+import epsim.math.Topology;
 
 /**
  * Inputs uniform in [0, 1] and one-hot targets of a random class, from the seed's

@@ -1,7 +1,7 @@
 package epsim.reference;
 
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.TransferCurve;
 
 /**

@@ -1,6 +1,6 @@
 package epsim.reference;
 
-import epsim.chip.LayerParams;
+import epsim.math.LayerParams;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package epsim.rule;
 
 import epsim.chip.Chip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.TransferCurve;
 
 /**

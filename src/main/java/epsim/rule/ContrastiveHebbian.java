@@ -1,8 +1,8 @@
 package epsim.rule;
 
 import epsim.chip.Chip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 
 /**
  * Contrastive Hebbian learning (Movellan 1991) with weak feedback (Xie &amp; Seung 2003), on the
@@ -42,13 +42,13 @@ public final class ContrastiveHebbian implements LearningRule {
         FeedForward.configure(chip, inputs, batch, gamma);
         chip.resetState();
         Chip.Relaxation free = chip.relax(settings.freeSteps(), settings.tolerance());
-        double[][] freeReads = EquilibriumPropagation.readAll(chip, t);
+        double[][] freeReads = Phases.readAll(chip, t);
         chip.clamp(layers, targets);
         chip.relax(settings.nudgeSteps(), settings.tolerance());
-        double[][] clampedReads = EquilibriumPropagation.readAll(chip, t);
+        double[][] clampedReads = Phases.readAll(chip, t);
         chip.clamp(layers, null);
         chip.setFeedbackGain(1);
-        LayerParams g = EquilibriumPropagation.contrast(t, clampedReads, freeReads, batch, 1);
+        LayerParams g = Phases.contrast(t, clampedReads, freeReads, batch, 1);
         double[] scale = new double[layers];
         for (int k = 0; k < layers; k++) scale[k] = Math.pow(gamma, (k + 1) - layers);
         return new Estimate(g.scaled(scale), freeReads[layers], free.steps());

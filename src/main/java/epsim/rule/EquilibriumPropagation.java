@@ -1,12 +1,11 @@
 package epsim.rule;
 
 import epsim.chip.Chip;
-import epsim.chip.Kernels;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.Rng;
+import epsim.math.Kernels;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 
-import java.util.Arrays;
 
 /**
  * Equilibrium Propagation (Scellier & Bengio 2017) run on a chip through {@link Chip} only.
@@ -91,7 +90,7 @@ public final class EquilibriumPropagation implements LearningRule {
             }
         }
         chip.setNudge(null, 0);
-        LayerParams g = contrast(t, readsA, readsB, batch, betaA - betaB);
+        LayerParams g = Phases.contrast(t, readsA, readsB, batch, betaA - betaB);
         return new Estimate(g, prediction, free.steps());
     }
 
@@ -103,48 +102,18 @@ public final class EquilibriumPropagation implements LearningRule {
 
     /** Reads after the phase, averaged over {@code readAverages} consecutive steps. */
     private double[][] averagedReads(Chip chip, Topology t) {
-        double[][] sum = readAll(chip, t);
+        double[][] sum = Phases.readAll(chip, t);
         int n = settings.readAverages();
         if (n == 1) return sum;
         for (int i = 1; i < n; i++) {
             chip.relax(1, 0);
-            double[][] more = readAll(chip, t);
+            double[][] more = Phases.readAll(chip, t);
             for (int l = 1; l < sum.length; l++) Kernels.axpy(1, more[l], sum[l]);
         }
         for (int l = 1; l < sum.length; l++) {
             for (int j = 0; j < sum[l].length; j++) sum[l][j] /= n;
         }
         return sum;
-    }
-
-    /** ADC reads of every neuron layer, input included. */
-    public static double[][] readAll(Chip chip, Topology t) {
-        double[][] reads = new double[t.neuronLayers()][];
-        for (int l = 0; l < t.neuronLayers(); l++) reads[l] = chip.read(l);
-        return reads;
-    }
-
-    /** -(hebbian(a) - hebbian(b)) / (betaA - betaB), batch-averaged: the gradient estimate. */
-    public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference) {
-        LayerParams g = new LayerParams(t);
-        double scale = -1.0 / (betaDifference * batch);
-        for (int k = 0; k < t.weightLayers(); k++) {
-            int nOut = t.size(k + 1), nIn = t.size(k);
-            if (Arrays.equals(a[k], b[k])) {
-                // the layer below read the same in both phases (always the input layer): one
-                // product of the difference, half the work of two
-                double[] difference = a[k + 1].clone();
-                Kernels.axpy(-1, b[k + 1], difference);
-                Kernels.transposeMultiplyAccumulate(scale, difference, batch, nOut, a[k], nIn, g.w[k]);
-            } else {
-                Kernels.transposeMultiplyAccumulate(scale, a[k + 1], batch, nOut, a[k], nIn, g.w[k]);
-                Kernels.transposeMultiplyAccumulate(-scale, b[k + 1], batch, nOut, b[k], nIn, g.w[k]);
-            }
-            for (int s = 0; s < batch; s++) {
-                for (int i = 0; i < nOut; i++) g.b[k][i] += scale * (a[k + 1][s * nOut + i] - b[k + 1][s * nOut + i]);
-            }
-        }
-        return g;
     }
 
     @Override

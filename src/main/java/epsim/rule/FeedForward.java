@@ -1,9 +1,9 @@
 package epsim.rule;
 
 import epsim.chip.Chip;
-import epsim.chip.Kernels;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
+import epsim.math.Kernels;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.TransferCurve;
 
 /**
@@ -31,7 +31,7 @@ public final class FeedForward {
         configure(chip, inputs, batch, 0);
         chip.resetState();
         Chip.Relaxation r = chip.relax(s.freeSteps(), s.tolerance());
-        double[][] reads = EquilibriumPropagation.readAll(chip, chip.topology());
+        double[][] reads = Phases.readAll(chip, chip.topology());
         chip.setFeedbackGain(1);
         return new Settled(reads, r.steps());
     }

@@ -1,9 +1,9 @@
 package epsim.rule;
 
 import epsim.chip.Chip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.UserError;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.TransferCurve;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.DecompositionSolver;

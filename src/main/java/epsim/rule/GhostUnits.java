@@ -1,8 +1,8 @@
 package epsim.rule;
 
 import epsim.chip.Chip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 
 /**
  * Ghost units (Mesnard, Vignoud, Sacramento, Senn &amp; Bengio 2019): the recurrent network with
@@ -61,7 +61,7 @@ public final class GhostUnits implements LearningRule {
         double[] prediction = chip.read(layers);
         chip.setNudge(targets, settings.beta());
         chip.relax(settings.nudgeSteps(), settings.tolerance());
-        double[][] reads = EquilibriumPropagation.readAll(chip, t);
+        double[][] reads = Phases.readAll(chip, t);
         LayerParams g = new LayerParams(t);
         for (int k = 0; k < layers; k++) {
             double[] ghost = chip.readGhost(k);

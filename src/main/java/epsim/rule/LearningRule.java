@@ -1,7 +1,7 @@
 package epsim.rule;
 
 import epsim.chip.Chip;
-import epsim.chip.LayerParams;
+import epsim.math.LayerParams;
 
 /** A learning rule drives a {@link Chip}; it never sees devices or conductances. */
 public interface LearningRule {

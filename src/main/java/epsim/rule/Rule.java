@@ -1,6 +1,6 @@
 package epsim.rule;
 
-import epsim.chip.LayerParams;
+import epsim.math.LayerParams;
 import epsim.model.TransferCurve;
 import epsim.reference.FeedForwardNetwork;
 import epsim.reference.IdealNetwork;

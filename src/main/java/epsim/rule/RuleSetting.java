@@ -3,8 +3,8 @@ package epsim.rule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import epsim.chip.Topology;
 import epsim.common.UserError;
+import epsim.math.Topology;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package epsim.spice;
 
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.TransferCurve;
 
 import java.util.Locale;

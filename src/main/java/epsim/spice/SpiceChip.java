@@ -4,13 +4,13 @@ import epsim.chip.AnalogChip;
 import epsim.chip.ChipTime;
 import epsim.chip.Crossbars;
 import epsim.chip.HostedChip;
-import epsim.chip.LayerParams;
 import epsim.chip.NeuronDynamics;
 import epsim.chip.Nudge;
 import epsim.chip.PersistedChip;
-import epsim.chip.Topology;
 import epsim.common.UserError;
 import epsim.device.Converters;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.TransferCurve;
 

@@ -2,16 +2,17 @@ package epsim.testbench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import epsim.chip.AnalogChip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.UserError;
 import epsim.data.SyntheticBatch;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 import epsim.reference.Compare;
 import epsim.reference.IdealNetwork;
 import epsim.reference.References;
 import epsim.rule.EquilibriumPropagation;
+import epsim.rule.Phases;
 import epsim.rule.RuleSettings;
 
 import java.util.ArrayList;
@@ -181,11 +182,11 @@ final class Checks {
         chip.relax(tb.rule().freeSteps(), tb.rule().tolerance());
         chip.setNudge(d.targets(), beta);
         List<LayerParams> ep = new ArrayList<>();
-        double[][] previous = EquilibriumPropagation.readAll(chip, t);
+        double[][] previous = Phases.readAll(chip, t);
         for (int step = 0; step < k; step++) {
             chip.relax(1, 0);
-            double[][] now = EquilibriumPropagation.readAll(chip, t);
-            ep.add(EquilibriumPropagation.contrast(t, now, previous, tb.batch(), beta));
+            double[][] now = Phases.readAll(chip, t);
+            ep.add(Phases.contrast(t, now, previous, tb.batch(), beta));
             previous = now;
         }
         List<LayerParams> bptt = References.bpttSteps(idealCopy(chip), d.inputs(), d.targets(), tb.batch(), k);

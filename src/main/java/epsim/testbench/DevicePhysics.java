@@ -1,12 +1,12 @@
 package epsim.testbench;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.Rng;
 import epsim.device.Converters;
-import epsim.model.HardwareModel;
 import epsim.device.PulsedDevices;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
+import epsim.model.HardwareModel;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,11 @@
 package epsim.testbench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import epsim.chip.AnalogChip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.Rng;
 import epsim.common.UserError;
 import epsim.data.SyntheticBatch;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.reference.Compare;
 import epsim.reference.FeedForwardNetwork;

@@ -1,10 +1,10 @@
 package epsim.testbench;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.LayerParams;
-import epsim.chip.Topology;
 import epsim.common.UserError;
 import epsim.data.SyntheticBatch;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.reference.Compare;
 import epsim.rule.EquilibriumPropagation;

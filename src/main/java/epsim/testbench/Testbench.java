@@ -1,8 +1,8 @@
 package epsim.testbench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import epsim.chip.Topology;
 import epsim.common.UserError;
+import epsim.math.Topology;
 import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 

@@ -2,7 +2,7 @@ package epsim.train;
 
 import epsim.chip.HostedChip;
 import epsim.data.Dataset;
-import epsim.chip.LayerParams;
+import epsim.math.LayerParams;
 import epsim.reference.Compare;
 import epsim.rule.LearningRule;
 import epsim.rule.RuleSettings;

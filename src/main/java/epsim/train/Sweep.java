@@ -1,11 +1,10 @@
 package epsim.train;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.Topology;
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
 import epsim.data.Dataset;
-import epsim.data.Datasets;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 import org.knowm.xchart.BitmapEncoder;
@@ -127,8 +126,8 @@ public final class Sweep {
                 throw new UserError("--vary: point " + p.index() + " " + p.values() + ": " + e.getMessage());
             }
         }
-        Datasets.Split data = Datasets.load(base.dataset(), base.dataDir() == null ? null : Path.of(base.dataDir()));
-        Dataset trainSet = base.trainLimit() > 0 ? data.train().head(base.trainLimit()) : data.train();
+        Topology t = Topology.parse(base.net(), "--net");
+        TrainingData data = TrainingData.load(base, t); // one copy, read by every point
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
@@ -138,12 +137,13 @@ public final class Sweep {
                     TrainConfig c = new TrainConfig(model(base.model(), axes, p), overrides(base.overrides(), axes, p), base.net(), base.rule(),
                             base.batch(), base.epochs(), base.seed(), base.dataset(), base.dataDir(), base.trainLimit(), base.testLimit());
                     HardwareModel m = ModelLoader.load(c.model(), c.overrides());
-                    double cosine = gradient ? gradientCosine(c, m, trainSet, gradientBatch) : Double.NaN;
+                    double cosine = gradient ? gradientCosine(c, m, data.train(), gradientBatch) : Double.NaN;
                     double testAcc = Double.NaN, trainAcc = Double.NaN;
                     if (train) {
                         Path dir = out.resolve("points").resolve(String.format(Locale.ROOT, "%04d", p.index()));
                         Files.createDirectories(dir);
-                        Trainer.Result r = new Trainer(c, dir, "sweep").run(null, new Trainer.Listener() {});
+                        Trainer.Result r = new Trainer(c, AnalogChip.fabricate(m, t, c.seed()), data, dir, "sweep")
+                                .run(null, new Trainer.Listener() {});
                         EpochRow last = r.history().get(r.history().size() - 1);
                         testAcc = last.testAccuracy();
                         trainAcc = last.trainAccuracy();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.common.UserError;
-import epsim.chip.Topology;
+import epsim.math.Topology;
 import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 

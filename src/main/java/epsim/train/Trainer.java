@@ -2,17 +2,12 @@ package epsim.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import epsim.chip.AnalogChip;
 import epsim.chip.HostedChip;
-import epsim.chip.Kernels;
-import epsim.cosim.RemoteChip;
-import epsim.spice.SpiceChip;
-import epsim.chip.Topology;
 import epsim.common.AtomicFiles;
 import epsim.common.Rng;
-import epsim.common.UserError;
 import epsim.data.Dataset;
-import epsim.data.Datasets;
+import epsim.math.Kernels;
+import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 import epsim.rule.LearningRule;
@@ -51,44 +46,22 @@ public final class Trainer {
     private volatile boolean stoppedEarly;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    /** Longest wait for a remote chip's reply unless the caller says otherwise. */
+    /** Longest wait for a remote chip's reply unless the user says otherwise. */
     public static final double CHIP_TIMEOUT_SECONDS = 120;
 
-    public Trainer(TrainConfig config, Path out, String version) {
-        this(config, out, version, CHIP_TIMEOUT_SECONDS);
-    }
-
-    /** @param chipTimeoutSeconds longest wait for each reply of a chip behind the protocol ({@code config.chip()}) */
-    public Trainer(TrainConfig config, Path out, String version, double chipTimeoutSeconds) {
+    /**
+     * A run of {@code config} on {@code chip} (built for it: in process, spice or remote) with
+     * {@code data} ({@link TrainingData#load}), writing to {@code out}.
+     */
+    public Trainer(TrainConfig config, HostedChip chip, TrainingData data, Path out, String version) {
         this.config = config;
         this.out = out;
         this.version = version;
-        this.topology = Topology.parse(config.net(), "--net");
-        Datasets.Split split = Datasets.load(config.dataset(), config.dataDir() == null ? null : Path.of(config.dataDir()));
-        this.train = config.trainLimit() > 0 ? split.train().head(config.trainLimit()) : split.train();
-        this.test = config.testLimit() > 0 ? split.test().head(config.testLimit()) : split.test();
-        if (train.pixels() != topology.inputSize()) {
-            throw new UserError("--net " + topology + ": the input layer has " + topology.inputSize() + " neurons but "
-                    + config.dataset() + " images have " + train.pixels() + " pixels");
-        }
-        int classes = Math.max(train.classes(), test.classes());
-        if (classes > topology.outputSize()) {
-            throw new UserError("--net " + topology + ": " + topology.outputSize() + " outputs for " + classes + " classes");
-        }
-        if (config.chip() == null) {
-            this.model = ModelLoader.load(config.model(), config.overrides());
-            this.chip = AnalogChip.fabricate(model, topology, config.seed());
-        } else if (config.chip().equals("spice")) {
-            this.model = ModelLoader.load(config.model(), config.overrides());
-            this.chip = new SpiceChip(model, topology, config.seed());
-        } else {
-            this.chip = RemoteChip.connect(config.chip(), chipTimeoutSeconds);
-            this.model = chip.model();
-            if (!chip.topology().equals(topology)) {
-                chip.close();
-                throw new UserError("--chip " + config.chip() + ": the chip is " + chip.topology() + ", --net is " + topology);
-            }
-        }
+        this.topology = chip.topology();
+        this.train = data.train();
+        this.test = data.test();
+        this.chip = chip;
+        this.model = chip.model();
         this.rule = config.rule().create(config.seed());
         this.dataOrder = Rng.stream(config.seed(), "data-order");
         Plots.prepare();

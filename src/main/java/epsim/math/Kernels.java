@@ -1,4 +1,4 @@
-package epsim.chip;
+package epsim.math;
 
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;

@@ -1,4 +1,4 @@
-package epsim.chip;
+package epsim.math;
 
 /**
  * One value per synapse and per bias, layer by layer: weights, a gradient, a requested change.

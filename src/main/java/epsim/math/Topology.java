@@ -1,4 +1,4 @@
-package epsim.chip;
+package epsim.math;
 
 import epsim.common.UserError;
 

@@ -1,0 +1,47 @@
+package epsim.rule;
+
+import epsim.chip.Chip;
+import epsim.math.Kernels;
+import epsim.math.LayerParams;
+import epsim.math.Topology;
+
+import java.util.Arrays;
+
+/**
+ * What the contrastive rules share: reading every layer at the end of a phase, and the
+ * contrast of two phases' Hebbian products, which is EP's estimate (and CHL's, with its own
+ * scaling).
+ */
+public final class Phases {
+    private Phases() {}
+
+    /** ADC reads of every neuron layer, input included. */
+    public static double[][] readAll(Chip chip, Topology t) {
+        double[][] reads = new double[t.neuronLayers()][];
+        for (int l = 0; l < t.neuronLayers(); l++) reads[l] = chip.read(l);
+        return reads;
+    }
+
+    /** -(hebbian(a) - hebbian(b)) / (betaA - betaB), batch-averaged: the gradient estimate. */
+    public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference) {
+        LayerParams g = new LayerParams(t);
+        double scale = -1.0 / (betaDifference * batch);
+        for (int k = 0; k < t.weightLayers(); k++) {
+            int nOut = t.size(k + 1), nIn = t.size(k);
+            if (Arrays.equals(a[k], b[k])) {
+                // the layer below read the same in both phases (always the input layer): one
+                // product of the difference, half the work of two
+                double[] difference = a[k + 1].clone();
+                Kernels.axpy(-1, b[k + 1], difference);
+                Kernels.transposeMultiplyAccumulate(scale, difference, batch, nOut, a[k], nIn, g.w[k]);
+            } else {
+                Kernels.transposeMultiplyAccumulate(scale, a[k + 1], batch, nOut, a[k], nIn, g.w[k]);
+                Kernels.transposeMultiplyAccumulate(-scale, b[k + 1], batch, nOut, b[k], nIn, g.w[k]);
+            }
+            for (int s = 0; s < batch; s++) {
+                for (int i = 0; i < nOut; i++) g.b[k][i] += scale * (a[k + 1][s * nOut + i] - b[k + 1][s * nOut + i]);
+            }
+        }
+        return g;
+    }
+}
