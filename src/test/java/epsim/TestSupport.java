@@ -1,11 +1,22 @@
 package epsim;
 
 import epsim.cli.Main;
+import epsim.train.Checkpoint;
+import epsim.train.EpochRow;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs the CLI in-process, capturing what it prints. */
 public final class TestSupport {
@@ -36,5 +47,68 @@ public final class TestSupport {
     /** Under CI a missing external tool is a failure, elsewhere the test may be skipped. */
     public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** A small, quick training run: the first 600 examples, a 784-40-10 net. */
+    public static final String[] SMALL = {"--net", "784-40-10", "--train-limit", "600", "--test-limit", "300", "--seed", "3",
+            "--no-progress"};
+
+    /** {@code train} with {@link #SMALL} and {@code extra}. */
+    public static String[] trainArgs(String... extra) {
+        List<String> a = new ArrayList<>(List.of("train"));
+        a.addAll(List.of(SMALL));
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    /** Two run folders hold the same checkpoint: devices, random streams, progress and every figure but the seconds. */
+    public static void assertSameRun(Path expected, Path actual) throws Exception {
+        Checkpoint a = Checkpoint.read(expected), b = Checkpoint.read(actual);
+        assertEquals(a.epoch(), b.epoch());
+        assertEquals(a.batchIndex(), b.batchIndex());
+        assertArrayEquals(a.dataOrder(), b.dataOrder());
+        assertArrayEquals(a.ruleRandom(), b.ruleRandom());
+        assertArrayEquals(a.chip().noiseState(), b.chip().noiseState());
+        assertArrayEquals(a.chip().writeState(), b.chip().writeState());
+        assertEquals(a.chip().time(), b.chip().time(), 0.0);
+        assertEquals(a.chip().devices().length, b.chip().devices().length);
+        for (int i = 0; i < a.chip().devices().length; i++) {
+            for (int j = 0; j < a.chip().devices()[i].length; j++) {
+                assertArrayEquals(a.chip().devices()[i][j], b.chip().devices()[i][j], 0.0, "device array " + i + "." + j);
+            }
+        }
+        assertEquals(a.history().size(), b.history().size());
+        for (int i = 0; i < a.history().size(); i++) {
+            EpochRow x = a.history().get(i), y = b.history().get(i);
+            // every figure but the wall-clock seconds must be identical
+            assertEquals(x.trainLoss(), y.trainLoss(), 0.0);
+            assertEquals(x.trainAccuracy(), y.trainAccuracy(), 0.0);
+            assertEquals(x.testLoss(), y.testLoss(), 0.0);
+            assertEquals(x.testAccuracy(), y.testAccuracy(), 0.0);
+            assertEquals(x.meanFreeSteps(), y.meanFreeSteps(), 0.0);
+        }
+    }
+
+    /** Exit code 2 and one line naming each of {@code mustContain}, no stack trace. */
+    public static void assertOneLineError(TestSupport.Run run, String... mustContain) {
+        assertEquals(2, run.exitCode(), () -> "exit code; stderr: " + run.err());
+        String err = run.err().strip();
+        assertFalse(err.isEmpty(), "an error message");
+        assertFalse(err.contains("\n"), () -> "one line, got: " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), () -> "no stack trace: " + err);
+        for (String s : mustContain) assertTrue(err.contains(s), () -> "'" + s + "' missing from: " + err);
+    }
+
+    /** A python with numpy, or null. */
+    public static String python() throws InterruptedException {
+        for (String exe : List.of("python3", "/usr/bin/python3")) {
+            try {
+                Process p = new ProcessBuilder(exe, "-c", "import numpy").redirectErrorStream(true).start();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return exe;
+            } catch (IOException e) {
+                // try the next one
+            }
+        }
+        return null;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.chip.AnalogChip;
 import epsim.chip.Chip;
+import epsim.common.JsonFields;
 import epsim.common.UserError;
 import epsim.math.Topology;
 import epsim.model.ModelLoader;
@@ -137,9 +138,7 @@ public final class ChipServer {
                 chip.clamp(layer, v == null || v.isNull() ? null : Wire.doubles(v, "values"));
             }
             case "set_ghost_units" -> {
-                JsonNode e = r.get("enabled");
-                if (e == null || !e.isBoolean()) throw new Wire.BadMessage("enabled: expected true or false");
-                chip.setGhostUnits(e.asBoolean());
+                chip.setGhostUnits(FIELDS.bool(r, "enabled", "enabled"));
             }
             case "reset" -> chip.resetState();
             case "relax" -> {
@@ -181,18 +180,15 @@ public final class ChipServer {
         return Wire.Encoding.of(e.asText());
     }
 
+    /** Request fields: the reply's "op: " already says where. */
+    private static final JsonFields FIELDS = new JsonFields("");
+
     private static double number(JsonNode r, String field) {
-        JsonNode v = r.get(field);
-        if (v == null || !v.isNumber()) throw new Wire.BadMessage(field + ": expected a number");
-        return v.asDouble();
+        return FIELDS.number(r.get(field), field, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY, "a finite number");
     }
 
     private static int intField(JsonNode r, String field, int min, int max) {
-        JsonNode v = r.get(field);
-        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) throw new Wire.BadMessage(field + ": expected an integer");
-        int x = v.asInt();
-        if (x < min || x > max) throw new Wire.BadMessage(field + ": expected " + min + ".." + max + ", got " + x);
-        return x;
+        return (int) FIELDS.integer(r, field, field, min, max);
     }
 
     private static ObjectNode error(JsonNode id, String message) {

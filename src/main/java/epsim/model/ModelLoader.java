@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.common.JsonFields;
 import epsim.common.UserError;
 
 import java.io.IOException;
@@ -297,11 +298,7 @@ public final class ModelLoader {
         }
 
         double number(ModelField f, JsonNode n, double low, boolean lowInclusive, double high) {
-            if (!n.isNumber()) throw error(f, describe(n));
-            double v = n.asDouble();
-            boolean ok = Double.isFinite(v) && (lowInclusive ? v >= low : v > low) && v <= high;
-            if (!ok) throw error(f, v);
-            return v;
+            return FIELDS.number(n, where(f), low, lowInclusive, high, f.expectation);
         }
 
         int levels(ModelField f, JsonNode n, int min, int max) {
@@ -312,10 +309,11 @@ public final class ModelLoader {
             return n.asInt();
         }
 
+        /** Every message already names the file or the --set flag in {@link #where}. */
+        private static final JsonFields FIELDS = new JsonFields("");
+
         static String describe(JsonNode n) {
-            if (n.isTextual()) return "\"" + n.asText() + "\"";
-            if (n.isNumber() || n.isBoolean() || n.isNull()) return n.toString();
-            return n.isArray() ? "an array" : "an object";
+            return JsonFields.describe(n);
         }
     }
 

@@ -3,6 +3,7 @@ package epsim.rule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import epsim.common.JsonFields;
 import epsim.common.UserError;
 import epsim.math.Topology;
 
@@ -154,9 +155,7 @@ public enum RuleSetting {
     }
 
     private static String describe(JsonNode n) {
-        if (n == null) return "nothing";
-        if (n.isTextual()) return "\"" + n.asText() + "\"";
-        return n.isContainerNode() ? (n.isArray() ? "an array" : "an object") : n.toString();
+        return JsonFields.describe(n);
     }
 
     /** The settings table of docs/rules.md. */

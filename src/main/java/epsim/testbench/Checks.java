@@ -1,13 +1,12 @@
 package epsim.testbench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import epsim.chip.AnalogChip;
+import epsim.common.JsonFields;
 import epsim.common.UserError;
 import epsim.data.SyntheticBatch;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 import epsim.model.HardwareModel;
-import epsim.model.ModelLoader;
 import epsim.reference.Compare;
 import epsim.reference.IdealNetwork;
 import epsim.reference.References;
@@ -18,55 +17,18 @@ import epsim.rule.RuleSettings;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The checks a testbench file can name. Each returns its rows; bounds come from the file. */
+/** The checks of EP against the exact references (registered in {@link CheckKind}). Each returns its rows; bounds come from the file. */
 final class Checks {
     private Checks() {}
 
-    static List<Row> run(Testbench tb) {
-        return switch (tb.check()) {
-            case "references-agree" -> referencesAgree(tb);
-            case "rule-vs-implicit" -> ruleVsImplicit(tb);
-            case "beta-order" -> betaOrder(tb);
-            case "gdu" -> gdu(tb);
-            case "adc-sweep" -> adcSweep(tb);
-            case "device-physics" -> DevicePhysics.run(tb, model(tb, List.of()), model(tb, List.of("periphery.adcBits=ideal",
-                    "device.readNoise=0", "device.stuckAtMin=0", "device.stuckAtMax=0", "device.boundsDtod=0", "device.driftNu=0")));
-            case "bp-vs-fd" -> RuleChecks.bpVsFiniteDifferences(tb);
-            case "chl-weak-feedback" -> RuleChecks.chlWeakFeedback(tb);
-            case "gaitprop-orthogonal" -> RuleChecks.gaitpropOrthogonal(tb);
-            case "lagrangian-saddle" -> RuleChecks.lagrangianSaddle(tb);
-            case "ghost-cancellation" -> RuleChecks.ghostCancellation(tb);
-            case "ghost-vs-bp" -> RuleChecks.ghostVsBackprop(tb);
-            case "spice-equilibrium" -> SpiceChecks.equilibrium(tb);
-            case "spice-transient" -> SpiceChecks.transientMatch(tb);
-            case "spice-ep" -> SpiceChecks.epUpdate(tb);
-            default -> throw new IllegalStateException(tb.check());
-        };
-    }
 
-
-    static HardwareModel model(Testbench tb, List<String> extra) {
-        List<String> all = new ArrayList<>(tb.overrides());
-        all.addAll(extra);
-        try {
-            return ModelLoader.load(tb.model(), all);
-        } catch (UserError e) {
-            throw new UserError(tb.file() + ": model: " + e.getMessage());
-        }
-    }
-
-    static IdealNetwork idealCopy(AnalogChip chip) {
-        HardwareModel m = chip.model();
-        return new IdealNetwork(chip.readWeights(), m.neuron().transfer(), m.neuron().epsilon());
-    }
-
-    private static List<Row> referencesAgree(Testbench tb) {
-        Testbench.Fields f = new Testbench.Fields(tb.file());
+    static List<Row> referencesAgree(Testbench tb) {
+        JsonFields f = tb.fields();
         double h = tb.params().has("fdStep") ? f.number(tb.params(), "fdStep", "params.fdStep", 0, false) : 1e-5;
         int steps = (int) f.integer(tb.params(), "bpttSteps", "params.bpttSteps", 1, 1_000_000);
-        AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
-        IdealNetwork net = idealCopy(chip);
+        IdealNetwork net = CheckSupport.idealCopy(chip);
         LayerParams implicit = References.implicit(net, d.inputs(), d.targets(), tb.batch());
         LayerParams fd = References.finiteDifferences(net, d.inputs(), d.targets(), tb.batch(), h, null);
         LayerParams bptt = References.bptt(net, d.inputs(), d.targets(), tb.batch(), steps);
@@ -84,11 +46,11 @@ final class Checks {
         return rows;
     }
 
-    private static List<Row> ruleVsImplicit(Testbench tb) {
-        AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
+    static List<Row> ruleVsImplicit(Testbench tb) {
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
         LayerParams ep = new EquilibriumPropagation(tb.rule(), tb.seed()).estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient();
-        LayerParams implicit = References.implicit(idealCopy(chip), d.inputs(), d.targets(), tb.batch());
+        LayerParams implicit = References.implicit(CheckSupport.idealCopy(chip), d.inputs(), d.targets(), tb.batch());
         List<Row> rows = new ArrayList<>();
         String rule = "EP " + tb.rule().nudging().label + " (beta " + tb.rule().beta() + ")";
         for (int k = 0; k < tb.net().weightLayers(); k++) {
@@ -101,11 +63,11 @@ final class Checks {
         return rows;
     }
 
-    private static List<Row> betaOrder(Testbench tb) {
-        double[] betas = numbers(tb, "betas", 3);
-        AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
+    static List<Row> betaOrder(Testbench tb) {
+        double[] betas = CheckSupport.numbers(tb, "betas", 3);
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
-        double[] implicit = References.implicit(idealCopy(chip), d.inputs(), d.targets(), tb.batch()).flatten();
+        double[] implicit = References.implicit(CheckSupport.idealCopy(chip), d.inputs(), d.targets(), tb.batch()).flatten();
         List<Row> rows = new ArrayList<>();
         int n = betas.length;
         double[] logBeta = new double[n], logErr = new double[n];
@@ -122,44 +84,8 @@ final class Checks {
             hi = Math.max(hi, beta);
         }
         rows.add(new Row(tb.name(), "log-log slope of the error over beta in [" + lo + ", " + hi + "]",
-                slope(logBeta, logErr), tb.bounds().get("slope")));
+                CheckSupport.slope(logBeta, logErr), tb.bounds().get("slope")));
         return rows;
-    }
-
-    /** params.KEY as an array of at least {@code min} finite numbers > 0. */
-    static double[] numbers(Testbench tb, String key, int min) {
-        return numbers(tb, key, min, false);
-    }
-
-    static double[] numbers(Testbench tb, String key, int min, boolean zeroAllowed) {
-        JsonNode a = tb.params().get(key);
-        if (a == null || !a.isArray() || a.size() < min) {
-            throw new UserError(tb.file() + ": params." + key + ": expected an array of at least " + min + " numbers " + (zeroAllowed ? ">= 0" : "> 0"));
-        }
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode v = a.get(i);
-            if (!v.isNumber() || !(v.asDouble() > 0 || zeroAllowed && v.asDouble() == 0) || !Double.isFinite(v.asDouble())) {
-                throw new UserError(tb.file() + ": params." + key + "[" + i + "]: expected a finite number " + (zeroAllowed ? ">= 0" : "> 0") + ", got " + v);
-            }
-            out[i] = v.asDouble();
-        }
-        return out;
-    }
-
-    /** Least-squares slope of y on x. */
-    static double slope(double[] x, double[] y) {
-        double mx = 0, my = 0;
-        for (int i = 0; i < x.length; i++) {
-            mx += x[i] / x.length;
-            my += y[i] / x.length;
-        }
-        double sxy = 0, sxx = 0;
-        for (int i = 0; i < x.length; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-        }
-        return sxy / sxx;
     }
 
     /**
@@ -167,13 +93,13 @@ final class Checks {
      * (hebbian(u_t) - hebbian(u_{t-1})) contrasted over beta, against the BPTT gradient of the
      * parameters' copy used t steps before the end. Errors are over the whole K-step trajectory.
      */
-    private static List<Row> gdu(Testbench tb) {
-        Testbench.Fields f = new Testbench.Fields(tb.file());
+    static List<Row> gdu(Testbench tb) {
+        JsonFields f = tb.fields();
         int k = (int) f.integer(tb.params(), "steps", "params.steps", 1, 100_000);
         if (tb.rule().nudging() != EquilibriumPropagation.Nudging.ONE_SIDED) {
             throw new UserError(tb.file() + ": rule.nudging: the gdu check compares one-sided nudged steps; expected \"one-sided\"");
         }
-        AnalogChip chip = AnalogChip.fabricate(model(tb, List.of()), tb.net(), tb.seed());
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         Topology t = tb.net();
         SyntheticBatch d = SyntheticBatch.draw(t, tb.batch(), tb.seed());
         double beta = tb.rule().beta();
@@ -189,7 +115,7 @@ final class Checks {
             ep.add(Phases.contrast(t, now, previous, tb.batch(), beta));
             previous = now;
         }
-        List<LayerParams> bptt = References.bpttSteps(idealCopy(chip), d.inputs(), d.targets(), tb.batch(), k);
+        List<LayerParams> bptt = References.bpttSteps(CheckSupport.idealCopy(chip), d.inputs(), d.targets(), tb.batch(), k);
         List<Row> rows = new ArrayList<>();
         for (int layer = 0; layer < t.weightLayers(); layer++) {
             rows.add(new Row(tb.name(), "layer " + (layer + 1) + ": EP steps vs BPTT steps over " + k
@@ -214,9 +140,9 @@ final class Checks {
      * step "falls" when its mean is below zero by more than the bound's number of standard errors,
      * and the whole sweep must rise by more than its bound in standard errors.
      */
-    private static List<Row> adcSweep(Testbench tb) {
-        int[] bits = intArray(tb, "adcBits", 1, 24);
-        int[] seeds = intArray(tb, "seeds", 0, Integer.MAX_VALUE);
+    static List<Row> adcSweep(Testbench tb) {
+        int[] bits = CheckSupport.intArray(tb, "adcBits", 1, 24);
+        int[] seeds = CheckSupport.intArray(tb, "seeds", 0, Integer.MAX_VALUE);
         if (bits.length < 2 || seeds.length < 2) {
             throw new UserError(tb.file() + ": params: adc-sweep needs at least 2 ADC widths and 2 seeds");
         }
@@ -225,16 +151,16 @@ final class Checks {
         for (int si = 0; si < seeds.length; si++) {
             int seed = seeds[si];
             SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), seed);
-            AnalogChip own = AnalogChip.fabricate(model(tb, List.of()), tb.net(), seed);
-            double[] implicit = References.implicit(idealCopy(own), d.inputs(), d.targets(), tb.batch()).flatten();
+            AnalogChip own = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), seed);
+            double[] implicit = References.implicit(CheckSupport.idealCopy(own), d.inputs(), d.targets(), tb.batch()).flatten();
             ownBits += cosine(tb, own, d, seed, implicit) / seeds.length;
             for (int i = 0; i < bits.length; i++) {
-                AnalogChip chip = AnalogChip.fabricate(model(tb, List.of("periphery.adcBits=" + bits[i])), tb.net(), seed);
+                AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of("periphery.adcBits=" + bits[i])), tb.net(), seed);
                 cos[si][i] = cosine(tb, chip, d, seed, implicit);
             }
         }
         List<Row> rows = new ArrayList<>();
-        HardwareModel m = model(tb, List.of());
+        HardwareModel m = CheckSupport.model(tb, List.of());
         String own = m.periphery().adcBits() == HardwareModel.IDEAL ? "ideal" : String.valueOf(m.periphery().adcBits());
         rows.add(new Row(tb.name(), "cosine to the ideal chip's exact gradient, model as given (ADC " + own
                 + " bits), mean of " + seeds.length + " seeds", ownBits, Bound.REPORT));
@@ -246,42 +172,15 @@ final class Checks {
         }
         for (int i = 1; i < bits.length; i++) {
             rows.add(new Row(tb.name(), "rise from " + bits[i - 1] + " to " + bits[i]
-                    + " bits, in standard errors of the paired difference", pairedZ(cos, i - 1, i), tb.bounds().get("stepRise")));
+                    + " bits, in standard errors of the paired difference", CheckSupport.pairedZ(cos, i - 1, i), tb.bounds().get("stepRise")));
         }
         rows.add(new Row(tb.name(), "rise from " + bits[0] + " to " + bits[bits.length - 1]
-                + " bits, in standard errors of the paired difference", pairedZ(cos, 0, bits.length - 1), tb.bounds().get("overallRise")));
+                + " bits, in standard errors of the paired difference", CheckSupport.pairedZ(cos, 0, bits.length - 1), tb.bounds().get("overallRise")));
         return rows;
-    }
-
-    /** Mean of c[.][j] - c[.][i] over seeds divided by its standard error (+-inf when all equal). */
-    static double pairedZ(double[][] c, int i, int j) {
-        int n = c.length;
-        double mean = 0;
-        for (double[] row : c) mean += (row[j] - row[i]) / n;
-        double var = 0;
-        for (double[] row : c) var += (row[j] - row[i] - mean) * (row[j] - row[i] - mean) / (n - 1);
-        double se = Math.sqrt(var / n);
-        if (se == 0) return mean == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, mean);
-        return mean / se;
     }
 
     private static double cosine(Testbench tb, AnalogChip chip, SyntheticBatch d, long seed, double[] implicit) {
         EquilibriumPropagation ep = new EquilibriumPropagation(tb.rule(), seed);
         return Compare.cosine(ep.estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient().flatten(), implicit);
-    }
-
-    private static int[] intArray(Testbench tb, String key, int min, int max) {
-        JsonNode a = tb.params().get(key);
-        String field = tb.file() + ": params." + key;
-        if (a == null || !a.isArray() || a.isEmpty()) throw new UserError(field + ": expected a non-empty array of integers");
-        int[] out = new int[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode v = a.get(i);
-            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
-                throw new UserError(field + "[" + i + "]: expected an integer in " + min + ".." + max + ", got " + v);
-            }
-            out[i] = v.asInt();
-        }
-        return out;
     }
 }

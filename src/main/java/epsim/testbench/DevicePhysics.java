@@ -1,6 +1,7 @@
 package epsim.testbench;
 
 import epsim.chip.AnalogChip;
+import epsim.common.JsonFields;
 import epsim.common.Rng;
 import epsim.device.Converters;
 import epsim.device.PulsedDevices;
@@ -23,8 +24,14 @@ final class DevicePhysics {
      * {@code quiet} is the same model with an unquantized ADC and no read noise, faults, bound
      * spread or drift: a neuron with zero synaptic current then shows its thermal noise alone.
      */
+    /** The testbench's model as given, and a quiet copy of it (no read noise, faults, spread or drift; ideal ADC) for the pulse statistics. */
+    static List<Row> run(Testbench tb) {
+        return run(tb, CheckSupport.model(tb, List.of()), CheckSupport.model(tb, List.of("periphery.adcBits=ideal",
+                "device.readNoise=0", "device.stuckAtMin=0", "device.stuckAtMax=0", "device.boundsDtod=0", "device.driftNu=0")));
+    }
+
     static List<Row> run(Testbench tb, HardwareModel m, HardwareModel quiet) {
-        Testbench.Fields f = new Testbench.Fields(tb.file());
+        JsonFields f = tb.fields();
         int n = (int) f.integer(tb.params(), "devices", "params.devices", 100, 10_000_000);
         int k = (int) f.integer(tb.params(), "pulses", "params.pulses", 2, 100_000);
         Bound bound = tb.bounds().get("relativeError");
@@ -90,7 +97,7 @@ final class DevicePhysics {
                 x[j] = Math.log(t / d.driftT0() + 1);
                 y[j] = Math.log(pop.read(probe, t) / g0);
             }
-            rows.add(row(name, "drift exponent fitted over t = t0..1000 t0", -Checks.slope(x, y), d.driftNu(), bound));
+            rows.add(row(name, "drift exponent fitted over t = t0..1000 t0", -CheckSupport.slope(x, y), d.driftNu(), bound));
         }
         HardwareModel.Periphery io = m.periphery();
         if (io.adcBits() != HardwareModel.IDEAL) {

@@ -40,8 +40,8 @@ final class RuleChecks {
 
     /** Backprop on the chip against central differences of the feed-forward loss, and the two references against each other. */
     static List<Row> bpVsFiniteDifferences(Testbench tb) {
-        double h = tb.params().has("fdStep") ? new Testbench.Fields(tb.file()).number(tb.params(), "fdStep", "params.fdStep", 0, false) : 1e-5;
-        AnalogChip chip = AnalogChip.fabricate(Checks.model(tb, List.of()), tb.net(), tb.seed());
+        double h = tb.params().has("fdStep") ? tb.fields().number(tb.params(), "fdStep", "params.fdStep", 0, false) : 1e-5;
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
         LayerParams rule = tb.rule().create(tb.seed()).estimate(chip, d.inputs(), d.targets(), tb.batch()).gradient();
         FeedForwardNetwork ref = reference(chip);
@@ -59,8 +59,8 @@ final class RuleChecks {
 
     /** CHL's update against backprop (matching loss) as the feedback gain gamma goes to 0; the error should fall like gamma. */
     static List<Row> chlWeakFeedback(Testbench tb) {
-        double[] gammas = Checks.numbers(tb, "gammas", 3);
-        AnalogChip chip = AnalogChip.fabricate(Checks.model(tb, List.of()), tb.net(), tb.seed());
+        double[] gammas = CheckSupport.numbers(tb, "gammas", 3);
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
         double[] bp = reference(chip).gradient(d.inputs(), d.targets(), tb.batch(), true).flatten();
         List<Row> rows = new ArrayList<>();
@@ -77,7 +77,7 @@ final class RuleChecks {
             if (gammas[i] < gammas[smallest]) smallest = i;
         }
         rows.add(new Row(tb.name(), "relative error at the smallest gamma " + gammas[smallest], Math.exp(logE[smallest]), tb.bounds().get("relativeError")));
-        rows.add(new Row(tb.name(), "log-log slope of the error over gamma", Checks.slope(logG, logE), tb.bounds().get("slope")));
+        rows.add(new Row(tb.name(), "log-log slope of the error over gamma", CheckSupport.slope(logG, logE), tb.bounds().get("slope")));
         return rows;
     }
 
@@ -90,8 +90,8 @@ final class RuleChecks {
         for (int l = 1; l < t.neuronLayers(); l++) {
             if (t.size(l) != t.size(1)) throw new UserError(tb.file() + ": net: gaitprop-orthogonal needs equal hidden and output sizes, got " + t);
         }
-        double[] mixes = Checks.numbers(tb, "mixes", 2, true);
-        HardwareModel model = Checks.model(tb, List.of());
+        double[] mixes = CheckSupport.numbers(tb, "mixes", 2, true);
+        HardwareModel model = CheckSupport.model(tb, List.of());
         SyntheticBatch d = SyntheticBatch.draw(t, tb.batch(), tb.seed());
         List<Row> rows = new ArrayList<>();
         double first = Double.NaN, last = Double.NaN;
@@ -166,8 +166,8 @@ final class RuleChecks {
 
     /** Local propagation's saddle search on the chip: constraints met, multipliers = adjoints, gradient = backprop's. */
     static List<Row> lagrangianSaddle(Testbench tb) {
-        int iterations = (int) new Testbench.Fields(tb.file()).integer(tb.params(), "iterations", "params.iterations", 1, 10_000_000);
-        AnalogChip chip = AnalogChip.fabricate(Checks.model(tb, List.of()), tb.net(), tb.seed());
+        int iterations = (int) tb.fields().integer(tb.params(), "iterations", "params.iterations", 1, 10_000_000);
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
         LagrangianPropagation rule = new LagrangianPropagation(tb.rule());
         LagrangianPropagation.Saddle s = rule.search(chip, d.inputs(), d.targets(), tb.batch(), iterations);
@@ -186,7 +186,7 @@ final class RuleChecks {
 
     /** Without a target the ghost-unit network settles on the feed-forward pass. */
     static List<Row> ghostCancellation(Testbench tb) {
-        AnalogChip chip = AnalogChip.fabricate(Checks.model(tb, List.of()), tb.net(), tb.seed());
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
         FeedForward.configure(chip, d.inputs(), tb.batch(), 1);
         chip.setGhostUnits(true);
@@ -210,8 +210,8 @@ final class RuleChecks {
 
     /** With a weak target the ghost-unit update approaches backprop's gradient (error O(beta)). */
     static List<Row> ghostVsBackprop(Testbench tb) {
-        double[] betas = Checks.numbers(tb, "betas", 2);
-        AnalogChip chip = AnalogChip.fabricate(Checks.model(tb, List.of()), tb.net(), tb.seed());
+        double[] betas = CheckSupport.numbers(tb, "betas", 2);
+        AnalogChip chip = AnalogChip.fabricate(CheckSupport.model(tb, List.of()), tb.net(), tb.seed());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
         LayerParams bp = reference(chip).gradient(d.inputs(), d.targets(), tb.batch(), false);
         List<Row> rows = new ArrayList<>();
@@ -224,7 +224,7 @@ final class RuleChecks {
             logB[i] = Math.log(betas[i]);
             logE[i] = Math.log(Compare.relativeError(g.flatten(), bp.flatten()));
         }
-        rows.add(new Row(tb.name(), "log-log slope of the error over beta", Checks.slope(logB, logE), tb.bounds().get("slope")));
+        rows.add(new Row(tb.name(), "log-log slope of the error over beta", CheckSupport.slope(logB, logE), tb.bounds().get("slope")));
         return rows;
     }
 

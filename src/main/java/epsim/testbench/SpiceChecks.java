@@ -42,7 +42,7 @@ final class SpiceChecks {
         for (String net : texts(tb, "nets")) {
             Topology t = Topology.parse(net, tb.file() + ": params.nets");
             for (String transfer : texts(tb, "transfers")) {
-                HardwareModel m = Checks.model(tb, List.of("neuron.transfer=" + transfer));
+                HardwareModel m = CheckSupport.model(tb, List.of("neuron.transfer=" + transfer));
                 SyntheticBatch d = SyntheticBatch.draw(t, tb.batch(), tb.seed());
                 AnalogChip chip = AnalogChip.fabricate(m, t, tb.seed());
                 SpiceChip spice = new SpiceChip(m, t, tb.seed());
@@ -105,9 +105,9 @@ final class SpiceChecks {
     /** The discrete-time trajectory at small dt against ngspice's transient of the same circuit. */
     static List<Row> transientMatch(Testbench tb) {
         requireNgspice(tb);
-        double[] dts = Checks.numbers(tb, "dts", 2);
-        double duration = new Testbench.Fields(tb.file()).number(tb.params(), "duration", "params.duration", 0, false);
-        HardwareModel base = Checks.model(tb, List.of());
+        double[] dts = CheckSupport.numbers(tb, "dts", 2);
+        double duration = tb.fields().number(tb.params(), "duration", "params.duration", 0, false);
+        HardwareModel base = CheckSupport.model(tb, List.of());
         Topology t = tb.net();
         SyntheticBatch d = SyntheticBatch.draw(t, 1, tb.seed());
         AnalogChip ref = AnalogChip.fabricate(base, t, tb.seed());
@@ -123,7 +123,7 @@ final class SpiceChecks {
         double[] logDt = new double[dts.length], logErr = new double[dts.length];
         for (int k = 0; k < dts.length; k++) {
             double dt = dts[k];
-            HardwareModel m = Checks.model(tb, List.of("neuron.dt=" + dt));
+            HardwareModel m = CheckSupport.model(tb, List.of("neuron.dt=" + dt));
             AnalogChip chip = AnalogChip.withWeights(m, w, tb.seed());
             chip.setInputs(d.inputs(), 1);
             chip.resetState();
@@ -146,7 +146,7 @@ final class SpiceChecks {
             logDt[k] = Math.log(dt);
             logErr[k] = Math.log(worst);
         }
-        rows.add(new Row(tb.name(), "log-log slope of the error over dt (Euler is first order)", Checks.slope(logDt, logErr), tb.bounds().get("order")));
+        rows.add(new Row(tb.name(), "log-log slope of the error over dt (Euler is first order)", CheckSupport.slope(logDt, logErr), tb.bounds().get("order")));
         return rows;
     }
 
@@ -166,7 +166,7 @@ final class SpiceChecks {
     /** EP's update computed from ngspice equilibria against the same update on epsim's chip. */
     static List<Row> epUpdate(Testbench tb) {
         requireNgspice(tb);
-        HardwareModel m = Checks.model(tb, List.of());
+        HardwareModel m = CheckSupport.model(tb, List.of());
         SyntheticBatch d = SyntheticBatch.draw(tb.net(), tb.batch(), tb.seed());
         LayerParams onChip = new EquilibriumPropagation(tb.rule(), tb.seed()).estimate(AnalogChip.fabricate(m, tb.net(), tb.seed()),
                 d.inputs(), d.targets(), tb.batch()).gradient();

@@ -62,7 +62,7 @@ public final class TestbenchRunner {
     }
 
     public static List<Row> run(Testbench tb) {
-        return Checks.run(tb);
+        return tb.check().run(tb);
     }
 
     public static String format(Row r) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.common.JsonFields;
 import epsim.common.UserError;
 import epsim.math.Topology;
 import epsim.rule.RuleSetting;
@@ -69,24 +70,31 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         } catch (IOException e) {
             throw new UserError(runFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        return fromJson(run.get("options") == null ? run : run.get("options"), runFile.toString());
+        if (run == null || !run.isObject()) throw new UserError(runFile + ": expected a JSON object");
+        boolean nested = run.has("options");
+        return fromJson(nested ? run.get("options") : run, runFile.toString(), nested ? "options." : "");
     }
 
-    /** Reads the options back from a run.json written by {@link #toJson}; {@code where} names the file. */
-    public static TrainConfig fromJson(JsonNode o, String where) {
-        try {
-            List<String> set = new ArrayList<>();
-            o.get("set").forEach(n -> set.add(n.asText()));
-            Topology t = Topology.parse(o.get("net").asText(), where + ": options.net");
-            RuleSettings rule = RuleSettings.defaults(t).read(o.get("rule"), where + ": options.rule", t, List.of(RuleSetting.values()));
-            return new TrainConfig(o.get("model").asText(), set, o.get("net").asText(), rule, o.get("batch").asInt(),
-                    o.get("epochs").asInt(), o.get("seed").asLong(), o.get("dataset").asText(),
-                    o.get("dataDir").isNull() ? null : o.get("dataDir").asText(), o.get("trainLimit").asInt(),
-                    o.get("testLimit").asInt(), o.hasNonNull("chip") ? o.get("chip").asText() : null);
-        } catch (UserError e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new UserError(where + ": not a run record epsim can resume (missing or malformed options)");
-        }
+    /**
+     * Reads the options back from a run.json written by {@link #toJson}, field by field; errors name
+     * the file ({@code origin}) and the field ({@code prefix} + key).
+     */
+    public static TrainConfig fromJson(JsonNode o, String origin, String prefix) {
+        JsonFields f = new JsonFields(origin);
+        if (o == null || !o.isObject()) throw new UserError(f.where(prefix.isEmpty() ? "options" : prefix.substring(0, prefix.length() - 1)) + ": expected an object");
+        JsonNode setNode = o.get("set");
+        if (setNode == null || !setNode.isArray()) throw f.error(prefix + "set", "an array of \"section.field=value\" strings", setNode);
+        List<String> set = new ArrayList<>();
+        for (int i = 0; i < setNode.size(); i++) set.add(f.text(setNode, i, prefix + "set[" + i + "]"));
+        String net = f.text(o, "net", prefix + "net");
+        Topology t = Topology.parse(net, f.where(prefix + "net"));
+        RuleSettings rule = RuleSettings.defaults(t).read(o.get("rule"), f.where(prefix + "rule"), t, List.of(RuleSetting.values()));
+        return new TrainConfig(f.text(o, "model", prefix + "model"), set, net, rule,
+                (int) f.integer(o, "batch", prefix + "batch", 1, Integer.MAX_VALUE),
+                (int) f.integer(o, "epochs", prefix + "epochs", 1, Integer.MAX_VALUE),
+                f.integer(o, "seed", prefix + "seed", Long.MIN_VALUE, Long.MAX_VALUE), f.text(o, "dataset", prefix + "dataset"),
+                f.optionalText(o, "dataDir", prefix + "dataDir"),
+                (int) f.integer(o, "trainLimit", prefix + "trainLimit", 0, Integer.MAX_VALUE),
+                (int) f.integer(o, "testLimit", prefix + "testLimit", 0, Integer.MAX_VALUE), f.optionalText(o, "chip", prefix + "chip"));
     }
 }

@@ -1,4 +1,4 @@
-package epsim;
+package epsim.common;
 
 import epsim.common.Rng;
 import org.apache.commons.math3.distribution.NormalDistribution;

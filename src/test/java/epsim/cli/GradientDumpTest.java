@@ -1,5 +1,6 @@
-package epsim;
+package epsim.cli;
 
+import epsim.TestSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,20 +19,9 @@ class GradientDumpTest {
     @TempDir
     Path dir;
 
-    static String python() throws InterruptedException {
-        for (String exe : List.of("python3", "/usr/bin/python3")) {
-            try {
-                Process p = new ProcessBuilder(exe, "-c", "import numpy").redirectErrorStream(true).start();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return exe;
-            } catch (IOException e) {
-                // try the next one
-            }
-        }
-        return null;
-    }
 
     void check(String... modelArgs) throws Exception {
-        String py = python();
+        String py = TestSupport.python();
         if (py == null && !TestSupport.inCi()) Assumptions.abort("python3 with numpy is not installed");
         assertTrue(py != null, "python3 with numpy is required in CI");
         String[] base = {"gradient", "--out", dir.toString(), "--batch", "3", "--seed", "4"};

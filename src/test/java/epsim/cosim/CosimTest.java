@@ -1,5 +1,6 @@
-package epsim;
+package epsim.cosim;
 
+import epsim.TestSupport;
 import epsim.chip.AnalogChip;
 import epsim.cosim.ChipServer;
 import epsim.math.Topology;
@@ -39,30 +40,30 @@ class CosimTest {
     void execChipGivesTheInProcessBits() throws Exception {
         Path local = dir.resolve("local"), remote = dir.resolve("remote");
         // the default model: noise, quantization and device randomness all cross the protocol
-        TestSupport.Run a = TestSupport.cli(TrainingTest.args("--epochs", "2", "--out", local.toString()));
+        TestSupport.Run a = TestSupport.cli(TestSupport.trainArgs("--epochs", "2", "--out", local.toString()));
         assertEquals(0, a.exitCode(), a.err());
-        TestSupport.Run b = TestSupport.cli(TrainingTest.args("--epochs", "2", "--out", remote.toString(),
+        TestSupport.Run b = TestSupport.cli(TestSupport.trainArgs("--epochs", "2", "--out", remote.toString(),
                 "--chip", serveCommand("--net", "784-40-10", "--seed", "3")));
         assertEquals(0, b.exitCode(), b.err());
-        TrainingTest.assertSameRun(local, remote);
+        TestSupport.assertSameRun(local, remote);
     }
 
     @Test
     void clampingRuleOverExecGivesTheInProcessBits() throws Exception {
         // local propagation clamps and releases layers and switches the feedback gain every batch
         Path local = dir.resolve("local"), remote = dir.resolve("remote");
-        TestSupport.Run a = TestSupport.cli(TrainingTest.args("--rule", "lagrangian", "--epochs", "1", "--out", local.toString()));
+        TestSupport.Run a = TestSupport.cli(TestSupport.trainArgs("--rule", "lagrangian", "--epochs", "1", "--out", local.toString()));
         assertEquals(0, a.exitCode(), a.err());
-        TestSupport.Run b = TestSupport.cli(TrainingTest.args("--rule", "lagrangian", "--epochs", "1", "--out", remote.toString(),
+        TestSupport.Run b = TestSupport.cli(TestSupport.trainArgs("--rule", "lagrangian", "--epochs", "1", "--out", remote.toString(),
                 "--chip", serveCommand("--net", "784-40-10", "--seed", "3")));
         assertEquals(0, b.exitCode(), b.err());
-        TrainingTest.assertSameRun(local, remote);
+        TestSupport.assertSameRun(local, remote);
     }
 
     @Test
     void tcpChipGivesTheInProcessBits() throws Exception {
         Path local = dir.resolve("local"), remote = dir.resolve("remote");
-        TestSupport.Run a = TestSupport.cli(TrainingTest.args("--epochs", "1", "--out", local.toString()));
+        TestSupport.Run a = TestSupport.cli(TestSupport.trainArgs("--epochs", "1", "--out", local.toString()));
         assertEquals(0, a.exitCode(), a.err());
         String java = ProcessHandle.current().info().command().orElse("java");
         Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "epsim.cli.Main", "serve",
@@ -71,14 +72,14 @@ class CosimTest {
             BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
             Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(err.readLine());
             assertTrue(m.find());
-            TestSupport.Run b = TestSupport.cli(TrainingTest.args("--epochs", "1", "--out", remote.toString(),
+            TestSupport.Run b = TestSupport.cli(TestSupport.trainArgs("--epochs", "1", "--out", remote.toString(),
                     "--chip", "tcp:127.0.0.1:" + m.group(1)));
             assertEquals(0, b.exitCode(), b.err());
             assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not end after the session (--once)");
         } finally {
             server.destroyForcibly();
         }
-        TrainingTest.assertSameRun(local, remote);
+        TestSupport.assertSameRun(local, remote);
     }
 
     @Test
@@ -121,7 +122,7 @@ class CosimTest {
         List<String> replies = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(13, replies.size(), String.join("\n", replies));
         String[] expected = {"say hello first", null, "not valid JSON", "expected a JSON object", "op: missing", "unknown op",
-                "message too long", "inputs: expected 1 x 4 values", "not valid base64", "layer: expected 0..2", null, null, null};
+                "message too long", "inputs: expected 1 x 4 values", "not valid base64", "layer: expected an integer in 0..2", null, null, null};
         for (int i = 0; i < expected.length; i++) {
             if (expected[i] == null) {
                 assertTrue(replies.get(i).contains("\"ok\":true"), replies.get(i));
@@ -143,7 +144,7 @@ class CosimTest {
 
     @Test
     void aSilentChipTimesOutWithOneLine() {
-        TestSupport.Run run = TestSupport.cli(TrainingTest.args("--epochs", "1", "--out", dir.resolve("r").toString(),
+        TestSupport.Run run = TestSupport.cli(TestSupport.trainArgs("--epochs", "1", "--out", dir.resolve("r").toString(),
                 "--chip", "exec:sleep 30", "--chip-timeout", "1"));
         assertEquals(2, run.exitCode());
         assertEquals(1, run.err().strip().lines().count(), run.err());
@@ -152,7 +153,7 @@ class CosimTest {
 
     @Test
     void aDeadChipIsReported() {
-        TestSupport.Run run = TestSupport.cli(TrainingTest.args("--epochs", "1", "--out", dir.resolve("r").toString(),
+        TestSupport.Run run = TestSupport.cli(TestSupport.trainArgs("--epochs", "1", "--out", dir.resolve("r").toString(),
                 "--chip", "exec:true"));
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("closed the connection"), run.err());

@@ -1,5 +1,6 @@
-package epsim;
+package epsim.spice;
 
+import epsim.TestSupport;
 import epsim.spice.Ngspice;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,6 @@
-package epsim;
+package epsim.data;
 
+import epsim.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
-import static epsim.InputValidationTest.assertOneLineError;
+import static epsim.TestSupport.assertOneLineError;
 
 /** Bad dataset paths, corrupt or truncated IDX files and bad training flags: one line, exit 2. */
 class DatasetInputTest {

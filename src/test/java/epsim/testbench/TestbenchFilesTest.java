@@ -1,13 +1,14 @@
-package epsim;
+package epsim.testbench;
 
-import epsim.testbench.Row;
-import epsim.testbench.TestbenchRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import epsim.TestSupport;
+import epsim.testbench.Row;
+import epsim.testbench.TestbenchRunner;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;

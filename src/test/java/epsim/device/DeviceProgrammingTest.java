@@ -1,4 +1,4 @@
-package epsim;
+package epsim.device;
 
 import epsim.common.Rng;
 import epsim.device.ConductanceArray;

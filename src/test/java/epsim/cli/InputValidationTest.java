@@ -1,5 +1,6 @@
-package epsim;
+package epsim.cli;
 
+import epsim.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,14 +19,6 @@ class InputValidationTest {
     @TempDir
     Path dir;
 
-    static void assertOneLineError(TestSupport.Run run, String... mustContain) {
-        assertEquals(2, run.exitCode(), () -> "exit code; stderr: " + run.err());
-        String err = run.err().strip();
-        assertFalse(err.isEmpty(), "an error message");
-        assertFalse(err.contains("\n"), () -> "one line, got: " + err);
-        assertFalse(err.contains("Exception") || err.contains("\tat "), () -> "no stack trace: " + err);
-        for (String s : mustContain) assertTrue(err.contains(s), () -> "'" + s + "' missing from: " + err);
-    }
 
     private Path modelWith(String from, String to) throws IOException {
         String text = Files.readString(TestSupport.root().resolve("hardware-models/default.json"));
@@ -49,14 +42,14 @@ class InputValidationTest {
             "not JSON|\"neuron\": {|\"neuron\" {|not valid JSON"})
     void badModelFile(String what, String from, String to, String field) throws IOException {
         Path p = modelWith(from, to);
-        assertOneLineError(TestSupport.cli("models", "show", p.toString()), p.toString(), field);
+        TestSupport.assertOneLineError(TestSupport.cli("models", "show", p.toString()), p.toString(), field);
     }
 
     @Test
     void badOverride() {
-        assertOneLineError(TestSupport.cli("models", "show", "ideal", "--set", "device.levels=0"), "--set device.levels=0");
-        assertOneLineError(TestSupport.cli("models", "show", "ideal", "--set", "device.nope=3"), "device.nope");
-        assertOneLineError(TestSupport.cli("models", "show", "nosuchmodel"), "nosuchmodel");
+        TestSupport.assertOneLineError(TestSupport.cli("models", "show", "ideal", "--set", "device.levels=0"), "--set device.levels=0");
+        TestSupport.assertOneLineError(TestSupport.cli("models", "show", "ideal", "--set", "device.nope=3"), "device.nope");
+        TestSupport.assertOneLineError(TestSupport.cli("models", "show", "nosuchmodel"), "nosuchmodel");
     }
 
     @Test
@@ -88,26 +81,26 @@ class InputValidationTest {
             "bad bp loss|\"beta\": 0.001|\"beta\": 0.001, \"bpLoss\": \"l1\"|rule.bpLoss"})
     void badTestbenchFile(String what, String from, String to, String field) throws IOException {
         Path p = testbenchWith(from, to);
-        assertOneLineError(TestSupport.cli("testbench", p.toString()), p.toString(), field);
+        TestSupport.assertOneLineError(TestSupport.cli("testbench", p.toString()), p.toString(), field);
     }
 
     @Test
     void missingTestbenchPath() {
-        assertOneLineError(TestSupport.cli("testbench", dir.resolve("none.json").toString()), "none.json");
+        TestSupport.assertOneLineError(TestSupport.cli("testbench", dir.resolve("none.json").toString()), "none.json");
     }
 
     @Test
     void badFlags() {
-        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--net", "10-0-2"), "--net");
-        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--beta", "-2", "--net", "4-3-2"), "--beta");
-        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--batch", "banana"), "--batch");
-        assertOneLineError(TestSupport.cli("testbench", "--no-such-flag"), "--no-such-flag");
-        assertOneLineError(TestSupport.cli("train", "--rule", "magic", "--out", dir.resolve("r").toString()), "--rule");
-        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--rule", "chl", "--net", "4-3-2"), "--rule chl");
-        assertOneLineError(TestSupport.cli("train", "--rule", "chl", "--gamma", "0", "--out", dir.resolve("r").toString()), "--gamma");
-        assertOneLineError(TestSupport.cli("train", "--rule", "gaitprop", "--ortho", "-1", "--out", dir.resolve("r").toString()), "--ortho");
-        assertOneLineError(TestSupport.cli("train", "--rule", "lagrangian", "--saddle-steps", "0", "--out", dir.resolve("r").toString()), "--saddle-steps");
-        assertOneLineError(TestSupport.cli("train", "--rule", "bp", "--bp-loss", "l1", "--out", dir.resolve("r").toString()), "--bp-loss");
-        assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--lr", "0.1,0.2,0.3", "--net", "4-3-2"), "--lr");
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--net", "10-0-2"), "--net");
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--beta", "-2", "--net", "4-3-2"), "--beta");
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--batch", "banana"), "--batch");
+        TestSupport.assertOneLineError(TestSupport.cli("testbench", "--no-such-flag"), "--no-such-flag");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--rule", "magic", "--out", dir.resolve("r").toString()), "--rule");
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--rule", "chl", "--net", "4-3-2"), "--rule chl");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--rule", "chl", "--gamma", "0", "--out", dir.resolve("r").toString()), "--gamma");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--rule", "gaitprop", "--ortho", "-1", "--out", dir.resolve("r").toString()), "--ortho");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--rule", "lagrangian", "--saddle-steps", "0", "--out", dir.resolve("r").toString()), "--saddle-steps");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--rule", "bp", "--bp-loss", "l1", "--out", dir.resolve("r").toString()), "--bp-loss");
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--lr", "0.1,0.2,0.3", "--net", "4-3-2"), "--lr");
     }
 }

@@ -1,5 +1,6 @@
-package epsim;
+package epsim.train;
 
+import epsim.TestSupport;
 import epsim.train.Checkpoint;
 import epsim.train.EpochRow;
 import org.junit.jupiter.api.Test;
@@ -21,20 +22,12 @@ class TrainingTest {
     @TempDir
     Path dir;
 
-    static final String[] SMALL = {"--net", "784-40-10", "--train-limit", "600", "--test-limit", "300", "--seed", "3",
-            "--no-progress"};
 
-    static String[] args(String... extra) {
-        List<String> a = new ArrayList<>(List.of("train"));
-        a.addAll(List.of(SMALL));
-        a.addAll(List.of(extra));
-        return a.toArray(new String[0]);
-    }
 
     @Test
     void learnsWellAboveChance() throws Exception {
         Path out = dir.resolve("run");
-        TestSupport.Run run = TestSupport.cli(args("--model", "ideal", "--epochs", "3", "--out", out.toString()));
+        TestSupport.Run run = TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "3", "--out", out.toString()));
         assertEquals(0, run.exitCode(), run.err());
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(EpochRow.CSV_HEADER, rows.get(0));
@@ -52,17 +45,17 @@ class TrainingTest {
     @Test
     void foreignCheckpointsAreRefused() throws Exception {
         Path out = dir.resolve("run");
-        TestSupport.Run run = TestSupport.cli(args("--model", "ideal", "--epochs", "1", "--out", out.toString()));
+        TestSupport.Run run = TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "1", "--out", out.toString()));
         assertEquals(0, run.exitCode(), run.err());
         Path file = out.resolve(Checkpoint.FILE);
         byte[] original = Files.readAllBytes(file);
         byte[] older = original.clone();
         older[7] = '2'; // "EPSIMCK2": the format before the ziggurat Gaussian and the 4-word random state
         Files.write(file, older);
-        InputValidationTest.assertOneLineError(TestSupport.cli("train", "--resume", out.toString(), "--epochs", "2"), "older epsim");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--resume", out.toString(), "--epochs", "2"), "older epsim");
         assertArrayEquals(older, Files.readAllBytes(file));
         Files.writeString(file, "not a checkpoint at all");
-        InputValidationTest.assertOneLineError(TestSupport.cli("train", "--resume", out.toString(), "--epochs", "2"), "not an epsim checkpoint");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--resume", out.toString(), "--epochs", "2"), "not an epsim checkpoint");
     }
 
     /** Starts `epsim train` in a separate JVM. */
@@ -87,44 +80,18 @@ class TrainingTest {
         }
     }
 
-    static void assertSameRun(Path expected, Path actual) throws Exception {
-        Checkpoint a = Checkpoint.read(expected), b = Checkpoint.read(actual);
-        assertEquals(a.epoch(), b.epoch());
-        assertEquals(a.batchIndex(), b.batchIndex());
-        assertArrayEquals(a.dataOrder(), b.dataOrder());
-        assertArrayEquals(a.ruleRandom(), b.ruleRandom());
-        assertArrayEquals(a.chip().noiseState(), b.chip().noiseState());
-        assertArrayEquals(a.chip().writeState(), b.chip().writeState());
-        assertEquals(a.chip().time(), b.chip().time(), 0.0);
-        assertEquals(a.chip().devices().length, b.chip().devices().length);
-        for (int i = 0; i < a.chip().devices().length; i++) {
-            for (int j = 0; j < a.chip().devices()[i].length; j++) {
-                assertArrayEquals(a.chip().devices()[i][j], b.chip().devices()[i][j], 0.0, "device array " + i + "." + j);
-            }
-        }
-        assertEquals(a.history().size(), b.history().size());
-        for (int i = 0; i < a.history().size(); i++) {
-            EpochRow x = a.history().get(i), y = b.history().get(i);
-            // every figure but the wall-clock seconds must be identical
-            assertEquals(x.trainLoss(), y.trainLoss(), 0.0);
-            assertEquals(x.trainAccuracy(), y.trainAccuracy(), 0.0);
-            assertEquals(x.testLoss(), y.testLoss(), 0.0);
-            assertEquals(x.testAccuracy(), y.testAccuracy(), 0.0);
-            assertEquals(x.meanFreeSteps(), y.meanFreeSteps(), 0.0);
-        }
-    }
 
     @Test
     void killedAfterFirstEpochResumesBitForBit() throws Exception {
         Path whole = dir.resolve("whole"), killed = dir.resolve("killed");
         // The noisy default chip, so noise and write streams must be restored too.
-        assertEquals(0, TestSupport.cli(args("--epochs", "2", "--out", whole.toString())).exitCode());
-        Process p = launch(args("--epochs", "2", "--out", killed.toString()));
+        assertEquals(0, TestSupport.cli(TestSupport.trainArgs("--epochs", "2", "--out", whole.toString())).exitCode());
+        Process p = launch(TestSupport.trainArgs("--epochs", "2", "--out", killed.toString()));
         waitFor(() -> Files.exists(killed.resolve("metrics.csv")), p); // written once epoch 1 is done
         p.destroyForcibly().waitFor();
         TestSupport.Run resumed = TestSupport.cli("train", "--resume", killed.toString(), "--no-progress");
         assertEquals(0, resumed.exitCode(), resumed.err());
-        assertSameRun(whole, killed);
+        TestSupport.assertSameRun(whole, killed);
     }
 
     static String[] concat(String[] a, String... b) {
@@ -142,7 +109,7 @@ class TrainingTest {
         assertEquals(0, TestSupport.cli(concat(longer, "--out", whole.toString())).exitCode());
         // A process started in the background inherits an ignored SIGINT, and the JVM then keeps
         // ignoring it; a tiny python exec wrapper restores the default so Ctrl-C reaches the JVM.
-        String py = GradientDumpTest.python();
+        String py = TestSupport.python();
         List<String> wrapper = py == null ? List.of() : List.of(py, "-c",
                 "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
         Process p = launch(wrapper, concat(longer, "--out", stopped.toString()));
@@ -156,6 +123,6 @@ class TrainingTest {
         assertTrue(mid.batchIndex() > 0, "saved mid-epoch");
         TestSupport.Run resumed = TestSupport.cli("train", "--resume", stopped.toString(), "--no-progress");
         assertEquals(0, resumed.exitCode(), resumed.err());
-        assertSameRun(whole, stopped);
+        TestSupport.assertSameRun(whole, stopped);
     }
 }

@@ -1,4 +1,4 @@
-package epsim;
+package epsim.math;
 
 import epsim.chip.AnalogChip;
 import epsim.common.Rng;

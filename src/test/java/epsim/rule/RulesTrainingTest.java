@@ -1,5 +1,6 @@
-package epsim;
+package epsim.rule;
 
+import epsim.TestSupport;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +21,7 @@ class RulesTrainingTest {
     @ValueSource(strings = {"bp", "chl", "gaitprop", "lagrangian", "ghost"})
     void learnsWellAboveChance(String rule) throws Exception {
         Path out = dir.resolve(rule);
-        TestSupport.Run run = TestSupport.cli(TrainingTest.args("--rule", rule, "--epochs", "3", "--out", out.toString()));
+        TestSupport.Run run = TestSupport.cli(TestSupport.trainArgs("--rule", rule, "--epochs", "3", "--out", out.toString()));
         assertEquals(0, run.exitCode(), run.err());
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         double testAccuracy = Double.parseDouble(rows.get(rows.size() - 1).split(",")[4]);
