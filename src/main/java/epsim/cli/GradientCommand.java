@@ -42,6 +42,13 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
         return rule;
     }
 
+    /** The measurement's own defaults: a small beta, phases run to a tight tolerance, no learning. */
+    @Override
+    public RuleSettings ruleDefaults(Topology t) {
+        return RuleSettings.defaults(t).withBeta(0.01).with(RuleSetting.FREE_STEPS, 10_000).with(RuleSetting.NUDGE_STEPS, 10_000)
+                .with(RuleSetting.TOLERANCE, 1e-12).with(RuleSetting.LEARNING_RATES, new double[t.weightLayers()]);
+    }
+
     @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
     String net;
 
@@ -71,10 +78,7 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
         Topology t = Topology.parse(net, "--net");
         if (batch < 1) throw new UserError("--batch " + batch + ": expected an integer >= 1");
         if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
-        // the measurement's own defaults: a small beta and phases run to a tight tolerance
-        RuleSettings s = rule.settings(t, RuleSettings.defaults(t).withBeta(0.01).with(RuleSetting.FREE_STEPS, 10_000)
-                .with(RuleSetting.NUDGE_STEPS, 10_000).with(RuleSetting.TOLERANCE, 1e-12)
-                .with(RuleSetting.LEARNING_RATES, new double[t.weightLayers()]));
+        RuleSettings s = rule.settings(t, ruleDefaults(t));
         if (s.rule() != Rule.EP) {
             // the dumped references are the recurrent network's; the other rules' reference is another circuit
             throw new UserError("--rule " + s.rule().label + ": gradient dumps EP against the recurrent network's references; "

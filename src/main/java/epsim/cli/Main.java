@@ -13,6 +13,9 @@ import java.util.Properties;
         subcommands = {TrainCommand.class, EvalCommand.class, SweepCommand.class, ServeCommand.class, ExportSpiceCommand.class, TestbenchCommand.class, GradientCommand.class, ModelsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** The network whose rule defaults --help shows (only learning rates depend on it, and their help says how). */
+    private static final epsim.math.Topology HELP_NET = new epsim.math.Topology(1, 1, 1);
+
     /** Exit code for bad input: a file, a flag, a value. */
     public static final int USAGE = 2;
 
@@ -32,7 +35,7 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         for (CommandLine sub : cli.getSubcommands().values()) {
-            if (sub.getCommand() instanceof RuleOptions.Command c) c.ruleOptions().register(sub.getCommandSpec());
+            if (sub.getCommand() instanceof RuleOptions.Command c) c.ruleOptions().register(sub.getCommandSpec(), c.ruleDefaults(HELP_NET));
         }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UserError) {

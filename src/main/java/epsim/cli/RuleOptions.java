@@ -18,16 +18,21 @@ final class RuleOptions {
     /** A command that takes the rule options. */
     interface Command {
         RuleOptions ruleOptions();
+
+        /** The settings the command uses where the user gives none (its help shows them). */
+        default RuleSettings ruleDefaults(Topology t) {
+            return RuleSettings.defaults(t);
+        }
     }
 
     private CommandSpec command;
 
-    /** Adds the options to {@code spec} (before parsing). */
-    void register(CommandSpec spec) {
+    /** Adds the options to {@code spec} (before parsing), their help showing {@code defaults}. */
+    void register(CommandSpec spec, RuleSettings defaults) {
         command = spec;
         for (RuleSetting s : RuleSetting.values()) {
             OptionSpec.Builder o = OptionSpec.builder(s.flag).paramLabel(s.paramLabel)
-                    .description(s.helpWithDefault());
+                    .description(s.helpWithDefault(defaults));
             if (s.isList()) o.type(List.class).auxiliaryTypes(String.class).splitRegex(",");
             else o.type(String.class);
             spec.addOption(o.build());

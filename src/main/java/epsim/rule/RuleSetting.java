@@ -32,7 +32,7 @@ public enum RuleSetting {
     READ_AVERAGES("readAverages", "--read-averages", "N", Kind.integer(1, 1_000_000), 1,
             "ADC reads averaged over N steps at the end of each phase."),
     LEARNING_RATES("learningRates", "--lr", "RATE", Kind.RATES, null,
-            "Learning rate, one for all layers or one per weight layer, comma-separated (default: 0.1, halving per layer)."),
+            "Learning rate, one for all layers or one per weight layer, comma-separated."),
     GAMMA("gamma", "--gamma", "G", Kind.positive(), Double.NaN,
             "chl: feedback gain (default " + ContrastiveHebbian.DEFAULT_GAMMA + "); gaitprop: target step (default "
                     + GaitProp.DEFAULT_GAMMA + ")."),
@@ -84,8 +84,22 @@ public enum RuleSetting {
 
     /** The help text ending with the default, unless it states its defaults itself. */
     public String helpWithDefault() {
-        if (help.contains("default")) return help;
-        return help.substring(0, help.length() - 1) + " (default: " + defaultText() + ").";
+        return helpWithDefault(defaultText());
+    }
+
+    /** The help text for a command whose defaults are {@code defaults} (they may differ from the declared ones). */
+    public String helpWithDefault(RuleSettings defaults) {
+        Object v = defaults.get(this), declared = RuleSettings.defaults(new Topology(1, 1, 1)).get(this);
+        boolean same = v instanceof double[] a ? java.util.Arrays.equals(a, (double[]) declared) : v.equals(declared);
+        if (same) return helpWithDefault();
+        String shown = v instanceof double[] a ? java.util.Arrays.stream(a).distinct().mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ")) : text(v);
+        return helpWithDefault(shown);
+    }
+
+    private String helpWithDefault(String shown) {
+        if (help.contains("(default")) return help;
+        return help.substring(0, help.length() - 1) + " (default: " + shown + ").";
     }
 
     /**
