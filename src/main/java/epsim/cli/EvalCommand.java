@@ -41,27 +41,41 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--at-init", description = "Use the run's freshly fabricated chip (its initial weights) instead of its last checkpoint.")
     boolean atInit;
 
+    @Option(names = "--chip", paramLabel = "SPEC",
+            description = "For a run trained on an external chip: exec:COMMAND or tcp:HOST:PORT to reconnect to (a run folder never starts one).")
+    String chip;
+
+    @Option(names = "--chip-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Longest wait for a reply of the --chip (default: ${DEFAULT-VALUE}).")
+    double chipTimeout;
+
     @Override
     public Integer call() {
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
-        TrainConfig config = TrainConfig.read(dir, "no run record (is --checkpoint a run folder?)");
+        if (!(chipTimeout > 0) || !Double.isFinite(chipTimeout)) throw new UserError("--chip-timeout " + chipTimeout + ": expected a number of seconds > 0");
+        TrainConfig recorded = TrainConfig.read(dir, "no run record (is --checkpoint a run folder?)");
+        TrainConfig config = recorded.withChip(ChipFactory.reconnect(recorded.chip(), chip, dir));
         Topology t = Topology.parse(config.net(), "--net");
-        Trainer trainer = new Trainer(config, ChipFactory.build(config, t, Trainer.CHIP_TIMEOUT_SECONDS), TrainingData.load(config, t), dir,
-                Main.version());
-        if (!atInit) trainer.restore(Checkpoint.read(dir));
         if (gradientProbe != null && gradientProbe < 1) throw new UserError("--gradient-probe " + gradientProbe + ": expected an integer >= 1");
         if (!(after >= 0) || !Double.isFinite(after)) throw new UserError("--after " + after + ": expected a finite number of seconds >= 0");
-        trainer.advanceTime(after);
-        String name = dataset != null ? dataset : config.dataset();
-        Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? Path.of(config.dataDir()) : null);
-        Dataset test = Datasets.load(name, data).test();
-        if (testLimit > 0) test = test.head(testLimit);
-        double[] f = trainer.evaluate(test);
-        System.out.printf(Locale.ROOT, "%s: %s test set (%d examples)%s: accuracy %.2f%%, loss %.4f%n", dir, name, test.count(),
-                after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "", 100 * f[1], f[0]);
-        if (gradientProbe != null) {
-            System.out.printf(Locale.ROOT, "%s: %s update vs exact gradient on %d training examples: cosine %.4f%n", dir,
-                    config.rule().rule().label, gradientProbe, trainer.gradientCosine(gradientProbe));
+        TrainingData training = TrainingData.load(config, t);
+        Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), training, dir, Main.version());
+        try {
+            if (!atInit) trainer.restore(Checkpoint.read(dir));
+            trainer.advanceTime(after);
+            String name = dataset != null ? dataset : config.dataset();
+            Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? Path.of(config.dataDir()) : null);
+            Dataset test = Datasets.load(name, data).test();
+            if (testLimit > 0) test = test.head(testLimit);
+            double[] f = trainer.evaluate(test);
+            System.out.printf(Locale.ROOT, "%s: %s test set (%d examples)%s: accuracy %.2f%%, loss %.4f%n", dir, name, test.count(),
+                    after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "", 100 * f[1], f[0]);
+            if (gradientProbe != null) {
+                System.out.printf(Locale.ROOT, "%s: %s update vs exact gradient on %d training examples: cosine %.4f%n", dir,
+                        config.rule().rule().label, gradientProbe, trainer.gradientCosine(gradientProbe));
+            }
+        } finally {
+            trainer.close(); // ends an external chip's session (and its process)
         }
         return 0;
     }

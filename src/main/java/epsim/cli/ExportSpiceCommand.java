@@ -71,7 +71,7 @@ final class ExportSpiceCommand implements Callable<Integer> {
         if (example < 0 || example >= 1000) throw new UserError("--example " + example + ": expected 0..999");
         if (!Double.isFinite(beta)) throw new UserError("--beta " + beta + ": expected a finite number");
         if (targetClass < 0 || targetClass >= t.outputSize()) throw new UserError("--target-class " + targetClass + ": expected 0.." + (t.outputSize() - 1));
-        if (tran != null && (tran.length != 2 || !(tran[0] > 0) || !(tran[1] > tran[0]))) {
+        if (tran != null && (tran.length != 2 || !(tran[0] > 0) || !(tran[1] > tran[0]) || !Double.isFinite(tran[1]))) {
             throw new UserError("--tran: expected STEP,STOP with 0 < STEP < STOP (seconds)");
         }
         SyntheticBatch d = SyntheticBatch.draw(t, example + 1, seed);
@@ -92,7 +92,7 @@ final class ExportSpiceCommand implements Callable<Integer> {
         deck.append("* neuron node nL_I: membrane potential u of neuron I of layer L; output rho(u)\n");
         deck.append(Netlist.body("", weights, m.neuron().tau(), 1, x, beta, beta == 0 ? null : y, rest, tran != null));
         deck.append(Netlist.options());
-        deck.append(tran != null ? ".tran " + tran[0] + " " + tran[1] + " uic\n" : ".op\n").append(".end\n");
+        deck.append(tran != null ? ".tran " + Netlist.num(tran[0]) + " " + Netlist.num(tran[1]) + " uic\n" : ".op\n").append(".end\n");
         AtomicFiles.writeString(out, deck.toString());
         System.out.printf("wrote %s (%s, %d neurons, %d weights and biases)%n", out, t, t.freeNeurons(), t.parameterCount());
         return 0;

@@ -59,7 +59,8 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
 
     @Option(names = "--chip", paramLabel = "SPEC",
             description = "Another chip instead of the in-process one: spice (equilibria solved by ngspice, docs/spice.md), "
-                    + "exec:COMMAND (e.g. exec:\"./epsim serve --stdio --model ideal\") or tcp:HOST:PORT (docs/cosim-protocol.md).")
+                    + "exec:COMMAND (e.g. exec:\"./epsim serve --stdio --model ideal\") or tcp:HOST:PORT (docs/cosim-protocol.md). "
+                    + "With --resume: the external chip to reconnect to (a run folder never starts one).")
     String chip;
 
     @Option(names = "--chip-timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -77,6 +78,7 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         if (resume != null) {
             dir = resume;
             config = TrainConfig.read(dir, "no run to resume");
+            config = config.withChip(ChipFactory.reconnect(config.chip(), chip, dir));
             if (epochs != null) config = config.withEpochs(positive(epochs, "--epochs"));
             checkpoint = Checkpoint.read(dir);
             if (checkpoint.epoch() > config.epochs()) {

@@ -1,5 +1,6 @@
 package epsim.spice;
 
+import epsim.common.UserError;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 import epsim.model.TransferCurve;
@@ -25,10 +26,27 @@ public final class Netlist {
         return prefix + "n" + l + "_" + i;
     }
 
-    /** Title line, the transfer curve's functions. */
+    /**
+     * A text as one comment line's content. Texts from model files and paths are data: a newline
+     * in them would start a card (a .control block can run a shell command inside ngspice), so
+     * every character outside printable ASCII becomes a space, a trailing backslash (a line
+     * continuation in some SPICE dialects) is dropped, and the line is cut at 200 characters.
+     */
+    public static String comment(String text) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < text.length() && b.length() < 200; i++) {
+            char c = text.charAt(i);
+            b.append(c >= 0x20 && c <= 0x7e ? c : ' ');
+        }
+        int end = b.length();
+        while (end > 0 && (b.charAt(end - 1) == '\\' || b.charAt(end - 1) == ' ')) end--;
+        return b.substring(0, end);
+    }
+
+    /** Title line (a comment, see {@link #comment}), the transfer curve's functions. */
     public static String header(TransferCurve f, Topology t, double tau, String title) {
         StringBuilder s = new StringBuilder();
-        s.append("* ").append(title).append('\n');
+        s.append("* ").append(comment(title)).append('\n');
         s.append("* epsim chip ").append(t).append(", transfer ").append(f.jsonName).append(", tau ").append(num(tau)).append(" s\n");
         switch (f) {
             case SIGMOID -> s.append(".func rho(x) {1/(1+exp(-x))}\n.func drho(x) {rho(x)*(1-rho(x))}\n");
@@ -119,7 +137,9 @@ public final class Netlist {
         return s.toString();
     }
 
-    static String num(double v) {
+    /** A number for a card: only finite numbers ever reach a netlist. */
+    public static String num(double v) {
+        if (!Double.isFinite(v)) throw new UserError("netlist: the value " + v + " cannot go on a SPICE card (not finite)");
         return String.format(Locale.ROOT, "%.17g", v);
     }
 }

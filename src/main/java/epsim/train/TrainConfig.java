@@ -32,6 +32,10 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         this(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, null);
     }
 
+    public TrainConfig withChip(String newChip) {
+        return new TrainConfig(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, newChip);
+    }
+
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(model, overrides, net, rule, batch, newEpochs, seed, dataset, dataDir, trainLimit, testLimit, chip);
     }

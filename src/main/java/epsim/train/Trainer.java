@@ -46,9 +46,6 @@ public final class Trainer {
     private volatile boolean stoppedEarly;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    /** Longest wait for a remote chip's reply unless the user says otherwise. */
-    public static final double CHIP_TIMEOUT_SECONDS = 120;
-
     /**
      * A run of {@code config} on {@code chip} (built for it: in process, spice or remote) with
      * {@code data} ({@link TrainingData#load}), writing to {@code out}.
