@@ -72,6 +72,16 @@ public final class AnalogChip implements HostedChip {
         return model.neuron().transfer();
     }
 
+    /** See {@link NeuronDynamics#resetCircuit}: what a new protocol session starts from. */
+    public void resetCircuit() {
+        neurons.resetCircuit();
+    }
+
+    /** See {@link NeuronDynamics#setDeadline}. */
+    public void setDeadline(long nanoTime) {
+        neurons.setDeadline(nanoTime);
+    }
+
     @Override
     public void setFeedbackGain(double gain) {
         neurons.setFeedbackGain(gain);

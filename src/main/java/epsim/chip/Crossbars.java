@@ -119,8 +119,15 @@ public final class Crossbars {
         return weightDevices.length;
     }
 
+    /** Restores every device, or (when any state does not fit) none. */
     void restoreDevices(double[][][] d) {
         int layers = weightDevices.length;
+        for (int k = 0; k < layers; k++) {
+            weightDevices[k].plus().check(d[4 * k]);
+            weightDevices[k].minus().check(d[4 * k + 1]);
+            biasDevices[k].plus().check(d[4 * k + 2]);
+            biasDevices[k].minus().check(d[4 * k + 3]);
+        }
         for (int k = 0; k < layers; k++) {
             weightDevices[k].plus().restore(d[4 * k]);
             weightDevices[k].minus().restore(d[4 * k + 1]);

@@ -45,6 +45,7 @@ public final class NeuronDynamics {
     private final GhostPopulations ghosts;
     private final Nudge nudge = new Nudge();
     private double feedbackGain = 1;
+    private long deadline = Long.MAX_VALUE; // System.nanoTime() past which a relaxation stops (a server's bound on one request)
 
     private int batch;
     private double[] input;        // DAC output, batch x size(0)
@@ -74,6 +75,23 @@ public final class NeuronDynamics {
 
     Rng noiseStream() {
         return noise;
+    }
+
+    /**
+     * Puts the circuit back in its defined starting state: feedback gain 1, no ghost units, and no
+     * inputs (so no clamps and no nudge) until the next {@link #setInputs}. The devices keep their
+     * conductances: they are the chip.
+     */
+    public void resetCircuit() {
+        feedbackGain = 1;
+        ghosts.enabled = false;
+        batch = 0;
+        input = null;
+    }
+
+    /** Relaxations stop with an error once {@code System.nanoTime()} passes {@code nanoTime} (Long.MAX_VALUE: never). */
+    public void setDeadline(long nanoTime) {
+        deadline = nanoTime;
     }
 
     public void setFeedbackGain(double gain) {
@@ -158,6 +176,9 @@ public final class NeuronDynamics {
             time.advance(neuron.dt());
             change = step();
             if (change < tolerance) return new Chip.Relaxation(step, true, change);
+            if ((step & 255) == 0 && deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+                throw new UserError("relax: stopped after " + step + " of " + maxSteps + " steps: past the time limit of one request");
+            }
         }
         return new Chip.Relaxation(maxSteps, false, change);
     }
@@ -248,7 +269,8 @@ public final class NeuronDynamics {
                 }
                 if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);
                 double change = Math.abs(next - x);
-                if (change > maxChange) maxChange = change;
+                // a NaN change (a diverged state) sticks, so a relaxation never reports it as converged
+                if (change > maxChange || change != change) maxChange = change;
                 ul[i] = next;
             }
         }

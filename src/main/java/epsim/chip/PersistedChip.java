@@ -1,6 +1,7 @@
 package epsim.chip;
 
 import epsim.common.UserError;
+import epsim.math.Topology;
 
 /**
  * Everything a checkpoint needs to continue a chip bit for bit: every device's state (for each
@@ -15,11 +16,40 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
         return new PersistedChip(crossbars.deviceStates(), neurons.noiseStream().state(), crossbars.writeStream().state(), time.now());
     }
 
+    /**
+     * Refuses a state that cannot belong to a chip of topology {@code t}: four device states per
+     * layer (weights G+, G-, bias G+, G-), each one or two arrays (conductances; programming times
+     * with drift) of the layer's size, finite values, two random states of four words, a finite
+     * time. The device model's own bounds are checked on restore.
+     */
+    public void checkShape(Topology t) {
+        int layers = t.weightLayers();
+        if (devices == null || devices.length != 4 * layers) {
+            throw new UserError((devices == null ? 0 : devices.length) + " device arrays, a " + t + " chip has " + 4 * layers);
+        }
+        for (int k = 0; k < layers; k++) {
+            for (int j = 0; j < 4; j++) {
+                double[][] d = devices[4 * k + j];
+                int n = j < 2 ? t.size(k + 1) * t.size(k) : t.size(k + 1);
+                if (d == null || d.length < 1 || d.length > 2) throw new UserError("device state " + (4 * k + j) + ": expected 1 or 2 arrays");
+                for (double[] a : d) {
+                    if (a == null || a.length != n) throw new UserError("device state " + (4 * k + j) + ": " + (a == null ? 0 : a.length) + " values, expected " + n);
+                    for (double v : a) if (!Double.isFinite(v)) throw new UserError("device state " + (4 * k + j) + ": a value is not finite");
+                }
+            }
+        }
+        if (noiseState == null || writeState == null || noiseState.length != 4 || writeState.length != 4) {
+            throw new UserError("random states: expected 4 + 4 words");
+        }
+        if (!Double.isFinite(time) || time < 0) throw new UserError("chip time " + time + ": expected a finite number >= 0");
+    }
+
     /** Puts this state back into a chip built from these parts (same model, topology and seed). */
     public void restoreInto(Crossbars crossbars, NeuronDynamics neurons, ChipTime clock) {
         int layers = crossbars.layers();
-        if (devices.length != 4 * layers) throw new UserError("checkpoint: " + devices.length / 4 + " layers, chip has " + layers);
-        if (noiseState.length != 4 || writeState.length != 4) {
+        if (!Double.isFinite(time) || time < 0) throw new UserError("checkpoint: chip time " + time + " is not a finite number >= 0");
+        if (devices == null || devices.length != 4 * layers) throw new UserError("checkpoint: " + (devices == null ? 0 : devices.length / 4) + " layers, chip has " + layers);
+        if (noiseState == null || writeState == null || noiseState.length != 4 || writeState.length != 4) {
             throw new UserError("checkpoint: random state of " + noiseState.length + " + " + writeState.length + " words, expected 4 + 4");
         }
         crossbars.restoreDevices(devices);

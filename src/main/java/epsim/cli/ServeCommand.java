@@ -14,7 +14,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Expose a simulated chip over the co-simulation protocol (docs/cosim-protocol.md): line-delimited "
@@ -32,7 +34,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--stdio", description = "Serve one session on standard input/output.")
     boolean stdio;
 
-    @Option(names = "--port", paramLabel = "N", description = "Serve sessions, one at a time, on this TCP port (0: any free port, printed on standard error).")
+    @Option(names = "--port", paramLabel = "N", description = "Serve sessions, one at a time, on this TCP port (0: any free port, printed on standard error); "
+            + "a client that connects while another holds the chip gets a \"busy\" error at once.")
     Integer port;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
@@ -49,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "End a session whose client sends nothing for this long (default: ${DEFAULT-VALUE}).")
     double idleTimeout;
 
+    @Option(names = "--request-seconds", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Longest work of one request: a relaxation still running then stops with an error reply (default: ${DEFAULT-VALUE}).")
+    double requestSeconds;
+
     @Option(names = "--max-message", paramLabel = "BYTES", defaultValue = "268435456",
             description = "Longest request line accepted; longer ones get an error reply (default: ${DEFAULT-VALUE}).")
     int maxMessage;
@@ -58,10 +65,11 @@ final class ServeCommand implements Callable<Integer> {
         if (stdio == (port != null)) throw new UserError("serve: give exactly one of --stdio or --port N");
         if (!(idleTimeout > 0) || !Double.isFinite(idleTimeout)) throw new UserError("--idle-timeout " + idleTimeout + ": expected a number of seconds > 0");
         if (maxMessage < 1024) throw new UserError("--max-message " + maxMessage + ": expected at least 1024 bytes");
+        if (!(requestSeconds > 0) || !Double.isFinite(requestSeconds)) throw new UserError("--request-seconds " + requestSeconds + ": expected a number of seconds > 0");
         Topology t = Topology.parse(net, "--net");
         AnalogChip chip = AnalogChip.fabricate(model.load(), t, seed);
         if (stdio) {
-            ChipServer server = new ChipServer(chip, Main.version(), maxMessage);
+            ChipServer server = new ChipServer(chip, Main.version(), maxMessage, requestSeconds);
             watchStdio(server);
             server.serve(System.in, System.out);
             return 0;
@@ -79,20 +87,46 @@ final class ServeCommand implements Callable<Integer> {
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(address, port));
             System.err.println("epsim serve: listening on " + address.getHostAddress() + ":" + listener.getLocalPort());
-            do {
-                try (Socket client = listener.accept()) {
-                    client.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout * 1000));
-                    try {
-                        new ChipServer(chip, Main.version(), maxMessage).serve(client.getInputStream(), client.getOutputStream());
-                    } catch (SocketTimeoutException e) {
-                        System.err.println("epsim serve: no request for " + idleTimeout + " s; session closed");
-                    } catch (IOException e) {
-                        System.err.println("epsim serve: session ended (" + e.getMessage() + ")");
-                    }
+            AtomicReference<Thread> session = new AtomicReference<>();
+            while (true) {
+                Socket client = listener.accept();
+                Thread running = session.get();
+                if (running != null && running.isAlive()) {
+                    refuseBusy(client);
+                    continue;
                 }
-            } while (!once);
+                Thread t0 = new Thread(() -> serveSession(chip, client), "serve-session");
+                session.set(t0);
+                t0.start();
+                if (once) {
+                    t0.join();
+                    return 0;
+                }
+            }
         }
-        return 0;
+    }
+
+    /** One client holds the chip; another that connects meanwhile is told so at once, and closed. */
+    private static void refuseBusy(Socket client) {
+        try (client) {
+            client.setSoTimeout(1000);
+            client.getOutputStream().write(("{\"ok\":false,\"error\":\"busy: another client holds the chip; try again when it has closed\"}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+        } catch (IOException ignored) {
+            // the client left already
+        }
+    }
+
+    private void serveSession(AnalogChip chip, Socket client) {
+        try (client) {
+            client.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout * 1000));
+            new ChipServer(chip, Main.version(), maxMessage, requestSeconds).serve(client.getInputStream(), client.getOutputStream());
+        } catch (SocketTimeoutException e) {
+            System.err.println("epsim serve: no request for " + idleTimeout + " s; session closed");
+        } catch (IOException e) {
+            System.err.println("epsim serve: session ended (" + e.getMessage() + ")");
+        }
     }
 
     /** Standard input cannot time out a read, so a watchdog ends a session whose client went silent. */

@@ -21,12 +21,17 @@ import java.util.Map;
 
 /**
  * One protocol session: reads line-delimited JSON requests, drives an {@link AnalogChip}, writes
- * one reply line per request. A malformed, unknown or oversized request gets an error reply and
- * the session goes on; end of input or a "close" request ends it.
+ * one reply line per request. A malformed, unknown, oversized or failing request gets an error
+ * reply and the session goes on; end of input or a "close" request ends it. Every request is
+ * checked against the chip's sizes before any work, and its work is bounded (relaxation steps, a
+ * time limit per request); a session starts from the chip's defined circuit state
+ * ({@link AnalogChip#resetCircuit}).
  */
 public final class ChipServer {
     /** Saved neuron states a client may hold at once. */
     static final int MAX_SNAPSHOTS = 64;
+    /** The most integration steps one relax request may ask for. */
+    public static final int MAX_RELAX_STEPS = 10_000_000;
 
     private final AnalogChip chip;
     private final String version;
@@ -35,9 +40,28 @@ public final class ChipServer {
     private int nextSnapshot = 1;
     private boolean greeted;
     private volatile long lastActivity = System.nanoTime();
+    private final long requestNanos;
+    private final long maxValues;
+    private final long maxContainers;
+    private final int maxBatch;
 
     public ChipServer(AnalogChip chip, String version, int maxLineBytes) {
+        this(chip, version, maxLineBytes, 600);
+    }
+
+    /** @param requestSeconds the longest one request may work (a relaxation past it stops with an error reply) */
+    public ChipServer(AnalogChip chip, String version, int maxLineBytes, double requestSeconds) {
         this.chip = chip;
+        chip.resetCircuit();
+        Topology t = chip.topology();
+        this.requestNanos = (long) Math.min(Long.MAX_VALUE / 2.0, requestSeconds * 1e9);
+        this.maxBatch = t.maxBatch();
+        int widest = 0;
+        for (int l = 0; l < t.neuronLayers(); l++) widest = Math.max(widest, t.size(l));
+        // restore carries every device (4 arrays per synapse and bias, two per device with drift); a
+        // batch-sized array carries at most maxBatch x the widest layer
+        this.maxValues = Math.max(4 * t.parameterCount(), (long) maxBatch * widest) + 1024;
+        this.maxContainers = 16L * t.weightLayers() + 64;
         this.version = version;
         this.maxLineBytes = maxLineBytes;
     }
@@ -92,7 +116,10 @@ public final class ChipServer {
     ObjectNode handle(String text) {
         JsonNode request;
         try {
+            Wire.checkShape(text, maxValues, maxContainers);
             request = Wire.JSON.readTree(text);
+        } catch (Wire.BadMessage e) {
+            return error(null, e.getMessage());
         } catch (JsonProcessingException e) {
             return error(null, "not valid JSON: " + Wire.abbreviate(e.getOriginalMessage()));
         }
@@ -104,10 +131,16 @@ public final class ChipServer {
             ObjectNode reply = Wire.NODES.objectNode();
             if (id != null) reply.set("id", id);
             reply.put("ok", true);
+            chip.setDeadline(System.nanoTime() + requestNanos);
             dispatch(op.asText(), request, reply);
             return reply;
         } catch (Wire.BadMessage | UserError e) {
             return error(id, op.asText() + ": " + e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // one request never ends the session: it is answered, and the chip stays as it was or as far as the request got
+            return error(id, op.asText() + ": failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Wire.abbreviate(e.getMessage())) + ")");
+        } finally {
+            chip.setDeadline(Long.MAX_VALUE);
         }
     }
 
@@ -126,7 +159,7 @@ public final class ChipServer {
                 reply.set("model", ModelLoader.toJson(chip.model()));
                 reply.put("transfer", chip.transfer().jsonName);
             }
-            case "set_inputs" -> chip.setInputs(Wire.doubles(r.get("inputs"), "inputs"), intField(r, "batch", 1, 1_000_000));
+            case "set_inputs" -> chip.setInputs(Wire.doubles(r.get("inputs"), "inputs"), intField(r, "batch", 1, maxBatch));
             case "set_nudge" -> {
                 double beta = number(r, "beta");
                 chip.setNudge(beta == 0 ? null : Wire.doubles(r.get("target"), "target"), beta);
@@ -142,17 +175,26 @@ public final class ChipServer {
             }
             case "reset" -> chip.resetState();
             case "relax" -> {
-                int steps = intField(r, "steps", 0, Integer.MAX_VALUE);
+                int steps = intField(r, "steps", 0, MAX_RELAX_STEPS);
                 double tolerance = r.has("tolerance") ? number(r, "tolerance") : 0;
                 Chip.Relaxation x = chip.relax(steps, tolerance);
                 reply.put("steps", x.steps());
                 reply.put("converged", x.converged());
-                reply.put("last_change", x.lastChange());
+                if (x.steps() == 0) reply.putNull("last_change"); // no step, no change
+                else reply.put("last_change", finite(x.lastChange(), "the neurons' state"));
             }
-            case "read" -> reply.set("values", Wire.array(chip.read(intField(r, "layer", 0, t.weightLayers())), encoding(r)));
-            case "read_ghost" -> reply.set("values", Wire.array(chip.readGhost(intField(r, "population", 0, t.weightLayers() - 1)), encoding(r)));
+            case "read" -> reply.set("values", Wire.array(finite(chip.read(intField(r, "layer", 0, t.weightLayers())), "the layer's outputs"), encoding(r)));
+            case "read_ghost" -> reply.set("values", Wire.array(finite(chip.readGhost(intField(r, "population", 0, t.weightLayers() - 1)),
+                    "the ghost population's outputs"), encoding(r)));
             case "program" -> chip.program(Wire.params(r.get("delta"), t, "delta"));
-            case "read_weights" -> reply.setAll(Wire.params(chip.readWeights(), encoding(r)));
+            case "read_weights" -> {
+                var w = chip.readWeights();
+                for (int k = 0; k < w.layers(); k++) {
+                    finite(w.w[k], "the weights");
+                    finite(w.b[k], "the biases");
+                }
+                reply.setAll(Wire.params(w, encoding(r)));
+            }
             case "save_state" -> {
                 if (snapshots.size() >= MAX_SNAPSHOTS) throw new Wire.BadMessage("already " + MAX_SNAPSHOTS + " saved states; drop one first");
                 int handle = nextSnapshot++;
@@ -171,6 +213,17 @@ public final class ChipServer {
             case "close" -> reply.put("closed", true);
             default -> throw new Wire.BadMessage("unknown op (see docs/cosim-protocol.md)");
         }
+    }
+
+    /** NaN and infinities never go out (JSON has no such numbers): the request fails naming what diverged. */
+    private static double finite(double v, String what) {
+        if (!Double.isFinite(v)) throw new Wire.BadMessage(what + " diverged (not a finite number); reset the chip or lower its gains");
+        return v;
+    }
+
+    private static double[] finite(double[] values, String what) {
+        for (double v : values) finite(v, what);
+        return values;
     }
 
     private static Wire.Encoding encoding(JsonNode r) {

@@ -12,10 +12,8 @@ import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 import epsim.model.TransferCurve;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +37,15 @@ import java.util.concurrent.TimeUnit;
 public final class RemoteChip implements HostedChip {
     /** Neuron states kept on the server at once; older ones are dropped (rules only restore the latest). */
     static final int KEPT_STATES = 16;
+    /** The longest reply line read (the server's default --max-message); a longer one ends the run with an error. */
+    public static final int MAX_REPLY_BYTES = 268_435_456;
     private static final String EOF = "\u0000eof";
+    private static final String TOO_LONG = "\u0000too-long";
+    private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chip-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String spec;
     private final OutputStream out;
@@ -48,6 +57,7 @@ public final class RemoteChip implements HostedChip {
     private final HardwareModel model;
     private final ArrayDeque<Integer> states = new ArrayDeque<>();
     private long nextId = 1;
+    private volatile boolean timedOut;
     private int batch;
     // What the chip was last told, so that rules re-stating their circuit each batch cost no round trip
     private double sentGain = 1;
@@ -62,7 +72,12 @@ public final class RemoteChip implements HostedChip {
                 String command = spec.substring(5).trim();
                 if (command.isEmpty()) throw new UserError("--chip " + spec + ": expected exec:COMMAND");
                 Process p = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                return new RemoteChip(spec, p.getInputStream(), p.getOutputStream(), p, null, timeoutSeconds);
+                try {
+                    return new RemoteChip(spec, p.getInputStream(), p.getOutputStream(), p, null, timeoutSeconds);
+                } catch (RuntimeException e) {
+                    ends(p);
+                    throw e;
+                }
             }
             if (spec.startsWith("tcp:")) {
                 String address = spec.substring(4);
@@ -76,8 +91,13 @@ public final class RemoteChip implements HostedChip {
                 }
                 if (port < 1 || port > 65535) throw new UserError("--chip " + spec + ": port must be 1..65535");
                 Socket s = new Socket();
-                s.connect(new InetSocketAddress(address.substring(0, colon), port), (int) (timeoutSeconds * 1000));
-                return new RemoteChip(spec, s.getInputStream(), s.getOutputStream(), null, s, timeoutSeconds);
+                s.connect(new InetSocketAddress(address.substring(0, colon), port), (int) Math.min(Integer.MAX_VALUE, timeoutSeconds * 1000));
+                try {
+                    return new RemoteChip(spec, s.getInputStream(), s.getOutputStream(), null, s, timeoutSeconds);
+                } catch (RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
             }
         } catch (IOException e) {
             throw new UserError("--chip " + spec + ": cannot connect (" + e.getMessage() + ")");
@@ -91,15 +111,7 @@ public final class RemoteChip implements HostedChip {
         this.process = process;
         this.socket = socket;
         this.timeoutSeconds = timeoutSeconds;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) replies.add(line);
-            } catch (IOException ignored) {
-                // the peer went away: reported below as end of stream
-            }
-            replies.add(EOF);
-        }, "chip-reply-reader");
+        Thread reader = new Thread(() -> readLines(in), "chip-reply-reader");
         reader.setDaemon(true);
         reader.start();
         ObjectNode hello = request("hello");
@@ -108,7 +120,10 @@ public final class RemoteChip implements HostedChip {
         JsonNode sizes = h.get("topology");
         if (sizes == null || !sizes.isArray() || sizes.size() < 2) throw fail("the handshake has no topology");
         StringBuilder net = new StringBuilder();
-        for (JsonNode n : sizes) net.append(net.length() == 0 ? "" : "-").append(n.asInt());
+        for (JsonNode n : sizes) {
+            if (!n.isIntegralNumber() || !n.canConvertToInt()) throw fail("the handshake's topology holds " + Wire.abbreviate(n.toString()) + ", not layer sizes");
+            net.append(net.length() == 0 ? "" : "-").append(n.asInt());
+        }
         this.topology = Topology.parse(net.toString(), "--chip " + spec + ": topology");
         this.clampedLayers = new boolean[topology.neuronLayers()];
         try {
@@ -116,6 +131,37 @@ public final class RemoteChip implements HostedChip {
         } catch (JsonProcessingException e) {
             throw fail("the handshake's model is not JSON");
         }
+    }
+
+    /**
+     * Reads reply lines into the queue, each at most {@link #MAX_REPLY_BYTES}: a peer that floods
+     * without a newline gets a size-limit error, not the heap.
+     */
+    private void readLines(InputStream in) {
+        try (InputStream stream = in) {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = stream.read(buf)) >= 0) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] != '\n') continue;
+                    line.write(buf, start, i - start);
+                    start = i + 1;
+                    if (line.size() > MAX_REPLY_BYTES) break;
+                    replies.add(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                }
+                line.write(buf, start, n - start);
+                if (line.size() > MAX_REPLY_BYTES) {
+                    replies.add(TOO_LONG);
+                    return;
+                }
+            }
+        } catch (IOException ignored) {
+            // the peer went away: reported as end of stream
+        }
+        replies.add(EOF);
     }
 
     private UserError fail(String what) {
@@ -129,19 +175,42 @@ public final class RemoteChip implements HostedChip {
         return o;
     }
 
+    /**
+     * Sends a request and waits for its reply, both within the timeout: a peer that stops reading
+     * (so that the write blocks) is ended when the time is up, as is one that never answers.
+     */
     private JsonNode call(ObjectNode request) {
+        return call(request, timeoutSeconds);
+    }
+
+    private JsonNode call(ObjectNode request, double seconds) {
+        String op = request.get("op").asText();
+        if (timedOut) throw fail("the chip was ended after a timeout");
+        long millis = (long) Math.min(Long.MAX_VALUE / 4.0, seconds * 1000);
+        ScheduledFuture<?> watchdog = TIMEOUTS.schedule(() -> {
+            timedOut = true;
+            release();
+        }, millis, TimeUnit.MILLISECONDS);
         String reply;
         try {
             out.write((Wire.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            reply = replies.poll((long) (timeoutSeconds * 1000), TimeUnit.MILLISECONDS);
+            reply = replies.poll(millis, TimeUnit.MILLISECONDS);
         } catch (IOException e) {
+            if (timedOut) throw fail("no reply to \"" + op + "\" within " + seconds + " s");
             throw fail("the chip closed the connection (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw fail("interrupted");
+        } finally {
+            watchdog.cancel(false);
         }
-        if (reply == null) throw fail("no reply to \"" + request.get("op").asText() + "\" within " + timeoutSeconds + " s");
+        if (reply == null || (timedOut && reply.equals(EOF))) {
+            timedOut = true;
+            release();
+            throw fail("no reply to \"" + op + "\" within " + seconds + " s");
+        }
+        if (reply.equals(TOO_LONG)) throw fail("a reply is longer than " + MAX_REPLY_BYTES + " bytes");
         if (reply.equals(EOF)) throw fail("the chip closed the connection");
         JsonNode r;
         try {
@@ -205,7 +274,8 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public double[] readGhost(int k) {
-        return values(call(request("read_ghost").put("population", k).put("encoding", "f64")), "values");
+        double[] v = values(call(request("read_ghost").put("population", k).put("encoding", "f64")), "values");
+        return sized(v, (long) batch * (k >= 0 && k + 1 < topology.neuronLayers() ? topology.size(k + 1) : 0), "read_ghost");
     }
 
     @Override
@@ -237,17 +307,34 @@ public final class RemoteChip implements HostedChip {
     @Override
     public Relaxation relax(int maxSteps, double tolerance) {
         JsonNode r = call(request("relax").put("steps", maxSteps).put("tolerance", tolerance));
-        return new Relaxation(r.path("steps").asInt(), r.path("converged").asBoolean(), r.path("last_change").asDouble());
+        JsonNode steps = r.get("steps"), converged = r.get("converged"), change = r.get("last_change");
+        if (steps == null || !steps.isIntegralNumber() || !steps.canConvertToInt() || steps.asInt() < 0 || steps.asInt() > maxSteps) {
+            throw fail("reply to \"relax\": steps: expected an integer in 0.." + maxSteps + ", got " + Wire.abbreviate(String.valueOf(steps)));
+        }
+        if (converged == null || !converged.isBoolean()) throw fail("reply to \"relax\": converged: expected true or false");
+        if (change != null && !change.isNull() && !change.isNumber()) throw fail("reply to \"relax\": last_change: expected a number");
+        return new Relaxation(steps.asInt(), converged.asBoolean(), change == null || change.isNull() ? Double.NaN : change.asDouble());
     }
 
     @Override
     public double[] read(int layer) {
-        return values(call(request("read").put("layer", layer).put("encoding", "f64")), "values");
+        double[] v = values(call(request("read").put("layer", layer).put("encoding", "f64")), "values");
+        int size = layer >= 0 && layer < topology.neuronLayers() ? topology.size(layer) : 0;
+        return sized(v, (long) batch * size, "read");
+    }
+
+    /** A reply's values must be as many as asked for, and finite. */
+    private double[] sized(double[] v, long expected, String op) {
+        if (v.length != expected) throw fail("reply to \"" + op + "\": " + v.length + " values, expected " + expected + " (batch x layer size)");
+        for (double x : v) if (!Double.isFinite(x)) throw fail("reply to \"" + op + "\": a value is not finite");
+        return v;
     }
 
     @Override
     public State saveState() {
-        int handle = call(request("save_state")).path("state").asInt();
+        JsonNode state = call(request("save_state")).get("state");
+        if (state == null || !state.isIntegralNumber() || !state.canConvertToInt()) throw fail("reply to \"save_state\": state: expected an integer handle");
+        int handle = state.asInt();
         states.addLast(handle);
         if (states.size() > KEPT_STATES) call(request("drop_state").put("state", states.removeFirst()));
         return new RemoteState(handle);
@@ -278,11 +365,18 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public PersistedChip persist() {
+        PersistedChip p;
         try {
-            return Wire.persisted(call(request("persist")).get("chip"), "chip");
+            p = Wire.persisted(call(request("persist")).get("chip"), "chip");
         } catch (Wire.BadMessage e) {
             throw fail("reply " + e.getMessage());
         }
+        try {
+            p.checkShape(topology); // a checkpoint is only written if it can be read back
+        } catch (UserError e) {
+            throw fail("reply to \"persist\": " + e.getMessage());
+        }
+        return p;
     }
 
     @Override
@@ -297,26 +391,52 @@ public final class RemoteChip implements HostedChip {
         call(request("advance_time").put("seconds", seconds));
     }
 
+    /** Says goodbye (briefly), then ends the connection and the chip's process with every process it started. */
     @Override
     public void close() {
-        try {
-            call(request("close"));
-        } catch (UserError ignored) {
-            // closing a peer that already went away is not an error
+        if (!timedOut) {
+            try {
+                call(request("close"), Math.min(timeoutSeconds, 2));
+            } catch (UserError ignored) {
+                // closing a peer that already went away is not an error
+            }
         }
+        release();
+    }
+
+    private void release() {
         try {
             out.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+        try {
             if (socket != null) socket.close();
         } catch (IOException ignored) {
             // nothing left to release
         }
-        if (process != null) {
+        if (process != null) ends(process);
+    }
+
+    /** Ends a chip process and all its descendants (a shell, the server it started, its children): gently, then by force. */
+    private static void ends(Process process) {
+        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        try {
+            if (process.waitFor(1, TimeUnit.SECONDS) && all.stream().noneMatch(ProcessHandle::isAlive)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        all.forEach(ProcessHandle::destroy);
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < end && all.stream().anyMatch(ProcessHandle::isAlive)) {
             try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+                Thread.sleep(20);
             } catch (InterruptedException e) {
-                process.destroyForcibly();
                 Thread.currentThread().interrupt();
+                break;
             }
         }
+        all.forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -1,5 +1,9 @@
 package epsim.cosim;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +13,7 @@ import epsim.chip.PersistedChip;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
@@ -21,7 +26,9 @@ import java.util.Base64;
  */
 public final class Wire {
     public static final int PROTOCOL = 1;
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Strings up to the largest message (f64 arrays travel as one base64 string); NaN is refused, never read. */
+    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build());
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Wire() {}
@@ -141,25 +148,64 @@ public final class Wire {
         return o;
     }
 
+    /** Reads a chip's persisted state as the "persist" reply sends it; every part is checked for its type. */
     public static PersistedChip persisted(JsonNode node, String field) {
-        try {
-            JsonNode devices = node.get("devices");
-            double[][][] d = new double[devices.size()][][];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = new double[devices.get(i).size()][];
-                for (int j = 0; j < d[i].length; j++) d[i][j] = doubles(devices.get(i).get(j), field + ".devices");
+        String shape = field + ": expected {\"devices\": [[arrays]], \"noise\": [4 integers], \"writes\": [4 integers], \"time\": seconds}"
+                + " as sent by the \"persist\" reply";
+        if (node == null || !node.isObject()) throw new BadMessage(shape);
+        JsonNode devices = node.get("devices"), time = node.get("time");
+        if (devices == null || !devices.isArray() || time == null || !time.isNumber()) throw new BadMessage(shape);
+        double[][][] d = new double[devices.size()][][];
+        for (int i = 0; i < d.length; i++) {
+            JsonNode one = devices.get(i);
+            if (!one.isArray()) throw new BadMessage(field + ".devices[" + i + "]: expected an array of arrays");
+            d[i] = new double[one.size()][];
+            for (int j = 0; j < d[i].length; j++) d[i][j] = doubles(one.get(j), field + ".devices[" + i + "][" + j + "]");
+        }
+        return new PersistedChip(d, longs(node.get("noise"), field + ".noise"), longs(node.get("writes"), field + ".writes"), time.asDouble());
+    }
+
+    private static long[] longs(JsonNode a, String field) {
+        if (a == null || !a.isArray() || a.size() != 4) throw new BadMessage(field + ": expected 4 integers (as decimal strings)");
+        long[] out = new long[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                out[i] = Long.parseLong(a.get(i).asText());
+            } catch (NumberFormatException e) {
+                throw new BadMessage(field + "[" + i + "]: expected an integer, got " + abbreviate(a.get(i).toString()));
             }
-            return new PersistedChip(d, longs(node.get("noise")), longs(node.get("writes")), node.get("time").asDouble());
-        } catch (NullPointerException | NumberFormatException e) {
-            throw new BadMessage(field + ": expected {\"devices\", \"noise\", \"writes\", \"time\"} as sent by the \"persist\" reply");
+        }
+        return out;
+    }
+
+    /**
+     * Refuses, before any tree is built, a message whose shape no request of a chip this size
+     * has: more than {@code maxValues} scalars, more than {@code maxContainers} arrays and objects,
+     * or deeper than {@link #MAX_DEPTH}. A parsed tree costs tens of bytes per value, so this is
+     * what keeps one long line from exhausting the heap.
+     */
+    public static void checkShape(String text, long maxValues, long maxContainers) {
+        long values = 0, containers = 0;
+        int depth = 0;
+        try (JsonParser p = JSON.getFactory().createParser(text)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
+                    if (++containers > maxContainers) throw new BadMessage("more than " + maxContainers + " arrays and objects (no request has that many)");
+                    if (++depth > MAX_DEPTH) throw new BadMessage("nested deeper than " + MAX_DEPTH + " levels");
+                } else if (t == JsonToken.END_ARRAY || t == JsonToken.END_OBJECT) {
+                    depth--;
+                } else if (t.isScalarValue() && ++values > maxValues) {
+                    throw new BadMessage("more than " + maxValues + " values (more than any request to this chip needs)");
+                }
+            }
+        } catch (IOException e) {
+            throw new BadMessage("not valid JSON: " + abbreviate(e.getMessage()));
         }
     }
 
-    private static long[] longs(JsonNode a) {
-        long[] out = new long[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = Long.parseLong(a.get(i).asText());
-        return out;
-    }
+    /** How deep a request nests: restore's chip.devices[i][j].f64 is the deepest, at 5. */
+    static final int MAX_DEPTH = 8;
 
     static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";

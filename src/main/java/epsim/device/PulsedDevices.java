@@ -184,14 +184,25 @@ public final class PulsedDevices {
         return programmedAt == null ? new double[][] {g.clone()} : new double[][] {g.clone(), programmedAt.clone()};
     }
 
-    public void restore(double[][] state) {
-        if (state.length != (programmedAt == null ? 1 : 2) || state[0].length != n) {
-            throw new UserError("checkpoint: device state does not match the hardware model");
+    /** Refuses a saved state that does not fit these devices (sizes, bounds, finite times), changing nothing. */
+    public void check(double[][] state) {
+        int arrays = programmedAt == null ? 1 : 2;
+        if (state == null || state.length != arrays) {
+            throw new UserError("checkpoint: device state has " + (state == null ? 0 : state.length) + " arrays, the hardware model needs " + arrays);
+        }
+        for (double[] a : state) {
+            if (a == null || a.length != n) throw new UserError("checkpoint: device state of " + (a == null ? 0 : a.length) + " devices, expected " + n);
         }
         for (int i = 0; i < n; i++) {
             double v = state[0][i];
+            // 1e-12 uS: the rounding of a conductance programmed up to its own bound
             if (!(v >= low[i] - 1e-12 && v <= high[i] + 1e-12)) throw new UserError("checkpoint: conductance outside the device's bounds");
         }
+        if (arrays == 2) for (double t : state[1]) if (!Double.isFinite(t)) throw new UserError("checkpoint: a programming time is not finite");
+    }
+
+    public void restore(double[][] state) {
+        check(state);
         System.arraycopy(state[0], 0, g, 0, n);
         if (programmedAt != null) System.arraycopy(state[1], 0, programmedAt, 0, n);
     }

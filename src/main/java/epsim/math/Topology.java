@@ -77,6 +77,18 @@ public final class Topology {
         return n;
     }
 
+    /**
+     * The largest batch whose neuron state fits the budget: per example the inputs and, for every
+     * other neuron, about eight doubles (state, outputs, drive, the ghost copies and scratch).
+     */
+    public int maxBatch() {
+        long perExample = 8L * (inputSize() + 8L * freeNeurons());
+        return (int) Math.max(1, Math.min(1_000_000, STATE_BUDGET_BYTES / perExample));
+    }
+
+    /** Bytes of neuron state a batch may take: 1.6 GB, a quarter of the heap a 24 GB machine gives the JVM by default. */
+    public static final long STATE_BUDGET_BYTES = 1_600_000_000L;
+
     public int[] sizes() {
         return sizes.clone();
     }
