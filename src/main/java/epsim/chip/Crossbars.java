@@ -1,5 +1,6 @@
 package epsim.chip;
 
+import epsim.common.MemoryBudget;
 import epsim.common.Rng;
 import epsim.common.UserError;
 import epsim.device.ConductanceArray;
@@ -23,7 +24,12 @@ public final class Crossbars {
     private final Rng writes;
     private long generation; // counts refreshes of w and b, so readers know when derived currents are stale
 
+    /** Bytes a chip and its controller hold per weight or bias: two devices (five doubles, a flag, a time with drift), the weight, updates. */
+    static final int BYTES_PER_PARAMETER = 140;
+
     public Crossbars(HardwareModel.Device device, Topology topology, long seed) {
+        MemoryBudget.require((double) BYTES_PER_PARAMETER * topology.parameterCount(),
+                "network " + topology + " (" + topology.parameterCount() + " weights and biases)");
         this.device = device;
         this.topology = topology;
         int layers = topology.weightLayers();

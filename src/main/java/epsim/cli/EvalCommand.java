@@ -54,6 +54,7 @@ final class EvalCommand implements Callable<Integer> {
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
         if (!(chipTimeout > 0) || !Double.isFinite(chipTimeout)) throw new UserError("--chip-timeout " + chipTimeout + ": expected a number of seconds > 0");
         TrainConfig recorded = TrainConfig.read(dir, "no run record (is --checkpoint a run folder?)");
+        TrainConfig.checkModelFile(dir, recorded);
         TrainConfig config = recorded.withChip(ChipFactory.reconnect(recorded.chip(), chip, dir));
         Topology t = Topology.parse(config.net(), "--net");
         if (gradientProbe != null && gradientProbe < 1) throw new UserError("--gradient-probe " + gradientProbe + ": expected an integer >= 1");

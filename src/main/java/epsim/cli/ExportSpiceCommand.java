@@ -58,6 +58,7 @@ final class ExportSpiceCommand implements Callable<Integer> {
         LayerParams weights;
         if (checkpoint != null) {
             TrainConfig c = TrainConfig.read(checkpoint, "no run record (is --checkpoint a run folder?)");
+            TrainConfig.checkModelFile(checkpoint, c);
             m = ModelLoader.load(c.model(), c.overrides());
             t = Topology.parse(c.net(), checkpoint.resolve("run.json") + ": net");
             AnalogChip chip = AnalogChip.fabricate(m, t, c.seed());

@@ -76,7 +76,7 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
     public Integer call() throws Exception {
         HardwareModel m = model.load();
         Topology t = Topology.parse(net, "--net");
-        if (batch < 1) throw new UserError("--batch " + batch + ": expected an integer >= 1");
+        if (batch < 1 || batch > t.maxBatch()) throw new UserError("--batch " + batch + ": expected an integer in 1.." + t.maxBatch());
         if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
         RuleSettings s = rule.settings(t, ruleDefaults(t));
         if (s.rule() != Rule.EP) {

@@ -35,7 +35,7 @@ final class RunOptions {
     /** The validated options of a run with these settings ({@code chip}: null for the in-process chip). */
     TrainConfig config(ModelOptions model, RuleOptions rule, int epochs, String chip) {
         Topology t = Topology.parse(net, "--net");
-        if (batch < 1) throw new UserError("--batch " + batch + ": expected an integer >= 1");
+        if (batch < 1 || batch > t.maxBatch()) throw new UserError("--batch " + batch + ": expected an integer in 1.." + t.maxBatch() + " (the neuron state of " + t + " for larger batches exceeds " + Topology.STATE_BUDGET_BYTES / 1_000_000_000.0 + " GB)");
         if (epochs < 1) throw new UserError("--epochs " + epochs + ": expected an integer >= 1");
         if (trainLimit < 0) throw new UserError("--train-limit " + trainLimit + ": expected an integer >= 0");
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");

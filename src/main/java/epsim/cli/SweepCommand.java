@@ -96,7 +96,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         List<Sweep.Point> mine = new ArrayList<>();
         for (Sweep.Point p : all) if (p.index() % shards == shardIndex - 1) mine.add(p);
         Path dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
+        AtomicFiles.folder(dir, "--out");
         System.out.printf("sweep: %d of %d points (shard %d/%d), %s, %d threads -> %s%n", mine.size(), all.size(), shardIndex, shards,
                 kind, workers, dir);
         List<Sweep.Outcome> outcomes;

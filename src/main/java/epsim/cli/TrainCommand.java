@@ -1,5 +1,6 @@
 package epsim.cli;
 
+import epsim.common.AtomicFiles;
 import epsim.common.UserError;
 import epsim.math.Kernels;
 import epsim.math.Topology;
@@ -35,6 +36,9 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
     RunOptions run;
 
     final RuleOptions rule = new RuleOptions();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public RuleOptions ruleOptions() {
@@ -77,7 +81,9 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         Path dir;
         if (resume != null) {
             dir = resume;
+            refuseRecordedOptions();
             config = TrainConfig.read(dir, "no run to resume");
+            TrainConfig.checkModelFile(dir, config);
             config = config.withChip(ChipFactory.reconnect(config.chip(), chip, dir));
             if (epochs != null) config = config.withEpochs(positive(epochs, "--epochs"));
             checkpoint = Checkpoint.read(dir);
@@ -88,12 +94,14 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         } else {
             config = run.config(model, rule, epochs == null ? 15 : epochs, chip);
             dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError("--out " + dir + ": is a file, not a folder");
             if (Files.exists(dir.resolve(Checkpoint.FILE))) {
                 throw new UserError("--out " + dir + ": already holds a run (use --resume " + dir + " or another --out)");
             }
         }
         if (!(chipTimeout > 0) || !Double.isFinite(chipTimeout)) throw new UserError("--chip-timeout " + chipTimeout + ": expected a number of seconds > 0");
-        Files.createDirectories(dir);
+        AtomicFiles.folder(dir, resume != null ? "--resume" : "--out");
+        if (resume != null) AtomicFiles.removeLeftovers(dir);
         Topology t = Topology.parse(config.net(), "--net");
         TrainingData data = TrainingData.load(config, t);
         Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), data, dir, Main.version());
@@ -128,6 +136,18 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         System.out.printf(Locale.ROOT, "final test accuracy %.2f%% (train %.2f%%); run in %s%n", 100 * last.testAccuracy(),
                 100 * last.trainAccuracy(), dir);
         return 0;
+    }
+
+    /** Options a resumed run may take; every other option is recorded in its run.json and stays. */
+    private static final java.util.Set<String> RESUMABLE = java.util.Set.of("--resume", "--epochs", "--chip", "--chip-timeout", "--progress");
+
+    private void refuseRecordedOptions() {
+        for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUMABLE.contains(o.longestName())) {
+                throw new UserError(o.longestName() + ": a resumed run keeps the options recorded in its run.json; with --resume give only "
+                        + "--epochs (to extend it), --chip, --chip-timeout or --progress");
+            }
+        }
     }
 
     private static int positive(int v, String flag) {

@@ -44,6 +44,39 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Makes sure {@code dir} is a folder epsim can write into, creating it (and its parents) if
+     * needed; {@code flag} names the option in the one-line error (an existing file, a path under
+     * a file, a folder without write permission, an empty path).
+     */
+    public static Path folder(Path dir, String flag) {
+        if (dir == null || dir.toString().isBlank()) throw new UserError(flag + ": expected a folder, got an empty path");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError(flag + " " + dir + ": is a file, not a folder");
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new UserError(flag + " " + dir + ": cannot create the folder (" + e.getFile() + " is a file)");
+        } catch (java.nio.file.FileSystemException e) {
+            throw new UserError(flag + " " + dir + ": cannot create the folder (" + e.getFile() + ": " + (e.getReason() == null ? "refused" : e.getReason()) + ")");
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(flag + " " + dir + ": cannot create the folder (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) throw new UserError(flag + " " + dir + ": the folder is not writable");
+        return dir;
+    }
+
+    /** Removes what a killed write left: the temporary files beside a folder's results ({@code .NAME*.tmp}). */
+    public static void removeLeftovers(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UserError(dir + ": cannot clean up temporary files (" + e.getMessage() + ")");
+        }
+    }
+
     public static void writeString(Path target, String text) {
         write(target, tmp -> Files.writeString(tmp, text));
     }

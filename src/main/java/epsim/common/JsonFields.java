@@ -1,7 +1,19 @@
 package epsim.common;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.TreeSet;
@@ -13,7 +25,56 @@ import java.util.TreeSet;
  * whose reply already says which op).
  */
 public final class JsonFields {
+    /** The largest model, testbench or run file read (they are a few kilobytes; run.json of a 1000-layer net stays far below). */
+    public static final long MAX_FILE_BYTES = 16L << 20;
+
+    /**
+     * The strict reader of files: a duplicate key, content after the document, nesting deeper than
+     * 64 or a number longer than 1000 digits is an error; NaN and Infinity are read so that
+     * validation can refuse them by name.
+     */
+    private static final ObjectMapper STRICT = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(1000).build()).build())
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     private final String origin;
+
+    /** Parses {@code text} strictly; {@code origin} names it in the one-line error. */
+    public static JsonNode parse(String text, String origin) {
+        try {
+            JsonNode root = STRICT.readTree(text);
+            if (root == null) throw new UserError(origin + ": empty (expected a JSON object)");
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new UserError(origin + ": not valid JSON (" + parseError(e) + ")");
+        }
+    }
+
+    /** Reads and parses a file of at most {@link #MAX_FILE_BYTES}. */
+    public static JsonNode readFile(Path file, String origin) {
+        String text;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) throw new UserError(origin + ": " + size + " bytes; a JSON file epsim reads is at most " + MAX_FILE_BYTES);
+            text = Files.readString(file);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UserError u) throw u;
+            throw new UserError(origin + ": cannot read (" + e.getMessage() + ")");
+        }
+        return parse(text, origin);
+    }
+
+    /** "line L, column C: what" where the parser knows the place (its own limits may not). */
+    public static String parseError(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String what = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        what = what.lines().findFirst().orElse("");
+        if (what.length() > 200) what = what.substring(0, 197) + "...";
+        return at == null ? what : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + what;
+    }
 
     public JsonFields(String origin) {
         this.origin = origin;
@@ -31,7 +92,7 @@ public final class JsonFields {
     /** A value as an error message shows it: strings quoted, containers named, long values cut. */
     public static String describe(JsonNode n) {
         if (n == null || n.isMissingNode()) return "nothing";
-        if (n.isTextual()) return "\"" + abbreviate(n.asText()) + "\"";
+        if (n.isTextual()) return n.toString().length() <= 82 ? n.toString() : n.toString().substring(0, 78) + "...\"";
         if (n.isContainerNode()) return n.isArray() ? "an array" : "an object";
         return n.toString();
     }

@@ -113,7 +113,8 @@ public final class ChipServer {
         }
     }
 
-    ObjectNode handle(String text) {
+    /** Answers one request line (what {@link #serve} does for each line it reads). */
+    public ObjectNode handle(String text) {
         JsonNode request;
         try {
             Wire.checkShape(text, maxValues, maxContainers);
@@ -125,6 +126,9 @@ public final class ChipServer {
         }
         if (request == null || !request.isObject()) return error(null, "expected a JSON object");
         JsonNode id = request.get("id");
+        if (id != null && id.isNumber() && !Double.isFinite(id.asDouble())) {
+            return error(null, "id: expected a string or a finite number (it is echoed in the reply, and JSON has no infinity)");
+        }
         JsonNode op = request.get("op");
         if (op == null || !op.isTextual()) return error(id, "op: missing (a string such as \"relax\")");
         try {

@@ -1,5 +1,6 @@
 package epsim.data;
 
+import epsim.common.MemoryBudget;
 import epsim.common.UserError;
 
 import java.io.BufferedInputStream;
@@ -44,8 +45,10 @@ public final class Idx {
                 throw new UserError(name + ": implausible IDX dimensions " + count + " x " + rows + " x " + cols);
             }
             int pixels = rows * cols;
-            byte[] bytes = new byte[count * pixels];
-            readFully(in, bytes, name, "image data of " + count + " x " + rows + " x " + cols);
+            // the images become doubles (8 bytes a pixel); checked before reading, and read as they
+            // come, so a header that claims more than the file holds costs nothing
+            MemoryBudget.require(9.0 * count * pixels, name + ": " + count + " images of " + rows + " x " + cols);
+            byte[] bytes = readExactly(in, count * pixels, name, "image data of " + count + " x " + rows + " x " + cols);
             if (in.read() != -1) throw new UserError(name + ": trailing bytes after " + count + " images");
             double[] images = new double[bytes.length];
             for (int i = 0; i < bytes.length; i++) images[i] = (bytes[i] & 0xff) / 255.0;
@@ -64,8 +67,7 @@ public final class Idx {
             }
             int count = in.readInt();
             if (count <= 0) throw new UserError(name + ": implausible label count " + count);
-            byte[] bytes = new byte[count];
-            readFully(in, bytes, name, count + " labels");
+            byte[] bytes = readExactly(in, count, name, count + " labels");
             if (in.read() != -1) throw new UserError(name + ": trailing bytes after " + count + " labels");
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) labels[i] = bytes[i] & 0xff;
@@ -85,13 +87,11 @@ public final class Idx {
         }
     }
 
-    private static void readFully(DataInputStream in, byte[] into, String name, String what) throws IOException {
-        int off = 0;
-        while (off < into.length) {
-            int n = in.read(into, off, into.length - off);
-            if (n < 0) throw new UserError(name + ": truncated IDX file (" + what + " need " + into.length + " bytes, found " + off + ")");
-            off += n;
-        }
+    /** Exactly {@code length} bytes, gathered as they arrive (no allocation of what the header only claims). */
+    private static byte[] readExactly(DataInputStream in, int length, String name, String what) throws IOException {
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length < length) throw new UserError(name + ": truncated IDX file (" + what + " need " + length + " bytes, found " + bytes.length + ")");
+        return bytes;
     }
 
     private static UserError ioError(String name, IOException e) {

@@ -1,7 +1,6 @@
 package epsim.model;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,8 +56,12 @@ public final class ModelLoader {
         if (Files.isRegularFile(path)) {
             origin = nameOrPath;
             try {
+                if (Files.size(path) > JsonFields.MAX_FILE_BYTES) {
+                    throw new UserError(origin + ": " + Files.size(path) + " bytes; a hardware model is at most " + JsonFields.MAX_FILE_BYTES);
+                }
                 text = Files.readString(path);
             } catch (IOException | RuntimeException e) {
+                if (e instanceof UserError u) throw u;
                 throw new UserError(origin + ": cannot read hardware model (" + e.getMessage() + ")");
             }
         } else if (nameOrPath.matches("[A-Za-z0-9_-]+")) {
@@ -74,16 +77,25 @@ public final class ModelLoader {
         return parse(text, origin, overrides);
     }
 
+    /**
+     * SHA-256 (hex) of the model file {@code nameOrPath} names, or null for a preset: what a run
+     * records so that a resume can tell the file was edited since.
+     */
+    public static String fileSha256(String nameOrPath) {
+        Path path = Path.of(nameOrPath);
+        if (!Files.isRegularFile(path)) return null;
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new UserError(nameOrPath + ": cannot read hardware model (" + e.getMessage() + ")");
+        }
+    }
+
     /** Parses model JSON {@code text}; {@code origin} names it in error messages. */
     public static HardwareModel parse(String text, String origin, List<String> overrides) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new UserError(origin + ": not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + ")");
-        }
-        if (root == null || !root.isObject()) throw new UserError(origin + ": expected a JSON object");
+        JsonNode root = JsonFields.parse(text, origin);
+        if (!root.isObject()) throw new UserError(origin + ": expected a JSON object");
         ObjectNode tree = resolveBase((ObjectNode) root, origin, 0);
         Map<String, String> overridden = new LinkedHashMap<>();
         for (String o : overrides) applyOverride(tree, o, overridden);
@@ -103,13 +115,8 @@ public final class ModelLoader {
         }
         if (depth >= MAX_BASES) throw new UserError(origin + ": base: more than " + MAX_BASES + " presets built on each other (a cycle?)");
         String baseOrigin = "hardware-models/" + base.asText() + ".json";
-        JsonNode parent;
-        try {
-            parent = JSON.readTree(readPreset(base.asText()));
-        } catch (JsonProcessingException e) {
-            throw new UserError(baseOrigin + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (parent == null || !parent.isObject()) throw new UserError(baseOrigin + ": expected a JSON object");
+        JsonNode parent = JsonFields.parse(readPreset(base.asText()), baseOrigin);
+        if (!parent.isObject()) throw new UserError(baseOrigin + ": expected a JSON object");
         ObjectNode merged = resolveBase((ObjectNode) parent, baseOrigin, depth + 1).deepCopy();
         for (String text : TOP_LEVEL_TEXT) merged.remove(text);
         for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
@@ -217,6 +224,23 @@ public final class ModelLoader {
         double adcMax = v.get(ModelField.ADC_MAX) == RAILS ? transfer.railHigh : (Double) v.get(ModelField.ADC_MAX);
         if (adcMax <= adcMin) throw r.error(ModelField.ADC_MAX, adcMax);
 
+        // quantities derived from the fields must be finite too, or they turn into NaN in the chip
+        derived(r, ModelField.DAC_MAX, dacMax - dacMin, "the DAC range dacMax - dacMin");
+        derived(r, ModelField.ADC_MAX, adcMax - adcMin, "the ADC range adcMax - adcMin");
+        derived(r, ModelField.G_MAX, gMax - gMin, "the conductance range gMax - gMin");
+        double gRef = (Double) v.get(ModelField.G_REF);
+        derived(r, ModelField.G_REF, 1 / gRef, "1 / gRef");
+        derived(r, ModelField.G_REF, (gMax - gMin) / gRef, "the largest weight (gMax - gMin) / gRef");
+        derived(r, ModelField.G_MAX, gMax + gMin, "gMax + gMin (twice the mid-range)");
+        if (levels != HardwareModel.IDEAL) {
+            double step = (gMax - gMin) / (levels - 1);
+            if (!(step > 0) || !Double.isFinite(step) || !(step / gRef > 0)) {
+                throw new UserError(r.where(ModelField.LEVELS) + ": the step (gMax - gMin) / (levels - 1) = " + step
+                        + " is too small to program (expected a finite step > 0, also in weight units)");
+            }
+        }
+        if (!(dt / tau > 0)) throw new UserError(r.where(ModelField.DT) + ": dt / tau = " + dt / tau + " (expected a number > 0)");
+
         String name = tree.hasNonNull("name") ? tree.get("name").asText() : origin;
         return new HardwareModel(name,
                 tree.hasNonNull("description") ? tree.get("description").asText() : "",
@@ -228,6 +252,13 @@ public final class ModelLoader {
                         (Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE), stuckMin, stuckMax,
                         (Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
                 new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax));
+    }
+
+    /** A quantity the chip computes from the fields: it must be a finite number > 0. */
+    private static void derived(Reader r, ModelField f, double value, String what) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new UserError(r.where(f) + ": " + what + " = " + value + " (expected a finite number > 0; the values are too far apart or too small)");
+        }
     }
 
     /** The value "rails" of an ADC bound, before the transfer curve resolves it. */
@@ -269,7 +300,7 @@ public final class ModelLoader {
                 case TEXT -> {
                     if (!n.isTextual()) throw error(f, describe(n));
                     Object parsed = f == ModelField.TRANSFER ? TransferCurve.fromJson(n.asText()) : HardwareModel.Response.fromJson(n.asText());
-                    if (parsed == null) throw error(f, "\"" + n.asText() + "\"");
+                    if (parsed == null) throw error(f, describe(n));
                     yield parsed;
                 }
                 case LEVELS -> levels(f, n, 2, Integer.MAX_VALUE);

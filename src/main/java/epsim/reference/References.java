@@ -1,5 +1,6 @@
 package epsim.reference;
 
+import epsim.common.MemoryBudget;
 import epsim.math.LayerParams;
 
 import java.util.ArrayList;
@@ -53,6 +54,9 @@ public final class References {
      * dL/dtheta = -lambda^T d2E/(du dtheta).
      */
     public static LayerParams implicit(IdealNetwork net, double[] inputs, double[] targets, int batch) {
+        long n = net.t.freeNeurons();
+        // the dense Hessian over the free neurons and its factorisation: two n x n matrices
+        MemoryBudget.require(16.0 * n * n, "the implicit gradient of network " + net.t + " (a " + n + " x " + n + " Hessian)");
         LayerParams g = new LayerParams(net.t);
         int n0 = net.t.inputSize(), ny = net.t.outputSize();
         for (int s = 0; s < batch; s++) {

@@ -45,7 +45,7 @@ public record Testbench(String file, String name, String description, String why
         }
         Topology net = Topology.parse(f.text(root, "net", "net"), file + ": net");
         long seed = f.integer(root, "seed", "seed", 0, Long.MAX_VALUE);
-        int batch = (int) f.integer(root, "batch", "batch", 1, 100_000);
+        int batch = (int) f.integer(root, "batch", "batch", 1, Math.min(100_000, net.maxBatch()));
 
         // a testbench measures estimates (no learning rate), names its rule and states its phases'
         // step cap and tolerance; the nudged phase defaults to the free phase's cap

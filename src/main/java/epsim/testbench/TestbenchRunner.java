@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.common.AtomicFiles;
+import epsim.common.JsonFields;
 import epsim.common.UserError;
 
 import java.io.IOException;
@@ -49,15 +50,7 @@ public final class TestbenchRunner {
 
     public static Testbench load(Path file) {
         String name = file.getFileName().toString().replaceFirst("\\.json$", "");
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new UserError(file + ": not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        JsonNode root = JsonFields.readFile(file, file.toString());
         return Testbench.parse(root, file.toString(), name);
     }
 

@@ -10,15 +10,23 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * What a run needs to continue bit for bit: the devices and the chip's random streams, the
  * rule's and the data order's random state, where in which epoch it stopped, the epoch's
- * running sums and the finished epochs' rows. Binary, big-endian, written atomically.
+ * running sums and the finished epochs' rows. Binary, big-endian, written atomically, ending with
+ * a CRC-32C of everything before it: a changed or damaged byte is refused, never resumed from.
+ * Every field read back is validated as the command line validates it (the device states against
+ * the chip, on restore).
  *
  * @param epoch        the epoch in progress or next to run (1-based)
  * @param batchIndex   batches of that epoch already done (0: the epoch has not started)
@@ -26,7 +34,8 @@ import java.util.List;
  */
 public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] ruleRandom, PersistedChip chip,
                          RunningSums sums, List<EpochRow> history) {
-    private static final long MAGIC = 0x455053494D434B33L; // "EPSIMCK3"
+    private static final long MAGIC = 0x455053494D434B34L; // "EPSIMCK4": CK3 with a trailing CRC-32C
+    private static final long UNCHECKED = 0x455053494D434B33L; // "EPSIMCK3": the same content without the checksum (still read)
     private static final long OLDER = 0x455053494D434B32L; // "EPSIMCK2": random streams before the ziggurat Gaussian
     public static final String FILE = "checkpoint.bin";
 
@@ -37,7 +46,9 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
 
     public void write(Path dir) {
         AtomicFiles.write(dir.resolve(FILE), tmp -> {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+            CRC32C crc = new CRC32C();
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                 DataOutputStream out = new DataOutputStream(new CheckedOutputStream(file, crc))) {
                 out.writeLong(MAGIC);
                 out.writeInt(epoch);
                 out.writeInt(batchIndex);
@@ -59,6 +70,8 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
                 out.writeDouble(sums.seconds());
                 out.writeInt(history.size());
                 for (EpochRow r : history) doubles(out, r.values());
+                out.flush();
+                new DataOutputStream(file).writeInt((int) crc.getValue());
             }
         });
     }
@@ -66,37 +79,129 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
     public static Checkpoint read(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) throw new UserError(file + ": no checkpoint to resume from");
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read checkpoint (" + e.getMessage() + ")");
+        }
+        CRC32C crc = new CRC32C();
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+             DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc))) {
+            Reader r = new Reader(in, size, file);
             long magic = in.readLong();
             if (magic == OLDER) throw new UserError(file + ": checkpoint from an older epsim whose random streams differ; start the run again");
-            if (magic != MAGIC) throw new UserError(file + ": not an epsim checkpoint");
+            if (magic != MAGIC && magic != UNCHECKED) throw new UserError(file + ": not an epsim checkpoint");
             int epoch = in.readInt(), batchIndex = in.readInt();
-            long[] data = longs(in), rule = longs(in), noise = longs(in), writes = longs(in);
+            long[] data = r.longs(), rule = r.longs(), noise = r.longs(), writes = r.longs();
             for (long[] stream : new long[][] {data, noise, writes}) {
-                if (stream.length != 4) throw new UserError(file + ": corrupt checkpoint (random state)");
+                if (stream.length != 4) throw r.corrupt("random state");
             }
-            if (rule.length != 0 && rule.length != 4) throw new UserError(file + ": corrupt checkpoint (rule's random state)");
+            if (rule.length != 0 && rule.length != 4) throw r.corrupt("rule's random state");
             double time = in.readDouble();
-            int arrays = in.readInt();
-            if (arrays < 0 || arrays > 10_000) throw new UserError(file + ": corrupt checkpoint (device array count)");
+            int arrays = r.count(12);
             double[][][] devices = new double[arrays][][];
             for (int i = 0; i < arrays; i++) {
                 int parts = in.readInt();
-                if (parts < 1 || parts > 2) throw new UserError(file + ": corrupt checkpoint (device state)");
+                if (parts < 1 || parts > 2) throw r.corrupt("device state");
                 devices[i] = new double[parts][];
-                for (int j = 0; j < parts; j++) devices[i][j] = doubles(in);
+                for (int j = 0; j < parts; j++) devices[i][j] = r.doubles();
             }
             RunningSums sums = new RunningSums(in.readDouble(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readDouble());
-            int rows = in.readInt();
-            if (rows < 0 || rows > 1_000_000) throw new UserError(file + ": corrupt checkpoint (history)");
+            int rows = r.count(60);
             List<EpochRow> history = new ArrayList<>();
-            for (int i = 0; i < rows; i++) history.add(EpochRow.of(doubles(in)));
-            if (in.read() != -1) throw new UserError(file + ": corrupt checkpoint (trailing bytes)");
-            return new Checkpoint(epoch, batchIndex, data, rule, new PersistedChip(devices, noise, writes, time), sums, history);
+            for (int i = 0; i < rows; i++) {
+                double[] row = r.doubles();
+                if (row.length != 7) throw r.corrupt("history row " + (i + 1));
+                history.add(EpochRow.of(row));
+            }
+            if (magic == MAGIC) {
+                int computed = (int) crc.getValue();
+                int stored = new DataInputStream(raw).readInt();
+                if (stored != computed) throw new UserError(file + ": damaged checkpoint (its checksum does not match its content)");
+            }
+            if (raw.read() != -1) throw r.corrupt("trailing bytes");
+            Checkpoint cp = new Checkpoint(epoch, batchIndex, data, rule, new PersistedChip(devices, noise, writes, time), sums, history);
+            cp.validate(file);
+            return cp;
         } catch (EOFException e) {
             throw new UserError(file + ": truncated checkpoint");
         } catch (IOException e) {
             throw new UserError(file + ": cannot read checkpoint (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Refuses values no run can have written: they would otherwise be copied into metrics.csv. */
+    private void validate(Path file) {
+        String bad = null;
+        if (epoch < 1) bad = "epoch " + epoch;
+        else if (batchIndex < 0) bad = "batch index " + batchIndex;
+        else if (history.size() != epoch - 1) bad = history.size() + " finished epochs before epoch " + epoch;
+        else if (!loss(sums.loss()) || sums.correct() < 0 || sums.freeSteps() < 0 || sums.batches() < 0
+                || sums.seen() < sums.correct() || sums.batches() != batchIndex || !(sums.seconds() >= 0) || !Double.isFinite(sums.seconds())) {
+            bad = "running sums";
+        } else if (!Double.isFinite(chip.time()) || chip.time() < 0) {
+            bad = "chip time " + chip.time();
+        }
+        for (int i = 0; bad == null && i < history.size(); i++) {
+            EpochRow row = history.get(i);
+            boolean ok = row.epoch() == i + 1 && loss(row.trainLoss()) && fraction(row.trainAccuracy())
+                    && loss(row.testLoss()) && fraction(row.testAccuracy()) && finiteAtLeast(row.meanFreeSteps(), 0)
+                    && finiteAtLeast(row.seconds(), 0);
+            if (!ok) bad = "history row " + (i + 1);
+        }
+        if (bad != null) throw new UserError(file + ": corrupt checkpoint (" + bad + ")");
+    }
+
+    private static boolean finiteAtLeast(double v, double low) {
+        return Double.isFinite(v) && v >= low;
+    }
+
+    /** A loss is >= 0, or NaN: the honest record of a chip whose state diverged. */
+    private static boolean loss(double v) {
+        return Double.isNaN(v) || finiteAtLeast(v, 0);
+    }
+
+    private static boolean fraction(double v) {
+        return v >= 0 && v <= 1;
+    }
+
+    /** Reads lengths no larger than what the rest of the file can hold, so a damaged length never allocates gigabytes. */
+    private static final class Reader {
+        final DataInputStream in;
+        final long size;
+        final Path file;
+
+        Reader(DataInputStream in, long size, Path file) {
+            this.in = in;
+            this.size = size;
+            this.file = file;
+        }
+
+        UserError corrupt(String what) {
+            return new UserError(file + ": corrupt checkpoint (" + what + ")");
+        }
+
+        /** A count of items each taking at least {@code bytesEach} bytes of the file. */
+        int count(int bytesEach) throws IOException {
+            int n = in.readInt();
+            if (n < 0 || (long) n * bytesEach > size) throw corrupt("a count of " + n);
+            return n;
+        }
+
+        long[] longs() throws IOException {
+            int n = in.readInt();
+            if (n < 0 || n > 64) throw corrupt("random state");
+            long[] a = new long[n];
+            for (int i = 0; i < n; i++) a[i] = in.readLong();
+            return a;
+        }
+
+        double[] doubles() throws IOException {
+            int n = count(8);
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) a[i] = in.readDouble();
+            return a;
         }
     }
 
@@ -108,21 +213,5 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
     private static void doubles(DataOutputStream out, double[] a) throws IOException {
         out.writeInt(a.length);
         for (double v : a) out.writeDouble(v);
-    }
-
-    private static long[] longs(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 64) throw new IOException("corrupt random state");
-        long[] a = new long[n];
-        for (int i = 0; i < n; i++) a[i] = in.readLong();
-        return a;
-    }
-
-    private static double[] doubles(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 200_000_000) throw new IOException("corrupt array length " + n);
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) a[i] = in.readDouble();
-        return a;
     }
 }

@@ -66,6 +66,9 @@ public final class Sweep {
         return new Axis(key, values);
     }
 
+    /** The most points one sweep holds (each is a training run). */
+    public static final int MAX_POINTS = 1_000_000;
+
     /** All points: the cross product, or (zip) the i-th value of every axis together. */
     public static List<Point> points(List<Axis> axes, boolean zip) {
         List<Point> out = new ArrayList<>();
@@ -81,8 +84,11 @@ public final class Sweep {
             }
             return out;
         }
-        int total = 1;
-        for (Axis a : axes) total = Math.multiplyExact(total, a.values().size());
+        long total = 1;
+        for (Axis a : axes) {
+            total *= a.values().size();
+            if (total > MAX_POINTS) throw new UserError("--vary: more than " + MAX_POINTS + " points; split the sweep into several");
+        }
         for (int i = 0; i < total; i++) {
             List<String> v = new ArrayList<>();
             int rest = i;

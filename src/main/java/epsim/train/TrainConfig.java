@@ -1,17 +1,16 @@
 package epsim.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.common.JsonFields;
 import epsim.common.UserError;
 import epsim.math.Topology;
+import epsim.model.ModelLoader;
 import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,16 +67,30 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
     public static TrainConfig read(Path dir, String missing) {
         Path runFile = dir.resolve("run.json");
         if (!Files.isRegularFile(runFile)) throw new UserError(runFile + ": " + missing);
-        JsonNode run;
-        try {
-            run = new ObjectMapper().readTree(runFile.toFile());
-        } catch (IOException e) {
-            throw new UserError(runFile + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-        if (run == null || !run.isObject()) throw new UserError(runFile + ": expected a JSON object");
+        JsonNode run = JsonFields.readFile(runFile, runFile.toString());
+        if (!run.isObject()) throw new UserError(runFile + ": expected a JSON object");
         boolean nested = run.has("options");
         return fromJson(nested ? run.get("options") : run, runFile.toString(), nested ? "options." : "");
     }
+
+    /**
+     * Refuses to continue a run whose model file changed since it started: run.json records the
+     * file's SHA-256 ({@code modelFileSha256}); a preset, or a record from before epsim kept the
+     * hash, has nothing to compare.
+     */
+    public static void checkModelFile(Path dir, TrainConfig config) {
+        Path runFile = dir.resolve("run.json");
+        JsonNode recorded = JsonFields.readFile(runFile, runFile.toString()).get(MODEL_HASH);
+        if (recorded == null || recorded.isNull()) return;
+        String now = ModelLoader.fileSha256(config.model());
+        if (!recorded.asText().equals(now)) {
+            throw new UserError(runFile + ": the hardware model " + config.model() + (now == null ? " is gone" : " changed")
+                    + " since the run started (" + MODEL_HASH + " differs); restore it or start a new run");
+        }
+    }
+
+    /** run.json's key for the SHA-256 of a model file. */
+    public static final String MODEL_HASH = "modelFileSha256";
 
     /**
      * Reads the options back from a run.json written by {@link #toJson}, field by field; errors name
@@ -94,7 +107,7 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         Topology t = Topology.parse(net, f.where(prefix + "net"));
         RuleSettings rule = RuleSettings.defaults(t).read(o.get("rule"), f.where(prefix + "rule"), t, List.of(RuleSetting.values()));
         return new TrainConfig(f.text(o, "model", prefix + "model"), set, net, rule,
-                (int) f.integer(o, "batch", prefix + "batch", 1, Integer.MAX_VALUE),
+                (int) f.integer(o, "batch", prefix + "batch", 1, t.maxBatch()),
                 (int) f.integer(o, "epochs", prefix + "epochs", 1, Integer.MAX_VALUE),
                 f.integer(o, "seed", prefix + "seed", Long.MIN_VALUE, Long.MAX_VALUE), f.text(o, "dataset", prefix + "dataset"),
                 f.optionalText(o, "dataDir", prefix + "dataDir"),

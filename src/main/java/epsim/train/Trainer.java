@@ -45,6 +45,7 @@ public final class Trainer {
     private volatile boolean stopRequested;
     private volatile boolean stoppedEarly;
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final String modelFileSha256;
 
     /**
      * A run of {@code config} on {@code chip} (built for it: in process, spice or remote) with
@@ -59,6 +60,7 @@ public final class Trainer {
         this.test = data.test();
         this.chip = chip;
         this.model = chip.model();
+        this.modelFileSha256 = ModelLoader.fileSha256(config.model()); // once: an edit during the run must not be recorded as the run's
         this.rule = config.rule().create(config.seed());
         this.dataOrder = Rng.stream(config.seed(), "data-order");
         Plots.prepare();
@@ -254,6 +256,7 @@ public final class Trainer {
         run.put("epsim", version);
         run.put("kernels", Kernels.describe()); // bits are reproducible per backend and machine
         run.set("options", config.toJson());
+        if (modelFileSha256 != null) run.put(TrainConfig.MODEL_HASH, modelFileSha256);
         run.set("model", ModelLoader.toJson(model));
         run.put("trainExamples", train.count());
         run.put("testExamples", test.count());

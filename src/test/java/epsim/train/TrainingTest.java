@@ -125,4 +125,18 @@ class TrainingTest {
         assertEquals(0, resumed.exitCode(), resumed.err());
         TestSupport.assertSameRun(whole, stopped);
     }
+
+    /** A network of 2501 weight layers trains, checkpoints and resumes from its own checkpoint. */
+    @Test
+    void deepNetworksResume() throws Exception {
+        StringBuilder net = new StringBuilder("784");
+        for (int i = 0; i < 2500; i++) net.append("-2");
+        Path out = dir.resolve("deep");
+        TestSupport.Run run = TestSupport.cli("train", "--net", net.append("-10").toString(), "--train-limit", "20", "--test-limit", "10",
+                "--epochs", "1", "--free-steps", "2", "--nudge-steps", "1", "--no-progress", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        TestSupport.Run resumed = TestSupport.cli("train", "--resume", out.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
+    }
 }
