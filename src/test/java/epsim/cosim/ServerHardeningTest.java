@@ -229,9 +229,10 @@ class ServerHardeningTest {
                 {goodRelax, "out['values'] = [0.5] * 3", "3 values, expected"},
                 {goodRelax, "out['values'] = 'x'", "values"},
                 {goodRelax, "out['values'] = [0.5] * (20 * 784) if r['layer'] == 0 else [float('nan')] * (20 * (40 if r['layer'] == 1 else 10))",
-                        "not JSON"},
+                        "not valid JSON"},
                 {goodRelax, "n = 20 * (784 if r['layer'] == 0 else 40 if r['layer'] == 1 else 10); "
-                        + "out['values'] = {'f64': base64.b64encode(struct.pack('<%dd' % n, *([float('nan')] * n))).decode()}", "not finite"}};
+                        + "out['values'] = {'f64': base64.b64encode(struct.pack('<%dd' % n, *([float('nan')] * n))).decode()}", "not finite"},
+                {goodRelax, "out['values'] = [{}] * 3000000", "refused"}};
         int i = 0;
         for (String[] c : cases) {
             Path fake = fakeChip(c[0], c[1]);
