@@ -19,7 +19,7 @@ public enum ModelField {
             "integration step; the Euler factor is `eps = dt / tau`", m -> m.neuron().dt()),
     TRANSFER("neuron", "transfer", Kind.TEXT, "one of \"hardSigmoid\", \"sigmoid\", \"tanh\"", "—", "`hardSigmoid`, `sigmoid`, `tanh`",
             "amplifier transfer curve `rho(u)`; the hard sigmoid's rails also clip the state to [0, 1]", m -> m.neuron().transfer().jsonName),
-    THERMAL_NOISE("neuron", "thermalNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (volts per step)", "V per step", ">= 0",
+    THERMAL_NOISE("neuron", "thermalNoise", Kind.NOISE, "a finite number in [0, 1e6] (volts per step)", "V per step", "0 .. 1e6",
             "std of Gaussian noise added to every `u` at every step", m -> m.neuron().thermalNoise()),
     G_MIN("device", "gMin", Kind.NON_NEGATIVE, "a finite number >= 0 (microsiemens)", "µS", ">= 0",
             "lowest device conductance", m -> m.device().gMin()),
@@ -46,7 +46,7 @@ public enum ModelField {
             "device-to-device std of each half-range (`w_max_dtod`, `w_min_dtod`)", m -> m.device().boundsDtod()),
     WRITE_NOISE("device", "writeNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (nominal steps per pulse)", "nominal steps", ">= 0",
             "cycle-to-cycle std of every pulse (`dw_min_std`, additive)", m -> m.device().writeNoise()),
-    READ_NOISE("device", "readNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (weight units)", "weight units", ">= 0",
+    READ_NOISE("device", "readNoise", Kind.NOISE, "a finite number in [0, 1e6] (weight units)", "weight units", "0 .. 1e6",
             "std of one device's read, per read (every step, for both current directions)", m -> m.device().readNoise()),
     STUCK_AT_MIN("device", "stuckAtMin", Kind.FRACTION, "a fraction in [0, 1]", "fraction", "[0, 1]",
             "devices stuck at their lowest conductance (chosen at fabrication)", m -> m.device().stuckAtMin()),
@@ -72,7 +72,14 @@ public enum ModelField {
             "> adcMin, or `\"rails\"`", "upper end of the ADC range", m -> m.periphery().adcMax());
 
     /** What a field's value may be, before the checks that relate two fields. */
-    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER }
+    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE }
+
+    /**
+     * The largest noise std a model may state: a Gaussian of that spread summed over a current of
+     * 2e8 synapses stays far from overflow (a state of +-Infinity would turn into NaN on the next
+     * step of a smooth transfer curve), and it is a million volts or weights, beyond anything physical.
+     */
+    static final double MAX_NOISE = 1e6;
 
     public final String section;
     public final String name;

@@ -292,6 +292,7 @@ public final class ModelLoader {
                 case POSITIVE -> number(f, n, 0, false, Double.POSITIVE_INFINITY);
                 case NON_NEGATIVE -> number(f, n, 0, true, Double.POSITIVE_INFINITY);
                 case FRACTION -> number(f, n, 0, true, 1);
+                case NOISE -> number(f, n, 0, true, ModelField.MAX_NOISE);
                 case OPEN_UNIT -> {
                     double x = number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
                     if (!(x > -1 && x < 1)) throw error(f, x);
