@@ -175,12 +175,22 @@ public final class NeuronDynamics {
         for (int step = 1; step <= maxSteps; step++) {
             time.advance(neuron.dt());
             change = step();
-            if (change < tolerance) return new Chip.Relaxation(step, true, change);
+            if (change < tolerance) {
+                // a diverged (NaN) state changes by NaN, which the step's max ignores: never call it converged
+                return finiteState() ? new Chip.Relaxation(step, true, change) : new Chip.Relaxation(step, false, Double.NaN);
+            }
             if ((step & 255) == 0 && deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
                 throw new UserError("relax: stopped after " + step + " of " + maxSteps + " steps: past the time limit of one request");
             }
         }
-        return new Chip.Relaxation(maxSteps, false, change);
+        return new Chip.Relaxation(maxSteps, false, maxSteps > 0 && !finiteState() ? Double.NaN : change);
+    }
+
+    /** Whether every neuron's (and ghost's) state is a finite number: checked once per relaxation, not per step. */
+    private boolean finiteState() {
+        for (int l = 1; l <= layers; l++) for (double x : u[l]) if (!Double.isFinite(x)) return false;
+        if (ghosts.enabled) for (double[] vk : ghosts.v) for (double x : vk) if (!Double.isFinite(x)) return false;
+        return true;
     }
 
     private void computeInputDrive() {
@@ -269,8 +279,7 @@ public final class NeuronDynamics {
                 }
                 if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);
                 double change = Math.abs(next - x);
-                // a NaN change (a diverged state) sticks, so a relaxation never reports it as converged
-                if (change > maxChange || change != change) maxChange = change;
+                if (change > maxChange) maxChange = change;
                 ul[i] = next;
             }
         }
