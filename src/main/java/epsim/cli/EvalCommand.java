@@ -1,5 +1,6 @@
 package epsim.cli;
 
+import epsim.common.AtomicFiles;
 import epsim.common.UserError;
 import epsim.data.Dataset;
 import epsim.data.Datasets;
@@ -65,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
             if (!atInit) trainer.restore(Checkpoint.read(dir));
             trainer.advanceTime(after);
             String name = dataset != null ? dataset : config.dataset();
-            Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? Path.of(config.dataDir()) : null);
+            Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? AtomicFiles.path(config.dataDir(), "run.json: dataDir") : null);
             Dataset test = Datasets.load(name, data).test();
             if (testLimit > 0) test = test.head(testLimit);
             double[] f = trainer.evaluate(test);

@@ -44,6 +44,15 @@ public final class AtomicFiles {
         }
     }
 
+    /** A path from user text; {@code where} names it in the one-line error when it cannot be one (a NUL character). */
+    public static Path path(String text, String where) {
+        try {
+            return Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UserError(where + ": not a usable path (" + e.getReason() + ")");
+        }
+    }
+
     /**
      * Makes sure {@code dir} is a folder epsim can write into, creating it (and its parents) if
      * needed; {@code flag} names the option in the one-line error (an existing file, a path under

@@ -1,5 +1,6 @@
 package epsim.data;
 
+import epsim.common.AtomicFiles;
 import epsim.common.UserError;
 
 import java.io.InputStream;
@@ -39,7 +40,9 @@ public final class Datasets {
             if (parts.length != 4 || java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
                 throw new UserError("--dataset " + spec + ": expected idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS");
             }
-            Split s = new Split(files("idx", Path.of(parts[0]), Path.of(parts[1])), files("idx", Path.of(parts[2]), Path.of(parts[3])));
+            Path[] p = new Path[4];
+            for (int i = 0; i < 4; i++) p[i] = AtomicFiles.path(parts[i], "--dataset " + spec);
+            Split s = new Split(files("idx", p[0], p[1]), files("idx", p[2], p[3]));
             if (s.train.pixels() != s.test.pixels()) {
                 throw new UserError("--dataset " + spec + ": train images have " + s.train.pixels() + " pixels, test images "
                         + s.test.pixels());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.common.AtomicFiles;
 import epsim.common.JsonFields;
 import epsim.common.UserError;
 
@@ -50,7 +51,7 @@ public final class ModelLoader {
 
     /** A preset name ({@code ideal}) or a path to a .json file, plus overrides. */
     public static HardwareModel load(String nameOrPath, List<String> overrides) {
-        Path path = Path.of(nameOrPath);
+        Path path = AtomicFiles.path(nameOrPath, "--model " + nameOrPath);
         String origin;
         String text;
         if (Files.isRegularFile(path)) {
@@ -82,7 +83,7 @@ public final class ModelLoader {
      * records so that a resume can tell the file was edited since.
      */
     public static String fileSha256(String nameOrPath) {
-        Path path = Path.of(nameOrPath);
+        Path path = AtomicFiles.path(nameOrPath, "--model " + nameOrPath);
         if (!Files.isRegularFile(path)) return null;
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path));

@@ -1,5 +1,6 @@
 package epsim.train;
 
+import epsim.common.AtomicFiles;
 import epsim.common.UserError;
 import epsim.data.Dataset;
 import epsim.data.Datasets;
@@ -12,7 +13,7 @@ public record TrainingData(Dataset train, Dataset test) {
 
     /** Loads {@code config}'s dataset, keeps its first trainLimit / testLimit examples and checks they fit {@code t}. */
     public static TrainingData load(TrainConfig config, Topology t) {
-        Datasets.Split split = Datasets.load(config.dataset(), config.dataDir() == null ? null : Path.of(config.dataDir()));
+        Datasets.Split split = Datasets.load(config.dataset(), config.dataDir() == null ? null : AtomicFiles.path(config.dataDir(), "--data-dir"));
         Dataset train = config.trainLimit() > 0 ? split.train().head(config.trainLimit()) : split.train();
         Dataset test = config.testLimit() > 0 ? split.test().head(config.testLimit()) : split.test();
         if (train.pixels() != t.inputSize()) {

@@ -84,6 +84,13 @@ class RefusedInputsTest {
         assertTrue(r.err().contains("memory") || r.err().contains("truncated"), r.err());
     }
 
+    /** A NUL character cannot be in a path: one line, not an internal error (found by InputContractTest with -Pfuzz). */
+    @Test
+    void pathsWithANulCharacter() {
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--model", "a\u0000b", "--out", dir.resolve("r").toString()), "--model");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--dataset", "idx:a\u0000,b,c,d", "--out", dir.resolve("r").toString()), "--dataset");
+    }
+
     @Test
     void outMustBeAFolderEpsimCanWrite() throws Exception {
         Path aFile = file("taken", "x");
