@@ -111,4 +111,11 @@ public final class TestSupport {
         }
         return null;
     }
+
+    /** One epoch of the small run on the ideal chip in {@code run}: a run folder to resume, evaluate or tamper with. */
+    public static Path trainedRun(Path run) {
+        Run r = cli(trainArgs("--model", "ideal", "--epochs", "1", "--out", run.toString()));
+        assertEquals(0, r.exitCode(), r.err());
+        return run;
+    }
 }

@@ -100,16 +100,9 @@ class RefusedInputsTest {
         TestSupport.assertOneLineError(TestSupport.cli("sweep", "--vary", "device.levels=16", "--out", aFile.toString()), "--out");
     }
 
-    private Path trained() throws Exception {
-        Path run = dir.resolve("run");
-        TestSupport.Run r = TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "1", "--out", run.toString()));
-        assertEquals(0, r.exitCode(), r.err());
-        return run;
-    }
-
     @Test
     void aResumeKeepsTheRecordedOptions() throws Exception {
-        Path run = trained();
+        Path run = TestSupport.trainedRun(dir.resolve("run"));
         for (String[] option : new String[][] {{"--net", "784-20-10"}, {"--model", "rram"}, {"--lr", "0.5"}, {"--dataset", "fashion-mnist"},
                 {"--beta", "0.3"}, {"--seed", "9"}}) {
             TestSupport.assertOneLineError(TestSupport.cli("train", "--resume", run.toString(), option[0], option[1]), option[0]);
@@ -133,7 +126,7 @@ class RefusedInputsTest {
 
     @Test
     void leftoverTemporaryFilesAreRemovedOnResume() throws Exception {
-        Path run = trained();
+        Path run = TestSupport.trainedRun(dir.resolve("run"));
         Path leftover = run.resolve(".checkpoint.bin12345.tmp");
         Files.write(leftover, new byte[1000]);
         TestSupport.Run r = TestSupport.cli("train", "--resume", run.toString(), "--epochs", "2", "--no-progress");

@@ -21,17 +21,10 @@ class UntrustedDataTest {
     @TempDir
     Path dir;
 
-    private Path trainedRun() throws Exception {
-        Path run = dir.resolve("run");
-        TestSupport.Run r = TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "1", "--out", run.toString()));
-        assertEquals(0, r.exitCode(), r.err());
-        return run;
-    }
-
     /** A run.json that records an exec: chip is never executed by --resume or eval; --chip on the command line reconnects. */
     @Test
     void aRunFolderNeverStartsACommand() throws Exception {
-        Path run = trainedRun();
+        Path run = TestSupport.trainedRun(dir.resolve("run"));
         Path marker = dir.resolve("pwned");
         ObjectMapper json = new ObjectMapper();
         ObjectNode record = (ObjectNode) json.readTree(run.resolve("run.json").toFile());
@@ -48,7 +41,7 @@ class UntrustedDataTest {
 
     @Test
     void aRunOnTheInProcessChipTakesNoChipOnResume() throws Exception {
-        Path run = trainedRun();
+        Path run = TestSupport.trainedRun(dir.resolve("run"));
         TestSupport.assertOneLineError(TestSupport.cli("eval", "--checkpoint", run.toString(), "--chip", "exec:true"), "--chip", "in-process");
     }
 
