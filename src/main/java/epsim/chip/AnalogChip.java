@@ -19,6 +19,9 @@ public final class AnalogChip implements HostedChip {
     private final Crossbars crossbars;
     private final Converters converters;
     private final NeuronDynamics neurons;
+    private long relaxations, steps, dacConversions, adcConversions, deviceReads;
+    private double chipSeconds;
+    private ChipCounters baseline = ChipCounters.ZERO;
 
     /**
      * Builds a chip and writes initial weights into it. Weights start Glorot-uniform,
@@ -99,7 +102,9 @@ public final class AnalogChip implements HostedChip {
 
     @Override
     public double[] readGhost(int k) {
-        return converters.adcAll(neurons.ghostOutputs(k));
+        double[] values = converters.adcAll(neurons.ghostOutputs(k));
+        adcConversions += values.length;
+        return values;
     }
 
     @Override
@@ -110,6 +115,7 @@ public final class AnalogChip implements HostedChip {
     @Override
     public void setInputs(double[] inputs, int batchSize) {
         neurons.setInputs(inputs, batchSize);
+        dacConversions += inputs.length;
     }
 
     @Override
@@ -124,12 +130,21 @@ public final class AnalogChip implements HostedChip {
 
     @Override
     public Relaxation relax(int maxSteps, double tolerance) {
-        return neurons.relax(maxSteps, tolerance);
+        long readsPerStep = neurons.deviceReadsPerStep(); // the circuit does not change during a relaxation
+        Relaxation r = neurons.relax(maxSteps, tolerance);
+        relaxations++;
+        steps += r.steps();
+        deviceReads += r.steps() * readsPerStep;
+        chipSeconds += r.steps() * model.neuron().dt();
+        return r;
     }
 
     @Override
     public double[] read(int layer) {
-        return layer == 0 ? neurons.inputs() : converters.adcAll(neurons.outputs(layer));
+        if (layer == 0) return neurons.inputs(); // the DACs' own values: no conversion
+        double[] values = converters.adcAll(neurons.outputs(layer));
+        adcConversions += values.length;
+        return values;
     }
 
 
@@ -167,6 +182,18 @@ public final class AnalogChip implements HostedChip {
     @Override
     public void restore(PersistedChip p) {
         p.restoreInto(crossbars, neurons, time);
+    }
+
+    @Override
+    public ChipCounters counters() {
+        long[] p = crossbars.programmingCounts();
+        return new ChipCounters(relaxations, steps, chipSeconds, dacConversions, adcConversions, deviceReads, p[0], p[1], p[2], p[3])
+                .minus(baseline);
+    }
+
+    @Override
+    public void resetCounters() {
+        baseline = baseline.plus(counters());
     }
 
     @Override

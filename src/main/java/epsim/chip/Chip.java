@@ -83,6 +83,12 @@ public interface Chip {
     /** The weights the devices hold now (a verification read, noise-free). */
     LayerParams readWeights();
 
+    /** The events counted since the chip was built or its counters were last reset (docs/cost.md). */
+    ChipCounters counters();
+
+    /** Starts the counters from zero. */
+    void resetCounters();
+
     /** Result of {@link #relax}: steps taken, whether the tolerance was met, and the last max |du|. */
     record Relaxation(int steps, boolean converged, double lastChange) {}
 

@@ -109,6 +109,18 @@ public final class Crossbars {
         return p;
     }
 
+    /** {pulses up, pulses down, device updates, verify writes} over every device. */
+    public long[] programmingCounts() {
+        long[] sum = new long[4];
+        for (ConductanceArray[] arrays : new ConductanceArray[][] {weightDevices, biasDevices}) {
+            for (ConductanceArray a : arrays) {
+                long[] c = a.counts();
+                for (int i = 0; i < 4; i++) sum[i] += c[i];
+            }
+        }
+        return sum;
+    }
+
     /** Every device's state; for each layer: weights G+, weights G-, bias G+, bias G-. */
     double[][][] deviceStates() {
         double[][][] d = new double[4 * weightDevices.length][][];

@@ -165,6 +165,26 @@ public final class NeuronDynamics {
         if (input == null) throw new UserError("set the inputs first");
     }
 
+    /**
+     * Device currents the crossbars sum in one step of the whole batch, in the circuit as it is set
+     * now (clamps, feedback gain, ghost units): for every free layer its bottom-up crossbar and bias
+     * column and, with feedback, the crossbar above; a ghost population reads its bottom-up
+     * crossbar again. Two devices per synapse and per bias. (The simulator computes the input
+     * layer's current once per relaxation; the chip's crossbar conducts every step, so it counts.)
+     */
+    public long deviceReadsPerStep() {
+        if (input == null) return 0;
+        long perExample = 0;
+        for (int l = 1; l <= layers; l++) {
+            long bottomUp = (long) topology.size(l) * topology.size(l - 1) + topology.size(l);
+            if (ghosts.enabled) perExample += 2 * bottomUp;
+            if (clamps.held(l) != null) continue;
+            perExample += 2 * bottomUp;
+            if (l < layers && feedbackGain != 0) perExample += 2L * topology.size(l + 1) * topology.size(l);
+        }
+        return perExample * batch;
+    }
+
     /** Integrates up to {@code maxSteps} steps (dt of chip time each), stopping once max |du| < tolerance. */
     public Chip.Relaxation relax(int maxSteps, double tolerance) {
         requireInputs();

@@ -214,6 +214,8 @@ public final class ChipServer {
             case "persist" -> reply.set("chip", Wire.persisted(chip.persist()));
             case "restore" -> chip.restore(Wire.persisted(r.get("chip"), "chip"));
             case "advance_time" -> chip.advanceTime(number(r, "seconds"));
+            case "counters" -> reply.set("counters", Wire.counters(chip.counters()));
+            case "reset_counters" -> chip.resetCounters();
             case "close" -> reply.put("closed", true);
             default -> throw new Wire.BadMessage("unknown op (see docs/cosim-protocol.md)");
         }

@@ -3,6 +3,7 @@ package epsim.cosim;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.chip.ChipCounters;
 import epsim.chip.HostedChip;
 import epsim.chip.PersistedChip;
 import epsim.common.UserError;
@@ -394,6 +395,21 @@ public final class RemoteChip implements HostedChip {
         ObjectNode r = request("restore");
         r.set("chip", Wire.persisted(state));
         call(r);
+    }
+
+    /** The chip's own counts (op "counters"); a chip without them answers with an error, which stops the run. */
+    @Override
+    public ChipCounters counters() {
+        try {
+            return Wire.counters(call(request("counters")).get("counters"), "counters");
+        } catch (Wire.BadMessage e) {
+            throw fail("reply " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void resetCounters() {
+        call(request("reset_counters"));
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.chip.ChipCounters;
 import epsim.chip.PersistedChip;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
@@ -146,6 +147,41 @@ public final class Wire {
         for (long v : p.writeState()) writes.add(Long.toString(v));
         o.put("time", p.time());
         return o;
+    }
+
+    /** A chip's counters as the "counters" reply carries them (docs/cosim-protocol.md). */
+    public static ObjectNode counters(ChipCounters c) {
+        ObjectNode o = NODES.objectNode();
+        o.put("relaxations", c.relaxations());
+        o.put("steps", c.steps());
+        o.put("chip_seconds", c.chipSeconds());
+        o.put("dac_conversions", c.dacConversions());
+        o.put("adc_conversions", c.adcConversions());
+        o.put("device_reads", c.deviceReads());
+        o.put("pulses_up", c.pulsesUp());
+        o.put("pulses_down", c.pulsesDown());
+        o.put("device_updates", c.deviceUpdates());
+        o.put("verify_writes", c.verifyWrites());
+        return o;
+    }
+
+    public static ChipCounters counters(JsonNode node, String field) {
+        if (node == null || !node.isObject()) throw new BadMessage(field + ": expected an object of counts");
+        String[] keys = {"relaxations", "steps", "dac_conversions", "adc_conversions", "device_reads", "pulses_up", "pulses_down",
+                "device_updates", "verify_writes"};
+        long[] v = new long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            JsonNode n = node.get(keys[i]);
+            if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+                throw new BadMessage(field + "." + keys[i] + ": expected an integer >= 0");
+            }
+            v[i] = n.asLong();
+        }
+        JsonNode seconds = node.get("chip_seconds");
+        if (seconds == null || !seconds.isNumber() || !(seconds.asDouble() >= 0) || !Double.isFinite(seconds.asDouble())) {
+            throw new BadMessage(field + ".chip_seconds: expected a finite number >= 0");
+        }
+        return new ChipCounters(v[0], v[1], seconds.asDouble(), v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
     }
 
     /** Reads a chip's persisted state as the "persist" reply sends it; every part is checked for its type. */

@@ -54,6 +54,12 @@ public final class ConductanceArray {
         for (int i = 0; i < out.length; i++) out[i] = (plus.read(i, now) - minus.read(i, now)) * inv;
     }
 
+    /** {pulses up, pulses down, device updates, verify writes} of both devices of every pair. */
+    public long[] counts() {
+        return new long[] {plus.pulsesUp() + minus.pulsesUp(), plus.pulsesDown() + minus.pulsesDown(),
+                plus.updates() + minus.updates(), plus.verifyWrites() + minus.verifyWrites()};
+    }
+
     public PulsedDevices plus() {
         return plus;
     }

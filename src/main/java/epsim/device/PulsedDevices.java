@@ -33,6 +33,8 @@ public final class PulsedDevices {
     private final byte[] stuck;
     private final double[] programmedAt; // null without drift
     private final boolean anyStuck;
+    // counted events (docs/cost.md): pulses sent, devices given a change, devices written with write-verify
+    private long pulsesUp, pulsesDown, updates, verifyWrites;
 
     public PulsedDevices(HardwareModel.Device p, int n, Rng fabrication) {
         this.p = p;
@@ -76,6 +78,7 @@ public final class PulsedDevices {
 
     /** Write-verify to a target (initialisation): the nearest nominal level within the device's own bounds, no noise. */
     public void writeVerified(int i, double target, double now) {
+        verifyWrites++;
         if (stuck[i] != FREE) return;
         g[i] = clamp(snap(target), low[i], high[i]);
         if (programmedAt != null) programmedAt[i] = now;
@@ -84,6 +87,7 @@ public final class PulsedDevices {
     /** Programs a requested conductance change open loop, as pulses (see the class comment). */
     public void request(int i, double deltaG, double now, Rng rng) {
         if (stuck[i] != FREE || deltaG == 0) return;
+        updates++;
         settleDrift(i, now);
         if (p.continuous()) {
             g[i] = clamp(g[i] + deltaG, low[i], high[i]);
@@ -105,6 +109,7 @@ public final class PulsedDevices {
                 double v = g[i] + scale * delta[i];
                 g[i] = v < low[i] ? low[i] : (v > high[i] ? high[i] : v);
             }
+            updates += n; // an analog write reaches every device of the array (counting non-zero changes cost 10% of an ideal training step)
             return;
         }
         for (int i = 0; i < n; i++) {
@@ -116,6 +121,8 @@ public final class PulsedDevices {
     /** Applies {@code count} pulses up (potentiation) or down. */
     public void pulse(int i, boolean up, long count, Rng rng) {
         if (stuck[i] != FREE || count == 0) return;
+        if (up) pulsesUp += count;
+        else pulsesDown += count;
         double noise = p.writeNoise() * p.step();
         boolean constant = p.response() == HardwareModel.Response.LINEAR_STEP && (up ? p.gammaUp() : p.gammaDown()) == 0;
         if (constant) {
@@ -131,6 +138,28 @@ public final class PulsedDevices {
             if (noise > 0) s += noise * rng.nextGaussian();
             g[i] = clamp(g[i] + (up ? s : -s), low[i], high[i]);
         }
+    }
+
+    /** Programming pulses sent up (potentiation) so far; a stuck device is sent none (the model drops its requests). */
+    public long pulsesUp() {
+        return pulsesUp;
+    }
+
+    public long pulsesDown() {
+        return pulsesDown;
+    }
+
+    /**
+     * Devices that received a change: for pulsed devices each non-zero request to a free device;
+     * an array of continuous devices takes every request as one analog write of all its devices.
+     */
+    public long updates() {
+        return updates;
+    }
+
+    /** Devices written with write-verify (initialisation): at least one verifying read each. */
+    public long verifyWrites() {
+        return verifyWrites;
     }
 
     /** The noise-free step of device i at conductance {@code at}. */

@@ -1,6 +1,7 @@
 package epsim.spice;
 
 import epsim.chip.AnalogChip;
+import epsim.chip.ChipCounters;
 import epsim.chip.ChipTime;
 import epsim.chip.Crossbars;
 import epsim.chip.HostedChip;
@@ -38,6 +39,9 @@ public final class SpiceChip implements HostedChip {
     private final Converters converters;
     private final NeuronDynamics guide;
     private final Nudge nudge = new Nudge();
+    // counted events: ngspice solves each equilibrium in continuous time, so no steps of chip time or per-step reads
+    private long relaxations, dacConversions, adcConversions;
+    private ChipCounters baseline = ChipCounters.ZERO;
     private final Topology topology;
     private final TransferCurve transfer;
     private final double tau;
@@ -104,6 +108,7 @@ public final class SpiceChip implements HostedChip {
     public void setInputs(double[] x, int batchSize) {
         guide.setInputs(x, batchSize); // validates and applies the DACs
         inputs = guide.inputs();
+        dacConversions += x.length;
         if (batchSize != batch || u == null) {
             batch = batchSize;
             u = new double[batch][topology.neuronLayers()][];
@@ -167,6 +172,7 @@ public final class SpiceChip implements HostedChip {
                 }
             }
         }
+        relaxations++;
         return new Relaxation(1, true, change);
     }
 
@@ -245,6 +251,7 @@ public final class SpiceChip implements HostedChip {
         if (layer == 0) return inputs.clone();
         double[] p = potentials(layer);
         for (int i = 0; i < p.length; i++) p[i] = transfer.rho(p[i]);
+        adcConversions += p.length;
         return converters.adcAll(p);
     }
 
@@ -266,6 +273,21 @@ public final class SpiceChip implements HostedChip {
     @Override
     public void program(LayerParams delta) {
         crossbars.program(delta, time.now());
+    }
+
+    /**
+     * Relaxations (each reported as one step), conversions and programming; no steps of chip time
+     * and no per-step crossbar reads: ngspice solves each equilibrium in continuous time.
+     */
+    @Override
+    public ChipCounters counters() {
+        long[] p = crossbars.programmingCounts();
+        return new ChipCounters(relaxations, relaxations, 0, dacConversions, adcConversions, 0, p[0], p[1], p[2], p[3]).minus(baseline);
+    }
+
+    @Override
+    public void resetCounters() {
+        baseline = baseline.plus(counters());
     }
 
     @Override

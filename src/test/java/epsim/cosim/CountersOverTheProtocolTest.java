@@ -1,0 +1,43 @@
+package epsim.cosim;
+
+import epsim.chip.AnalogChip;
+import epsim.chip.ChipCounters;
+import epsim.math.Topology;
+import epsim.model.ModelLoader;
+import epsim.rule.EquilibriumPropagation;
+import epsim.rule.Rule;
+import epsim.rule.RuleSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A chip behind the protocol reports the same counts as the same chip in process. */
+class CountersOverTheProtocolTest {
+    @Test
+    void aRemoteChipCountsAsTheInProcessOne() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String serve = "exec:" + java + " -cp " + System.getProperty("java.class.path")
+                + " epsim.cli.Main serve --stdio --model default --net 4-3-2 --seed 5";
+        RemoteChip remote = RemoteChip.connect(serve, 60);
+        try {
+            AnalogChip local = AnalogChip.fabricate(ModelLoader.load("default", List.of()), new Topology(4, 3, 2), 5);
+            assertEquals(local.counters(), remote.counters(), "after fabrication");
+            local.resetCounters();
+            remote.resetCounters();
+            RuleSettings s = RuleSettings.of(Rule.EP, 1, EquilibriumPropagation.Nudging.SYMMETRIC, 6, 3, 0, 2, new double[] {0.1, 0.05});
+            double[] x = {0.1, 0.2, 0.3, 0.4, 0.9, 0.8, 0.7, 0.6};
+            double[] y = {1, 0, 0, 1};
+            for (int batch = 0; batch < 3; batch++) {
+                new EquilibriumPropagation(s, 1).train(local, x, y, 2);
+                new EquilibriumPropagation(s, 1).train(remote, x, y, 2);
+            }
+            ChipCounters c = local.counters();
+            assertEquals(c, remote.counters());
+            assertEquals(3L * (3 + 3 * 1), c.relaxations(), "three phases and, with two reads averaged, one more step after each");
+        } finally {
+            remote.close();
+        }
+    }
+}
