@@ -1,11 +1,7 @@
 package epsim.model;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.common.AtomicFiles;
@@ -41,11 +37,8 @@ public final class ModelLoader {
     /** How many presets a model may build on in a chain (a preset's base may have a base...). */
     private static final int MAX_BASES = 4;
 
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so NaN reaches validation and is named
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    /** Builds the resolved model's JSON; reading goes through {@link JsonFields#parse}. */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelLoader() {}
 
