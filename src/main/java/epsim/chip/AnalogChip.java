@@ -132,10 +132,11 @@ public final class AnalogChip implements HostedChip {
     public Relaxation relax(int maxSteps, double tolerance) {
         long readsPerStep = neurons.deviceReadsPerStep(); // the circuit does not change during a relaxation
         Relaxation r = neurons.relax(maxSteps, tolerance);
-        relaxations++;
-        steps += r.steps();
+        int examples = neurons.batch(); // counted per example: a chip relaxes the examples of a batch one after another
+        relaxations += examples;
+        steps += (long) r.steps() * examples;
         deviceReads += r.steps() * readsPerStep;
-        chipSeconds += r.steps() * model.neuron().dt();
+        chipSeconds += r.steps() * model.neuron().dt() * examples;
         return r;
     }
 

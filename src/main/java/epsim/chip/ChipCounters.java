@@ -3,10 +3,12 @@ package epsim.chip;
 /**
  * Events a chip counted while it ran (docs/cost.md): what a rule costs it, before any energy or
  * time per event is applied. A snapshot; {@link #minus} gives the events between two snapshots.
+ * Everything is counted per example: the simulator relaxes a batch at once, but a chip with one
+ * copy of the network relaxes its examples one after another.
  *
- * @param relaxations         relax requests
- * @param steps               integration steps (each dt of chip time)
- * @param chipSeconds         chip time the steps took (steps x dt)
+ * @param relaxations         relaxations of one example (a relax request on a batch of B counts B)
+ * @param steps               integration steps of one example (each dt of chip time)
+ * @param chipSeconds         chip time the steps took (steps x dt), examples one after another
  * @param dacConversions      input voltages applied (batch x inputs per set of inputs)
  * @param adcConversions      values read through the ADCs (every read of an average, ghost populations included)
  * @param deviceReads         device currents summed by the crossbars: per step and example, for every free

@@ -172,7 +172,7 @@ public final class SpiceChip implements HostedChip {
                 }
             }
         }
-        relaxations++;
+        relaxations += batch; // per example, as the other chips count
         return new Relaxation(1, true, change);
     }
 

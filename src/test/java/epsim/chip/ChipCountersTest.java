@@ -37,9 +37,9 @@ class ChipCountersTest {
         for (int b = 0; b < batch; b++) y[b * 2 + b % 2] = 1;
         new EquilibriumPropagation(s, 1).train(chip, inputs(batch), y, batch);
         ChipCounters c = chip.counters();
-        assertEquals(3, c.relaxations(), "free, +beta, -beta");
-        assertEquals(free + 2 * nudge, c.steps());
-        assertEquals((free + 2 * nudge) * 1e-6, c.chipSeconds(), 1e-18);
+        assertEquals(3L * batch, c.relaxations(), "free, +beta, -beta, for each example");
+        assertEquals((long) (free + 2 * nudge) * batch, c.steps());
+        assertEquals((free + 2 * nudge) * batch * 1e-6, c.chipSeconds(), 1e-18);
         assertEquals(batch * 4L, c.dacConversions());
         assertEquals(3L * batch * (3 + 2), c.adcConversions(), "layers 1..L read after each of the three phases");
         // per example and step: layer 1 bottom-up 4x3 + bias 3, top-down 2x3; layer 2 bottom-up 3x2 + bias 2; two devices each
