@@ -40,6 +40,7 @@ public final class RemoteChip implements HostedChip {
     static final int KEPT_STATES = 16;
     /** The longest reply line read (the server's default --max-message); a longer one ends the run with an error. */
     public static final int MAX_REPLY_BYTES = 268_435_456;
+    private final int maxReplyBytes;
     private static final String EOF = "\u0000eof";
     private static final String TOO_LONG = "\u0000too-long";
     private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -71,13 +72,18 @@ public final class RemoteChip implements HostedChip {
     private record RemoteState(int handle) implements State {}
 
     public static RemoteChip connect(String spec, double timeoutSeconds) {
+        return connect(spec, timeoutSeconds, MAX_REPLY_BYTES);
+    }
+
+    /** @param maxReplyBytes the longest reply line read; a longer one ends the session with an error */
+    public static RemoteChip connect(String spec, double timeoutSeconds, int maxReplyBytes) {
         try {
             if (spec.startsWith("exec:")) {
                 String command = spec.substring(5).trim();
                 if (command.isEmpty()) throw new UserError("--chip " + spec + ": expected exec:COMMAND");
                 Process p = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 try {
-                    return new RemoteChip(spec, p.getInputStream(), p.getOutputStream(), p, null, timeoutSeconds);
+                    return new RemoteChip(spec, p.getInputStream(), p.getOutputStream(), p, null, timeoutSeconds, maxReplyBytes);
                 } catch (RuntimeException e) {
                     ends(p);
                     throw e;
@@ -97,7 +103,7 @@ public final class RemoteChip implements HostedChip {
                 Socket s = new Socket();
                 s.connect(new InetSocketAddress(address.substring(0, colon), port), (int) Math.min(Integer.MAX_VALUE, timeoutSeconds * 1000));
                 try {
-                    return new RemoteChip(spec, s.getInputStream(), s.getOutputStream(), null, s, timeoutSeconds);
+                    return new RemoteChip(spec, s.getInputStream(), s.getOutputStream(), null, s, timeoutSeconds, maxReplyBytes);
                 } catch (RuntimeException e) {
                     s.close();
                     throw e;
@@ -109,7 +115,9 @@ public final class RemoteChip implements HostedChip {
         throw new UserError("--chip " + spec + ": expected exec:COMMAND or tcp:HOST:PORT");
     }
 
-    private RemoteChip(String spec, InputStream in, OutputStream out, Process process, Socket socket, double timeoutSeconds) {
+    private RemoteChip(String spec, InputStream in, OutputStream out, Process process, Socket socket, double timeoutSeconds,
+                       int maxReplyBytes) {
+        this.maxReplyBytes = maxReplyBytes;
         this.spec = spec;
         this.out = out;
         this.process = process;
@@ -142,7 +150,7 @@ public final class RemoteChip implements HostedChip {
     }
 
     /**
-     * Reads reply lines into the queue, each at most {@link #MAX_REPLY_BYTES}: a peer that floods
+     * Reads reply lines into the queue, each at most {@code maxReplyBytes}: a peer that floods
      * without a newline gets a size-limit error, not the heap.
      */
     private void readLines(InputStream in) {
@@ -156,12 +164,12 @@ public final class RemoteChip implements HostedChip {
                     if (buf[i] != '\n') continue;
                     line.write(buf, start, i - start);
                     start = i + 1;
-                    if (line.size() > MAX_REPLY_BYTES) break;
+                    if (line.size() > maxReplyBytes) break;
                     replies.add(line.toString(StandardCharsets.UTF_8));
                     line.reset();
                 }
                 line.write(buf, start, n - start);
-                if (line.size() > MAX_REPLY_BYTES) {
+                if (line.size() > maxReplyBytes) {
                     replies.add(TOO_LONG);
                     return;
                 }
@@ -218,7 +226,7 @@ public final class RemoteChip implements HostedChip {
             release();
             throw fail("no reply to \"" + op + "\" within " + seconds + " s");
         }
-        if (reply.equals(TOO_LONG)) throw fail("a reply is longer than " + MAX_REPLY_BYTES + " bytes");
+        if (reply.equals(TOO_LONG)) throw fail("a reply is longer than " + maxReplyBytes + " bytes");
         if (reply.equals(EOF)) throw fail("the chip closed the connection");
         JsonNode r;
         try {

@@ -242,6 +242,23 @@ class ServerHardeningTest {
         }
     }
 
+    /** A chip that floods its output without a newline gets the size-limit error, not the heap (limit lowered to 1 MB here). */
+    @Test
+    void aFloodingChipGetsTheSizeLimit() throws Exception {
+        String python = TestSupport.python();
+        if (python == null) return; // TestSupport.python fails under CI when missing
+        Path fake = fakeChip("out.update({'steps': 3, 'converged': True, 'last_change': 0})",
+                "sys.stdout.write('x' * (3 << 20)); sys.stdout.flush(); continue");
+        RemoteChip chip = RemoteChip.connect("exec:" + python + " " + fake, 20, 1 << 20);
+        try {
+            chip.setInputs(new double[784], 1);
+            epsim.common.UserError e = org.junit.jupiter.api.Assertions.assertThrows(epsim.common.UserError.class, () -> chip.read(1));
+            assertTrue(e.getMessage().contains("a reply is longer than 1048576 bytes"), e.getMessage());
+        } finally {
+            chip.close();
+        }
+    }
+
     /** --chip-timeout is the whole wait, and when the run ends the chip's process and everything it started end too. */
     @Test
     void timeoutsAreKeptAndChipProcessesEnd() throws Exception {
