@@ -94,7 +94,6 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         } else {
             config = run.config(model, rule, epochs == null ? 15 : epochs, chip);
             dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError("--out " + dir + ": is a file, not a folder");
             if (Files.exists(dir.resolve(Checkpoint.FILE))) {
                 throw new UserError("--out " + dir + ": already holds a run (use --resume " + dir + " or another --out)");
             }

@@ -55,16 +55,19 @@ public final class JsonFields {
 
     /** Reads and parses a file of at most {@link #MAX_FILE_BYTES}. */
     public static JsonNode readFile(Path file, String origin) {
-        String text;
+        return parse(readText(file, origin), origin);
+    }
+
+    /** The text of a JSON file of at most {@link #MAX_FILE_BYTES}; {@code origin} names it in the one-line error. */
+    public static String readText(Path file, String origin) {
         try {
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) throw new UserError(origin + ": " + size + " bytes; a JSON file epsim reads is at most " + MAX_FILE_BYTES);
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (IOException | RuntimeException e) {
             if (e instanceof UserError u) throw u;
             throw new UserError(origin + ": cannot read (" + e.getMessage() + ")");
         }
-        return parse(text, origin);
     }
 
     /** "line L, column C: what" where the parser knows the place (its own limits may not). */

@@ -41,8 +41,7 @@ public final class ChipServer {
     private boolean greeted;
     private volatile long lastActivity = System.nanoTime();
     private final long requestNanos;
-    private final long maxValues;
-    private final long maxContainers;
+    private final Wire.ShapeLimit requests;
     private final int maxBatch;
 
     public ChipServer(AnalogChip chip, String version, int maxLineBytes) {
@@ -56,12 +55,7 @@ public final class ChipServer {
         Topology t = chip.topology();
         this.requestNanos = (long) Math.min(Long.MAX_VALUE / 2.0, requestSeconds * 1e9);
         this.maxBatch = t.maxBatch();
-        int widest = 0;
-        for (int l = 0; l < t.neuronLayers(); l++) widest = Math.max(widest, t.size(l));
-        // restore carries every device (4 arrays per synapse and bias, two per device with drift); a
-        // batch-sized array carries at most maxBatch x the widest layer
-        this.maxValues = Math.max(4 * t.parameterCount(), (long) maxBatch * widest) + 1024;
-        this.maxContainers = 16L * t.weightLayers() + 64;
+        this.requests = Wire.ShapeLimit.forChip(t);
         this.version = version;
         this.maxLineBytes = maxLineBytes;
     }
@@ -117,7 +111,7 @@ public final class ChipServer {
     public ObjectNode handle(String text) {
         JsonNode request;
         try {
-            Wire.checkShape(text, maxValues, maxContainers);
+            requests.check(text);
             request = Wire.JSON.readTree(text);
         } catch (Wire.BadMessage e) {
             return error(null, e.getMessage());

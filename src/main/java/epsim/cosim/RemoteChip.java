@@ -61,8 +61,7 @@ public final class RemoteChip implements HostedChip {
     private long nextId = 1;
     private volatile boolean timedOut;
     // what a reply may hold before its tree is built (a handshake is small; afterwards the chip's sizes bound it)
-    private long maxReplyValues = 100_000;
-    private long maxReplyContainers = 10_000;
+    private Wire.ShapeLimit replyShape = new Wire.ShapeLimit(100_000, 10_000);
     private int batch;
     // What the chip was last told, so that rules re-stating their circuit each batch cost no round trip
     private double sentGain = 1;
@@ -138,10 +137,7 @@ public final class RemoteChip implements HostedChip {
         }
         this.topology = Topology.parse(net.toString(), "--chip " + spec + ": topology");
         this.clampedLayers = new boolean[topology.neuronLayers()];
-        int widest = 0;
-        for (int l = 0; l < topology.neuronLayers(); l++) widest = Math.max(widest, topology.size(l));
-        this.maxReplyValues = Math.max(4 * topology.parameterCount(), (long) topology.maxBatch() * widest) + 1024;
-        this.maxReplyContainers = 16L * topology.weightLayers() + 64;
+        this.replyShape = Wire.ShapeLimit.forChip(topology);
         try {
             this.model = ModelLoader.parse(Wire.JSON.writeValueAsString(h.get("model")), "--chip " + spec + ": model", List.of());
         } catch (JsonProcessingException e) {
@@ -230,7 +226,7 @@ public final class RemoteChip implements HostedChip {
         if (reply.equals(EOF)) throw fail("the chip closed the connection");
         JsonNode r;
         try {
-            Wire.checkShape(reply, maxReplyValues, maxReplyContainers);
+            replyShape.check(reply);
             r = Wire.JSON.readTree(reply);
         } catch (Wire.BadMessage e) {
             throw fail("a reply to \"" + op + "\" is refused: " + e.getMessage());

@@ -49,15 +49,7 @@ public final class ModelLoader {
         String text;
         if (Files.isRegularFile(path)) {
             origin = nameOrPath;
-            try {
-                if (Files.size(path) > JsonFields.MAX_FILE_BYTES) {
-                    throw new UserError(origin + ": " + Files.size(path) + " bytes; a hardware model is at most " + JsonFields.MAX_FILE_BYTES);
-                }
-                text = Files.readString(path);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof UserError u) throw u;
-                throw new UserError(origin + ": cannot read hardware model (" + e.getMessage() + ")");
-            }
+            text = JsonFields.readText(path, origin);
         } else if (nameOrPath.matches("[A-Za-z0-9_-]+")) {
             origin = "hardware-models/" + nameOrPath + ".json";
             text = readPreset(nameOrPath);
