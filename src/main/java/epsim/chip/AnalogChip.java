@@ -19,7 +19,7 @@ public final class AnalogChip implements HostedChip {
     private final Crossbars crossbars;
     private final Converters converters;
     private final NeuronDynamics neurons;
-    private long relaxations, steps, dacConversions, adcConversions, deviceReads;
+    private long relaxations, steps, dacConversions, adcConversions, deviceReads, weightReads;
     private double chipSeconds;
     private ChipCounters baseline = ChipCounters.ZERO;
 
@@ -188,8 +188,8 @@ public final class AnalogChip implements HostedChip {
     @Override
     public ChipCounters counters() {
         long[] p = crossbars.programmingCounts();
-        return new ChipCounters(relaxations, steps, chipSeconds, dacConversions, adcConversions, deviceReads, p[0], p[1], p[2], p[3])
-                .minus(baseline);
+        return new ChipCounters(relaxations, steps, chipSeconds, dacConversions, adcConversions, deviceReads,
+                neurons.crossbarJoules(), p[0], p[1], p[2], crossbars.programmingSlots(), weightReads, p[3]).minus(baseline);
     }
 
     @Override
@@ -199,6 +199,7 @@ public final class AnalogChip implements HostedChip {
 
     @Override
     public LayerParams readWeights() {
+        weightReads += 2L * topology.parameterCount(); // a verification read of both devices of every weight and bias
         return crossbars.read();
     }
 }

@@ -14,27 +14,36 @@ package epsim.chip;
  * @param deviceReads         device currents summed by the crossbars: per step and example, for every free
  *                            layer its bottom-up crossbar and bias column and (with feedback) the crossbar above,
  *                            a ghost population's bottom-up read again; two devices per synapse
+ * @param crossbarJoules      energy the crossbars dissipated while conducting: sum over those reads of G V^2 dt
+ *                            (G the device's conductance, V the voltage across it), computed from the chip's state
  * @param pulsesUp            programming pulses sent to raise a conductance
  * @param pulsesDown          programming pulses sent to lower one
  * @param deviceUpdates       devices that received a requested change (continuous devices take it without pulses)
+ * @param programmingSlots    pulse slots the programming took, row by row (docs/cost.md: a row's devices take their
+ *                            pulses in parallel, as many slots as its busiest device, up and down apart, G+ then G-)
+ * @param weightReads         devices read by verification reads of the weights ({@link Chip#readWeights})
  * @param verifyWrites        devices written with write-verify (at initialisation; at least one verifying read each)
  */
 public record ChipCounters(long relaxations, long steps, double chipSeconds, long dacConversions, long adcConversions,
-                           long deviceReads, long pulsesUp, long pulsesDown, long deviceUpdates, long verifyWrites) {
-    public static final ChipCounters ZERO = new ChipCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                           long deviceReads, double crossbarJoules, long pulsesUp, long pulsesDown, long deviceUpdates,
+                           long programmingSlots, long weightReads, long verifyWrites) {
+    public static final ChipCounters ZERO = new ChipCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** The events counted between {@code earlier} and this snapshot. */
     public ChipCounters minus(ChipCounters earlier) {
-        return new ChipCounters(relaxations - earlier.relaxations, steps - earlier.steps, chipSeconds - earlier.chipSeconds,
-                dacConversions - earlier.dacConversions, adcConversions - earlier.adcConversions, deviceReads - earlier.deviceReads,
-                pulsesUp - earlier.pulsesUp, pulsesDown - earlier.pulsesDown, deviceUpdates - earlier.deviceUpdates,
-                verifyWrites - earlier.verifyWrites);
+        return combine(earlier, -1);
     }
 
     public ChipCounters plus(ChipCounters other) {
-        return new ChipCounters(relaxations + other.relaxations, steps + other.steps, chipSeconds + other.chipSeconds,
-                dacConversions + other.dacConversions, adcConversions + other.adcConversions, deviceReads + other.deviceReads,
-                pulsesUp + other.pulsesUp, pulsesDown + other.pulsesDown, deviceUpdates + other.deviceUpdates,
-                verifyWrites + other.verifyWrites);
+        return combine(other, 1);
+    }
+
+    private ChipCounters combine(ChipCounters o, int sign) {
+        return new ChipCounters(relaxations + sign * o.relaxations, steps + sign * o.steps, chipSeconds + sign * o.chipSeconds,
+                dacConversions + sign * o.dacConversions, adcConversions + sign * o.adcConversions,
+                deviceReads + sign * o.deviceReads, crossbarJoules + sign * o.crossbarJoules, pulsesUp + sign * o.pulsesUp,
+                pulsesDown + sign * o.pulsesDown, deviceUpdates + sign * o.deviceUpdates,
+                programmingSlots + sign * o.programmingSlots, weightReads + sign * o.weightReads,
+                verifyWrites + sign * o.verifyWrites);
     }
 }

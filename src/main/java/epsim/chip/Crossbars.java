@@ -21,7 +21,12 @@ public final class Crossbars {
     private final ConductanceArray[] biasDevices;
     private final double[][] w;   // effective weights, size(k+1) x size(k)
     private final double[][] b;
+    private final double[][] bottomUpG; // per layer k and input j: sum over the outputs i of G+_ij + G-_ij (µS)
+    private final double[][] topDownG;  // per layer k and output i: sum over the inputs j of G+_ij + G-_ij
+    private final double[] biasG;       // per layer k: sum of G+ + G- over the bias column
+    private final double[] scratch;     // G+ + G- of one layer's devices
     private final Rng writes;
+    private long programmingSlots;
     private long generation; // counts refreshes of w and b, so readers know when derived currents are stale
 
     /** Bytes a chip and its controller hold per weight or bias: two devices (five doubles, a flag, a time with drift), the weight, updates. */
@@ -45,6 +50,16 @@ public final class Crossbars {
             w[k] = new double[n];
             b[k] = new double[topology.size(k + 1)];
         }
+        this.bottomUpG = new double[layers][];
+        this.topDownG = new double[layers][];
+        this.biasG = new double[layers];
+        int largest = 0;
+        for (int k = 0; k < layers; k++) {
+            bottomUpG[k] = new double[topology.size(k)];
+            topDownG[k] = new double[topology.size(k + 1)];
+            largest = Math.max(largest, topology.size(k + 1) * topology.size(k));
+        }
+        this.scratch = new double[largest];
         this.writes = Rng.stream(seed, "chip-writes");
         refresh(0);
     }
@@ -66,8 +81,10 @@ public final class Crossbars {
     public void program(LayerParams delta, double now) {
         if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
         for (int k = 0; k < weightDevices.length; k++) {
-            weightDevices[k].program(delta.w[k], now, writes);
-            biasDevices[k].program(delta.b[k], now, writes);
+            long[][] rowMax = new long[4][topology.size(k + 1)]; // a row: one neuron's synapses and its bias device
+            weightDevices[k].program(delta.w[k], now, writes, topology.size(k), rowMax);
+            biasDevices[k].program(delta.b[k], now, writes, 1, rowMax);
+            programmingSlots += ConductanceArray.slots(rowMax);
         }
         refresh(now);
     }
@@ -77,8 +94,51 @@ public final class Crossbars {
         for (int k = 0; k < weightDevices.length; k++) {
             weightDevices[k].weights(w[k], now);
             biasDevices[k].weights(b[k], now);
+            conductanceSums(k, now);
         }
         generation++;
+    }
+
+    private void conductanceSums(int k, double now) {
+        int rows = topology.size(k + 1), cols = topology.size(k);
+        weightDevices[k].conductanceSums(scratch, now);
+        double[] up = bottomUpG[k], down = topDownG[k];
+        java.util.Arrays.fill(up, 0);
+        for (int i = 0; i < rows; i++) {
+            double row = 0;
+            for (int j = 0, at = i * cols; j < cols; j++, at++) {
+                row += scratch[at];
+                up[j] += scratch[at];
+            }
+            down[i] = row;
+        }
+        biasDevices[k].conductanceSums(scratch, now);
+        double bias = 0;
+        for (int i = 0; i < rows; i++) bias += scratch[i];
+        biasG[k] = bias;
+    }
+
+    /**
+     * Per device of layer k's inputs j: sum over its outputs of G+_ij + G-_ij (µS), the load an
+     * input voltage V_j drives bottom-up, dissipating V_j^2 times this.
+     */
+    double[] bottomUpConductance(int k) {
+        return bottomUpG[k];
+    }
+
+    /** Per output i of layer k: sum over the inputs of G+_ij + G-_ij (µS), the load a top-down voltage on i drives. */
+    double[] topDownConductance(int k) {
+        return topDownG[k];
+    }
+
+    /** Sum of G+ + G- over layer k's bias column (µS), driven at 1 V. */
+    double biasConductance(int k) {
+        return biasG[k];
+    }
+
+    /** Pulse slots every programming so far took (row by row, see {@link ConductanceArray#program}). */
+    public long programmingSlots() {
+        return programmingSlots;
     }
 
     /** Whether the weights change with chip time alone. */

@@ -56,6 +56,8 @@ public final class NeuronDynamics {
     private double[] inputSquares; // sum_j x_j^2 per example: the input's share of the read-noise variance
     private long inputDriveGeneration = -1; // the crossbars' generation inputDrive was computed at; -1: stale
     private double[][] readStd;    // scratch: read-noise std of layer l's currents, one per example
+    private double inputLoad;      // sum over the batch of x_j^2 times the conductance x_j drives: layer 1's bottom-up G V^2 (µS V^2)
+    private double crossbarJoules; // sum of G V^2 dt over every device read so far
 
     /** Neurons over {@code crossbars}, inputs through {@code converters}; noise from the seed's "chip-noise" stream. */
     public NeuronDynamics(HardwareModel model, Crossbars crossbars, Converters converters, ChipTime time, long seed) {
@@ -218,7 +220,22 @@ public final class NeuronDynamics {
         double[] b0 = crossbars.biases(0);
         for (int s = 0; s < batch; s++) System.arraycopy(b0, 0, inputDrive, s * n1, n1);
         Kernels.multiplyTransposedAccumulate(input, batch, topology.inputSize(), crossbars.weights(0), n1, inputDrive);
+        inputLoad = load(input, topology.inputSize(), crossbars.bottomUpConductance(0));
         inputDriveGeneration = crossbars.generation();
+    }
+
+    /** sum over the batch and j of v_j^2 g_j: the power (µS V^2 = µW) voltages {@code v} dissipate in loads {@code g}. */
+    private double load(double[] v, int n, double[] g) {
+        double sum = 0;
+        for (int s = 0; s < batch; s++) {
+            for (int j = 0, at = s * n; j < n; j++, at++) sum += v[at] * v[at] * g[j];
+        }
+        return sum;
+    }
+
+    /** Energy the crossbars dissipated while conducting, since this chip was built (J): sum of G V^2 dt. */
+    public double crossbarJoules() {
+        return crossbarJoules;
     }
 
     /** One synchronous integration step of every free layer (and ghost population); returns max |du|. */
@@ -233,8 +250,15 @@ public final class NeuronDynamics {
             for (int i = 0; i < ul.length; i++) rl[i] = transfer.rho(ul[i]);
         }
         if (ghosts.enabled) ghosts.computeOutputs(transfer);
+        double power = 0; // sum of G V^2 over the devices conducting in this step (µS V^2 = µW), as deviceReadsPerStep counts them
         for (int l = 1; l <= layers; l++) {
             int n = topology.size(l);
+            boolean free = clamps.held(l) == null;
+            if (free || ghosts.enabled) {
+                double bottomUp = (l == 1 ? inputLoad : load(r[l - 1], topology.size(l - 1), crossbars.bottomUpConductance(l - 1)))
+                        + batch * crossbars.biasConductance(l - 1);
+                power += (free ? bottomUp : 0) + (ghosts.enabled ? bottomUp : 0);
+            }
             double[] d = drive[l];
             if (l == 1) {
                 System.arraycopy(inputDrive, 0, d, 0, d.length);
@@ -252,9 +276,11 @@ public final class NeuronDynamics {
                 above = r[l + 1];
                 if (ghosts.enabled) above = ghosts.cancelled(l, above);
                 Kernels.multiplyAccumulateScaled(feedbackGain, above, batch, topology.size(l + 1), crossbars.weights(l), n, d);
+                if (free) power += feedbackGain * feedbackGain * load(above, topology.size(l + 1), crossbars.topDownConductance(l));
             }
             readNoiseStd(readStd[l], r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
         }
+        crossbarJoules += power * 1e-6 * neuron.dt();
         double maxChange = 0;
         for (int l = 1; l <= layers; l++) {
             if (clamps.held(l) != null) continue;

@@ -158,30 +158,44 @@ public final class Wire {
         o.put("dac_conversions", c.dacConversions());
         o.put("adc_conversions", c.adcConversions());
         o.put("device_reads", c.deviceReads());
+        o.put("crossbar_joules", c.crossbarJoules());
         o.put("pulses_up", c.pulsesUp());
         o.put("pulses_down", c.pulsesDown());
         o.put("device_updates", c.deviceUpdates());
+        o.put("programming_slots", c.programmingSlots());
+        o.put("weight_reads", c.weightReads());
         o.put("verify_writes", c.verifyWrites());
         return o;
     }
 
+    /** Counts a chip may leave out of its "counters" reply (a chip that does not count them): read as 0, as docs/cosim-protocol.md says. */
+    private static final java.util.Set<String> OPTIONAL_COUNTS = java.util.Set.of("programming_slots", "weight_reads");
+
     public static ChipCounters counters(JsonNode node, String field) {
         if (node == null || !node.isObject()) throw new BadMessage(field + ": expected an object of counts");
         String[] keys = {"relaxations", "steps", "dac_conversions", "adc_conversions", "device_reads", "pulses_up", "pulses_down",
-                "device_updates", "verify_writes"};
+                "device_updates", "programming_slots", "weight_reads", "verify_writes"};
         long[] v = new long[keys.length];
         for (int i = 0; i < keys.length; i++) {
             JsonNode n = node.get(keys[i]);
+            if (n == null && OPTIONAL_COUNTS.contains(keys[i])) continue;
             if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
                 throw new BadMessage(field + "." + keys[i] + ": expected an integer >= 0");
             }
             v[i] = n.asLong();
         }
-        JsonNode seconds = node.get("chip_seconds");
-        if (seconds == null || !seconds.isNumber() || !(seconds.asDouble() >= 0) || !Double.isFinite(seconds.asDouble())) {
-            throw new BadMessage(field + ".chip_seconds: expected a finite number >= 0");
+        double seconds = nonNegative(node, field, "chip_seconds", false);
+        double joules = nonNegative(node, field, "crossbar_joules", true);
+        return new ChipCounters(v[0], v[1], seconds, v[2], v[3], v[4], joules, v[5], v[6], v[7], v[8], v[9], v[10]);
+    }
+
+    private static double nonNegative(JsonNode node, String field, String key, boolean optional) {
+        JsonNode n = node.get(key);
+        if (n == null && optional) return 0;
+        if (n == null || !n.isNumber() || !(n.asDouble() >= 0) || !Double.isFinite(n.asDouble())) {
+            throw new BadMessage(field + "." + key + ": expected a finite number >= 0");
         }
-        return new ChipCounters(v[0], v[1], seconds.asDouble(), v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+        return n.asDouble();
     }
 
     /** Reads a chip's persisted state as the "persist" reply sends it; every part is checked for its type. */

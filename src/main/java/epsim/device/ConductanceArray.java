@@ -36,11 +36,37 @@ public final class ConductanceArray {
         }
     }
 
-    /** Applies requested weight changes as programming pulses: first to every G+, then to every G-. */
-    public void program(double[] deltaW, double now, Rng rng) {
+    /**
+     * Applies requested weight changes as programming pulses: first to every G+, then to every G-.
+     * The pairs form rows of {@code rowLength}; returns the pulse slots the programming took row
+     * by row (each row's devices pulsed in parallel, as many slots as its busiest device, up and
+     * down pulses apart, the G+ pass and the G- pass one after the other). {@code rowMax} holds
+     * {up G+, down G+, up G-, down G-} per row, raised by this call, so that several arrays
+     * sharing the rows (the weights and the bias column) can be counted together.
+     */
+    public void program(double[] deltaW, double now, Rng rng, int rowLength, long[][] rowMax) {
         double halfScale = 0.5 * device.gRef();
-        plus.requestAll(deltaW, halfScale, now, rng);
-        minus.requestAll(deltaW, -halfScale, now, rng);
+        plus.requestAll(deltaW, halfScale, now, rng, rowLength, rowMax[0], rowMax[1]);
+        minus.requestAll(deltaW, -halfScale, now, rng, rowLength, rowMax[2], rowMax[3]);
+    }
+
+    /** {@link #program} of a lone array, each device its own row; returns its pulse slots. */
+    public long program(double[] deltaW, double now, Rng rng) {
+        long[][] rowMax = new long[4][size()];
+        program(deltaW, now, rng, 1, rowMax);
+        return slots(rowMax);
+    }
+
+    /** The pulse slots of {@code rowMax} (see {@link #program}). */
+    public static long slots(long[][] rowMax) {
+        long sum = 0;
+        for (long[] a : rowMax) for (long v : a) sum += v;
+        return sum;
+    }
+
+    /** out[i] = G+ + G- for every pair i (out may be longer), the conductance both devices put across the voltage that drives them, at {@code now}. */
+    public void conductanceSums(double[] out, double now) {
+        for (int i = 0, n = size(); i < n; i++) out[i] = plus.read(i, now) + minus.read(i, now);
     }
 
     /** out[i] = (G+ - G-) / gRef as read at time {@code now}. */

@@ -5,7 +5,7 @@ package epsim.model;
  * {@link ModelLoader}; see docs/hardware-models.md for units and ranges.
  */
 public record HardwareModel(String name, String description, String source,
-                            Neuron neuron, Device device, Periphery periphery) {
+                            Neuron neuron, Device device, Periphery periphery, Cost cost) {
 
     /** {@code IDEAL} marks a quantity that is not quantized (continuous devices, ideal ADC/DAC). */
     public static final int IDEAL = 0;
@@ -90,4 +90,27 @@ public record HardwareModel(String name, String description, String source,
      * read-out ADCs (clip rho to [adcMin, adcMax], then quantize); {@link #IDEAL} bits: no quantization.
      */
     public record Periphery(int dacBits, double dacMin, double dacMax, int adcBits, double adcMin, double adcMax) {}
+
+    /**
+     * What each counted event costs (docs/cost.md): energies and times per event, with the source
+     * of every number in {@code source}. Optional: a model without a {@code cost} section (a file
+     * written before there was one) has {@code cost == null}, and no energy is reported for it.
+     *
+     * @param adcFom      Walden figure of merit of the ADCs, fJ per conversion step: one conversion costs adcFom x 2^bits
+     * @param adcSeconds  time of one conversion, s
+     * @param adcs        ADCs converting in parallel (conversions are spread over them)
+     * @param dacFom      the DACs' energy per conversion step, fJ: one conversion costs dacFom x 2^bits
+     * @param dacSeconds  settling time of one input DAC, s (one DAC per input line, all in parallel)
+     * @param idealBits   resolution an ideal (unquantized) converter is costed at
+     * @param neuronPower static power of one neuron's integrator and amplifier while the chip integrates, µW
+     * @param pulseEnergy energy of one programming pulse (or one analog write of a continuous device), pJ
+     * @param pulseSeconds width of one pulse slot, s
+     * @param macEnergy   energy of one digital multiply-accumulate of the host (32-bit float), pJ
+     * @param macSeconds  time of one host multiply-accumulate, s
+     * @param memoryEnergy energy of one 32-bit SRAM access of a digital accelerator (the digital baseline), pJ
+     * @param source      where each number comes from
+     */
+    public record Cost(double adcFom, double adcSeconds, int adcs, double dacFom, double dacSeconds, int idealBits,
+                       double neuronPower, double pulseEnergy, double pulseSeconds, double macEnergy, double macSeconds,
+                       double memoryEnergy, String source) {}
 }

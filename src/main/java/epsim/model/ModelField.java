@@ -69,10 +69,42 @@ public enum ModelField {
             "< adcMax, or `\"rails\"`", "lower end of the ADC range: `rho` is clipped to [adcMin, adcMax] and quantized over it; `\"rails\"` = the transfer curve's rail",
             m -> m.periphery().adcMin()),
     ADC_MAX("periphery", "adcMax", Kind.RAILS_OR_NUMBER, "a finite number > periphery.adcMin (volts) or \"rails\" (the upper rail)", "V",
-            "> adcMin, or `\"rails\"`", "upper end of the ADC range", m -> m.periphery().adcMax());
+            "> adcMin, or `\"rails\"`", "upper end of the ADC range", m -> m.periphery().adcMax()),
+    ADC_FOM("cost", "adcFom", Kind.COST, "a finite number in [0, 1e9] (fJ per conversion step)", "fJ / conversion step", "0 .. 1e9",
+            "Walden figure of merit of the ADCs: one conversion costs `adcFom x 2^adcBits`", m -> m.cost().adcFom()),
+    ADC_SECONDS("cost", "adcSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
+            "time of one ADC conversion", m -> m.cost().adcSeconds()),
+    ADCS("cost", "adcs", Kind.COUNT, "an integer in 1..1000000", "—", "1 .. 1e6",
+            "ADCs converting in parallel: a read of n values takes `n x adcSeconds / adcs`", m -> m.cost().adcs()),
+    DAC_FOM("cost", "dacFom", Kind.COST, "a finite number in [0, 1e9] (fJ per conversion step)", "fJ / conversion step", "0 .. 1e9",
+            "energy of the input DACs per conversion step: one conversion costs `dacFom x 2^dacBits`", m -> m.cost().dacFom()),
+    DAC_SECONDS("cost", "dacSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
+            "settling time of the input DACs (one per input line, all in parallel)", m -> m.cost().dacSeconds()),
+    IDEAL_BITS("cost", "idealBits", Kind.RESOLUTION, "an integer in 1..24", "bits", "1 .. 24",
+            "the resolution an ideal (unquantized) DAC or ADC is costed at", m -> m.cost().idealBits()),
+    NEURON_POWER("cost", "neuronPower", Kind.COST, "a finite number in [0, 1e9] (microwatts)", "µW", "0 .. 1e9",
+            "static power of one neuron's integrator and amplifier while the chip integrates", m -> m.cost().neuronPower()),
+    PULSE_ENERGY("cost", "pulseEnergy", Kind.COST, "a finite number in [0, 1e9] (picojoules)", "pJ", "0 .. 1e9",
+            "energy of one programming pulse (a continuous device: of one analog write)", m -> m.cost().pulseEnergy()),
+    PULSE_SECONDS("cost", "pulseSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
+            "width of one programming pulse slot (rows are programmed one after another)", m -> m.cost().pulseSeconds()),
+    MAC_ENERGY("cost", "macEnergy", Kind.COST, "a finite number in [0, 1e9] (picojoules)", "pJ", "0 .. 1e9",
+            "energy of one digital multiply-accumulate (32-bit float) on the host, and on the digital baseline", m -> m.cost().macEnergy()),
+    MAC_SECONDS("cost", "macSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
+            "time of one host multiply-accumulate", m -> m.cost().macSeconds()),
+    MEMORY_ENERGY("cost", "memoryEnergy", Kind.COST, "a finite number in [0, 1e9] (picojoules)", "pJ", "0 .. 1e9",
+            "energy of one 32-bit SRAM access of the digital baseline", m -> m.cost().memoryEnergy()),
+    COST_SOURCE("cost", "source", Kind.FREE_TEXT, "a string of at most 4000 characters", "text", "optional",
+            "where each cost number comes from", m -> m.cost().source());
 
     /** What a field's value may be, before the checks that relate two fields. */
-    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE }
+    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT }
+
+    /** A section a model may leave out (then {@link HardwareModel#cost} is null). */
+    public static final String OPTIONAL_SECTION = "cost";
+
+    /** The largest cost a model may state, in the field's unit: far beyond anything physical, and products with counts stay finite. */
+    static final double MAX_COST = 1e9;
 
     /**
      * The largest noise std a model may state: a Gaussian of that spread summed over a current of
@@ -108,8 +140,9 @@ public enum ModelField {
         return section + "." + name;
     }
 
-    /** The field's value in {@code m}, as the JSON writer puts it (levels and bits: "ideal" or an integer). */
+    /** The field's value in {@code m}, as the JSON writer puts it (levels and bits: "ideal" or an integer); null in a missing section. */
     public Object valueIn(HardwareModel m) {
+        if (section.equals(OPTIONAL_SECTION) && m.cost() == null) return null;
         return value.apply(m);
     }
 
@@ -122,7 +155,7 @@ public enum ModelField {
         return null;
     }
 
-    /** neuron, device, periphery: the sections, in file order. */
+    /** neuron, device, periphery, cost: the sections, in file order. */
     public static Set<String> sections() {
         Set<String> s = new LinkedHashSet<>();
         for (ModelField f : values()) s.add(f.section);

@@ -181,9 +181,10 @@ public final class ModelLoader {
             if (n != null && !n.isTextual()) throw new UserError(origin + ": " + k + ": expected a string");
         }
         Reader r = new Reader(tree, origin, overridden);
-        for (String section : sections) r.section(section);
+        boolean costed = tree.has(ModelField.OPTIONAL_SECTION);
+        for (String section : sections) if (costed || !section.equals(ModelField.OPTIONAL_SECTION)) r.section(section);
         Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
-        for (ModelField f : ModelField.values()) v.put(f, r.read(f));
+        for (ModelField f : ModelField.values()) if (costed || !f.section.equals(ModelField.OPTIONAL_SECTION)) v.put(f, r.read(f));
 
         // the checks that relate two fields
         double tau = (Double) v.get(ModelField.TAU), dt = (Double) v.get(ModelField.DT);
@@ -237,7 +238,16 @@ public final class ModelLoader {
                         (Double) v.get(ModelField.UP_DOWN_DTOD), (Double) v.get(ModelField.STEP_DTOD), (Double) v.get(ModelField.BOUNDS_DTOD),
                         (Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE), stuckMin, stuckMax,
                         (Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
-                new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax));
+                new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax),
+                costed ? cost(v) : null);
+    }
+
+    private static HardwareModel.Cost cost(Map<ModelField, Object> v) {
+        return new HardwareModel.Cost((Double) v.get(ModelField.ADC_FOM), (Double) v.get(ModelField.ADC_SECONDS),
+                (Integer) v.get(ModelField.ADCS), (Double) v.get(ModelField.DAC_FOM), (Double) v.get(ModelField.DAC_SECONDS),
+                (Integer) v.get(ModelField.IDEAL_BITS), (Double) v.get(ModelField.NEURON_POWER), (Double) v.get(ModelField.PULSE_ENERGY),
+                (Double) v.get(ModelField.PULSE_SECONDS), (Double) v.get(ModelField.MAC_ENERGY), (Double) v.get(ModelField.MAC_SECONDS),
+                (Double) v.get(ModelField.MEMORY_ENERGY), (String) v.get(ModelField.COST_SOURCE));
     }
 
     /** A quantity the chip computes from the fields: it must be a finite number > 0. */
@@ -273,6 +283,9 @@ public final class ModelLoader {
         /** The field's value, checked against its own range: Double, Integer (levels, bits), TransferCurve, Response or RAILS. */
         Object read(ModelField f) {
             JsonNode n = tree.get(f.section).get(f.name);
+            if (f.kind == ModelField.Kind.COUNT || f.kind == ModelField.Kind.RESOLUTION) {
+                if (n.isTextual() && n.asText().equals("ideal")) throw error(f, describe(n));
+            }
             return switch (f.kind) {
                 case NUMBER -> number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
                 case POSITIVE -> number(f, n, 0, false, Double.POSITIVE_INFINITY);
@@ -294,6 +307,14 @@ public final class ModelLoader {
                 case BITS -> levels(f, n, 1, 24);
                 case RAILS_OR_NUMBER -> n.isTextual() && n.asText().equals("rails") ? RAILS
                         : number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+                case COST -> number(f, n, 0, true, ModelField.MAX_COST);
+                case COUNT -> levels(f, n, 1, 1_000_000);
+                case RESOLUTION -> levels(f, n, 1, 24);
+                case FREE_TEXT -> {
+                    if (n == null) yield "";
+                    if (!n.isTextual() || n.asText().length() > 4000) throw error(f, describe(n));
+                    yield n.asText();
+                }
             };
         }
 
@@ -311,7 +332,7 @@ public final class ModelLoader {
                 }
             }
             for (ModelField f : ModelField.inSection(section)) {
-                if (!n.has(f.name)) throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
+                if (!n.has(f.name) && f.kind != ModelField.Kind.FREE_TEXT) throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
             }
         }
 
@@ -342,6 +363,7 @@ public final class ModelLoader {
         root.put("description", m.description());
         root.put("source", m.source());
         for (String section : ModelField.sections()) {
+            if (section.equals(ModelField.OPTIONAL_SECTION) && m.cost() == null) continue;
             ObjectNode node = root.putObject(section);
             for (ModelField f : ModelField.inSection(section)) {
                 Object value = f.valueIn(m);

@@ -22,6 +22,13 @@ import epsim.model.TransferCurve;
  */
 public final class Backprop implements LearningRule {
     private final RuleSettings settings;
+    private final HostWork host = new HostWork();
+
+    @Override
+    public HostWork hostWork() {
+        return host;
+    }
+
 
     public Backprop(RuleSettings settings) {
         this.settings = settings;
@@ -54,12 +61,13 @@ public final class Backprop implements LearningRule {
         double[] delta = null;
         for (int l = layers; l >= 1; l--) {
             double[] d = l == layers ? new double[rho[l].length]
-                    : FeedForward.transposedProduct(delta, batch, w.w[l], t.size(l + 1), t.size(l));
+                    : FeedForward.transposedProduct(delta, batch, w.w[l], t.size(l + 1), t.size(l), host);
             for (int i = 0; i < d.length; i++) {
                 double error = l == layers ? rho[l][i] - targets[i] : d[i];
                 d[i] = l == layers && settings.matchingLoss() ? error : error * FeedForward.slope(curve, rho[l][i]);
             }
-            FeedForward.accumulate(g, l - 1, d, rho[l - 1], batch, 1);
+            host.add(d.length); // the error times the slope
+            FeedForward.accumulate(g, l - 1, d, rho[l - 1], batch, 1, host);
             delta = d;
         }
         return new Estimate(g, rho[layers], f.steps());

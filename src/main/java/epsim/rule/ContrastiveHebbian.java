@@ -19,6 +19,13 @@ import epsim.math.Topology;
 public final class ContrastiveHebbian implements LearningRule {
     public static final double DEFAULT_GAMMA = 0.2;
     private final RuleSettings settings;
+    private final HostWork host = new HostWork();
+
+    @Override
+    public HostWork hostWork() {
+        return host;
+    }
+
 
     public ContrastiveHebbian(RuleSettings settings) {
         this.settings = settings;
@@ -48,9 +55,10 @@ public final class ContrastiveHebbian implements LearningRule {
         double[][] clampedReads = Phases.readAll(chip, t);
         chip.clamp(layers, null);
         chip.setFeedbackGain(1);
-        LayerParams g = Phases.contrast(t, clampedReads, freeReads, batch, 1);
+        LayerParams g = Phases.contrast(t, clampedReads, freeReads, batch, 1, host);
         double[] scale = new double[layers];
         for (int k = 0; k < layers; k++) scale[k] = Math.pow(gamma, (k + 1) - layers);
+        host.add(t.parameterCount()); // the per-layer scaling
         return new Estimate(g.scaled(scale), freeReads[layers], free.steps());
     }
 

@@ -39,6 +39,13 @@ public final class EquilibriumPropagation implements LearningRule {
 
     private final RuleSettings settings;
     private final Rng signs;
+    private final HostWork host = new HostWork();
+
+    @Override
+    public HostWork hostWork() {
+        return host;
+    }
+
 
     public EquilibriumPropagation(RuleSettings settings, long seed) {
         this.settings = settings;
@@ -90,7 +97,7 @@ public final class EquilibriumPropagation implements LearningRule {
             }
         }
         chip.setNudge(null, 0);
-        LayerParams g = Phases.contrast(t, readsA, readsB, batch, betaA - betaB);
+        LayerParams g = Phases.contrast(t, readsA, readsB, batch, betaA - betaB, host);
         return new Estimate(g, prediction, free.steps());
     }
 
@@ -112,6 +119,7 @@ public final class EquilibriumPropagation implements LearningRule {
         }
         for (int l = 1; l < sum.length; l++) {
             for (int j = 0; j < sum[l].length; j++) sum[l][j] /= n;
+            host.add((long) n * sum[l].length); // n - 1 sums and a division per value
         }
         return sum;
     }

@@ -67,9 +67,10 @@ public final class FeedForward {
     }
 
     /** Adds mean_batch delta_l rho_{l-1}^T to g.w[k] and mean delta_l to g.b[k], k = l - 1. */
-    public static void accumulate(LayerParams g, int k, double[] delta, double[] below, int batch, double scale) {
+    public static void accumulate(LayerParams g, int k, double[] delta, double[] below, int batch, double scale, HostWork host) {
         Topology t = g.topology;
         int n = t.size(k + 1);
+        host.add((long) batch * n * (t.size(k) + 1));
         Kernels.transposeMultiplyAccumulate(scale / batch, delta, batch, n, below, t.size(k), g.w[k]);
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < n; i++) g.b[k][i] += scale * delta[b * n + i] / batch;
@@ -77,7 +78,8 @@ public final class FeedForward {
     }
 
     /** out (batch x cols) = in (batch x rows) * W where W is rows x cols: the transposed crossbar product W^T x per example. */
-    public static double[] transposedProduct(double[] in, int batch, double[] w, int rows, int cols) {
+    public static double[] transposedProduct(double[] in, int batch, double[] w, int rows, int cols, HostWork host) {
+        host.add((long) batch * rows * cols);
         double[] out = new double[batch * cols];
         Kernels.multiplyAccumulate(in, batch, rows, w, cols, out);
         return out;

@@ -36,6 +36,13 @@ import org.apache.commons.math3.linear.SingularMatrixException;
 public final class GaitProp implements LearningRule {
     public static final double DEFAULT_GAMMA = 0.01;
     private final RuleSettings settings;
+    private final HostWork host = new HostWork();
+
+    @Override
+    public HostWork hostWork() {
+        return host;
+    }
+
 
     public GaitProp(RuleSettings settings) {
         this.settings = settings;
@@ -73,7 +80,8 @@ public final class GaitProp implements LearningRule {
             double[] e = new double[h[l].length];
             boolean matching = l == layers && settings.matchingLoss();
             for (int i = 0; i < e.length; i++) e[i] = (h[l][i] - target[i]) * (matching ? 1 : slope[i]);
-            FeedForward.accumulate(g, l - 1, e, h[l - 1], batch, Math.pow(gamma, -(layers - l)));
+            host.add(e.length);
+            FeedForward.accumulate(g, l - 1, e, h[l - 1], batch, Math.pow(gamma, -(layers - l)), host);
             if (l == 1) break;
             double[] driveChange = new double[e.length];
             for (int i = 0; i < e.length; i++) {
@@ -84,13 +92,30 @@ public final class GaitProp implements LearningRule {
                 double moved = h[l][i] + gamma * slope[i] * slope[i] * (target[i] - h[l][i]);
                 driveChange[i] = FeedForward.drive(f, moved) - FeedForward.drive(f, h[l][i]);
             }
+            host.add(2L * e.length); // the moved targets and their drives
+            host.add(pseudoInverseMacs(n, t.size(l - 1), batch));
             double[] below = pseudoInverseTimes(w.w[l - 1], n, t.size(l - 1), driveChange, batch, l);
+            host.add(below.length);
             double[] next = new double[below.length];
             for (int i = 0; i < next.length; i++) next[i] = h[l - 1][i] + below[i];
             target = next;
         }
-        if (settings.orthogonality() > 0) addOrthogonality(g, w, t, settings.orthogonality());
+        if (settings.orthogonality() > 0) {
+            addOrthogonality(g, w, t, settings.orthogonality());
+            for (int k = 1; k < layers; k++) host.add(2L * t.size(k + 1) * t.size(k) * t.size(k) + (long) t.size(k + 1) * t.size(k));
+        }
         return new Estimate(g, h[layers], settled.steps());
+    }
+
+    /**
+     * The multiply-accumulates of {@link #pseudoInverseTimes}: an LU factorisation of an n x n
+     * matrix is n^3 / 3 and its solve for b right-hand sides b n^2; the Gram matrix of a rows x
+     * cols W is rows^2 cols (or cols^2 rows), and each product with W or W^T rows cols per column.
+     */
+    static long pseudoInverseMacs(long rows, long cols, long batch) {
+        if (rows == cols) return rows * rows * rows / 3 + batch * rows * rows;
+        long small = Math.min(rows, cols), large = Math.max(rows, cols);
+        return small * small * large + small * small * small / 3 + batch * small * small + batch * rows * cols;
     }
 
     /** W^+ x for every example x (rows of {@code x}, batch x rows); W is rows x cols. */

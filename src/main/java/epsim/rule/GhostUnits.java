@@ -23,6 +23,13 @@ public final class GhostUnits implements LearningRule {
     /** Training default, measured on the bundled subset: beta 1 (EP's) reached 66% after 2 short epochs, 0.2 reached 88%. */
     public static final double DEFAULT_BETA = 0.2;
     private final RuleSettings settings;
+    private final HostWork host = new HostWork();
+
+    @Override
+    public HostWork hostWork() {
+        return host;
+    }
+
 
     public GhostUnits(RuleSettings settings) {
         this.settings = settings;
@@ -67,7 +74,8 @@ public final class GhostUnits implements LearningRule {
             double[] ghost = chip.readGhost(k);
             double[] deviation = new double[ghost.length];
             for (int i = 0; i < ghost.length; i++) deviation[i] = reads[k + 1][i] - ghost[i];
-            FeedForward.accumulate(g, k, deviation, reads[k], batch, -1 / settings.beta());
+            host.add(deviation.length);
+            FeedForward.accumulate(g, k, deviation, reads[k], batch, -1 / settings.beta(), host);
         }
         chip.setNudge(null, 0);
         chip.setGhostUnits(false);

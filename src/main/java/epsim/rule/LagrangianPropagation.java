@@ -33,6 +33,13 @@ import epsim.model.TransferCurve;
  */
 public final class LagrangianPropagation implements LearningRule {
     private final RuleSettings settings;
+    private final HostWork host = new HostWork();
+
+    @Override
+    public HostWork hostWork() {
+        return host;
+    }
+
 
     public LagrangianPropagation(RuleSettings settings) {
         this.settings = settings;
@@ -89,20 +96,22 @@ public final class LagrangianPropagation implements LearningRule {
                     mu[l][i] = lambda[l][i] + rho * c;
                     smu[l][i] = slope[l][i] * mu[l][i];
                 }
+                host.add(3L * mu[l].length); // the residual, the multiplier and its slope
             }
             if (it == iterations) break;
             for (int l = 1; l <= layers; l++) {
-                double[] up = l < layers ? FeedForward.transposedProduct(smu[l + 1], batch, w.w[l], t.size(l + 1), t.size(l)) : null;
+                double[] up = l < layers ? FeedForward.transposedProduct(smu[l + 1], batch, w.w[l], t.size(l + 1), t.size(l), host) : null;
                 for (int i = 0; i < x[l].length; i++) {
                     double grad = mu[l][i] - (up == null ? 0 : up[i]) + (l == layers ? x[l][i] - targets[i] : 0);
                     lambda[l][i] += eta * (x[l][i] - p[l][i]);
                     x[l][i] -= eta * grad;
                 }
+                host.add(3L * x[l].length);
             }
             p = predictions(chip, x, layers);
         }
         LayerParams g = new LayerParams(t);
-        for (int l = 1; l <= layers; l++) FeedForward.accumulate(g, l - 1, smu[l], x[l - 1], batch, -1);
+        for (int l = 1; l <= layers; l++) FeedForward.accumulate(g, l - 1, smu[l], x[l - 1], batch, -1, host);
         return new Saddle(x, lambda, maxC, g, settled.rho(), settled.steps());
     }
 

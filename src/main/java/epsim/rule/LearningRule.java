@@ -18,6 +18,7 @@ public interface LearningRule {
         Estimate e = estimate(chip, inputs, targets, batch);
         double[] descent = settings().learningRates().clone();
         for (int k = 0; k < descent.length; k++) descent[k] = -descent[k];
+        hostWork().add(chip.topology().parameterCount()); // the learning rate times every weight and bias change
         chip.program(e.gradient().scaled(descent));
         return e;
     }
@@ -26,6 +27,9 @@ public interface LearningRule {
     Inference infer(Chip chip, double[] inputs, int batch);
 
     RuleSettings settings();
+
+    /** The digital work this rule's host has done so far (docs/cost.md). */
+    HostWork hostWork();
 
     /** State of the rule's own randomness, for checkpoints (empty when it has none). */
     default long[] randomState() {

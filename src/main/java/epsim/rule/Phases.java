@@ -24,6 +24,11 @@ public final class Phases {
 
     /** -(hebbian(a) - hebbian(b)) / (betaA - betaB), batch-averaged: the gradient estimate. */
     public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference) {
+        return contrast(t, a, b, batch, betaDifference, new HostWork());
+    }
+
+    /** {@link #contrast}, counting its multiply-accumulates in {@code host}. */
+    public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference, HostWork host) {
         LayerParams g = new LayerParams(t);
         double scale = -1.0 / (betaDifference * batch);
         for (int k = 0; k < t.weightLayers(); k++) {
@@ -34,13 +39,16 @@ public final class Phases {
                 double[] difference = a[k + 1].clone();
                 Kernels.axpy(-1, b[k + 1], difference);
                 Kernels.transposeMultiplyAccumulate(scale, difference, batch, nOut, a[k], nIn, g.w[k]);
+                host.add((long) batch * nOut * (nIn + 1));
             } else {
+                host.add(2L * batch * nOut * nIn);
                 Kernels.transposeMultiplyAccumulate(scale, a[k + 1], batch, nOut, a[k], nIn, g.w[k]);
                 Kernels.transposeMultiplyAccumulate(-scale, b[k + 1], batch, nOut, b[k], nIn, g.w[k]);
             }
             for (int s = 0; s < batch; s++) {
                 for (int i = 0; i < nOut; i++) g.b[k][i] += scale * (a[k + 1][s * nOut + i] - b[k + 1][s * nOut + i]);
             }
+            host.add((long) batch * nOut);
         }
         return g;
     }

@@ -42,6 +42,7 @@ public final class SpiceChip implements HostedChip {
     // counted events: ngspice solves each equilibrium in continuous time, so no steps of chip time or per-step reads
     private long relaxations, dacConversions, adcConversions;
     private ChipCounters baseline = ChipCounters.ZERO;
+    private long weightReads;
     private final Topology topology;
     private final TransferCurve transfer;
     private final double tau;
@@ -276,13 +277,15 @@ public final class SpiceChip implements HostedChip {
     }
 
     /**
-     * Relaxations (each reported as one step), conversions and programming; no steps of chip time
-     * and no per-step crossbar reads: ngspice solves each equilibrium in continuous time.
+     * Relaxations (each reported as one step), conversions and programming; no steps of chip time,
+     * no per-step crossbar reads and so no crossbar energy: ngspice solves each equilibrium in
+     * continuous time.
      */
     @Override
     public ChipCounters counters() {
         long[] p = crossbars.programmingCounts();
-        return new ChipCounters(relaxations, relaxations, 0, dacConversions, adcConversions, 0, p[0], p[1], p[2], p[3]).minus(baseline);
+        return new ChipCounters(relaxations, relaxations, 0, dacConversions, adcConversions, 0, 0, p[0], p[1], p[2],
+                crossbars.programmingSlots(), weightReads, p[3]).minus(baseline);
     }
 
     @Override
@@ -292,6 +295,7 @@ public final class SpiceChip implements HostedChip {
 
     @Override
     public LayerParams readWeights() {
+        weightReads += 2L * topology.parameterCount();
         return crossbars.read();
     }
 

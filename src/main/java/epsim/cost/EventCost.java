@@ -1,0 +1,118 @@
+package epsim.cost;
+
+import epsim.chip.ChipCounters;
+import epsim.math.Topology;
+import epsim.model.HardwareModel;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Energy and latency from counted events (docs/cost.md): every figure is a count the chip or the
+ * host took times a constant of the hardware model's {@code cost} section, except the crossbars'
+ * energy, which the chip computed from its own state (sum of G V^2 dt).
+ *
+ * <pre>
+ *   ADC         (adcConversions + weightReads) x adcFom x 2^adcBits
+ *   DAC         dacConversions x dacFom x 2^dacBits
+ *   crossbar    crossbarJoules (counted)
+ *   neurons     neuronPower x (neurons of layers 1..L) x chipSeconds
+ *   programming (pulsesUp + pulsesDown, or device updates for continuous devices) x pulseEnergy
+ *   host        host MACs x macEnergy
+ * </pre>
+ * Latency, the parts one after another (no overlap: an upper bound): the integration's chip time;
+ * conversions spread over {@code adcs} ADCs; one DAC settling per set of inputs (a DAC per input
+ * line); programming slots (rows one after another) x pulse width; host MACs x macSeconds.
+ */
+public final class EventCost {
+    private EventCost() {}
+
+    /** Joules per component. */
+    public record Energy(double adc, double dac, double crossbar, double neurons, double programming, double host) {
+        public double total() {
+            return adc + dac + crossbar + neurons + programming + host;
+        }
+
+        public Energy per(double samples) {
+            return new Energy(adc / samples, dac / samples, crossbar / samples, neurons / samples, programming / samples, host / samples);
+        }
+
+        /** Component name to joules, in report order. */
+        public Map<String, Double> components() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("adc", adc);
+            m.put("dac", dac);
+            m.put("crossbar", crossbar);
+            m.put("neurons", neurons);
+            m.put("programming", programming);
+            m.put("host", host);
+            return m;
+        }
+    }
+
+    /** Seconds per component. */
+    public record Latency(double integration, double adc, double dac, double programming, double host) {
+        public double total() {
+            return integration + adc + dac + programming + host;
+        }
+
+        public Latency per(double samples) {
+            return new Latency(integration / samples, adc / samples, dac / samples, programming / samples, host / samples);
+        }
+
+        public Map<String, Double> components() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("integration", integration);
+            m.put("adc", adc);
+            m.put("dac", dac);
+            m.put("programming", programming);
+            m.put("host", host);
+            return m;
+        }
+    }
+
+    /** Energy and latency of some events. */
+    public record Figures(Energy energy, Latency latency) {
+        public Figures per(double samples) {
+            return new Figures(energy.per(samples), latency.per(samples));
+        }
+    }
+
+    /** The bits a converter is costed at: its own, or the model's idealBits for an ideal one. */
+    static int bits(int modelBits, HardwareModel.Cost c) {
+        return modelBits == HardwareModel.IDEAL ? c.idealBits() : modelBits;
+    }
+
+    /** Energy of one ADC conversion, J. */
+    public static double adcConversionJoules(HardwareModel m) {
+        return m.cost().adcFom() * 1e-15 * Math.pow(2, bits(m.periphery().adcBits(), m.cost()));
+    }
+
+    /** Energy of one DAC conversion, J. */
+    public static double dacConversionJoules(HardwareModel m) {
+        return m.cost().dacFom() * 1e-15 * Math.pow(2, bits(m.periphery().dacBits(), m.cost()));
+    }
+
+    /** The figures of {@code events} and {@code hostMacs} on a chip of model {@code m} (which must have a cost section). */
+    public static Figures of(HardwareModel m, Topology t, ChipCounters events, long hostMacs) {
+        HardwareModel.Cost c = m.cost();
+        if (c == null) throw new IllegalArgumentException("model " + m.name() + " has no cost section");
+        long conversions = events.adcConversions() + events.weightReads();
+        long writes = events.pulsesUp() + events.pulsesDown() + (m.device().continuous() ? events.deviceUpdates() : 0);
+        long neurons = t.freeNeurons();
+        Energy energy = new Energy(
+                conversions * adcConversionJoules(m),
+                events.dacConversions() * dacConversionJoules(m),
+                events.crossbarJoules(),
+                c.neuronPower() * 1e-6 * neurons * events.chipSeconds(),
+                writes * c.pulseEnergy() * 1e-12,
+                hostMacs * c.macEnergy() * 1e-12);
+        Latency latency = new Latency(
+                events.chipSeconds(),
+                conversions * c.adcSeconds() / c.adcs(),
+                (double) events.dacConversions() / t.inputSize() * c.dacSeconds(),
+                events.programmingSlots() * c.pulseSeconds(),
+                hostMacs * c.macSeconds());
+        return new Figures(energy, latency);
+    }
+}
