@@ -69,9 +69,12 @@ final class EvalCommand implements Callable<Integer> {
             Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? AtomicFiles.path(config.dataDir(), "run.json: dataDir") : null);
             Dataset test = Datasets.load(name, data).test();
             if (testLimit > 0) test = test.head(testLimit);
-            double[] f = trainer.evaluate(test);
+            Trainer.Evaluation f = trainer.evaluateCounted(test);
             System.out.printf(Locale.ROOT, "%s: %s test set (%d examples)%s: accuracy %.2f%%, loss %.4f%n", dir, name, test.count(),
-                    after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "", 100 * f[1], f[0]);
+                    after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "", 100 * f.accuracy(), f.loss());
+            if (f.perInference() != null) {
+                System.out.printf(Locale.ROOT, "%s: cost per inference %s (docs/cost.md)%n", dir, epsim.cost.EventCost.describe(f.perInference()));
+            }
             if (gradientProbe != null) {
                 System.out.printf(Locale.ROOT, "%s: %s update vs exact gradient on %d training examples: cosine %.4f%n", dir,
                         config.rule().rule().label, gradientProbe, trainer.gradientCosine(gradientProbe));

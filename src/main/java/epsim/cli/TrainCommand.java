@@ -134,6 +134,10 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         EpochRow last = result.history().get(result.history().size() - 1);
         System.out.printf(Locale.ROOT, "final test accuracy %.2f%% (train %.2f%%); run in %s%n", 100 * last.testAccuracy(),
                 100 * last.trainAccuracy(), dir);
+        if (last.cost() != null) {
+            System.out.printf(Locale.ROOT, "cost per training sample %s; per inference %s (docs/cost.md)%n",
+                    epsim.cost.EventCost.describe(last.cost().training()), epsim.cost.EventCost.describe(last.cost().inference()));
+        }
         return 0;
     }
 

@@ -78,6 +78,19 @@ public final class EventCost {
         }
     }
 
+    /** One line: the total energy with its largest shares, and the latency, e.g. "2.47e-05 J (crossbar 92%, host 8%), 4.69e-04 s". */
+    public static String describe(Figures f) {
+        double total = f.energy().total();
+        StringBuilder shares = new StringBuilder();
+        f.energy().components().entrySet().stream()
+                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .filter(e -> total > 0 && e.getValue() / total >= 0.01).limit(3)
+                .forEach(e -> shares.append(shares.length() == 0 ? "" : ", ").append(e.getKey())
+                        .append(String.format(java.util.Locale.ROOT, " %.0f%%", 100 * e.getValue() / total)));
+        return String.format(java.util.Locale.ROOT, "%.3g J%s, %.3g s", total, shares.length() == 0 ? "" : " (" + shares + ")",
+                f.latency().total());
+    }
+
     /** The bits a converter is costed at: its own, or the model's idealBits for an ideal one. */
     static int bits(int modelBits, HardwareModel.Cost c) {
         return modelBits == HardwareModel.IDEAL ? c.idealBits() : modelBits;

@@ -37,7 +37,9 @@ public final class Sweep {
 
     public record Point(int index, List<String> values) {}
 
-    public record Outcome(Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double seconds) {}
+    /** One point's figures; {@code cost} is its last epoch's energy and latency (null without training or a cost section). */
+    public record Outcome(Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double seconds,
+                          EpochRow.EpochCost cost) {}
 
     /** The axis key that varies the hardware model itself (preset names or files). */
     public static final String MODEL = "model";
@@ -145,6 +147,7 @@ public final class Sweep {
                     HardwareModel m = ModelLoader.load(c.model(), c.overrides());
                     double cosine = gradient ? gradientCosine(c, m, data.train(), gradientBatch) : Double.NaN;
                     double testAcc = Double.NaN, trainAcc = Double.NaN;
+                    EpochRow.EpochCost cost = null;
                     if (train) {
                         Path dir = out.resolve("points").resolve(String.format(Locale.ROOT, "%04d", p.index()));
                         Files.createDirectories(dir);
@@ -153,9 +156,10 @@ public final class Sweep {
                         EpochRow last = r.history().get(r.history().size() - 1);
                         testAcc = last.testAccuracy();
                         trainAcc = last.trainAccuracy();
+                        cost = last.cost();
                     }
                     done.accept(p.index());
-                    return new Outcome(p, testAcc, trainAcc, cosine, (System.nanoTime() - start) / 1e9);
+                    return new Outcome(p, testAcc, trainAcc, cosine, (System.nanoTime() - start) / 1e9, cost);
                 }));
             }
             List<Outcome> outcomes = new ArrayList<>();
@@ -178,12 +182,18 @@ public final class Sweep {
         if (header) {
             b.append("index");
             for (Axis a : axes) b.append(',').append(a.key());
-            b.append(",test_accuracy,train_accuracy,gradient_cosine,seconds\n");
+            b.append(",test_accuracy,train_accuracy,gradient_cosine,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s\n");
         }
         for (Outcome o : outcomes) {
             b.append(o.point().index());
             for (String v : o.point().values()) b.append(',').append(v);
-            b.append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.2f%n", o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(), o.seconds()));
+            b.append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.2f", o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(), o.seconds()));
+            if (o.cost() == null) {
+                b.append(",,,,\n");
+            } else {
+                b.append(String.format(Locale.ROOT, ",%.6g,%.6g,%.6g,%.6g%n", o.cost().training().energy().total(), o.cost().training().latency().total(),
+                        o.cost().inference().energy().total(), o.cost().inference().latency().total()));
+            }
         }
         return b.toString();
     }
@@ -231,6 +241,46 @@ public final class Sweep {
             heat.addSeries(what, xs, ys, cells);
             save(out.resolve("sweep-heatmap.png"), heat);
         }
+        pareto(out, axes, outcomes);
+    }
+
+    /**
+     * Test accuracy against energy per training sample, one point per design point, with the
+     * Pareto front (no other point is at least as accurate for less energy) joined and marked.
+     */
+    static void pareto(Path out, List<Axis> axes, List<Outcome> outcomes) {
+        List<Outcome> costed = new ArrayList<>();
+        for (Outcome o : outcomes) if (o.cost() != null && !Double.isNaN(o.testAccuracy())) costed.add(o);
+        if (costed.isEmpty()) return;
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("test accuracy vs energy per training sample")
+                .xAxisTitle("energy per training sample (J)").yAxisTitle("test accuracy").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        double[] x = costed.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray();
+        double[] y = costed.stream().mapToDouble(Outcome::testAccuracy).toArray();
+        org.knowm.xchart.XYSeries all = chart.addSeries("design points", x, y);
+        all.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        all.setMarker(SeriesMarkers.CIRCLE);
+        List<Outcome> front = paretoFront(costed);
+        chart.addSeries("Pareto front", front.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray(),
+                front.stream().mapToDouble(Outcome::testAccuracy).toArray()).setMarker(SeriesMarkers.DIAMOND);
+        save(out.resolve("sweep-pareto.png"), chart);
+    }
+
+    /** The points no other point dominates (as accurate or more for no more energy, better in one), by increasing energy. */
+    static List<Outcome> paretoFront(List<Outcome> costed) {
+        List<Outcome> sorted = new ArrayList<>(costed);
+        sorted.sort((a, b) -> a.cost().training().energy().total() != b.cost().training().energy().total()
+                ? Double.compare(a.cost().training().energy().total(), b.cost().training().energy().total())
+                : Double.compare(b.testAccuracy(), a.testAccuracy()));
+        List<Outcome> front = new ArrayList<>();
+        double best = Double.NEGATIVE_INFINITY;
+        for (Outcome o : sorted) {
+            if (o.testAccuracy() > best) {
+                front.add(o);
+                best = o.testAccuracy();
+            }
+        }
+        return front;
     }
 
     private static boolean numeric(Axis a) {

@@ -2,9 +2,12 @@ package epsim.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.chip.ChipCounters;
 import epsim.chip.HostedChip;
 import epsim.common.AtomicFiles;
 import epsim.common.Rng;
+import epsim.common.UserError;
+import epsim.cost.EventCost;
 import epsim.data.Dataset;
 import epsim.math.Kernels;
 import epsim.math.Topology;
@@ -46,6 +49,7 @@ public final class Trainer {
     private volatile boolean stoppedEarly;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String modelFileSha256;
+    private boolean counting; // whether the chip's events are costed (a cost section, and a chip that counts)
 
     /**
      * A run of {@code config} on {@code chip} (built for it: in process, spice or remote) with
@@ -63,6 +67,7 @@ public final class Trainer {
         this.modelFileSha256 = ModelLoader.fileSha256(config.model()); // once: an edit during the run must not be recorded as the run's
         this.rule = config.rule().create(config.seed());
         this.dataOrder = Rng.stream(config.seed(), "data-order");
+        this.counting = model.cost() != null;
         Plots.prepare();
     }
 
@@ -129,6 +134,9 @@ public final class Trainer {
             long started = System.nanoTime();
             double lossSum = sums.loss(), secondsBefore = sums.seconds();
             long correct = sums.correct(), steps = sums.freeSteps(), done = sums.batches(), seen = sums.seen();
+            // cost is counted from here: a resumed epoch's figures are per sample of the part after the resume
+            ChipCounters eventsBefore = counters();
+            long macsBefore = rule.hostWork().macs(), seenBefore = seen;
             if (startBatch > 0) listener.batchDone((int) seen, lossSum / seen, (double) correct / seen);
             for (int b = startBatch; b < batches; b++) {
                 int from = b * batch, size = Math.min(batch, n - from);
@@ -150,10 +158,13 @@ public final class Trainer {
                     return new Result(history, true);
                 }
             }
-            double[] testFigures = evaluate(test);
+            EventCost.Figures trainingCost = costSince(eventsBefore, macsBefore, seen - seenBefore);
+            Evaluation testFigures = evaluateCounted(test);
             double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
-            EpochRow row = new EpochRow(epoch, lossSum / seen, (double) correct / seen, testFigures[0], testFigures[1],
-                    (double) steps / done, seconds);
+            EpochRow.EpochCost cost = trainingCost == null || testFigures.perInference() == null ? null
+                    : new EpochRow.EpochCost(trainingCost, testFigures.perInference());
+            EpochRow row = new EpochRow(epoch, lossSum / seen, (double) correct / seen, testFigures.loss(), testFigures.accuracy(),
+                    (double) steps / done, seconds, cost);
             history.add(row);
             // the checkpoint first: the records are rebuilt from its history on resume
             new Checkpoint(epoch + 1, 0, dataOrder.state(), rule.randomState(), chip.persist(),
@@ -168,6 +179,40 @@ public final class Trainer {
             }
         }
         return new Result(history, false);
+    }
+
+    /** Mean loss and accuracy over a dataset, and the energy and latency of one inference (null when not costed). */
+    public record Evaluation(double loss, double accuracy, EventCost.Figures perInference) {}
+
+    /** {@link #evaluate}, with the cost of one inference from the events it counted. */
+    public Evaluation evaluateCounted(Dataset data) {
+        ChipCounters before = counters();
+        long macs = rule.hostWork().macs();
+        double[] f = evaluate(data);
+        return new Evaluation(f[0], f[1], costSince(before, macs, data.count()));
+    }
+
+    /**
+     * The chip's counters, or null when the run is not costed; a chip that cannot report them (an
+     * external chip without the op) turns costing off for the run, with a warning, and never stops it.
+     */
+    private ChipCounters counters() {
+        if (!counting) return null;
+        try {
+            return chip.counters();
+        } catch (UserError e) {
+            counting = false;
+            System.err.println("epsim: warning: the chip reports no counters, so no energy or latency is recorded (" + e.getMessage() + ")");
+            return null;
+        }
+    }
+
+    /** The cost per sample of the events since {@code before} ({@code samples} of them), or null when not costed. */
+    private EventCost.Figures costSince(ChipCounters before, long macsBefore, long samples) {
+        if (before == null || samples <= 0) return null;
+        ChipCounters now = counters();
+        if (now == null) return null;
+        return EventCost.of(model, topology, now.minus(before), rule.hostWork().macs() - macsBefore).per(samples);
     }
 
     /** Mean loss and accuracy of the rule's inference over a dataset, in batches of 100. */
@@ -249,6 +294,15 @@ public final class Trainer {
         }
     }
 
+    private static void figures(ObjectNode node, EventCost.Figures f) {
+        ObjectNode energy = node.putObject("energy");
+        energy.put("total", f.energy().total());
+        f.energy().components().forEach(energy::put);
+        ObjectNode latency = node.putObject("latency");
+        latency.put("total", f.latency().total());
+        f.latency().components().forEach(latency::put);
+    }
+
     /** run.json (first: a resume needs it), then metrics.csv and the plot once there are epochs. */
     private void writeRecords(List<EpochRow> history) {
         ObjectMapper json = new ObjectMapper();
@@ -273,6 +327,12 @@ public final class Trainer {
         fin.put("testAccuracy", last.testAccuracy());
         fin.put("testLoss", last.testLoss());
         fin.put("bestTestAccuracy", history.stream().mapToDouble(EpochRow::testAccuracy).max().orElse(0));
+        if (last.cost() != null) {
+            ObjectNode cost = fin.putObject("cost");
+            cost.put("note", "energy (J) and latency (s) per training sample and per inference, from the events counted in the last epoch (docs/cost.md)");
+            figures(cost.putObject("perTrainingSample"), last.cost().training());
+            figures(cost.putObject("perInference"), last.cost().inference());
+        }
         writeJson(run);
         AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
         try {

@@ -90,4 +90,48 @@ class ChipCountersTest {
         chip.readGhost(0);
         assertEquals(3, chip.counters().adcConversions());
     }
+
+    /**
+     * Row-by-row programming: a row's devices take their pulses in parallel, up and down apart, the
+     * G+ pass and the G- pass one after the other, so a row costs (most pulses up + most down) per pass.
+     */
+    @Test
+    void programmingSlotsAreCountedRowByRow() {
+        HardwareModel m = ModelLoader.load("default", List.of());
+        AnalogChip chip = AnalogChip.fabricate(m, NET, 2);
+        HardwareModel.Device d = m.device();
+        double step = 2 * d.step() / d.gRef(); // one pulse on each device of the pair
+        LayerParams delta = new LayerParams(NET);
+        delta.w[0][1] = 2 * step;      // row 0 (neuron 0 of layer 1), input 1: G+ 2 up, G- 2 down
+        delta.w[0][2] = -1 * step;     // row 0, input 2: G+ 1 down, G- 1 up
+        delta.w[0][4 + 3] = 4 * step;  // row 1, input 3: G+ 4 up, G- 4 down
+        delta.b[0][1] = -3 * step;     // row 1's bias device: G+ 3 down, G- 3 up
+        delta.w[1][0] = 1 * step;      // layer 2, row 0: G+ 1 up, G- 1 down
+        chip.resetCounters();
+        chip.program(delta);
+        ChipCounters c = chip.counters();
+        // G+ pass: row 0: up 2 + down 1; row 1: up 4 + down 3; layer 2 row 0: up 1.  G- pass mirrors it: the same counts.
+        long perPass = (2 + 1) + (4 + 3) + 1;
+        assertEquals(2 * perPass, c.programmingSlots());
+        assertEquals(2L * (2 + 1 + 4 + 3 + 1), c.pulsesUp() + c.pulsesDown(), "both devices of each pair take the same pulses");
+        chip.resetCounters();
+        chip.readWeights();
+        assertEquals(2L * PARAMETERS, chip.counters().weightReads(), "a verification read of both devices of every parameter");
+    }
+
+    /** The host's multiply-accumulates of an EP update, derived by hand. */
+    @Test
+    void theHostsWorkIsCounted() {
+        int batch = 3;
+        // a smooth curve: the hidden layer reads differently in the two nudged phases (on a rail it may not, and then
+        // the rule forms one product of the difference instead of two)
+        AnalogChip chip = AnalogChip.fabricate(ModelLoader.load("ideal", List.of("neuron.transfer=sigmoid")), NET, 2);
+        RuleSettings s = RuleSettings.of(Rule.EP, 0.5, EquilibriumPropagation.Nudging.SYMMETRIC, 5, 3, 0, 1, new double[] {0.1, 0.05});
+        EquilibriumPropagation ep = new EquilibriumPropagation(s, 1);
+        ep.train(chip, inputs(batch), new double[] {1, 0, 0, 1, 1, 0}, batch);
+        // layer 1: the input reads the same in both phases, one product of the difference (3 x (4 + 1) per example);
+        // layer 2: two products (2 x 2 x 3); the bias sums (3 + 2); then the learning rate times every parameter
+        long expected = batch * (3 * (4 + 1) + 2 * 2 * 3 + (3 + 2)) + PARAMETERS;
+        assertEquals(expected, ep.hostWork().macs());
+    }
 }

@@ -54,7 +54,7 @@ class ModelLoaderTest {
     @Test
     void everyFieldIsValidatedByName() {
         for (ModelField f : ModelField.values()) {
-            String bad = f.kind == ModelField.Kind.TEXT ? "nonsense" : "[1]";
+            String bad = f.kind == ModelField.Kind.TEXT ? "nonsense" : f.kind == ModelField.Kind.FREE_TEXT ? "x".repeat(4001) : "[1]";
             String flag = f.key() + "=" + bad;
             UserError e = assertThrows(UserError.class, () -> ModelLoader.load("default", List.of(flag)), f.key());
             assertTrue(e.getMessage().startsWith("--set " + flag + ": expected " + f.expectation), e.getMessage());

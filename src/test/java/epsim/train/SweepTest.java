@@ -29,9 +29,15 @@ class SweepTest {
     }
 
     /** Everything but the wall-clock column. */
+    /** The rows without their wall time (the "seconds" column, found in the header line). */
     static List<String> withoutSeconds(List<String> lines) {
+        int column = java.util.Arrays.asList(lines.get(0).split(",", -1)).indexOf("seconds");
         List<String> out = new ArrayList<>();
-        for (String l : lines) out.add(l.substring(0, l.lastIndexOf(',')));
+        for (String l : lines) {
+            List<String> cells = new ArrayList<>(java.util.Arrays.asList(l.split(",", -1)));
+            cells.remove(column);
+            out.add(String.join(",", cells));
+        }
         return out;
     }
 
@@ -54,6 +60,37 @@ class SweepTest {
             double cosine = Double.parseDouble(row.split(",")[5]);
             assertTrue(cosine > -1 && cosine <= 1, "a cosine in every row: " + row);
         }
+    }
+
+    /** A training sweep costs every point: energy and latency columns, and accuracy against energy with its Pareto front. */
+    @Test
+    void trainedPointsAreCosted() throws Exception {
+        Path out = dir.resolve("costed");
+        TestSupport.Run r = TestSupport.cli("sweep", "--vary", "model=ideal,rram,ecram", "--kind", "train", "--epochs", "1",
+                "--net", "784-12-10", "--train-limit", "40", "--test-limit", "40", "--threads", "2", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        int energy = header.indexOf("train_energy_J"), inference = header.indexOf("inference_energy_J");
+        assertTrue(energy > 0 && inference > 0, rows.get(0));
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",", -1);
+            assertTrue(Double.parseDouble(cells[energy]) > 0 && Double.parseDouble(cells[inference]) > 0, row);
+        }
+        assertTrue(Files.size(out.resolve("sweep-pareto.png")) > 0);
+    }
+
+    @Test
+    void theParetoFrontKeepsOnlyUndominatedPoints() {
+        List<Sweep.Outcome> points = new ArrayList<>();
+        double[][] energyAccuracy = {{1, 0.5}, {2, 0.7}, {3, 0.6}, {4, 0.9}, {0.5, 0.2}, {2, 0.65}};
+        for (int i = 0; i < energyAccuracy.length; i++) {
+            epsim.cost.EventCost.Figures f = new epsim.cost.EventCost.Figures(new epsim.cost.EventCost.Energy(energyAccuracy[i][0], 0, 0, 0, 0, 0),
+                    new epsim.cost.EventCost.Latency(0, 0, 0, 0, 0));
+            points.add(new Sweep.Outcome(new Sweep.Point(i, List.of()), energyAccuracy[i][1], 0, 0, 0, new EpochRow.EpochCost(f, f)));
+        }
+        List<Integer> front = Sweep.paretoFront(points).stream().map(o -> o.point().index()).toList();
+        assertEquals(List.of(4, 0, 1, 3), front, "(3, 0.6) and (2, 0.65) are dominated by (2, 0.7)");
     }
 
     @Test

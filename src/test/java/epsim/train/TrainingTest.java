@@ -36,9 +36,24 @@ class TrainingTest {
         // Chance is 10%; 600 examples and 3 epochs reach about 80%. 50% is far from both.
         assertTrue(testAccuracy > 0.5, "test accuracy " + testAccuracy);
         for (String f : List.of("run.json", "learning-curves.png", Checkpoint.FILE)) assertTrue(Files.size(out.resolve(f)) > 0, f);
+        // every epoch is costed: energy per training sample and per inference, and the parts add up to the total
+        List<String> header = List.of(rows.get(0).split(","));
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",");
+            double total = Double.parseDouble(cells[header.indexOf("train_energy_J")]), parts = 0;
+            for (String part : List.of("adc", "dac", "crossbar", "neurons", "programming", "host")) {
+                parts += Double.parseDouble(cells[header.indexOf("train_energy_" + part + "_J")]);
+            }
+            assertTrue(total > 0 && Double.parseDouble(cells[header.indexOf("inference_energy_J")]) > 0, row);
+            assertEquals(total, parts, 1e-5 * total, "metrics.csv keeps 6 significant digits");
+        }
+        var runJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("run.json").toFile());
+        assertTrue(runJson.at("/final/cost/perTrainingSample/energy/total").asDouble() > 0, runJson.toString());
+        assertTrue(run.out().contains("cost per training sample"), run.out());
         TestSupport.Run eval = TestSupport.cli("eval", "--checkpoint", out.toString(), "--test-limit", "300");
         assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * testAccuracy)), eval.out());
+        assertTrue(eval.out().contains("cost per inference"), eval.out());
     }
 
     /** A checkpoint of another format, or of no format, is refused in one line, and nothing is overwritten. */
