@@ -50,6 +50,7 @@ public final class Trainer {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String modelFileSha256;
     private boolean counting; // whether the chip's events are costed (a cost section, and a chip that counts)
+    private String notCosted; // why not, when not: recorded in run.json
 
     /**
      * A run of {@code config} on {@code chip} (built for it: in process, spice or remote) with
@@ -68,6 +69,7 @@ public final class Trainer {
         this.rule = config.rule().create(config.seed());
         this.dataOrder = Rng.stream(config.seed(), "data-order");
         this.counting = model.cost() != null;
+        if (!counting) notCosted = "the hardware model has no cost section";
         Plots.prepare();
     }
 
@@ -194,7 +196,7 @@ public final class Trainer {
 
     /**
      * The chip's counters, or null when the run is not costed; a chip that cannot report them (an
-     * external chip without the op) turns costing off for the run, with a warning, and never stops it.
+     * external chip without the op) turns costing off for the run (run.json says why), and never stops it.
      */
     private ChipCounters counters() {
         if (!counting) return null;
@@ -202,7 +204,7 @@ public final class Trainer {
             return chip.counters();
         } catch (UserError e) {
             counting = false;
-            System.err.println("epsim: warning: the chip reports no counters, so no energy or latency is recorded (" + e.getMessage() + ")");
+            notCosted = "the chip reports no counters (" + e.getMessage() + ")";
             return null;
         }
     }
@@ -327,7 +329,9 @@ public final class Trainer {
         fin.put("testAccuracy", last.testAccuracy());
         fin.put("testLoss", last.testLoss());
         fin.put("bestTestAccuracy", history.stream().mapToDouble(EpochRow::testAccuracy).max().orElse(0));
-        if (last.cost() != null) {
+        if (last.cost() == null && notCosted != null) {
+            fin.put("cost", "not costed: " + notCosted);
+        } else if (last.cost() != null) {
             ObjectNode cost = fin.putObject("cost");
             cost.put("note", "energy (J) and latency (s) per training sample and per inference, from the events counted in the last epoch (docs/cost.md)");
             figures(cost.putObject("perTrainingSample"), last.cost().training());
