@@ -24,7 +24,8 @@ public final class Crossbars {
     private final double[][] bottomUpG; // per layer k and input j: sum over the outputs i of G+_ij + G-_ij (µS)
     private final double[][] topDownG;  // per layer k and output i: sum over the inputs j of G+_ij + G-_ij
     private final double[] biasG;       // per layer k: sum of G+ + G- over the bias column
-    private final double[] scratch;     // G+ + G- of one layer's devices
+    private final double[] biasScratch = new double[1]; // the bias column's one column load
+    private final double[] rowScratch;  // G+ + G- of each bias device
     private final Rng writes;
     private long programmingSlots;
     private long generation; // counts refreshes of w and b, so readers know when derived currents are stale
@@ -53,13 +54,13 @@ public final class Crossbars {
         this.bottomUpG = new double[layers][];
         this.topDownG = new double[layers][];
         this.biasG = new double[layers];
-        int largest = 0;
+        int widest = 0;
         for (int k = 0; k < layers; k++) {
             bottomUpG[k] = new double[topology.size(k)];
             topDownG[k] = new double[topology.size(k + 1)];
-            largest = Math.max(largest, topology.size(k + 1) * topology.size(k));
+            widest = Math.max(widest, topology.size(k + 1));
         }
-        this.scratch = new double[largest];
+        this.rowScratch = new double[widest];
         this.writes = Rng.stream(seed, "chip-writes");
         refresh(0);
     }
@@ -92,30 +93,13 @@ public final class Crossbars {
     /** Re-reads the effective weights at time {@code now} (drifting devices change with it). */
     public void refresh(double now) {
         for (int k = 0; k < weightDevices.length; k++) {
-            weightDevices[k].weights(w[k], now);
-            biasDevices[k].weights(b[k], now);
-            conductanceSums(k, now);
+            weightDevices[k].weightsAndLoads(w[k], now, topology.size(k), bottomUpG[k], topDownG[k]);
+            biasDevices[k].weightsAndLoads(b[k], now, 1, biasScratch, rowScratch);
+            double bias = 0;
+            for (int i = 0, n = topology.size(k + 1); i < n; i++) bias += rowScratch[i];
+            biasG[k] = bias;
         }
         generation++;
-    }
-
-    private void conductanceSums(int k, double now) {
-        int rows = topology.size(k + 1), cols = topology.size(k);
-        weightDevices[k].conductanceSums(scratch, now);
-        double[] up = bottomUpG[k], down = topDownG[k];
-        java.util.Arrays.fill(up, 0);
-        for (int i = 0; i < rows; i++) {
-            double row = 0;
-            for (int j = 0, at = i * cols; j < cols; j++, at++) {
-                row += scratch[at];
-                up[j] += scratch[at];
-            }
-            down[i] = row;
-        }
-        biasDevices[k].conductanceSums(scratch, now);
-        double bias = 0;
-        for (int i = 0; i < rows; i++) bias += scratch[i];
-        biasG[k] = bias;
     }
 
     /**

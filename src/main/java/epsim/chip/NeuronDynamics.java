@@ -58,6 +58,8 @@ public final class NeuronDynamics {
     private double[][] readStd;    // scratch: read-noise std of layer l's currents, one per example
     private double inputLoad;      // sum over the batch of x_j^2 times the conductance x_j drives: layer 1's bottom-up G V^2 (µS V^2)
     private double crossbarJoules; // sum of G V^2 dt over every device read so far
+    private double[][] squares;    // per layer l and neuron j: sum over the relaxation's steps and the batch of rho(u_lj)^2
+    private int energySteps;       // steps whose squares are accumulated and not yet turned into energy
 
     /** Neurons over {@code crossbars}, inputs through {@code converters}; noise from the seed's "chip-noise" stream. */
     public NeuronDynamics(HardwareModel model, Crossbars crossbars, Converters converters, ChipTime time, long seed) {
@@ -146,6 +148,8 @@ public final class NeuronDynamics {
             drive[l] = new double[batchSize * topology.size(l)];
             readStd[l] = new double[batchSize];
         }
+        squares = new double[layers + 1][];
+        for (int l = 1; l <= layers; l++) squares[l] = new double[topology.size(l)];
         inputDrive = new double[batchSize * topology.size(1)];
         clamps.reset();
         ghosts.allocate(batchSize);
@@ -194,18 +198,68 @@ public final class NeuronDynamics {
         if (crossbars.drifts()) crossbars.refresh(time.now()); // conductances drift with chip time
         if (inputDriveGeneration != crossbars.generation()) computeInputDrive();
         double change = Double.NaN;
-        for (int step = 1; step <= maxSteps; step++) {
-            time.advance(neuron.dt());
-            change = step();
-            if (change < tolerance) {
-                // a diverged (NaN) state changes by NaN, which the step's max ignores: never call it converged
-                return finiteState() ? new Chip.Relaxation(step, true, change) : new Chip.Relaxation(step, false, Double.NaN);
+        try {
+            for (int step = 1; step <= maxSteps; step++) {
+                time.advance(neuron.dt());
+                change = step();
+                energySteps++;
+                if (change < tolerance) {
+                    // a diverged (NaN) state changes by NaN, which the step's max ignores: never call it converged
+                    return finiteState() ? new Chip.Relaxation(step, true, change) : new Chip.Relaxation(step, false, Double.NaN);
+                }
+                if ((step & 255) == 0 && deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+                    throw new UserError("relax: stopped after " + step + " of " + maxSteps + " steps: past the time limit of one request");
+                }
             }
-            if ((step & 255) == 0 && deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
-                throw new UserError("relax: stopped after " + step + " of " + maxSteps + " steps: past the time limit of one request");
-            }
+            return new Chip.Relaxation(maxSteps, false, maxSteps > 0 && !finiteState() ? Double.NaN : change);
+        } finally {
+            settleEnergy();
         }
-        return new Chip.Relaxation(maxSteps, false, maxSteps > 0 && !finiteState() ? Double.NaN : change);
+    }
+
+    /**
+     * Turns the relaxation's accumulated squared voltages into the crossbars' energy. The circuit
+     * (clamps, gain, ghosts) and the conductances do not change during a relaxation, so the energy
+     * of its steps is sum over layers l and neurons j of (sum over steps and batch of V_lj^2) times
+     * the conductance V_lj drives: bottom-up into layer l+1 when that layer is read, top-down into
+     * layer l-1 (gain^2) when it is read; plus the input's and the bias columns' constant loads. This
+     * is the per-step sum of G V^2 reordered, so that a step adds one square per neuron to an array
+     * (a loop the compiler vectorises) instead of a weighted reduction per crossbar, which cost 15%
+     * of an ideal step (docs/performance.md).
+     */
+    private void settleEnergy() {
+        if (energySteps == 0) return;
+        double power = 0; // µS V^2 summed over the steps
+        for (int l = 1; l <= layers; l++) {
+            boolean free = clamps.held(l) == null;
+            int reads = (free ? 1 : 0) + (ghosts.enabled ? 1 : 0); // reads of layer l's bottom-up crossbar per step
+            if (reads > 0) power += reads * energySteps * (inputLoadOr(l) + batch * crossbars.biasConductance(l - 1));
+        }
+        for (int l = 1; l <= layers; l++) {
+            double[] sq = squares[l];
+            boolean readAbove = l < layers && (clamps.held(l + 1) == null || ghosts.enabled);
+            int readsAbove = l < layers ? (clamps.held(l + 1) == null ? 1 : 0) + (ghosts.enabled ? 1 : 0) : 0;
+            boolean readBelow = l >= 2 && clamps.held(l - 1) == null && feedbackGain != 0 && !ghosts.enabled;
+            double sum = 0;
+            if (readAbove) {
+                double[] g = crossbars.bottomUpConductance(l);
+                for (int j = 0; j < sq.length; j++) sum += readsAbove * sq[j] * g[j];
+            }
+            if (readBelow) {
+                double[] g = crossbars.topDownConductance(l - 1);
+                double gain2 = feedbackGain * feedbackGain;
+                for (int j = 0; j < sq.length; j++) sum += gain2 * sq[j] * g[j];
+            }
+            power += sum;
+            Arrays.fill(sq, 0);
+        }
+        crossbarJoules += power * 1e-6 * neuron.dt();
+        energySteps = 0;
+    }
+
+    /** Layer 1's bottom-up load is the input's, fixed during a relaxation; the others come from the squares. */
+    private double inputLoadOr(int l) {
+        return l == 1 ? inputLoad : 0;
     }
 
     /** Whether every neuron's (and ghost's) state is a finite number: checked once per relaxation, not per step. */
@@ -241,24 +295,23 @@ public final class NeuronDynamics {
     /** One synchronous integration step of every free layer (and ghost population); returns max |du|. */
     private double step() {
         for (int l = 1; l <= layers; l++) {
-            double[] held = clamps.held(l);
+            double[] held = clamps.held(l), rl = r[l], sq = squares[l];
+            int n = sq.length;
             if (held != null) {
-                System.arraycopy(held, 0, r[l], 0, r[l].length);
-                continue;
+                System.arraycopy(held, 0, rl, 0, rl.length);
+            } else {
+                double[] ul = u[l];
+                for (int i = 0; i < ul.length; i++) rl[i] = transfer.rho(ul[i]);
             }
-            double[] ul = u[l], rl = r[l];
-            for (int i = 0; i < ul.length; i++) rl[i] = transfer.rho(ul[i]);
+            for (int s = 0, at = 0; s < batch; s++) {
+                for (int j = 0; j < n; j++, at++) sq[j] += rl[at] * rl[at];
+            }
         }
         if (ghosts.enabled) ghosts.computeOutputs(transfer);
-        double power = 0; // sum of G V^2 over the devices conducting in this step (µS V^2 = µW), as deviceReadsPerStep counts them
+        double ghostPower = 0; // with ghost units: the top-down G V^2 of the cancelled voltages, which no square accumulates
         for (int l = 1; l <= layers; l++) {
             int n = topology.size(l);
             boolean free = clamps.held(l) == null;
-            if (free || ghosts.enabled) {
-                double bottomUp = (l == 1 ? inputLoad : load(r[l - 1], topology.size(l - 1), crossbars.bottomUpConductance(l - 1)))
-                        + batch * crossbars.biasConductance(l - 1);
-                power += (free ? bottomUp : 0) + (ghosts.enabled ? bottomUp : 0);
-            }
             double[] d = drive[l];
             if (l == 1) {
                 System.arraycopy(inputDrive, 0, d, 0, d.length);
@@ -276,11 +329,13 @@ public final class NeuronDynamics {
                 above = r[l + 1];
                 if (ghosts.enabled) above = ghosts.cancelled(l, above);
                 Kernels.multiplyAccumulateScaled(feedbackGain, above, batch, topology.size(l + 1), crossbars.weights(l), n, d);
-                if (free) power += feedbackGain * feedbackGain * load(above, topology.size(l + 1), crossbars.topDownConductance(l));
+                if (free && ghosts.enabled) {
+                    ghostPower += feedbackGain * feedbackGain * load(above, topology.size(l + 1), crossbars.topDownConductance(l));
+                }
             }
             readNoiseStd(readStd[l], r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
         }
-        crossbarJoules += power * 1e-6 * neuron.dt();
+        if (ghostPower != 0) crossbarJoules += ghostPower * 1e-6 * neuron.dt();
         double maxChange = 0;
         for (int l = 1; l <= layers; l++) {
             if (clamps.held(l) != null) continue;

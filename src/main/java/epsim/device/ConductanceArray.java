@@ -64,11 +64,6 @@ public final class ConductanceArray {
         return sum;
     }
 
-    /** out[i] = G+ + G- for every pair i (out may be longer), the conductance both devices put across the voltage that drives them, at {@code now}. */
-    public void conductanceSums(double[] out, double now) {
-        for (int i = 0, n = size(); i < n; i++) out[i] = plus.read(i, now) + minus.read(i, now);
-    }
-
     /** out[i] = (G+ - G-) / gRef as read at time {@code now}. */
     public void weights(double[] out, double now) {
         double inv = 1 / device.gRef();
@@ -78,6 +73,28 @@ public final class ConductanceArray {
             return;
         }
         for (int i = 0; i < out.length; i++) out[i] = (plus.read(i, now) - minus.read(i, now)) * inv;
+    }
+
+    /**
+     * {@link #weights} of pairs laid out as rows of {@code cols}, and in the same pass the loads
+     * their voltages drive: {@code columnLoads[j]} = sum over the rows of G+ + G- of column j,
+     * {@code rowLoads[i]} = the same over row i's columns (µS).
+     */
+    public void weightsAndLoads(double[] out, double now, int cols, double[] columnLoads, double[] rowLoads) {
+        double inv = 1 / device.gRef();
+        java.util.Arrays.fill(columnLoads, 0);
+        boolean fast = device.driftNu() == 0;
+        double[] gp = plus.g, gm = minus.g;
+        for (int i = 0, rows = out.length / cols, at = 0; i < rows; i++) {
+            double row = 0;
+            for (int j = 0; j < cols; j++, at++) {
+                double p = fast ? gp[at] : plus.read(at, now), m = fast ? gm[at] : minus.read(at, now);
+                out[at] = (p - m) * inv;
+                row += p + m;
+                columnLoads[j] += p + m;
+            }
+            rowLoads[i] = row;
+        }
     }
 
     /** {pulses up, pulses down, device updates, verify writes} of both devices of every pair. */

@@ -47,30 +47,40 @@ class CrossbarEnergyTest {
 
     /** sum over the steps of dt * 1e-6 * sum over conducting devices of G (µS) V^2, recomputed device by device. */
     private static double independentEnergy(AnalogChip chip, int steps, boolean[] clamped, double gain, int batch) {
+        return independentEnergy(chip, steps, clamped, gain, batch, false);
+    }
+
+    /**
+     * With ghost units every layer's bottom-up crossbar is read once more (by its ghost population),
+     * and a hidden layer's top-down voltages are the cancelled ones, rho(u_{l+1}) - rho(v_l).
+     */
+    private static double independentEnergy(AnalogChip chip, int steps, boolean[] clamped, double gain, int batch, boolean ghosts) {
         double[][][] devices = chip.persist().devices(); // per layer k: weights G+, weights G-, bias G+, bias G- (one array each: no drift)
         double dt = chip.model().neuron().dt(), joules = 0;
         int layers = NET.weightLayers();
         for (int step = 0; step < steps; step++) {
-            double[][] v = new double[layers + 1][];
+            double[][] v = new double[layers + 1][], ghost = new double[layers][];
             for (int l = 0; l <= layers; l++) v[l] = chip.read(l);
+            if (ghosts) for (int k = 0; k < layers; k++) ghost[k] = chip.readGhost(k);
             double power = 0;
             for (int s = 0; s < batch; s++) {
                 for (int l = 1; l <= layers; l++) {
-                    if (clamped[l]) continue;
+                    int reads = (clamped[l] ? 0 : 1) + (ghosts ? 1 : 0);
                     int k = l - 1, rows = NET.size(l), cols = NET.size(l - 1);
                     double[] gp = devices[4 * k][0], gm = devices[4 * k + 1][0], bp = devices[4 * k + 2][0], bm = devices[4 * k + 3][0];
                     for (int i = 0; i < rows; i++) {
                         for (int j = 0; j < cols; j++) {
                             double volts = v[l - 1][s * cols + j];
-                            power += (gp[i * cols + j] + gm[i * cols + j]) * volts * volts;
+                            power += reads * (gp[i * cols + j] + gm[i * cols + j]) * volts * volts;
                         }
-                        power += bp[i] + bm[i]; // the bias column at 1 V
+                        power += reads * (bp[i] + bm[i]); // the bias column at 1 V
                     }
+                    if (clamped[l]) continue;
                     if (l < layers && gain != 0) {
                         int above = NET.size(l + 1);
                         double[] up = devices[4 * l][0], um = devices[4 * l + 1][0];
                         for (int a = 0; a < above; a++) {
-                            double volts = gain * v[l + 1][s * above + a];
+                            double volts = gain * (v[l + 1][s * above + a] - (ghosts ? ghost[l][s * above + a] : 0));
                             for (int i = 0; i < rows; i++) power += (up[a * rows + i] + um[a * rows + i]) * volts * volts;
                         }
                     }
@@ -105,6 +115,20 @@ class CrossbarEnergyTest {
         chip.relax(2, 0);
         double before = chip.counters().crossbarJoules();
         double expected = independentEnergy(chip, 4, new boolean[] {false, false, true, false}, 1, 2);
+        double counted = chip.counters().crossbarJoules() - before;
+        assertEquals(expected, counted, TOLERANCE * expected);
+    }
+
+    @Test
+    void ghostUnitsReadAgainAndCancel() {
+        AnalogChip chip = chip();
+        chip.setInputs(inputs(2), 2);
+        chip.setGhostUnits(true);
+        chip.resetState();
+        chip.setNudge(new double[] {1, 0, 0, 1}, 0.5); // a target, so that the cancelled voltages are not 0
+        chip.relax(2, 0);
+        double before = chip.counters().crossbarJoules();
+        double expected = independentEnergy(chip, 4, new boolean[4], 1, 2, true);
         double counted = chip.counters().crossbarJoules() - before;
         assertEquals(expected, counted, TOLERANCE * expected);
     }
