@@ -254,12 +254,20 @@ public final class Sweep {
         if (costed.isEmpty()) return;
         XYChart chart = new XYChartBuilder().width(800).height(500).title("test accuracy vs energy per training sample")
                 .xAxisTitle("energy per training sample (J)").yAxisTitle("test accuracy").build();
-        chart.getStyler().setXAxisLogarithmic(true);
         double[] x = costed.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray();
+        double least = java.util.Arrays.stream(x).min().orElse(1), most = java.util.Arrays.stream(x).max().orElse(1);
+        chart.getStyler().setXAxisLogarithmic(least > 0 && most / least > 10); // a log axis labels only its decades
         double[] y = costed.stream().mapToDouble(Outcome::testAccuracy).toArray();
         org.knowm.xchart.XYSeries all = chart.addSeries("design points", x, y);
         all.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         all.setMarker(SeriesMarkers.CIRCLE);
+        // each point labelled with its values, a little above its marker
+        double low = java.util.Arrays.stream(y).min().orElse(0), high = java.util.Arrays.stream(y).max().orElse(1);
+        double lift = 0.03 * Math.max(high - low, 1e-3);
+        for (Outcome o : costed) {
+            chart.addAnnotation(new org.knowm.xchart.AnnotationText(String.join(", ", o.point().values()),
+                    o.cost().training().energy().total(), o.testAccuracy() + lift, false));
+        }
         List<Outcome> front = paretoFront(costed);
         chart.addSeries("Pareto front", front.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray(),
                 front.stream().mapToDouble(Outcome::testAccuracy).toArray()).setMarker(SeriesMarkers.DIAMOND);
