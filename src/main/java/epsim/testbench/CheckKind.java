@@ -27,7 +27,8 @@ enum CheckKind {
     GHOST_VS_BP("ghost-vs-bp", Set.of("betas"), Set.of("cosine", "slope"), RuleChecks::ghostVsBackprop),
     SPICE_EQUILIBRIUM("spice-equilibrium", Set.of("nets", "transfers"), Set.of("maxDifference"), SpiceChecks::equilibrium),
     SPICE_TRANSIENT("spice-transient", Set.of("dts", "duration"), Set.of("maxDifference", "order"), SpiceChecks::transientMatch),
-    SPICE_EP("spice-ep", Set.of(), Set.of("relativeError"), SpiceChecks::epUpdate);
+    SPICE_EP("spice-ep", Set.of(), Set.of("relativeError"), SpiceChecks::epUpdate),
+    COST_ACCOUNTING("cost-accounting", Set.of(), Set.of("countError", "energyError", "costError"), CostChecks::costAccounting);
 
     /** The name testbench files use. */
     final String label;
