@@ -78,7 +78,7 @@ public final class EventCost {
         }
     }
 
-    /** One line: the total energy with its largest shares, and the latency, e.g. "2.47e-05 J (crossbar 92%, host 8%), 4.69e-04 s". */
+    /** One line: the total energy with its largest shares, and the latency, e.g. "24.7 µJ (crossbar 92%, host 8%), 469 µs". */
     public static String describe(Figures f) {
         double total = f.energy().total();
         StringBuilder shares = new StringBuilder();
@@ -87,8 +87,18 @@ public final class EventCost {
                 .filter(e -> total > 0 && e.getValue() / total >= 0.01).limit(3)
                 .forEach(e -> shares.append(shares.length() == 0 ? "" : ", ").append(e.getKey())
                         .append(String.format(java.util.Locale.ROOT, " %.0f%%", 100 * e.getValue() / total)));
-        return String.format(java.util.Locale.ROOT, "%.3g J%s, %.3g s", total, shares.length() == 0 ? "" : " (" + shares + ")",
-                f.latency().total());
+        return si(total, "J") + (shares.length() == 0 ? "" : " (" + shares + ")") + ", " + si(f.latency().total(), "s");
+    }
+
+    /** {@code value} with an SI prefix and three significant digits: "15.7 µJ", "451 µs". */
+    public static String si(double value, String unit) {
+        if (value == 0 || !Double.isFinite(value)) return String.format(java.util.Locale.ROOT, "%s %s", value == 0 ? "0" : value, unit);
+        String[] prefixes = {"f", "p", "n", "µ", "m", "", "k"};
+        int power = (int) Math.floor(Math.log10(Math.abs(value)) / 3);
+        power = Math.max(-5, Math.min(1, power));
+        double scaled = value / Math.pow(1000, power);
+        if (Math.abs(scaled) >= 999.5 && power < 1) scaled = value / Math.pow(1000, ++power); // 999.96 rounds to 1.00 of the next prefix
+        return String.format(java.util.Locale.ROOT, "%.3g %s%s", scaled, prefixes[power + 5], unit);
     }
 
     /** The bits a converter is costed at: its own, or the model's idealBits for an ideal one. */

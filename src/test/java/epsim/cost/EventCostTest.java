@@ -73,4 +73,13 @@ class EventCostTest {
         assertEquals(23 + (6 + 10) + 23 + 2.0 * 23 / 4, DigitalBaseline.training(t, 4).macs(), 1e-12);
         assertEquals(7.0 * 23 / 4 + 2 * 9 + 2 * 5, DigitalBaseline.training(t, 4).words(), 1e-12);
     }
+
+    @Test
+    void summariesUseSiPrefixes() {
+        assertEquals("15.7 µJ", EventCost.si(1.5712e-5, "J"));
+        assertEquals("451 µs", EventCost.si(4.51e-4, "s"));
+        assertEquals("1.00 ms", EventCost.si(9.9996e-4, "s"));
+        assertEquals("2.60 pJ", EventCost.si(2.6e-12, "J"));
+        assertEquals("0 J", EventCost.si(0, "J"));
+    }
 }
