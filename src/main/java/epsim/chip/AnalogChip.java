@@ -22,6 +22,7 @@ public final class AnalogChip implements HostedChip {
     private long relaxations, steps, dacConversions, adcConversions, deviceReads, weightReads;
     private double chipSeconds;
     private ChipCounters baseline = ChipCounters.ZERO;
+    private final epsim.device.OuterProductUpdate trains; // null in host mode
 
     /**
      * Builds a chip and writes initial weights into it. Weights start Glorot-uniform,
@@ -58,6 +59,8 @@ public final class AnalogChip implements HostedChip {
         this.crossbars = new Crossbars(model.device(), topology, seed);
         this.converters = new Converters(model.periphery());
         this.neurons = new NeuronDynamics(model, crossbars, converters, time, seed);
+        this.trains = model.update().mode() == HardwareModel.UpdateMode.OUTER_PRODUCT
+                ? new epsim.device.OuterProductUpdate(model.update(), model.device()) : null;
     }
 
     @Override
@@ -173,6 +176,17 @@ public final class AnalogChip implements HostedChip {
     @Override
     public void program(LayerParams delta) {
         crossbars.program(delta, time.now());
+    }
+
+    @Override
+    public HardwareModel.UpdateMode updateMode() {
+        return model.update().mode();
+    }
+
+    @Override
+    public void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
+        if (trains == null) throw new epsim.common.UserError("this chip does not update itself: its hardware model's update.mode is host");
+        crossbars.updateOuterProduct(trains, k, d, x, terms, scale, time.now());
     }
 
     @Override

@@ -80,6 +80,24 @@ public interface Chip {
     /** Requests weight and bias changes; the chip programs its devices, with all their effects. */
     void program(LayerParams delta);
 
+    /**
+     * Who forms the weight updates of this chip: {@code HOST} (the controller calls {@link #program})
+     * or {@code OUTER_PRODUCT} (the controller hands the array rank-one terms, {@link #updateOuterProduct}).
+     */
+    default epsim.model.HardwareModel.UpdateMode updateMode() {
+        return epsim.model.HardwareModel.UpdateMode.HOST;
+    }
+
+    /**
+     * The array updates itself from pulse trains (update.mode outerProduct, docs/update.md): weight
+     * layer k changes by about scale sum_t d_t x_t^T and its biases by scale sum_t d_t, with
+     * {@code d} (terms x size(k+1)) on the rows and {@code x} (terms x size(k)) on the columns; every
+     * coincidence of the trains is one pulse with all the device's effects.
+     */
+    default void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
+        throw new epsim.common.UserError("this chip does not update itself: its hardware model's update.mode is host");
+    }
+
     /** The weights the devices hold now (a verification read, noise-free). */
     LayerParams readWeights();
 

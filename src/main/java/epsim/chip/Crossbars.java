@@ -4,6 +4,7 @@ import epsim.common.MemoryBudget;
 import epsim.common.Rng;
 import epsim.common.UserError;
 import epsim.device.ConductanceArray;
+import epsim.device.OuterProductUpdate;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 import epsim.model.HardwareModel;
@@ -87,6 +88,25 @@ public final class Crossbars {
             biasDevices[k].program(delta.b[k], now, writes, 1, rowMax);
             programmingSlots += ConductanceArray.slots(rowMax);
         }
+        refresh(now);
+    }
+
+    /**
+     * The array updates itself (update.mode outerProduct, docs/update.md): layer k's weights
+     * change by about scale sum_t d_t x_t^T and its biases by scale sum_t d_t, as coincidences of
+     * pulse trains on its rows ({@code d}, terms x size(k+1)) and columns ({@code x}, terms x size(k)).
+     */
+    public void updateOuterProduct(OuterProductUpdate trains, int k, double[] d, double[] x, int terms, double scale, double now) {
+        if (k < 0 || k >= weightDevices.length) throw new UserError("update: layer must be in 0.." + (weightDevices.length - 1) + ", got " + k);
+        int rows = topology.size(k + 1), cols = topology.size(k);
+        if (terms < 0 || d.length != (long) terms * rows || x.length != (long) terms * cols) {
+            throw new UserError("update: expected " + terms + " x " + rows + " row values and " + terms + " x " + cols + " column values, got "
+                    + d.length + " and " + x.length);
+        }
+        for (double v : d) if (!Double.isFinite(v)) throw new UserError("update: a row value is not a finite number");
+        for (double v : x) if (!Double.isFinite(v)) throw new UserError("update: a column value is not a finite number");
+        if (!Double.isFinite(scale)) throw new UserError("update: the scale is not a finite number");
+        programmingSlots += trains.apply(weightDevices[k], biasDevices[k], d, x, terms, rows, cols, scale, now, writes);
         refresh(now);
     }
 

@@ -130,6 +130,13 @@ public final class PulsedDevices {
         }
     }
 
+    /** {@link #pulse} at chip time {@code now}: a drifted device first settles at its drifted value (as a request does). */
+    public void pulseAt(int i, boolean up, long count, double now, Rng rng) {
+        if (stuck[i] != FREE || count == 0) return;
+        settleDrift(i, now);
+        pulse(i, up, count, rng);
+    }
+
     /** Applies {@code count} pulses up (potentiation) or down. */
     public void pulse(int i, boolean up, long count, Rng rng) {
         if (stuck[i] != FREE || count == 0) return;

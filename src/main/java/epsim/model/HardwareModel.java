@@ -5,7 +5,7 @@ package epsim.model;
  * {@link ModelLoader}; see docs/hardware-models.md for units and ranges.
  */
 public record HardwareModel(String name, String description, String source,
-                            Neuron neuron, Device device, Periphery periphery, Cost cost) {
+                            Neuron neuron, Device device, Periphery periphery, Cost cost, Update update) {
 
     /** {@code IDEAL} marks a quantity that is not quantized (continuous devices, ideal ADC/DAC). */
     public static final int IDEAL = 0;
@@ -110,6 +110,60 @@ public record HardwareModel(String name, String description, String source,
      * @param memoryEnergy energy of one 32-bit SRAM access of a digital accelerator (the digital baseline), pJ
      * @param source      where each number comes from
      */
+    /** Who forms a weight update (docs/update.md). */
+    public enum UpdateMode {
+        /** The controller forms every weight's change and asks the chip to program it (a digital controller beside the array). */
+        HOST("host"),
+        /** The controller hands the array the two vectors of each rank-one term; rows and columns fire stochastic pulse trains. */
+        OUTER_PRODUCT("outerProduct");
+
+        public final String jsonName;
+
+        UpdateMode(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public static UpdateMode fromJson(String name) {
+            for (UpdateMode m : values()) if (m.jsonName.equals(name)) return m;
+            return null;
+        }
+    }
+
+    /** How the pulse trains of an outer-product update are drawn (aihwkit's PulseType). */
+    public enum PulseType {
+        /** Every row and column fires each of the bitLength slots with its probability; a coincidence is a pulse (StochasticCompressed). */
+        STOCHASTIC("stochastic"),
+        /** No randomness in the trains: each cross-point gets round(bitLength p_row p_column) pulses (DeterministicImplicit). */
+        DETERMINISTIC("deterministic");
+
+        public final String jsonName;
+
+        PulseType(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public static PulseType fromJson(String name) {
+            for (PulseType t : values()) if (t.jsonName.equals(name)) return t;
+            return null;
+        }
+    }
+
+    /**
+     * Who forms the update, and the pulse trains of the array's own (outer-product) update, with
+     * IBM aihwkit's UpdateParameters semantics (desired_bl, update_management,
+     * update_bl_management, pulse_type).
+     *
+     * @param mode         host (the default: today's behaviour) or outerProduct
+     * @param bitLength    slots of each pulse train (desired_bl; with blManagement the most it may use)
+     * @param management   balance the row and column probabilities by the vectors' largest values (update_management)
+     * @param blManagement shorten the trains to the fewest slots the largest product needs (update_bl_management)
+     * @param pulseType    stochastic or deterministic trains
+     */
+    public record Update(UpdateMode mode, int bitLength, boolean management, boolean blManagement, PulseType pulseType) {
+        /** A model without an update section: the host forms every update (aihwkit's defaults for the rest). */
+        public static final Update HOST = new Update(UpdateMode.HOST, 31, true, true, PulseType.STOCHASTIC);
+    }
+
     public record Cost(double adcFom, double adcSeconds, int adcs, double dacFom, double dacSeconds, int idealBits,
                        double neuronPower, double pulseEnergy, double pulseSeconds, double macEnergy, double macSeconds,
                        double memoryEnergy, String source) {}

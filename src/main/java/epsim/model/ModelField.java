@@ -95,13 +95,30 @@ public enum ModelField {
     MEMORY_ENERGY("cost", "memoryEnergy", Kind.COST, "a finite number in [0, 1e9] (picojoules)", "pJ", "0 .. 1e9",
             "energy of one 32-bit SRAM access of the digital baseline", m -> m.cost().memoryEnergy()),
     COST_SOURCE("cost", "source", Kind.FREE_TEXT, "a string of at most 4000 characters", "text", "optional",
-            "where each cost number comes from", m -> m.cost().source());
+            "where each cost number comes from", m -> m.cost().source()),
+    UPDATE_MODE("update", "mode", Kind.TEXT, "one of \"host\", \"outerProduct\"", "—", "`host`, `outerProduct`",
+            "who forms a weight update: the host programs each weight's change, or the array updates itself from pulse trains on its rows and columns (docs/update.md)",
+            m -> m.update().mode().jsonName),
+    BIT_LENGTH("update", "bitLength", Kind.COUNT, "an integer in 1..1000000 (slots)", "slots", "1 .. 1e6",
+            "outerProduct: slots of each pulse train (aihwkit `desired_bl`; with blManagement the most a train may use)", m -> m.update().bitLength()),
+    MANAGEMENT("update", "management", Kind.BOOLEAN, "true or false", "—", "`true`, `false`",
+            "outerProduct: balance row and column probabilities by the vectors' largest values (aihwkit `update_management`)",
+            m -> m.update().management()),
+    BL_MANAGEMENT("update", "blManagement", Kind.BOOLEAN, "true or false", "—", "`true`, `false`",
+            "outerProduct: use the fewest slots the largest product needs, at most bitLength (aihwkit `update_bl_management`; turns management on)",
+            m -> m.update().blManagement()),
+    PULSE_TYPE("update", "pulseType", Kind.TEXT, "one of \"stochastic\", \"deterministic\"", "—", "`stochastic`, `deterministic`",
+            "outerProduct: stochastic trains, a pulse per coincidence (aihwkit `StochasticCompressed`), or deterministic counts (`DeterministicImplicit`)",
+            m -> m.update().pulseType().jsonName);
 
     /** What a field's value may be, before the checks that relate two fields. */
-    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT }
+    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN }
 
     /** A section a model may leave out (then {@link HardwareModel#cost} is null). */
     public static final String OPTIONAL_SECTION = "cost";
+
+    /** A section a model may leave out and that then means host updates ({@link HardwareModel.Update#HOST}). */
+    public static final String UPDATE_SECTION = "update";
 
     /** The largest cost a model may state, in the field's unit: far beyond anything physical, and products with counts stay finite. */
     static final double MAX_COST = 1e9;

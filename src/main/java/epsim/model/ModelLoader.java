@@ -181,10 +181,10 @@ public final class ModelLoader {
             if (n != null && !n.isTextual()) throw new UserError(origin + ": " + k + ": expected a string");
         }
         Reader r = new Reader(tree, origin, overridden);
-        boolean costed = tree.has(ModelField.OPTIONAL_SECTION);
-        for (String section : sections) if (costed || !section.equals(ModelField.OPTIONAL_SECTION)) r.section(section);
+        boolean costed = tree.has(ModelField.OPTIONAL_SECTION), updated = tree.has(ModelField.UPDATE_SECTION);
+        for (String section : sections) if (present(section, costed, updated)) r.section(section);
         Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
-        for (ModelField f : ModelField.values()) if (costed || !f.section.equals(ModelField.OPTIONAL_SECTION)) v.put(f, r.read(f));
+        for (ModelField f : ModelField.values()) if (present(f.section, costed, updated)) v.put(f, r.read(f));
 
         // the checks that relate two fields
         double tau = (Double) v.get(ModelField.TAU), dt = (Double) v.get(ModelField.DT);
@@ -228,6 +228,14 @@ public final class ModelLoader {
         }
         if (!(dt / tau > 0)) throw new UserError(r.where(ModelField.DT) + ": dt / tau = " + dt / tau + " (expected a number > 0)");
 
+        HardwareModel.Update update = updated ? new HardwareModel.Update((HardwareModel.UpdateMode) v.get(ModelField.UPDATE_MODE),
+                (Integer) v.get(ModelField.BIT_LENGTH), (Boolean) v.get(ModelField.MANAGEMENT), (Boolean) v.get(ModelField.BL_MANAGEMENT),
+                (HardwareModel.PulseType) v.get(ModelField.PULSE_TYPE)) : HardwareModel.Update.HOST;
+        if (update.mode() == HardwareModel.UpdateMode.OUTER_PRODUCT && levels == HardwareModel.IDEAL) {
+            throw new UserError(r.where(ModelField.UPDATE_MODE) + ": \"outerProduct\" needs pulsed devices (device.levels an integer):"
+                    + " an outer-product update is a count of programming pulses, and continuous devices take none");
+        }
+
         String name = tree.hasNonNull("name") ? tree.get("name").asText() : origin;
         return new HardwareModel(name,
                 tree.hasNonNull("description") ? tree.get("description").asText() : "",
@@ -239,7 +247,14 @@ public final class ModelLoader {
                         (Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE), stuckMin, stuckMax,
                         (Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
                 new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax),
-                costed ? cost(v) : null);
+                costed ? cost(v) : null, update);
+    }
+
+    /** Whether a section's fields are read: the optional cost and update sections only when the file has them. */
+    private static boolean present(String section, boolean costed, boolean updated) {
+        if (section.equals(ModelField.OPTIONAL_SECTION)) return costed;
+        if (section.equals(ModelField.UPDATE_SECTION)) return updated;
+        return true;
     }
 
     private static HardwareModel.Cost cost(Map<ModelField, Object> v) {
@@ -299,9 +314,18 @@ public final class ModelLoader {
                 }
                 case TEXT -> {
                     if (!n.isTextual()) throw error(f, describe(n));
-                    Object parsed = f == ModelField.TRANSFER ? TransferCurve.fromJson(n.asText()) : HardwareModel.Response.fromJson(n.asText());
+                    Object parsed = switch (f) {
+                        case TRANSFER -> TransferCurve.fromJson(n.asText());
+                        case UPDATE_MODE -> HardwareModel.UpdateMode.fromJson(n.asText());
+                        case PULSE_TYPE -> HardwareModel.PulseType.fromJson(n.asText());
+                        default -> HardwareModel.Response.fromJson(n.asText());
+                    };
                     if (parsed == null) throw error(f, describe(n));
                     yield parsed;
+                }
+                case BOOLEAN -> {
+                    if (!n.isBoolean()) throw error(f, describe(n));
+                    yield n.asBoolean();
                 }
                 case LEVELS -> levels(f, n, 2, Integer.MAX_VALUE);
                 case BITS -> levels(f, n, 1, 24);
@@ -369,6 +393,7 @@ public final class ModelLoader {
                 Object value = f.valueIn(m);
                 if (value instanceof Double d) node.put(f.name, d);
                 else if (value instanceof Integer i) node.put(f.name, i);
+                else if (value instanceof Boolean b) node.put(f.name, b);
                 else node.put(f.name, (String) value);
             }
         }

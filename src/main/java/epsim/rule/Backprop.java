@@ -1,5 +1,7 @@
 package epsim.rule;
 
+import java.util.ArrayList;
+import java.util.List;
 import epsim.chip.Chip;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
@@ -59,6 +61,7 @@ public final class Backprop implements LearningRule {
         TransferCurve curve = chip.transfer();
         int layers = t.weightLayers();
         double[] delta = null;
+        List<RankOne> terms = new ArrayList<>();
         for (int l = layers; l >= 1; l--) {
             double[] d = l == layers ? new double[rho[l].length]
                     : FeedForward.transposedProduct(delta, batch, w.w[l], t.size(l + 1), t.size(l), host);
@@ -67,9 +70,9 @@ public final class Backprop implements LearningRule {
                 d[i] = l == layers && settings.matchingLoss() ? error : error * FeedForward.slope(curve, rho[l][i]);
             }
             host.add(d.length); // the error times the slope
-            FeedForward.accumulate(g, l - 1, d, rho[l - 1], batch, 1, host);
+            FeedForward.accumulate(g, l - 1, d, rho[l - 1], batch, 1, host, terms);
             delta = d;
         }
-        return new Estimate(g, rho[layers], f.steps());
+        return new Estimate(g, rho[layers], f.steps(), terms);
     }
 }

@@ -1,5 +1,7 @@
 package epsim.rule;
 
+import java.util.ArrayList;
+import java.util.List;
 import epsim.chip.Chip;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
@@ -55,11 +57,14 @@ public final class ContrastiveHebbian implements LearningRule {
         double[][] clampedReads = Phases.readAll(chip, t);
         chip.clamp(layers, null);
         chip.setFeedbackGain(1);
-        LayerParams g = Phases.contrast(t, clampedReads, freeReads, batch, 1, host);
+        List<RankOne> terms = new ArrayList<>();
+        LayerParams g = Phases.contrast(t, clampedReads, freeReads, batch, 1, host, terms);
         double[] scale = new double[layers];
         for (int k = 0; k < layers; k++) scale[k] = Math.pow(gamma, (k + 1) - layers);
         host.add(t.parameterCount()); // the per-layer scaling
-        return new Estimate(g.scaled(scale), freeReads[layers], free.steps());
+        List<RankOne> scaled = new ArrayList<>();
+        for (RankOne r : terms) scaled.add(new RankOne(r.layer(), r.rows(), r.columns(), r.terms(), r.coefficient() * scale[r.layer()]));
+        return new Estimate(g.scaled(scale), freeReads[layers], free.steps(), scaled);
     }
 
     @Override

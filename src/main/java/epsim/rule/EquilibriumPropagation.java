@@ -6,6 +6,9 @@ import epsim.math.Kernels;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 
+import java.util.ArrayList;
+import java.util.List;
+
 
 /**
  * Equilibrium Propagation (Scellier & Bengio 2017) run on a chip through {@link Chip} only.
@@ -97,8 +100,9 @@ public final class EquilibriumPropagation implements LearningRule {
             }
         }
         chip.setNudge(null, 0);
-        LayerParams g = Phases.contrast(t, readsA, readsB, batch, betaA - betaB, host);
-        return new Estimate(g, prediction, free.steps());
+        List<RankOne> terms = new ArrayList<>();
+        LayerParams g = Phases.contrast(t, readsA, readsB, batch, betaA - betaB, host, terms);
+        return new Estimate(g, prediction, free.steps(), terms);
     }
 
     private double[][] nudged(Chip chip, double[] targets, double beta, Topology t) {

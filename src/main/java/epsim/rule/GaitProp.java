@@ -1,5 +1,7 @@
 package epsim.rule;
 
+import java.util.ArrayList;
+import java.util.List;
 import epsim.chip.Chip;
 import epsim.common.UserError;
 import epsim.math.LayerParams;
@@ -74,6 +76,7 @@ public final class GaitProp implements LearningRule {
         TransferCurve f = chip.transfer();
         LayerParams g = new LayerParams(t);
         double[] target = targets;
+        List<RankOne> terms = new ArrayList<>();
         for (int l = layers; l >= 1; l--) {
             int n = t.size(l);
             double[] slope = FeedForward.slopes(f, h[l]);
@@ -81,7 +84,7 @@ public final class GaitProp implements LearningRule {
             boolean matching = l == layers && settings.matchingLoss();
             for (int i = 0; i < e.length; i++) e[i] = (h[l][i] - target[i]) * (matching ? 1 : slope[i]);
             host.add(e.length);
-            FeedForward.accumulate(g, l - 1, e, h[l - 1], batch, Math.pow(gamma, -(layers - l)), host);
+            FeedForward.accumulate(g, l - 1, e, h[l - 1], batch, Math.pow(gamma, -(layers - l)), host, terms);
             if (l == 1) break;
             double[] driveChange = new double[e.length];
             for (int i = 0; i < e.length; i++) {
@@ -104,7 +107,7 @@ public final class GaitProp implements LearningRule {
             addOrthogonality(g, w, t, settings.orthogonality());
             for (int k = 1; k < layers; k++) host.add(2L * t.size(k + 1) * t.size(k) * t.size(k) + (long) t.size(k + 1) * t.size(k));
         }
-        return new Estimate(g, h[layers], settled.steps());
+        return new Estimate(g, h[layers], settled.steps(), settings.orthogonality() > 0 ? null : terms);
     }
 
     /**
@@ -112,6 +115,11 @@ public final class GaitProp implements LearningRule {
      * matrix is n^3 / 3 and its solve for b right-hand sides b n^2; the Gram matrix of a rows x
      * cols W is rows^2 cols (or cols^2 rows), and each product with W or W^T rows cols per column.
      */
+    @Override
+    public String notRankOne() {
+        return "its orthogonality regulariser 4 lambda W (W^T W - diag(W^T W)) is not a sum of rank-one terms of the chip's signals (use --ortho 0)";
+    }
+
     static long pseudoInverseMacs(long rows, long cols, long batch) {
         if (rows == cols) return rows * rows * rows / 3 + batch * rows * rows;
         long small = Math.min(rows, cols), large = Math.max(rows, cols);

@@ -1,5 +1,7 @@
 package epsim.rule;
 
+import java.util.ArrayList;
+import java.util.List;
 import epsim.chip.Chip;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
@@ -70,15 +72,16 @@ public final class GhostUnits implements LearningRule {
         chip.relax(settings.nudgeSteps(), settings.tolerance());
         double[][] reads = Phases.readAll(chip, t);
         LayerParams g = new LayerParams(t);
+        List<RankOne> terms = new ArrayList<>();
         for (int k = 0; k < layers; k++) {
             double[] ghost = chip.readGhost(k);
             double[] deviation = new double[ghost.length];
             for (int i = 0; i < ghost.length; i++) deviation[i] = reads[k + 1][i] - ghost[i];
             host.add(deviation.length);
-            FeedForward.accumulate(g, k, deviation, reads[k], batch, -1 / settings.beta(), host);
+            FeedForward.accumulate(g, k, deviation, reads[k], batch, -1 / settings.beta(), host, terms);
         }
         chip.setNudge(null, 0);
         chip.setGhostUnits(false);
-        return new Estimate(g, prediction, r.steps());
+        return new Estimate(g, prediction, r.steps(), terms);
     }
 }

@@ -1,5 +1,7 @@
 package epsim.rule;
 
+import java.util.ArrayList;
+import java.util.List;
 import epsim.chip.Chip;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
@@ -63,12 +65,12 @@ public final class LagrangianPropagation implements LearningRule {
     @Override
     public Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch) {
         Saddle s = search(chip, inputs, targets, batch, settings.saddleSteps());
-        return new Estimate(s.gradient(), s.forward()[chip.topology().weightLayers()], s.forwardSteps());
+        return new Estimate(s.gradient(), s.forward()[chip.topology().weightLayers()], s.forwardSteps(), s.terms());
     }
 
     /** The state after the search: variables, multipliers, the constraint residual, the gradient. */
     public record Saddle(double[][] x, double[][] lambda, double maxConstraint, LayerParams gradient,
-                         double[][] forward, int forwardSteps) {}
+                         double[][] forward, int forwardSteps, List<RankOne> terms) {}
 
     public Saddle search(Chip chip, double[] inputs, double[] targets, int batch, int iterations) {
         Topology t = chip.topology();
@@ -111,8 +113,9 @@ public final class LagrangianPropagation implements LearningRule {
             p = predictions(chip, x, layers);
         }
         LayerParams g = new LayerParams(t);
-        for (int l = 1; l <= layers; l++) FeedForward.accumulate(g, l - 1, smu[l], x[l - 1], batch, -1, host);
-        return new Saddle(x, lambda, maxC, g, settled.rho(), settled.steps());
+        List<RankOne> terms = new ArrayList<>();
+        for (int l = 1; l <= layers; l++) FeedForward.accumulate(g, l - 1, smu[l], x[l - 1], batch, -1, host, terms);
+        return new Saddle(x, lambda, maxC, g, settled.rho(), settled.steps(), terms);
     }
 
     /** F(W_l x_{l-1} + b_l) for every layer, from two chip relaxations (odd layers free, then even). */

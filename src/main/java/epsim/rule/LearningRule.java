@@ -13,14 +13,36 @@ public interface LearningRule {
      */
     Estimate estimate(Chip chip, double[] inputs, double[] targets, int batch);
 
-    /** {@link #estimate}, then programs the chip with -learningRate * estimate, layer by layer. */
+    /**
+     * {@link #estimate}, then the update -learningRate * estimate, layer by layer: programmed by the
+     * host ({@code update.mode host}), or, on an array that updates itself ({@code outerProduct}),
+     * handed to the array as the estimate's rank-one terms, each with its sign and learning rate
+     * (docs/update.md). A rule whose update is not a sum of rank-one terms refuses the second.
+     */
     default Estimate train(Chip chip, double[] inputs, double[] targets, int batch) {
         Estimate e = estimate(chip, inputs, targets, batch);
-        double[] descent = settings().learningRates().clone();
+        double[] rates = settings().learningRates();
+        if (chip.updateMode() == epsim.model.HardwareModel.UpdateMode.OUTER_PRODUCT) {
+            if (e.rankOne() == null) {
+                throw new epsim.common.UserError(name() + " cannot use update.mode outerProduct: " + notRankOne());
+            }
+            for (RankOne r : e.rankOne()) {
+                // the controller only turns each term into pulse probabilities: a scale per value
+                hostWork().add((long) r.terms() * (chip.topology().size(r.layer() + 1) + chip.topology().size(r.layer()) + 1));
+                chip.updateOuterProduct(r.layer(), r.rows(), r.columns(), r.terms(), -rates[r.layer()] * r.coefficient());
+            }
+            return e;
+        }
+        double[] descent = rates.clone();
         for (int k = 0; k < descent.length; k++) descent[k] = -descent[k];
         hostWork().add(chip.topology().parameterCount()); // the learning rate times every weight and bias change
         chip.program(e.gradient().scaled(descent));
         return e;
+    }
+
+    /** Why this rule's update (as configured) is not a sum of rank-one terms, when {@link Estimate#rankOne} is null. */
+    default String notRankOne() {
+        return "its update is not a sum of rank-one terms";
     }
 
     /** The network's answer to a batch, as this rule's circuit computes it (outputs through the ADC). */
@@ -42,8 +64,14 @@ public interface LearningRule {
      * @param gradient   the rule's estimate of dL/dtheta
      * @param prediction the outputs read after the free phase (batch x outputSize)
      * @param freeSteps  steps the free phase took
+     * @param rankOne    the estimate as rank-one terms of the chip's own signals, or null (docs/update.md)
      */
-    record Estimate(LayerParams gradient, double[] prediction, int freeSteps) {}
+    record Estimate(LayerParams gradient, double[] prediction, int freeSteps, java.util.List<RankOne> rankOne) {
+        /** An estimate without rank-one terms (it cannot be handed to an array that updates itself). */
+        public Estimate(LayerParams gradient, double[] prediction, int freeSteps) {
+            this(gradient, prediction, freeSteps, null);
+        }
+    }
 
     record Inference(double[] prediction, int steps) {}
 }

@@ -6,6 +6,7 @@ import epsim.math.LayerParams;
 import epsim.math.Topology;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What the contrastive rules share: reading every layer at the end of a phase, and the
@@ -29,6 +30,15 @@ public final class Phases {
 
     /** {@link #contrast}, counting its multiply-accumulates in {@code host}. */
     public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference, HostWork host) {
+        return contrast(t, a, b, batch, betaDifference, host, null);
+    }
+
+    /**
+     * {@link #contrast}, also listing it in {@code terms} (when not null) as rank-one terms: each
+     * phase's reads of every example, phase a with the scale, phase b with its negative.
+     */
+    public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference, HostWork host,
+                                       List<RankOne> terms) {
         LayerParams g = new LayerParams(t);
         double scale = -1.0 / (betaDifference * batch);
         for (int k = 0; k < t.weightLayers(); k++) {
@@ -49,6 +59,10 @@ public final class Phases {
                 for (int i = 0; i < nOut; i++) g.b[k][i] += scale * (a[k + 1][s * nOut + i] - b[k + 1][s * nOut + i]);
             }
             host.add((long) batch * nOut);
+            if (terms != null) {
+                terms.add(new RankOne(k, a[k + 1], a[k], batch, scale));
+                terms.add(new RankOne(k, b[k + 1], b[k], batch, -scale));
+            }
         }
         return g;
     }
