@@ -35,7 +35,9 @@ public final class Phases {
 
     /**
      * {@link #contrast}, also listing it in {@code terms} (when not null) as rank-one terms: each
-     * phase's reads of every example, phase a with the scale, phase b with its negative.
+     * phase's reads of every example, phase a with the scale, phase b with its negative; where the
+     * layer below read the same in both phases (always the input layer), one term of the upper
+     * layer's phase difference, which each neuron forms from its own two readings.
      */
     public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference, HostWork host,
                                        List<RankOne> terms) {
@@ -50,6 +52,8 @@ public final class Phases {
                 Kernels.axpy(-1, b[k + 1], difference);
                 Kernels.transposeMultiplyAccumulate(scale, difference, batch, nOut, a[k], nIn, g.w[k]);
                 host.add((long) batch * nOut * (nIn + 1));
+                // one term per example: each neuron holds its two readings and the row is driven by their difference
+                if (terms != null) terms.add(new RankOne(k, difference, a[k], batch, scale));
             } else {
                 host.add(2L * batch * nOut * nIn);
                 Kernels.transposeMultiplyAccumulate(scale, a[k + 1], batch, nOut, a[k], nIn, g.w[k]);
@@ -59,7 +63,7 @@ public final class Phases {
                 for (int i = 0; i < nOut; i++) g.b[k][i] += scale * (a[k + 1][s * nOut + i] - b[k + 1][s * nOut + i]);
             }
             host.add((long) batch * nOut);
-            if (terms != null) {
+            if (terms != null && !Arrays.equals(a[k], b[k])) {
                 terms.add(new RankOne(k, a[k + 1], a[k], batch, scale));
                 terms.add(new RankOne(k, b[k + 1], b[k], batch, -scale));
             }

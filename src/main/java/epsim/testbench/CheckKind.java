@@ -30,7 +30,9 @@ enum CheckKind {
     SPICE_EP("spice-ep", Set.of(), Set.of("relativeError"), SpiceChecks::epUpdate),
     COST_ACCOUNTING("cost-accounting", Set.of(), Set.of("countError", "energyError", "costError"), CostChecks::costAccounting),
     OUTER_PRODUCT("outer-product-update", Set.of("bitLengths", "trials", "coincidences"), Set.of("meanZ", "varianceZ"),
-            UpdateChecks::outerProductStatistics);
+            UpdateChecks::outerProductStatistics),
+    OUTER_PRODUCT_FIDELITY("outer-product-fidelity", Set.of("bitLengths", "learningRate", "repeats"), Set.of("requestedCosine"),
+            UpdateChecks::outerProductFidelity);
 
     /** The name testbench files use. */
     final String label;

@@ -103,4 +103,60 @@ final class UpdateChecks {
         rows.add(new Row(tb.name(), label + "mean change vs requested, largest relative error", relativeMean, Bound.REPORT));
         return rows;
     }
+
+    /**
+     * Gradient fidelity of the update the array actually made: one training batch of the file's rule
+     * on a fresh chip, in host mode and in outerProduct mode at each bit length; the change the
+     * devices took (read back, divided by -lr) against the exact (implicit) gradient of the ideal
+     * copy and against the update the rule requested.
+     */
+    static List<Row> outerProductFidelity(Testbench tb) {
+        int[] bitLengths = CheckSupport.intArray(tb, "bitLengths", 1, 1_000_000);
+        double lr = tb.fields().number(tb.params(), "learningRate", "params.learningRate", 0, false);
+        int repeats = (int) tb.fields().integer(tb.params(), "repeats", "params.repeats", 2, 1000);
+        Topology t = tb.net();
+        double[] rates = new double[t.weightLayers()];
+        java.util.Arrays.fill(rates, lr);
+        epsim.rule.RuleSettings settings = tb.rule().with(epsim.rule.RuleSetting.LEARNING_RATES, rates);
+        List<String> modes = new ArrayList<>();
+        modes.add("host");
+        for (int bl : bitLengths) modes.add(Integer.toString(bl));
+        List<Row> rows = new ArrayList<>();
+        for (String mode : modes) {
+            List<String> extra = mode.equals("host") ? List.of("update.mode=host")
+                    : List.of("update.mode=outerProduct", "update.bitLength=" + mode);
+            HardwareModel m = CheckSupport.model(tb, extra);
+            double[] toExact = new double[repeats], toRequested = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                long seed = tb.seed() + r; // a chip, a batch and noise streams of their own for every repeat
+                epsim.data.SyntheticBatch data = epsim.data.SyntheticBatch.draw(t, tb.batch(), seed);
+                AnalogChip chip = AnalogChip.fabricate(m, t, seed);
+                LayerParams before = chip.readWeights();
+                double[] exact = epsim.reference.References.implicit(CheckSupport.idealCopy(chip), data.inputs(), data.targets(), tb.batch()).flatten();
+                double[] requested = settings.create(seed).train(chip, data.inputs(), data.targets(), tb.batch()).gradient().flatten();
+                double[] after = chip.readWeights().flatten(), start = before.flatten(), made = new double[after.length];
+                for (int i = 0; i < made.length; i++) made[i] = -(after[i] - start[i]) / lr;
+                toExact[r] = epsim.reference.Compare.cosine(made, exact);
+                toRequested[r] = epsim.reference.Compare.cosine(made, requested);
+            }
+            String label = (mode.equals("host") ? "host update" : "outerProduct, bit length " + mode) + ", mean of " + repeats + " chips: ";
+            rows.add(new Row(tb.name(), label + "the change the devices took vs the exact gradient, cosine", mean(toExact), Bound.REPORT));
+            rows.add(new Row(tb.name(), label + "its standard error", standardError(toExact), Bound.REPORT));
+            rows.add(new Row(tb.name(), label + "the change the devices took vs the requested update, cosine", mean(toRequested),
+                    tb.bounds().get("requestedCosine")));
+        }
+        return rows;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return s / v.length;
+    }
+
+    private static double standardError(double[] v) {
+        double m = mean(v), s = 0;
+        for (double x : v) s += (x - m) * (x - m);
+        return Math.sqrt(s / (v.length - 1) / v.length);
+    }
 }
