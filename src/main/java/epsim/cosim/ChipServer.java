@@ -185,6 +185,9 @@ public final class ChipServer {
             case "read_ghost" -> reply.set("values", Wire.array(finite(chip.readGhost(intField(r, "population", 0, t.weightLayers() - 1)),
                     "the ghost population's outputs"), encoding(r)));
             case "program" -> chip.program(Wire.params(r.get("delta"), t, "delta"));
+            case "update_outer_product" -> chip.updateOuterProduct(intField(r, "layer", 0, t.weightLayers() - 1),
+                    Wire.doubles(r.get("rows"), "rows"), Wire.doubles(r.get("columns"), "columns"), intField(r, "terms", 0, maxBatch),
+                    number(r, "scale"));
             case "read_weights" -> {
                 var w = chip.readWeights();
                 for (int k = 0; k < w.layers(); k++) {

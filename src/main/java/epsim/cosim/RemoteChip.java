@@ -368,6 +368,20 @@ public final class RemoteChip implements HostedChip {
         call(r);
     }
 
+    /** The update mode the chip's handshake model states (host when its model has no update section). */
+    @Override
+    public HardwareModel.UpdateMode updateMode() {
+        return model.update().mode();
+    }
+
+    @Override
+    public void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
+        ObjectNode r = request("update_outer_product").put("layer", k).put("terms", terms).put("scale", scale);
+        r.set("rows", Wire.array(d, Wire.Encoding.F64));
+        r.set("columns", Wire.array(x, Wire.Encoding.F64));
+        call(r);
+    }
+
     @Override
     public LayerParams readWeights() {
         JsonNode r = call(request("read_weights").put("encoding", "f64"));

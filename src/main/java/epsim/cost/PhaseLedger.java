@@ -82,6 +82,19 @@ public final class PhaseLedger implements Chip {
     }
 
     @Override
+    public epsim.model.HardwareModel.UpdateMode updateMode() {
+        return chip.updateMode();
+    }
+
+    @Override
+    public void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
+        if (current != null) book(current);
+        chip.updateOuterProduct(k, d, x, terms, scale);
+        book("update");
+        current = null;
+    }
+
+    @Override
     public void setNudge(double[] target, double beta) {
         chip.setNudge(target, beta);
         this.beta = beta;

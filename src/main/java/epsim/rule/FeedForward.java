@@ -77,7 +77,7 @@ public final class FeedForward {
         if (terms != null) terms.add(new RankOne(k, delta, below, batch, scale / batch));
         Topology t = g.topology;
         int n = t.size(k + 1);
-        host.add((long) batch * n * (t.size(k) + 1));
+        host.addOuterProducts((long) batch * n * (t.size(k) + 1));
         Kernels.transposeMultiplyAccumulate(scale / batch, delta, batch, n, below, t.size(k), g.w[k]);
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < n; i++) g.b[k][i] += scale * delta[b * n + i] / batch;

@@ -20,12 +20,15 @@ public interface LearningRule {
      * (docs/update.md). A rule whose update is not a sum of rank-one terms refuses the second.
      */
     default Estimate train(Chip chip, double[] inputs, double[] targets, int batch) {
+        long outerProductsBefore = hostWork().outerProductMacs();
         Estimate e = estimate(chip, inputs, targets, batch);
         double[] rates = settings().learningRates();
         if (chip.updateMode() == epsim.model.HardwareModel.UpdateMode.OUTER_PRODUCT) {
             if (e.rankOne() == null) {
                 throw new epsim.common.UserError(name() + " cannot use update.mode outerProduct: " + notRankOne());
             }
+            // the products of the rank-one terms are the array's work now, not the controller's
+            hostWork().forgetOuterProducts(hostWork().outerProductMacs() - outerProductsBefore);
             for (RankOne r : e.rankOne()) {
                 // the controller only turns each term into pulse probabilities: a scale per value
                 hostWork().add((long) r.terms() * (chip.topology().size(r.layer() + 1) + chip.topology().size(r.layer()) + 1));

@@ -51,18 +51,18 @@ public final class Phases {
                 double[] difference = a[k + 1].clone();
                 Kernels.axpy(-1, b[k + 1], difference);
                 Kernels.transposeMultiplyAccumulate(scale, difference, batch, nOut, a[k], nIn, g.w[k]);
-                host.add((long) batch * nOut * (nIn + 1));
+                host.addOuterProducts((long) batch * nOut * (nIn + 1));
                 // one term per example: each neuron holds its two readings and the row is driven by their difference
                 if (terms != null) terms.add(new RankOne(k, difference, a[k], batch, scale));
             } else {
-                host.add(2L * batch * nOut * nIn);
+                host.addOuterProducts(2L * batch * nOut * nIn);
                 Kernels.transposeMultiplyAccumulate(scale, a[k + 1], batch, nOut, a[k], nIn, g.w[k]);
                 Kernels.transposeMultiplyAccumulate(-scale, b[k + 1], batch, nOut, b[k], nIn, g.w[k]);
             }
             for (int s = 0; s < batch; s++) {
                 for (int i = 0; i < nOut; i++) g.b[k][i] += scale * (a[k + 1][s * nOut + i] - b[k + 1][s * nOut + i]);
             }
-            host.add((long) batch * nOut);
+            host.addOuterProducts((long) batch * nOut);
             if (terms != null && !Arrays.equals(a[k], b[k])) {
                 terms.add(new RankOne(k, a[k + 1], a[k], batch, scale));
                 terms.add(new RankOne(k, b[k + 1], b[k], batch, -scale));

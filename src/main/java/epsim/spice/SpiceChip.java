@@ -272,6 +272,19 @@ public final class SpiceChip implements HostedChip {
     }
 
     @Override
+    public HardwareModel.UpdateMode updateMode() {
+        return model.update().mode();
+    }
+
+    @Override
+    public void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
+        if (model.update().mode() != HardwareModel.UpdateMode.OUTER_PRODUCT) {
+            throw new UserError("this chip does not update itself: its hardware model's update.mode is host");
+        }
+        crossbars.updateOuterProduct(new epsim.device.OuterProductUpdate(model.update(), model.device()), k, d, x, terms, scale, time.now());
+    }
+
+    @Override
     public void program(LayerParams delta) {
         crossbars.program(delta, time.now());
     }
