@@ -184,9 +184,9 @@ public final class AnalogChip implements HostedChip {
     }
 
     @Override
-    public void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
+    public void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
         if (trains == null) throw new epsim.common.UserError("this chip does not update itself: its hardware model's update.mode is host");
-        crossbars.updateOuterProduct(trains, k, d, x, terms, scale, time.now());
+        crossbars.updateOuterProduct(trains, k, d, x, bias, terms, scale, time.now());
     }
 
     @Override

@@ -90,11 +90,12 @@ public interface Chip {
 
     /**
      * The array updates itself from pulse trains (update.mode outerProduct, docs/update.md): weight
-     * layer k changes by about scale sum_t d_t x_t^T and its biases by scale sum_t d_t, with
-     * {@code d} (terms x size(k+1)) on the rows and {@code x} (terms x size(k)) on the columns; every
+     * layer k changes by about scale sum_t d_t x_t^T and its biases by scale bias sum_t d_t, with
+     * {@code d} (terms x size(k+1)) on the rows, {@code x} (terms x size(k)) on the columns and
+     * {@code bias} on the bias column; every
      * coincidence of the trains is one pulse with all the device's effects.
      */
-    default void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
+    default void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
         throw new epsim.common.UserError("this chip does not update itself: its hardware model's update.mode is host");
     }
 

@@ -93,10 +93,11 @@ public final class Crossbars {
 
     /**
      * The array updates itself (update.mode outerProduct, docs/update.md): layer k's weights
-     * change by about scale sum_t d_t x_t^T and its biases by scale sum_t d_t, as coincidences of
-     * pulse trains on its rows ({@code d}, terms x size(k+1)) and columns ({@code x}, terms x size(k)).
+     * change by about scale sum_t d_t x_t^T and its biases by scale bias sum_t d_t, as coincidences of
+     * pulse trains on its rows ({@code d}, terms x size(k+1)), columns ({@code x}, terms x size(k))
+     * and bias column ({@code bias}).
      */
-    public void updateOuterProduct(OuterProductUpdate trains, int k, double[] d, double[] x, int terms, double scale, double now) {
+    public void updateOuterProduct(OuterProductUpdate trains, int k, double[] d, double[] x, double bias, int terms, double scale, double now) {
         if (k < 0 || k >= weightDevices.length) throw new UserError("update: layer must be in 0.." + (weightDevices.length - 1) + ", got " + k);
         int rows = topology.size(k + 1), cols = topology.size(k);
         if (terms < 0 || d.length != (long) terms * rows || x.length != (long) terms * cols) {
@@ -105,8 +106,8 @@ public final class Crossbars {
         }
         for (double v : d) if (!Double.isFinite(v)) throw new UserError("update: a row value is not a finite number");
         for (double v : x) if (!Double.isFinite(v)) throw new UserError("update: a column value is not a finite number");
-        if (!Double.isFinite(scale)) throw new UserError("update: the scale is not a finite number");
-        programmingSlots += trains.apply(weightDevices[k], biasDevices[k], d, x, terms, rows, cols, scale, now, writes);
+        if (!Double.isFinite(scale) || !Double.isFinite(bias)) throw new UserError("update: the scale or the bias value is not a finite number");
+        programmingSlots += trains.apply(weightDevices[k], biasDevices[k], d, x, bias, terms, rows, cols, scale, now, writes);
         refresh(now);
     }
 

@@ -186,8 +186,8 @@ public final class ChipServer {
                     "the ghost population's outputs"), encoding(r)));
             case "program" -> chip.program(Wire.params(r.get("delta"), t, "delta"));
             case "update_outer_product" -> chip.updateOuterProduct(intField(r, "layer", 0, t.weightLayers() - 1),
-                    Wire.doubles(r.get("rows"), "rows"), Wire.doubles(r.get("columns"), "columns"), intField(r, "terms", 0, maxBatch),
-                    number(r, "scale"));
+                    Wire.doubles(r.get("rows"), "rows"), Wire.doubles(r.get("columns"), "columns"), number(r, "bias"),
+                    intField(r, "terms", 0, maxBatch), number(r, "scale"));
             case "read_weights" -> {
                 var w = chip.readWeights();
                 for (int k = 0; k < w.layers(); k++) {

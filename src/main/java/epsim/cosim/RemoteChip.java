@@ -375,8 +375,8 @@ public final class RemoteChip implements HostedChip {
     }
 
     @Override
-    public void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
-        ObjectNode r = request("update_outer_product").put("layer", k).put("terms", terms).put("scale", scale);
+    public void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
+        ObjectNode r = request("update_outer_product").put("layer", k).put("bias", bias).put("terms", terms).put("scale", scale);
         r.set("rows", Wire.array(d, Wire.Encoding.F64));
         r.set("columns", Wire.array(x, Wire.Encoding.F64));
         call(r);

@@ -87,9 +87,9 @@ public final class PhaseLedger implements Chip {
     }
 
     @Override
-    public void updateOuterProduct(int k, double[] d, double[] x, int terms, double scale) {
+    public void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
         if (current != null) book(current);
-        chip.updateOuterProduct(k, d, x, terms, scale);
+        chip.updateOuterProduct(k, d, x, bias, terms, scale);
         book("update");
         current = null;
     }

@@ -57,25 +57,25 @@ public final class OuterProductUpdate {
     }
 
     /**
-     * Applies scale sum_t d_t x_t^T to {@code weights} (rows x cols, row-major) and scale sum_t d_t
-     * to {@code bias} (one device pair per row), term after term. {@code d} is terms x rows, {@code x}
+     * Applies scale sum_t d_t x_t^T to {@code weights} (rows x cols, row-major) and scale biasValue
+     * sum_t d_t to {@code bias} (one device pair per row, its column driven at biasValue), term after term. {@code d} is terms x rows, {@code x}
      * terms x cols. Returns the pulse slots the trains took (the array fires all its rows and
      * columns at once, so a term takes its BL slots).
      */
-    public long apply(ConductanceArray weights, ConductanceArray bias, double[] d, double[] x, int terms, int rows, int cols,
-                      double scale, double now, Rng rng) {
+    public long apply(ConductanceArray weights, ConductanceArray bias, double[] d, double[] x, double biasValue, int terms, int rows,
+                      int cols, double scale, double now, Rng rng) {
         double lr = Math.abs(scale);
         long slots = 0;
         double[] pRow = new double[rows], qCol = new double[cols + 1];
         for (int t = 0; t < terms; t++) {
-            double xMax = 1, dMax = 0; // the bias column is driven at 1
+            double xMax = Math.abs(biasValue), dMax = 0; // the bias column is one more column, driven at biasValue
             for (int j = 0; j < cols; j++) xMax = Math.max(xMax, Math.abs(x[t * cols + j]));
             for (int i = 0; i < rows; i++) dMax = Math.max(dMax, Math.abs(d[t * rows + i]));
             Trains tr = trains(lr, xMax, dMax);
             if (tr.bl() == 0) continue;
             for (int i = 0; i < rows; i++) pRow[i] = Math.min(1, tr.a() * Math.abs(d[t * rows + i]));
             for (int j = 0; j < cols; j++) qCol[j] = Math.min(1, tr.b() * Math.abs(x[t * cols + j]));
-            qCol[cols] = Math.min(1, tr.b());
+            qCol[cols] = Math.min(1, tr.b() * Math.abs(biasValue));
             int rowOffset = t * rows, colOffset = t * cols;
             if (p.pulseType() == HardwareModel.PulseType.DETERMINISTIC) {
                 for (int i = 0; i < rows; i++) {
@@ -83,7 +83,7 @@ public final class OuterProductUpdate {
                     for (int j = 0; j <= cols; j++) {
                         long n = Math.round(tr.bl() * pRow[i] * qCol[j]);
                         if (n == 0) continue;
-                        boolean up = sign(scale, d[rowOffset + i], j == cols ? 1 : x[colOffset + j]);
+                        boolean up = sign(scale, d[rowOffset + i], j == cols ? biasValue : x[colOffset + j]);
                         pulse(weights, bias, i, j, cols, up, n, now, rng);
                     }
                 }
@@ -95,7 +95,7 @@ public final class OuterProductUpdate {
                         int i = rowsFired[slot][a];
                         for (int c = 0; c < colCount[slot]; c++) {
                             int j = colsFired[slot][c];
-                            boolean up = sign(scale, d[rowOffset + i], j == cols ? 1 : x[colOffset + j]);
+                            boolean up = sign(scale, d[rowOffset + i], j == cols ? biasValue : x[colOffset + j]);
                             pulse(weights, bias, i, j, cols, up, 1, now, rng);
                         }
                     }

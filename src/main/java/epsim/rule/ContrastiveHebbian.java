@@ -63,7 +63,7 @@ public final class ContrastiveHebbian implements LearningRule {
         for (int k = 0; k < layers; k++) scale[k] = Math.pow(gamma, (k + 1) - layers);
         host.add(t.parameterCount()); // the per-layer scaling
         List<RankOne> scaled = new ArrayList<>();
-        for (RankOne r : terms) scaled.add(new RankOne(r.layer(), r.rows(), r.columns(), r.terms(), r.coefficient() * scale[r.layer()]));
+        for (RankOne r : terms) scaled.add(new RankOne(r.layer(), r.rows(), r.columns(), r.bias(), r.terms(), r.coefficient() * scale[r.layer()]));
         return new Estimate(g.scaled(scale), freeReads[layers], free.steps(), scaled);
     }
 

@@ -32,7 +32,7 @@ public interface LearningRule {
             for (RankOne r : e.rankOne()) {
                 // the controller only turns each term into pulse probabilities: a scale per value
                 hostWork().add((long) r.terms() * (chip.topology().size(r.layer() + 1) + chip.topology().size(r.layer()) + 1));
-                chip.updateOuterProduct(r.layer(), r.rows(), r.columns(), r.terms(), -rates[r.layer()] * r.coefficient());
+                chip.updateOuterProduct(r.layer(), r.rows(), r.columns(), r.bias(), r.terms(), -rates[r.layer()] * r.coefficient());
             }
             return e;
         }

@@ -34,10 +34,10 @@ public final class Phases {
     }
 
     /**
-     * {@link #contrast}, also listing it in {@code terms} (when not null) as rank-one terms: each
-     * phase's reads of every example, phase a with the scale, phase b with its negative; where the
-     * layer below read the same in both phases (always the input layer), one term of the upper
-     * layer's phase difference, which each neuron forms from its own two readings.
+     * {@link #contrast}, also listing it in {@code terms} (when not null) as rank-one terms of each
+     * neuron's two readings (docs/update.md): where the layer below read the same in both phases
+     * (always the input layer), one term of the upper layer's phase difference; elsewhere two, of
+     * the differences and the sums of the two phases.
      */
     public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference, HostWork host,
                                        List<RankOne> terms) {
@@ -64,8 +64,17 @@ public final class Phases {
             }
             host.addOuterProducts((long) batch * nOut);
             if (terms != null && !Arrays.equals(a[k], b[k])) {
-                terms.add(new RankOne(k, a[k + 1], a[k], batch, scale));
-                terms.add(new RankOne(k, b[k + 1], b[k], batch, -scale));
+                // a' a^T - b' b^T = 1/2 [(a' - b')(a + b)^T + (a' + b')(a - b)^T]: both terms as small as the phase
+                // difference, so the array is not sent the two large phase products that nearly cancel; the biases
+                // take only the first (their column carries 2, then 0)
+                double[] upperDifference = a[k + 1].clone(), upperSum = a[k + 1].clone(), lowerSum = a[k].clone(), lowerDifference = a[k].clone();
+                Kernels.axpy(-1, b[k + 1], upperDifference);
+                Kernels.axpy(1, b[k + 1], upperSum);
+                Kernels.axpy(1, b[k], lowerSum);
+                Kernels.axpy(-1, b[k], lowerDifference);
+                host.add(2L * batch * (nOut + nIn)); // each neuron's sum and difference of its two readings
+                terms.add(new RankOne(k, upperDifference, lowerSum, 2, batch, scale / 2));
+                terms.add(new RankOne(k, upperSum, lowerDifference, 0, batch, scale / 2));
             }
         }
         return g;

@@ -67,7 +67,7 @@ final class UpdateChecks {
         for (long trial = 0; trial < trials; trial++) {
             PersistedChip now = chip.persist(); // the random streams go on: every trial draws new trains
             chip.restore(new PersistedChip(start.devices(), now.noiseState(), now.writeState(), now.time()));
-            chip.updateOuterProduct(0, d, x, 1, scale);
+            chip.updateOuterProduct(0, d, x, 1, 1, scale);
             LayerParams after = chip.readWeights();
             for (int i = 0; i < nOut; i++) {
                 for (int j = 0; j <= nIn; j++) {
