@@ -30,8 +30,9 @@ public interface LearningRule {
             // the products of the rank-one terms are the array's work now, not the controller's
             hostWork().forgetOuterProducts(hostWork().outerProductMacs() - outerProductsBefore);
             for (RankOne r : e.rankOne()) {
-                // the controller only turns each term into pulse probabilities: a scale per value
-                hostWork().add((long) r.terms() * (chip.topology().size(r.layer() + 1) + chip.topology().size(r.layer()) + 1));
+                // the controller only forms each term's values (a neuron's difference or sum of its two readings) and
+                // turns them into pulse probabilities: two operations per value
+                hostWork().add(2L * r.terms() * (chip.topology().size(r.layer() + 1) + chip.topology().size(r.layer()) + 1));
                 chip.updateOuterProduct(r.layer(), r.rows(), r.columns(), r.bias(), r.terms(), -rates[r.layer()] * r.coefficient());
             }
             return e;

@@ -72,7 +72,6 @@ public final class Phases {
                 Kernels.axpy(1, b[k + 1], upperSum);
                 Kernels.axpy(1, b[k], lowerSum);
                 Kernels.axpy(-1, b[k], lowerDifference);
-                host.add(2L * batch * (nOut + nIn)); // each neuron's sum and difference of its two readings
                 terms.add(new RankOne(k, upperDifference, lowerSum, 2, batch, scale / 2));
                 terms.add(new RankOne(k, upperSum, lowerDifference, 0, batch, scale / 2));
             }
