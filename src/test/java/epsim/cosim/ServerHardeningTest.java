@@ -202,7 +202,8 @@ class ServerHardeningTest {
 
     /** A fake chip whose replies go wrong in the ways a buggy driver's do. */
     private Path fakeChip(String onRelax, String onRead) throws Exception {
-        String model = JSON.writeValueAsString(ModelLoader.toJson(ModelLoader.load("ideal", List.of())));
+        // the model as a string literal that Python parses with json.loads (a JSON true is not Python's True)
+        String model = "json.loads(" + JSON.writeValueAsString(JSON.writeValueAsString(ModelLoader.toJson(ModelLoader.load("ideal", List.of())))) + ")";
         Path script = dir.resolve("fake.py");
         Files.writeString(script, String.join("\n",
                 "import base64, json, struct, sys",
