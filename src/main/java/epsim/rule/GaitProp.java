@@ -116,6 +116,11 @@ public final class GaitProp implements LearningRule {
      * cols W is rows^2 cols (or cols^2 rows), and each product with W or W^T rows cols per column.
      */
     @Override
+    public boolean rankOne() {
+        return settings.orthogonality() == 0;
+    }
+
+    @Override
     public String notRankOne() {
         return "its orthogonality regulariser 4 lambda W (W^T W - diag(W^T W)) is not a sum of rank-one terms of the chip's signals (use --ortho 0)";
     }

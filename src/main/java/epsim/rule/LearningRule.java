@@ -44,6 +44,11 @@ public interface LearningRule {
         return e;
     }
 
+    /** Whether this rule's update (as configured) is a sum of rank-one terms an array can take (docs/update.md). */
+    default boolean rankOne() {
+        return true;
+    }
+
     /** Why this rule's update (as configured) is not a sum of rank-one terms, when {@link Estimate#rankOne} is null. */
     default String notRankOne() {
         return "its update is not a sum of rank-one terms";

@@ -67,6 +67,9 @@ public final class Trainer {
         this.model = chip.model();
         this.modelFileSha256 = ModelLoader.fileSha256(config.model()); // once: an edit during the run must not be recorded as the run's
         this.rule = config.rule().create(config.seed());
+        if (chip.updateMode() == HardwareModel.UpdateMode.OUTER_PRODUCT && !rule.rankOne()) {
+            throw new UserError(rule.name() + " cannot use update.mode outerProduct: " + rule.notRankOne()); // before any work or file
+        }
         this.dataOrder = Rng.stream(config.seed(), "data-order");
         this.counting = model.cost() != null;
         if (!counting) notCosted = "the hardware model has no cost section";

@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every rule whose update is a sum of rank-one terms trains through an array that updates itself; the others refuse. */
 class OuterProductRulesTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
     private static final Topology NET = new Topology(6, 5, 3);
     private static final List<String> OUTER = List.of("update.mode=outerProduct", "update.blManagement=false");
 
@@ -44,6 +47,9 @@ class OuterProductRulesTest {
         LearningRule gait = RuleSettings.defaults(NET).with(RuleSetting.RULE, Rule.GAITPROP).with(RuleSetting.ORTHOGONALITY, 0.1).create(1);
         UserError e = assertThrows(UserError.class, () -> gait.train(AnalogChip.fabricate(m, NET, 1), d.inputs(), d.targets(), 4));
         assertTrue(e.getMessage().contains("regulariser"), e.getMessage());
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--rule", "gaitprop", "--ortho", "0.1", "--set", "update.mode=outerProduct",
+                "--epochs", "1", "--out", dir.resolve("refused").toString()), "regulariser");
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("refused/run.json")), "refused before any file is written");
         TestSupport.assertOneLineError(TestSupport.cli("train", "--model", "ideal", "--set", "update.mode=outerProduct", "--epochs", "1"),
                 "update.mode");
         TestSupport.assertOneLineError(TestSupport.cli("train", "--set", "update.pulseType=random", "--epochs", "1"), "update.pulseType");
