@@ -95,7 +95,8 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         List<Sweep.Point> all = Sweep.points(axes, zip);
         List<Sweep.Point> mine = new ArrayList<>();
         for (Sweep.Point p : all) if (p.index() % shards == shardIndex - 1) mine.add(p);
-        Path dir = out != null ? out : Path.of("runs", "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out != null ? out
+                : AtomicFiles.newFolder(Path.of("runs"), "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
         AtomicFiles.folder(dir, "--out");
         System.out.printf("sweep: %d of %d points (shard %d/%d), %s, %d threads -> %s%n", mine.size(), all.size(), shardIndex, shards,
                 kind, workers, dir);

@@ -93,7 +93,8 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
             }
         } else {
             config = run.config(model, rule, epochs == null ? 15 : epochs, chip);
-            dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            dir = out != null ? out
+                    : AtomicFiles.newFolder(Path.of("runs"), LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
             if (Files.exists(dir.resolve(Checkpoint.FILE))) {
                 throw new UserError("--out " + dir + ": already holds a run (use --resume " + dir + " or another --out)");
             }

@@ -58,6 +58,25 @@ public final class AtomicFiles {
      * needed; {@code flag} names the option in the one-line error (an existing file, a path under
      * a file, a folder without write permission, an empty path).
      */
+    /**
+     * A new folder {@code parent/stem} (then {@code stem-2}, {@code stem-3}, ... when taken), created
+     * atomically, so that two runs started in the same second never share a default folder.
+     */
+    public static Path newFolder(Path parent, String stem, String flag) {
+        folder(parent, flag);
+        for (int n = 1; n < 10_000; n++) {
+            Path candidate = parent.resolve(n == 1 ? stem : stem + "-" + n);
+            try {
+                return Files.createDirectory(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken: try the next name
+            } catch (IOException e) {
+                throw new UserError(flag + " " + candidate + ": cannot create the folder (" + e.getMessage() + ")");
+            }
+        }
+        throw new UserError(flag + ": " + parent + " already holds 10000 folders named " + stem + "*; give --out");
+    }
+
     public static Path folder(Path dir, String flag) {
         if (dir == null || dir.toString().isBlank()) throw new UserError(flag + ": expected a folder, got an empty path");
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError(flag + " " + dir + ": is a file, not a folder");
