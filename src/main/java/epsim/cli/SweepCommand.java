@@ -38,7 +38,8 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     }
 
     @Option(names = "--vary", required = true, paramLabel = "SECTION.FIELD=V1,V2,...",
-            description = "A model field (or 'model' for presets/files) and its values (repeatable; the cross product is swept).")
+            description = "A model field, 'model' (presets or files), seed, epochs, batch, lr (every layer) or rule.KEY (any rule setting, "
+                    + "e.g. rule.beta, rule.readAverages, rule.name) and its values (repeatable; the cross product is swept).")
     List<String> vary;
 
     @Option(names = "--list", description = "Zip the --vary lists (i-th values together) instead of the cross product.")
@@ -108,7 +109,11 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         String name = shards == 1 ? "sweep.csv" : String.format(Locale.ROOT, "sweep-shard-%d-of-%d.csv", shardIndex, shards);
         String table = Sweep.csv(axes, outcomes, shardIndex == 1);
         AtomicFiles.writeString(dir.resolve(name), table);
-        if (shards == 1) Sweep.plots(dir, axes, outcomes);
+        if (shards == 1) {
+            List<Sweep.Group> seeds = Sweep.acrossSeeds(axes, outcomes);
+            if (seeds != null) AtomicFiles.writeString(dir.resolve("sweep-summary.csv"), Sweep.summaryCsv(axes, seeds));
+            Sweep.plots(dir, axes, outcomes);
+        }
         System.out.print(Sweep.csv(axes, outcomes, true));
         return 0;
     }

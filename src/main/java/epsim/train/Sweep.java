@@ -43,6 +43,24 @@ public final class Sweep {
 
     /** The axis key that varies the hardware model itself (preset names or files). */
     public static final String MODEL = "model";
+    /** Axis keys that vary the run rather than the model: the seed, epochs, batch size and learning rate (every layer). */
+    public static final String SEED = "seed", EPOCHS = "epochs", BATCH = "batch", LEARNING_RATE = "lr";
+    /** The prefix of an axis that varies a rule setting by its run.json key, e.g. rule.beta, rule.readAverages. */
+    public static final String RULE_PREFIX = "rule.";
+
+    private static final java.util.Set<String> RUN_KEYS = java.util.Set.of(SEED, EPOCHS, BATCH, LEARNING_RATE);
+
+    /** The rule setting a {@code rule.KEY} axis varies, or null. */
+    static epsim.rule.RuleSetting ruleSetting(String key) {
+        if (!key.startsWith(RULE_PREFIX)) return null;
+        for (epsim.rule.RuleSetting s : epsim.rule.RuleSetting.values()) if (s.key.equals(key.substring(RULE_PREFIX.length()))) return s;
+        return null;
+    }
+
+    /** Whether the axis varies the model (a preset, a file or a model field) rather than the run. */
+    static boolean variesModel(Axis a) {
+        return a.key().equals(MODEL) || ModelLoader.isField(a.key());
+    }
 
     private Sweep() {}
 
@@ -57,8 +75,12 @@ public final class Sweep {
         int eq = spec.indexOf('=');
         if (eq <= 0) throw new UserError("--vary " + spec + ": expected section.field=v1,v2,... e.g. device.levels=16,64,256");
         String key = spec.substring(0, eq).trim();
-        if (!key.equals(MODEL) && !ModelLoader.isField(key)) {
-            throw new UserError("--vary " + spec + ": '" + key + "' is neither 'model' nor a hardware-model field (see docs/hardware-models.md)");
+        if (!key.equals(MODEL) && !ModelLoader.isField(key) && !RUN_KEYS.contains(key) && ruleSetting(key) == null) {
+            throw new UserError("--vary " + spec + ": '" + key + "' is not 'model', a hardware-model field (docs/hardware-models.md), "
+                    + "seed, epochs, batch, lr or rule.KEY with KEY a rule setting (docs/rules.md)");
+        }
+        if (key.equals(RULE_PREFIX + epsim.rule.RuleSetting.LEARNING_RATES.key)) {
+            throw new UserError("--vary " + spec + ": vary lr (one rate for every layer; a list of rates would clash with the list of values)");
         }
         List<String> values = new ArrayList<>();
         for (String v : spec.substring(eq + 1).split(",", -1)) {
@@ -108,9 +130,51 @@ public final class Sweep {
     public static List<String> overrides(List<String> base, List<Axis> axes, Point p) {
         List<String> all = new ArrayList<>(base);
         for (int k = 0; k < axes.size(); k++) {
-            if (!axes.get(k).key().equals(MODEL)) all.add(axes.get(k).key() + "=" + p.values().get(k));
+            String key = axes.get(k).key();
+            if (!key.equals(MODEL) && ModelLoader.isField(key)) all.add(key + "=" + p.values().get(k));
         }
         return all;
+    }
+
+    /**
+     * The run of point {@code p}: {@code base} with its model, its model overrides and its run
+     * axes (seed, epochs, batch, lr, rule settings), each value validated as the command line's.
+     */
+    public static TrainConfig config(TrainConfig base, List<Axis> axes, Point p) {
+        Topology t = Topology.parse(base.net(), "--net");
+        long seed = base.seed();
+        int epochs = base.epochs(), batch = base.batch();
+        epsim.rule.RuleSettings rule = base.rule();
+        for (int k = 0; k < axes.size(); k++) {
+            String key = axes.get(k).key(), v = p.values().get(k), where = "--vary " + key;
+            switch (key) {
+                case SEED -> seed = integer(v, where, 0, Long.MAX_VALUE);
+                case EPOCHS -> epochs = (int) integer(v, where, 1, 100_000);
+                case BATCH -> batch = (int) integer(v, where, 1, t.maxBatch());
+                case LEARNING_RATE -> {
+                    double[] one = (double[]) epsim.rule.RuleSetting.LEARNING_RATES.parse(List.of(v), where, t);
+                    double[] rates = new double[t.weightLayers()];
+                    java.util.Arrays.fill(rates, one[0]);
+                    rule = rule.with(epsim.rule.RuleSetting.LEARNING_RATES, rates);
+                }
+                default -> {
+                    epsim.rule.RuleSetting s = ruleSetting(key);
+                    if (s != null) rule = rule.with(s, s.parse(List.of(v), where, t));
+                }
+            }
+        }
+        return new TrainConfig(model(base.model(), axes, p), overrides(base.overrides(), axes, p), base.net(), rule, batch, epochs, seed,
+                base.dataset(), base.dataDir(), base.trainLimit(), base.testLimit());
+    }
+
+    private static long integer(String v, String where, long min, long max) {
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) return n;
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new UserError(where + " " + v + ": expected an integer in " + min + ".." + max);
     }
 
     /**
@@ -126,9 +190,10 @@ public final class Sweep {
     /** Runs the points on {@code threads} threads; {@code done} is told each finished index. */
     public static List<Outcome> run(TrainConfig base, List<Axis> axes, List<Point> points, boolean train, boolean gradient,
                                     int gradientBatch, Path out, int threads, IntConsumer done) throws Exception {
-        // validate every point's model before any work
+        // validate every point's model and run settings before any work
         for (Point p : points) {
             try {
+                config(base, axes, p);
                 ModelLoader.load(model(base.model(), axes, p), overrides(base.overrides(), axes, p));
             } catch (UserError e) {
                 throw new UserError("--vary: point " + p.index() + " " + p.values() + ": " + e.getMessage());
@@ -142,8 +207,7 @@ public final class Sweep {
             for (Point p : points) {
                 futures.add(pool.submit(() -> {
                     long start = System.nanoTime();
-                    TrainConfig c = new TrainConfig(model(base.model(), axes, p), overrides(base.overrides(), axes, p), base.net(), base.rule(),
-                            base.batch(), base.epochs(), base.seed(), base.dataset(), base.dataDir(), base.trainLimit(), base.testLimit());
+                    TrainConfig c = config(base, axes, p);
                     HardwareModel m = ModelLoader.load(c.model(), c.overrides());
                     double cosine = gradient ? gradientCosine(c, m, data.train(), gradientBatch) : Double.NaN;
                     double testAcc = Double.NaN, trainAcc = Double.NaN;
@@ -198,8 +262,80 @@ public final class Sweep {
         return b.toString();
     }
 
+    /** One group of points that differ only in their seed: the mean and standard deviation of each figure. */
+    public record Group(List<String> values, int seeds, double[] mean, double[] sd) {}
+
+    /** The figures a group summarises, in {@link Group#mean} order. */
+    static final String[] FIGURES = {"test_accuracy", "train_accuracy", "gradient_cosine", "train_energy_J", "inference_energy_J"};
+
+    private static double[] figures(Outcome o) {
+        return new double[] {o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(),
+                o.cost() == null ? Double.NaN : o.cost().training().energy().total(), o.cost() == null ? Double.NaN : o.cost().inference().energy().total()};
+    }
+
+    /**
+     * The points grouped by every varied value but the seed, in order of first appearance; null
+     * when no seed axis varies. A figure's mean and (sample) standard deviation are over the
+     * group's seeds (NaN where a kind was not run; the deviation of one seed is NaN).
+     */
+    public static List<Group> acrossSeeds(List<Axis> axes, List<Outcome> outcomes) {
+        int seed = -1;
+        for (int k = 0; k < axes.size(); k++) if (axes.get(k).key().equals(SEED)) seed = k;
+        if (seed < 0) return null;
+        Map<List<String>, List<Outcome>> groups = new LinkedHashMap<>();
+        for (Outcome o : outcomes) {
+            List<String> rest = new ArrayList<>(o.point().values());
+            rest.remove(seed);
+            groups.computeIfAbsent(rest, r -> new ArrayList<>()).add(o);
+        }
+        List<Group> out = new ArrayList<>();
+        for (Map.Entry<List<String>, List<Outcome>> g : groups.entrySet()) {
+            int n = g.getValue().size();
+            double[] mean = new double[FIGURES.length], sd = new double[FIGURES.length];
+            for (Outcome o : g.getValue()) {
+                double[] f = figures(o);
+                for (int i = 0; i < f.length; i++) mean[i] += f[i] / n;
+            }
+            for (Outcome o : g.getValue()) {
+                double[] f = figures(o);
+                for (int i = 0; i < f.length; i++) sd[i] += (f[i] - mean[i]) * (f[i] - mean[i]) / (n - 1);
+            }
+            for (int i = 0; i < sd.length; i++) sd[i] = n > 1 ? Math.sqrt(sd[i]) : Double.NaN;
+            out.add(new Group(g.getKey(), n, mean, sd));
+        }
+        return out;
+    }
+
+    /** sweep-summary.csv: the varied values but the seed, the number of seeds, and each figure's mean and standard deviation. */
+    public static String summaryCsv(List<Axis> axes, List<Group> groups) {
+        StringBuilder b = new StringBuilder();
+        List<String> header = new ArrayList<>();
+        for (Axis a : axes) if (!a.key().equals(SEED)) header.add(a.key());
+        header.add("seeds");
+        for (String f : FIGURES) {
+            header.add(f + "_mean");
+            header.add(f + "_sd");
+        }
+        b.append(String.join(",", header)).append('\n');
+        for (Group g : groups) {
+            List<String> row = new ArrayList<>(g.values());
+            row.add(Integer.toString(g.seeds()));
+            for (int i = 0; i < FIGURES.length; i++) {
+                row.add(String.format(Locale.ROOT, "%.6g", g.mean()[i]));
+                row.add(String.format(Locale.ROOT, "%.6g", g.sd()[i]));
+            }
+            b.append(String.join(",", row)).append('\n');
+        }
+        return b.toString();
+    }
+
     /** Accuracy (or, without training, the cosine) against each varied parameter; a heat map for two. */
     public static void plots(Path out, List<Axis> axes, List<Outcome> outcomes) {
+        List<Group> seeds = acrossSeeds(axes, outcomes);
+        if (seeds != null) {
+            plotsAcrossSeeds(out, axes, outcomes, seeds);
+            return;
+        }
         Plots.prepare();
         boolean trained = outcomes.stream().anyMatch(o -> !Double.isNaN(o.testAccuracy()));
         String what = trained ? "test accuracy" : "gradient cosine";
@@ -289,6 +425,41 @@ public final class Sweep {
             }
         }
         return front;
+    }
+
+    /** With a seed axis: the mean against each other varied parameter, with error bars of one standard deviation across seeds. */
+    private static void plotsAcrossSeeds(Path out, List<Axis> axes, List<Outcome> outcomes, List<Group> groups) {
+        Plots.prepare();
+        boolean trained = outcomes.stream().anyMatch(o -> !Double.isNaN(o.testAccuracy()));
+        int figure = trained ? 0 : 2;
+        String what = (trained ? "test accuracy" : "gradient cosine") + ", mean +- sd over seeds";
+        List<Axis> rest = new ArrayList<>();
+        for (Axis a : axes) if (!a.key().equals(SEED)) rest.add(a);
+        if (rest.isEmpty()) return; // only seeds varied: sweep-summary.csv holds the one mean and deviation
+        for (int k = 0; k < rest.size(); k++) {
+            XYChart chart = new XYChartBuilder().width(800).height(500).title(what + " vs " + rest.get(k).key())
+                    .xAxisTitle(rest.get(k).key() + (numeric(rest.get(k)) ? "" : " (index)")).yAxisTitle(what).build();
+            Map<String, List<double[]>> series = new LinkedHashMap<>();
+            for (Group g : groups) {
+                StringBuilder label = new StringBuilder();
+                for (int j = 0; j < rest.size(); j++) {
+                    if (j != k) label.append(label.length() == 0 ? "" : ", ").append(rest.get(j).key()).append('=').append(g.values().get(j));
+                }
+                double y = g.mean()[figure], e = g.sd()[figure];
+                if (Double.isNaN(y)) continue;
+                double x = numeric(rest.get(k)) ? Double.parseDouble(g.values().get(k)) : rest.get(k).values().indexOf(g.values().get(k));
+                series.computeIfAbsent(label.length() == 0 ? what : label.toString(), s -> new ArrayList<>())
+                        .add(new double[] {x, y, Double.isNaN(e) ? 0 : e});
+            }
+            for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+                List<double[]> pts = e.getValue();
+                pts.sort((a, b) -> Double.compare(a[0], b[0]));
+                chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray(),
+                        pts.stream().mapToDouble(p -> p[2]).toArray()).setMarker(SeriesMarkers.CIRCLE);
+            }
+            save(out.resolve("sweep-" + rest.get(k).key().replace('.', '-') + ".png"), chart);
+        }
+        pareto(out, axes, outcomes);
     }
 
     private static boolean numeric(Axis a) {

@@ -93,8 +93,46 @@ class SweepTest {
         assertEquals(List.of(4, 0, 1, 3), front, "(3, 0.6) and (2, 0.65) are dominated by (2, 0.7)");
     }
 
+    /** Seeds and rule settings vary like model fields; repeated seeds are summarised as mean and standard deviation. */
+    @Test
+    void seedsAndRuleSettingsAreSwept() throws Exception {
+        Path out = dir.resolve("seeds");
+        TestSupport.Run r = TestSupport.cli("sweep", "--vary", "seed=1,2,3", "--vary", "rule.beta=0.5,1", "--kind", "gradient",
+                "--net", "784-12-10", "--gradient-batch", "3", "--train-limit", "50", "--threads", "2", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
+        assertEquals(7, rows.size(), "header + 3 seeds x 2 betas");
+        List<String> summary = Files.readAllLines(out.resolve("sweep-summary.csv"));
+        assertEquals("rule.beta,seeds,test_accuracy_mean,test_accuracy_sd,train_accuracy_mean,train_accuracy_sd,gradient_cosine_mean,"
+                + "gradient_cosine_sd,train_energy_J_mean,train_energy_J_sd,inference_energy_J_mean,inference_energy_J_sd", summary.get(0));
+        assertEquals(3, summary.size(), "one row per beta");
+        for (String beta : List.of("0.5", "1")) {
+            double sum = 0, squares = 0;
+            List<Double> cosines = new ArrayList<>();
+            for (String row : rows.subList(1, rows.size())) {
+                String[] c = row.split(",");
+                if (c[2].equals(beta)) cosines.add(Double.parseDouble(c[5]));
+            }
+            assertEquals(3, cosines.size());
+            for (double c : cosines) sum += c;
+            double mean = sum / 3;
+            for (double c : cosines) squares += (c - mean) * (c - mean);
+            String[] line = summary.stream().filter(l -> l.startsWith(beta + ",")).findFirst().orElseThrow().split(",");
+            assertEquals("3", line[1]);
+            assertEquals(mean, Double.parseDouble(line[6]), 1e-5 * Math.abs(mean), "the mean over the seeds (6 significant digits)");
+            assertEquals(Math.sqrt(squares / 2), Double.parseDouble(line[7]), 1e-5 * Math.sqrt(squares / 2) + 1e-12, "the sample deviation");
+        }
+        // different seeds give different chips: the three cosines of one beta are not all equal
+        assertTrue(rows.subList(1, 4).stream().map(l -> l.split(",")[5]).distinct().count() > 1, rows.toString());
+        assertTrue(Files.size(out.resolve("sweep-rule-beta.png")) > 0);
+    }
+
     @Test
     void badVarySpecs() {
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "rule.colour=1,2", "--out", dir.toString()), "rule.colour");
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "seed=1,x", "--kind", "gradient", "--out", dir.toString()), "seed");
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "rule.beta=-1", "--kind", "gradient", "--out", dir.toString()), "rule.beta");
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "rule.learningRates=0.1", "--out", dir.toString()), "vary lr");
         assertOneLineError(TestSupport.cli("sweep", "--vary", "device.colour=1,2", "--out", dir.toString()), "device.colour");
         assertOneLineError(TestSupport.cli("sweep", "--vary", "device.levels", "--out", dir.toString()), "--vary device.levels");
         assertOneLineError(TestSupport.cli("sweep", "--vary", "device.levels=4,,8", "--out", dir.toString()), "empty value");
