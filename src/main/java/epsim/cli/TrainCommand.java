@@ -105,10 +105,10 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         Topology t = Topology.parse(config.net(), "--net");
         TrainingData data = TrainingData.load(config, t);
         Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), data, dir, Main.version());
-        System.out.printf("epsim %s: %s on %s (%s), net %s, %s: %d train / %d test, batch %d, %d epochs, %s kernels -> %s%n",
-                Main.version(), config.rule().rule().describe(config.rule()),
-                trainer.model().name(), config.model(), config.net(), config.dataset(), trainer.trainSet().count(),
-                trainer.testSet().count(), config.batch(), config.epochs(), Kernels.backend().label, dir);
+        System.out.printf("epsim %s: %s on %s (%s, %s chip), net %s, %s: %d train / %d test, %d epochs, %s kernels -> %s%n",
+                Main.version(), config.ruleLabel(), config.modelLabel(trainer.model().name()), config.model(), config.backend(),
+                config.net(), config.dataset(), trainer.trainSet().count(), trainer.testSet().count(), config.epochs(),
+                Kernels.backend().label, dir);
 
         Path runDir = dir;
         Thread hook = new Thread(() -> {

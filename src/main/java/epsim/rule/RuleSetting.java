@@ -162,7 +162,8 @@ public enum RuleSetting {
         };
     }
 
-    static String text(Object value) {
+    /** A value as the docs and run labels write it. */
+    public static String text(Object value) {
         if (value instanceof Rule r) return r.label;
         if (value instanceof EquilibriumPropagation.Nudging n) return n.label;
         return String.valueOf(value);

@@ -31,6 +31,26 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         this(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, null);
     }
 
+    /** The model as a run shows it: its name and every --set override, e.g. "rram + device.levels=64, periphery.adcBits=6". */
+    public String modelLabel(String modelName) {
+        return overrides.isEmpty() ? modelName : modelName + " + " + String.join(", ", overrides);
+    }
+
+    /** The chip backend: in-process, spice, exec or tcp (a command or address itself is not shown: it may hold a path). */
+    public String backend() {
+        if (chip == null) return "in-process";
+        if (chip.equals("spice")) return "spice";
+        return chip.startsWith("tcp:") ? "tcp" : "exec";
+    }
+
+    /** The rule with its key settings, e.g. "EP symmetric, beta 1, lr 0.1/0.05, batch 20". */
+    public String ruleLabel() {
+        StringBuilder lr = new StringBuilder();
+        for (double r : rule.learningRates()) lr.append(lr.length() == 0 ? "" : "/").append(epsim.rule.RuleSetting.text(r));
+        String beta = rule.rule() == epsim.rule.Rule.EP || rule.rule() == epsim.rule.Rule.GHOST ? ", beta " + epsim.rule.RuleSetting.text(rule.beta()) : "";
+        return rule.rule().describe(rule) + beta + ", lr " + lr + ", batch " + batch;
+    }
+
     public TrainConfig withChip(String newChip) {
         return new TrainConfig(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, newChip);
     }

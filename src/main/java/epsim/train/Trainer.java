@@ -317,6 +317,10 @@ public final class Trainer {
         run.set("options", config.toJson());
         if (modelFileSha256 != null) run.put(TrainConfig.MODEL_HASH, modelFileSha256);
         run.set("model", ModelLoader.toJson(model));
+        ObjectNode summary = run.putObject("summary");
+        summary.put("model", config.modelLabel(model.name()));
+        summary.put("backend", config.backend());
+        summary.put("rule", config.ruleLabel());
         run.put("trainExamples", train.count());
         run.put("testExamples", test.count());
         if (history.isEmpty()) {
@@ -343,8 +347,8 @@ public final class Trainer {
         writeJson(run);
         AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
         try {
-            Plots.learningCurves(out.resolve("learning-curves.png"), rule.name() + " on " + model.name() + ", " + topology
-                    + ", " + config.dataset(), history);
+            Plots.learningCurves(out.resolve("learning-curves.png"), config.ruleLabel() + " on " + config.modelLabel(model.name())
+                    + " (" + config.backend() + "), " + topology + ", " + config.dataset(), history);
         } catch (RuntimeException | LinkageError e) {
             // a plot is a convenience: never lose a run over it (e.g. AWT refusing to start during shutdown)
             System.err.println("epsim: warning: learning-curves.png not written (" + e + ")");
