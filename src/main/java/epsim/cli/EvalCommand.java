@@ -36,8 +36,13 @@ final class EvalCommand implements Callable<Integer> {
     int testLimit;
 
     @Option(names = "--gradient-probe", paramLabel = "N",
-            description = "Also report the cosine between the rule's update and the exact gradient on the first N training examples.")
+            description = "Also compare the rule's update with the exact gradient, per layer (cosine, relative error, norm ratio), "
+                    + "on batches of N training examples.")
     Integer gradientProbe;
+
+    @Option(names = "--gradient-batches", paramLabel = "K", defaultValue = "5",
+            description = "With --gradient-probe: batches probed, for 95% intervals (default: ${DEFAULT-VALUE}).")
+    int gradientBatches;
 
     @Option(names = "--at-init", description = "Use the run's freshly fabricated chip (its initial weights) instead of its last checkpoint.")
     boolean atInit;
@@ -59,6 +64,7 @@ final class EvalCommand implements Callable<Integer> {
         TrainConfig config = recorded.withChip(ChipFactory.reconnect(recorded.chip(), chip, dir));
         Topology t = Topology.parse(config.net(), "--net");
         if (gradientProbe != null && gradientProbe < 1) throw new UserError("--gradient-probe " + gradientProbe + ": expected an integer >= 1");
+        if (gradientBatches < 1 || gradientBatches > 10_000) throw new UserError("--gradient-batches " + gradientBatches + ": expected an integer in 1..10000");
         if (!(after >= 0) || !Double.isFinite(after)) throw new UserError("--after " + after + ": expected a finite number of seconds >= 0");
         TrainingData training = TrainingData.load(config, t);
         Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), training, dir, Main.version());
@@ -76,8 +82,7 @@ final class EvalCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%s: cost per inference %s (docs/cost.md)%n", dir, epsim.cost.EventCost.describe(f.perInference()));
             }
             if (gradientProbe != null) {
-                System.out.printf(Locale.ROOT, "%s: %s update vs exact gradient on %d training examples: cosine %.4f%n", dir,
-                        config.rule().rule().label, gradientProbe, trainer.gradientCosine(gradientProbe));
+                for (String line : trainer.gradientReport(gradientProbe, gradientBatches)) System.out.println(dir + ": " + line);
             }
         } finally {
             trainer.close(); // ends an external chip's session (and its process)

@@ -241,6 +241,11 @@ public final class Trainer {
         return GradientProbe.cosine(chip, rule, train, n);
     }
 
+    /** {@link GradientProbe#probe} on {@code batches} batches of {@code n} training examples, as report lines. */
+    public List<String> gradientReport(int n, int batches) {
+        return GradientProbe.describe(GradientProbe.probe(chip, rule, train, n, batches), rule.settings());
+    }
+
     /** Releases the chip (ends a remote chip's session). */
     public void close() {
         chip.close();
