@@ -70,6 +70,12 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/sweep-<timestamp>).")
     Path out;
 
+    /** The --set list a varied model is labelled with (none when the model does not vary). */
+    private static List<String> labelled(List<Sweep.Axis> axes, TrainConfig base) {
+        for (Sweep.Axis a : axes) if (a.key().equals(Sweep.MODEL)) return base.overrides();
+        return List.of();
+    }
+
     @Override
     public Integer call() throws Exception {
         boolean train = kind.equals("train") || kind.equals("both"), gradient = kind.equals("gradient") || kind.equals("both");
@@ -101,20 +107,23 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         AtomicFiles.folder(dir, "--out");
         System.out.printf("sweep: %d of %d points (shard %d/%d), %s, %d threads -> %s%n", mine.size(), all.size(), shardIndex, shards,
                 kind, workers, dir);
+        if (!labelled(axes, base).isEmpty()) {
+            System.out.println("sweep: --set " + String.join(" --set ", base.overrides()) + " applies to every varied model (labelled so in sweep.csv)");
+        }
         List<Sweep.Outcome> outcomes;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(mine.size())
                 .setStyle(ProgressBarStyle.ASCII).setMaxRenderedLength(100).build()) {
             outcomes = Sweep.run(base, axes, mine, train, gradient, gradientBatch, dir, workers, i -> bar.step());
         }
         String name = shards == 1 ? "sweep.csv" : String.format(Locale.ROOT, "sweep-shard-%d-of-%d.csv", shardIndex, shards);
-        String table = Sweep.csv(axes, outcomes, shardIndex == 1);
+        String table = Sweep.csv(axes, outcomes, shardIndex == 1, labelled(axes, base));
         AtomicFiles.writeString(dir.resolve(name), table);
         if (shards == 1) {
             List<Sweep.Group> seeds = Sweep.acrossSeeds(axes, outcomes);
             if (seeds != null) AtomicFiles.writeString(dir.resolve("sweep-summary.csv"), Sweep.summaryCsv(axes, seeds));
             Sweep.plots(dir, axes, outcomes);
         }
-        System.out.print(Sweep.csv(axes, outcomes, true));
+        System.out.print(Sweep.csv(axes, outcomes, true, labelled(axes, base)));
         return 0;
     }
 }

@@ -242,6 +242,15 @@ public final class Sweep {
     }
 
     public static String csv(List<Axis> axes, List<Outcome> outcomes, boolean header) {
+        return csv(axes, outcomes, header, List.of());
+    }
+
+    /**
+     * The sweep's table; with {@code overrides} (the sweep's --set list) a varied model is written
+     * with them, e.g. "ideal + device.levels=64", so that no row carries a preset's name for a model
+     * it is not.
+     */
+    public static String csv(List<Axis> axes, List<Outcome> outcomes, boolean header, List<String> overrides) {
         StringBuilder b = new StringBuilder();
         if (header) {
             b.append("index");
@@ -250,7 +259,10 @@ public final class Sweep {
         }
         for (Outcome o : outcomes) {
             b.append(o.point().index());
-            for (String v : o.point().values()) b.append(',').append(v);
+            for (int k = 0; k < axes.size(); k++) {
+                String v = o.point().values().get(k);
+                b.append(',').append(axes.get(k).key().equals(MODEL) && !overrides.isEmpty() ? v + " + " + String.join(" ", overrides) : v);
+            }
             b.append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.2f", o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(), o.seconds()));
             if (o.cost() == null) {
                 b.append(",,,,\n");

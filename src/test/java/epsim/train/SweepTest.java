@@ -80,6 +80,19 @@ class SweepTest {
         assertTrue(Files.size(out.resolve("sweep-pareto.png")) > 0);
     }
 
+    /** A --set beside a varied model applies to every model, and the rows say so: no preset's name stands for a model it is not. */
+    @Test
+    void setOverridesOfVariedModelsAreLabelled() throws Exception {
+        Path out = dir.resolve("labelled");
+        TestSupport.Run r = TestSupport.cli("sweep", "--vary", "model=ideal,rram", "--set", "device.levels=64", "--kind", "gradient",
+                "--net", "784-12-10", "--gradient-batch", "3", "--train-limit", "50", "--threads", "2", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
+        assertEquals("ideal + device.levels=64", rows.get(1).split(",")[1]);
+        assertEquals("rram + device.levels=64", rows.get(2).split(",")[1]);
+        assertTrue(r.out().contains("applies to every varied model"), r.out());
+    }
+
     @Test
     void theParetoFrontKeepsOnlyUndominatedPoints() {
         List<Sweep.Outcome> points = new ArrayList<>();
