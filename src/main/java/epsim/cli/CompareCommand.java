@@ -1,0 +1,35 @@
+package epsim.cli;
+
+import epsim.common.AtomicFiles;
+import epsim.common.UserError;
+import epsim.train.Comparison;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Several runs side by side: a summary table (final and best test accuracy, epochs, time, energy per training "
+                + "sample, what each run was) and their learning curves overlaid on one scale (compare-accuracy.png, compare-loss.png).")
+final class CompareCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run folders written by epsim train.")
+    List<Path> runs;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder for compare.csv and the plots (default: the current folder).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        if (runs.size() > 100) throw new UserError("compare: at most 100 runs at once, got " + runs.size());
+        List<Comparison.Run> read = Comparison.readAll(runs);
+        Path dir = AtomicFiles.folder(out != null ? out : Path.of("."), "--out");
+        System.out.print(Comparison.table(read));
+        AtomicFiles.writeString(dir.resolve("compare.csv"), Comparison.csv(read));
+        Comparison.plots(dir, read);
+        System.out.println("compare: compare.csv, compare-accuracy.png and compare-loss.png in " + dir);
+        return 0;
+    }
+}

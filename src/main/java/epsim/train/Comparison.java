@@ -1,0 +1,101 @@
+package epsim.train;
+
+import epsim.common.AtomicFiles;
+import epsim.cost.EventCost;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Several runs side by side (epsim compare): their learning curves overlaid on one scale and a
+ * summary table. Each run is read through its checkpoint (checked whole) and its run record.
+ */
+public final class Comparison {
+    private Comparison() {}
+
+    /** One run: its folder, how it is labelled, and its finished epochs. */
+    public record Run(Path dir, String label, List<EpochRow> history) {
+        double bestTestAccuracy() {
+            return history.stream().mapToDouble(EpochRow::testAccuracy).max().orElse(Double.NaN);
+        }
+
+        double seconds() {
+            return history.stream().mapToDouble(EpochRow::seconds).sum();
+        }
+    }
+
+    /** Reads a run folder: its recorded options and its checkpoint's history (both validated). */
+    public static Run read(Path dir) {
+        TrainConfig c = TrainConfig.read(dir, "no run record (is " + dir + " a run folder?)");
+        List<EpochRow> history = Checkpoint.read(dir).history();
+        if (history.isEmpty()) throw new epsim.common.UserError(dir + ": no finished epoch to compare");
+        return new Run(dir, c.ruleLabel() + " on " + c.modelLabel(c.model()) + " (" + c.backend() + ")", history);
+    }
+
+    /** The summary table: one row per run. */
+    public static String table(List<Run> runs) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-4s %-9s %-9s %-7s %-9s %-14s %s%n", "run", "final", "best",
+                "epochs", "time", "energy/sample", "what"));
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            EpochRow last = r.history().get(r.history().size() - 1);
+            String energy = last.cost() == null ? "—" : EventCost.si(last.cost().training().energy().total(), "J");
+            b.append(String.format(Locale.ROOT, "%-4d %-9s %-9s %-7d %-9s %-14s %s  [%s]%n", i + 1,
+                    String.format(Locale.ROOT, "%.2f%%", 100 * last.testAccuracy()), String.format(Locale.ROOT, "%.2f%%", 100 * r.bestTestAccuracy()),
+                    r.history().size(), String.format(Locale.ROOT, "%.0f s", r.seconds()), energy, r.label(), r.dir()));
+        }
+        return b.toString();
+    }
+
+    /** compare.csv: the table's figures, one row per run. */
+    public static String csv(List<Run> runs) {
+        StringBuilder b = new StringBuilder("run,folder,what,epochs,final_test_accuracy,best_test_accuracy,seconds,train_energy_J\n");
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            EpochRow last = r.history().get(r.history().size() - 1);
+            b.append(String.format(Locale.ROOT, "%d,\"%s\",\"%s\",%d,%.6f,%.6f,%.3f,%s%n", i + 1, r.dir().toString().replace("\"", "\"\""),
+                    r.label().replace("\"", "\"\""), r.history().size(), last.testAccuracy(), r.bestTestAccuracy(), r.seconds(),
+                    last.cost() == null ? "" : String.format(Locale.ROOT, "%.6g", last.cost().training().energy().total())));
+        }
+        return b.toString();
+    }
+
+    /** compare-accuracy.png (test accuracy in percent) and compare-loss.png (test loss), every run on one scale. */
+    public static void plots(Path out, List<Run> runs) {
+        Plots.prepare();
+        XYChart accuracy = new XYChartBuilder().width(900).height(650).title("test accuracy").xAxisTitle("epoch").yAxisTitle("test accuracy (%)").build();
+        XYChart loss = new XYChartBuilder().width(900).height(650).title("test loss").xAxisTitle("epoch").yAxisTitle("test loss").build();
+        for (XYChart c : List.of(accuracy, loss)) {
+            c.getStyler().setXAxisDecimalPattern("0");
+            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS); // long labels below, not beside, the curves
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            double[] epochs = r.history().stream().mapToDouble(EpochRow::epoch).toArray();
+            String name = (i + 1) + ": " + r.label();
+            accuracy.addSeries(name, epochs, r.history().stream().mapToDouble(e -> 100 * e.testAccuracy()).toArray()).setMarker(SeriesMarkers.CIRCLE);
+            loss.addSeries(name, epochs, r.history().stream().mapToDouble(EpochRow::testLoss).toArray()).setMarker(SeriesMarkers.CIRCLE);
+        }
+        for (var pair : List.of(List.of("compare-accuracy.png", accuracy), List.of("compare-loss.png", loss))) {
+            XYChart chart = (XYChart) pair.get(1);
+            AtomicFiles.write(out.resolve((String) pair.get(0)), tmp -> {
+                try (var o = Files.newOutputStream(tmp)) {
+                    BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG);
+                }
+            });
+        }
+    }
+
+    public static List<Run> readAll(List<Path> dirs) {
+        List<Run> runs = new ArrayList<>();
+        for (Path d : dirs) runs.add(read(d));
+        return runs;
+    }
+}

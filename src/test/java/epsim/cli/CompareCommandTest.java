@@ -1,0 +1,34 @@
+package epsim.cli;
+
+import epsim.TestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** epsim compare: runs side by side, read through their validated records; a folder that is not a run is one line. */
+class CompareCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsAreComparedSideBySide() throws Exception {
+        Path a = dir.resolve("a"), b = dir.resolve("b");
+        assertEquals(0, TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "2", "--out", a.toString())).exitCode());
+        assertEquals(0, TestSupport.cli(TestSupport.trainArgs("--model", "rram", "--set", "device.levels=64", "--epochs", "1",
+                "--out", b.toString())).exitCode());
+        TestSupport.Run r = TestSupport.cli("compare", a.toString(), b.toString(), "--out", dir.resolve("cmp").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("rram + device.levels=64"), r.out());
+        List<String> csv = Files.readAllLines(dir.resolve("cmp/compare.csv"));
+        assertEquals(3, csv.size(), "header and two runs");
+        assertTrue(csv.get(1).contains(",2,") && csv.get(2).contains(",1,"), "the epochs of each run: " + csv);
+        for (String png : List.of("compare-accuracy.png", "compare-loss.png")) assertTrue(Files.size(dir.resolve("cmp").resolve(png)) > 0);
+        TestSupport.assertOneLineError(TestSupport.cli("compare", dir.resolve("cmp").toString()), "no run record");
+    }
+}
