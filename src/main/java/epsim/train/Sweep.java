@@ -352,20 +352,15 @@ public final class Sweep {
         boolean trained = outcomes.stream().anyMatch(o -> !Double.isNaN(o.testAccuracy()));
         String what = trained ? "test accuracy" : "gradient cosine";
         for (int k = 0; k < axes.size(); k++) {
-            XYChart chart = new XYChartBuilder().width(800).height(500).title(what + " vs " + axes.get(k).key())
-                    .xAxisTitle(axes.get(k).key() + (numeric(axes.get(k)) ? "" : " (index)")).yAxisTitle(what).build();
+            XYChart chart = chart(what, axes.get(k));
             Map<String, List<double[]>> series = new LinkedHashMap<>();
             for (Outcome o : outcomes) {
-                StringBuilder label = new StringBuilder();
-                for (int j = 0; j < axes.size(); j++) {
-                    if (j != k) label.append(label.length() == 0 ? "" : ", ").append(axes.get(j).key()).append('=').append(o.point().values().get(j));
-                }
+                String label = seriesLabel(axes, o.point().values(), k);
                 double y = trained ? o.testAccuracy() : o.gradientCosine();
                 if (Double.isNaN(y)) continue; // undefined cosine: left out of the plot, NaN in sweep.csv
                 double x = numeric(axes.get(k)) ? Double.parseDouble(o.point().values().get(k))
                         : axes.get(k).values().indexOf(o.point().values().get(k));
-                series.computeIfAbsent(label.length() == 0 ? what : label.toString(), s -> new ArrayList<>())
-                        .add(new double[] {x, y});
+                series.computeIfAbsent(label.isEmpty() ? what : label, s -> new ArrayList<>()).add(new double[] {x, y});
             }
             for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
                 List<double[]> pts = e.getValue();
@@ -449,19 +444,14 @@ public final class Sweep {
         for (Axis a : axes) if (!a.key().equals(SEED)) rest.add(a);
         if (rest.isEmpty()) return; // only seeds varied: sweep-summary.csv holds the one mean and deviation
         for (int k = 0; k < rest.size(); k++) {
-            XYChart chart = new XYChartBuilder().width(800).height(500).title(what + " vs " + rest.get(k).key())
-                    .xAxisTitle(rest.get(k).key() + (numeric(rest.get(k)) ? "" : " (index)")).yAxisTitle(what).build();
+            XYChart chart = chart(what, rest.get(k));
             Map<String, List<double[]>> series = new LinkedHashMap<>();
             for (Group g : groups) {
-                StringBuilder label = new StringBuilder();
-                for (int j = 0; j < rest.size(); j++) {
-                    if (j != k) label.append(label.length() == 0 ? "" : ", ").append(rest.get(j).key()).append('=').append(g.values().get(j));
-                }
+                String label = seriesLabel(rest, g.values(), k);
                 double y = g.mean()[figure], e = g.sd()[figure];
                 if (Double.isNaN(y)) continue;
                 double x = numeric(rest.get(k)) ? Double.parseDouble(g.values().get(k)) : rest.get(k).values().indexOf(g.values().get(k));
-                series.computeIfAbsent(label.length() == 0 ? what : label.toString(), s -> new ArrayList<>())
-                        .add(new double[] {x, y, Double.isNaN(e) ? 0 : e});
+                series.computeIfAbsent(label.isEmpty() ? what : label, s -> new ArrayList<>()).add(new double[] {x, y, Double.isNaN(e) ? 0 : e});
             }
             for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
                 List<double[]> pts = e.getValue();
@@ -472,6 +462,21 @@ public final class Sweep {
             save(out.resolve("sweep-" + rest.get(k).key().replace('.', '-') + ".png"), chart);
         }
         pareto(out, axes, outcomes);
+    }
+
+    /** A plot of {@code what} against axis {@code a}. */
+    private static XYChart chart(String what, Axis a) {
+        return new XYChartBuilder().width(800).height(500).title(what + " vs " + a.key())
+                .xAxisTitle(a.key() + (numeric(a) ? "" : " (index)")).yAxisTitle(what).build();
+    }
+
+    /** The series a point belongs to in the plot against axis k: the values of every other axis. */
+    private static String seriesLabel(List<Axis> axes, List<String> values, int k) {
+        StringBuilder label = new StringBuilder();
+        for (int j = 0; j < axes.size(); j++) {
+            if (j != k) label.append(label.length() == 0 ? "" : ", ").append(axes.get(j).key()).append('=').append(values.get(j));
+        }
+        return label.toString();
     }
 
     private static boolean numeric(Axis a) {
