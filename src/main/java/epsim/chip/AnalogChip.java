@@ -185,7 +185,7 @@ public final class AnalogChip implements HostedChip {
 
     @Override
     public void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
-        if (trains == null) throw new epsim.common.UserError("this chip does not update itself: its hardware model's update.mode is host");
+        if (trains == null) HostedChip.super.updateOuterProduct(k, d, x, bias, terms, scale); // refuses: a host-mode chip
         crossbars.updateOuterProduct(trains, k, d, x, bias, terms, scale, time.now());
     }
 

@@ -183,10 +183,8 @@ public final class NeuronDynamics {
         long perExample = 0;
         for (int l = 1; l <= layers; l++) {
             long bottomUp = (long) topology.size(l) * topology.size(l - 1) + topology.size(l);
-            if (ghosts.enabled) perExample += 2 * bottomUp;
-            if (clamps.held(l) != null) continue;
-            perExample += 2 * bottomUp;
-            if (l < layers && feedbackGain != 0) perExample += 2L * topology.size(l + 1) * topology.size(l);
+            perExample += 2 * bottomUp * bottomUpReads(l);
+            if (readsAbove(l)) perExample += 2L * topology.size(l + 1) * topology.size(l);
         }
         return perExample * batch;
     }
@@ -217,6 +215,16 @@ public final class NeuronDynamics {
         }
     }
 
+    /** Reads of layer l's bottom-up crossbar and bias column per step: by the layer when it is free, again by its ghost population. */
+    private int bottomUpReads(int l) {
+        return (clamps.held(l) == null ? 1 : 0) + (ghosts.enabled ? 1 : 0);
+    }
+
+    /** Whether free layer l reads the crossbar above it top-down (feedback on). */
+    private boolean readsAbove(int l) {
+        return l < layers && clamps.held(l) == null && feedbackGain != 0;
+    }
+
     /**
      * Turns the relaxation's accumulated squared voltages into the crossbars' energy. The circuit
      * (clamps, gain, ghosts) and the conductances do not change during a relaxation, so the energy
@@ -231,21 +239,19 @@ public final class NeuronDynamics {
         if (energySteps == 0) return;
         double power = 0; // µS V^2 summed over the steps
         for (int l = 1; l <= layers; l++) {
-            boolean free = clamps.held(l) == null;
-            int reads = (free ? 1 : 0) + (ghosts.enabled ? 1 : 0); // reads of layer l's bottom-up crossbar per step
-            if (reads > 0) power += reads * energySteps * (inputLoadOr(l) + batch * crossbars.biasConductance(l - 1));
+            power += bottomUpReads(l) * energySteps * ((l == 1 ? inputLoad : 0) + batch * crossbars.biasConductance(l - 1));
         }
         for (int l = 1; l <= layers; l++) {
             double[] sq = squares[l];
-            boolean readAbove = l < layers && (clamps.held(l + 1) == null || ghosts.enabled);
-            int readsAbove = l < layers ? (clamps.held(l + 1) == null ? 1 : 0) + (ghosts.enabled ? 1 : 0) : 0;
-            boolean readBelow = l >= 2 && clamps.held(l - 1) == null && feedbackGain != 0 && !ghosts.enabled;
+            int drivenAbove = l < layers ? bottomUpReads(l + 1) : 0; // layer l's voltages drive the crossbar above bottom-up
+            // and the crossbar below top-down; with ghost units that voltage is the cancelled one, counted per step instead
+            boolean drivenBelow = l >= 2 && readsAbove(l - 1) && !ghosts.enabled;
             double sum = 0;
-            if (readAbove) {
+            if (drivenAbove > 0) {
                 double[] g = crossbars.bottomUpConductance(l);
-                for (int j = 0; j < sq.length; j++) sum += readsAbove * sq[j] * g[j];
+                for (int j = 0; j < sq.length; j++) sum += drivenAbove * sq[j] * g[j];
             }
-            if (readBelow) {
+            if (drivenBelow) {
                 double[] g = crossbars.topDownConductance(l - 1);
                 double gain2 = feedbackGain * feedbackGain;
                 for (int j = 0; j < sq.length; j++) sum += gain2 * sq[j] * g[j];
@@ -257,10 +263,6 @@ public final class NeuronDynamics {
         energySteps = 0;
     }
 
-    /** Layer 1's bottom-up load is the input's, fixed during a relaxation; the others come from the squares. */
-    private double inputLoadOr(int l) {
-        return l == 1 ? inputLoad : 0;
-    }
 
     /** Whether every neuron's (and ghost's) state is a finite number: checked once per relaxation, not per step. */
     private boolean finiteState() {
@@ -311,7 +313,6 @@ public final class NeuronDynamics {
         double ghostPower = 0; // with ghost units: the top-down G V^2 of the cancelled voltages, which no square accumulates
         for (int l = 1; l <= layers; l++) {
             int n = topology.size(l);
-            boolean free = clamps.held(l) == null;
             double[] d = drive[l];
             if (l == 1) {
                 System.arraycopy(inputDrive, 0, d, 0, d.length);
@@ -329,7 +330,7 @@ public final class NeuronDynamics {
                 above = r[l + 1];
                 if (ghosts.enabled) above = ghosts.cancelled(l, above);
                 Kernels.multiplyAccumulateScaled(feedbackGain, above, batch, topology.size(l + 1), crossbars.weights(l), n, d);
-                if (free && ghosts.enabled) {
+                if (ghosts.enabled && readsAbove(l)) {
                     ghostPower += feedbackGain * feedbackGain * load(above, topology.size(l + 1), crossbars.topDownConductance(l));
                 }
             }

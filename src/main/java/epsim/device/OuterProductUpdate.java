@@ -34,11 +34,6 @@ public final class OuterProductUpdate {
         this.dwMin = 2 * device.step() / device.gRef();
     }
 
-    /** The weight change one coincidence makes on a pair (one nominal step on each device). */
-    public double dwMin() {
-        return dwMin;
-    }
-
     /** The trains' length and the two probability scales of one term, after management. */
     record Trains(int bl, double a, double b) {}
 

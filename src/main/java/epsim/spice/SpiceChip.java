@@ -278,9 +278,7 @@ public final class SpiceChip implements HostedChip {
 
     @Override
     public void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
-        if (model.update().mode() != HardwareModel.UpdateMode.OUTER_PRODUCT) {
-            throw new UserError("this chip does not update itself: its hardware model's update.mode is host");
-        }
+        if (model.update().mode() != HardwareModel.UpdateMode.OUTER_PRODUCT) HostedChip.super.updateOuterProduct(k, d, x, bias, terms, scale);
         crossbars.updateOuterProduct(new epsim.device.OuterProductUpdate(model.update(), model.device()), k, d, x, bias, terms, scale, time.now());
     }
 
