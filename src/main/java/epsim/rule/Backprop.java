@@ -1,6 +1,5 @@
 package epsim.rule;
 
-import java.util.ArrayList;
 import java.util.List;
 import epsim.chip.Chip;
 import epsim.math.LayerParams;
@@ -61,7 +60,7 @@ public final class Backprop implements LearningRule {
         TransferCurve curve = chip.transfer();
         int layers = t.weightLayers();
         double[] delta = null;
-        List<RankOne> terms = new ArrayList<>();
+        List<RankOne> terms = RankOne.collector(chip);
         for (int l = layers; l >= 1; l--) {
             double[] d = l == layers ? new double[rho[l].length]
                     : FeedForward.transposedProduct(delta, batch, w.w[l], t.size(l + 1), t.size(l), host);

@@ -57,13 +57,15 @@ public final class ContrastiveHebbian implements LearningRule {
         double[][] clampedReads = Phases.readAll(chip, t);
         chip.clamp(layers, null);
         chip.setFeedbackGain(1);
-        List<RankOne> terms = new ArrayList<>();
+        List<RankOne> terms = RankOne.collector(chip);
         LayerParams g = Phases.contrast(t, clampedReads, freeReads, batch, 1, host, terms);
         double[] scale = new double[layers];
         for (int k = 0; k < layers; k++) scale[k] = Math.pow(gamma, (k + 1) - layers);
         host.add(t.parameterCount()); // the per-layer scaling
-        List<RankOne> scaled = new ArrayList<>();
-        for (RankOne r : terms) scaled.add(new RankOne(r.layer(), r.rows(), r.columns(), r.bias(), r.terms(), r.coefficient() * scale[r.layer()]));
+        List<RankOne> scaled = terms == null ? null : new ArrayList<>();
+        if (terms != null) {
+            for (RankOne r : terms) scaled.add(new RankOne(r.layer(), r.rows(), r.columns(), r.bias(), r.terms(), r.coefficient() * scale[r.layer()]));
+        }
         return new Estimate(g.scaled(scale), freeReads[layers], free.steps(), scaled);
     }
 

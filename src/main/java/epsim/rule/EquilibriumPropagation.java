@@ -6,7 +6,6 @@ import epsim.math.Kernels;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 
-import java.util.ArrayList;
 import java.util.List;
 
 
@@ -100,7 +99,7 @@ public final class EquilibriumPropagation implements LearningRule {
             }
         }
         chip.setNudge(null, 0);
-        List<RankOne> terms = new ArrayList<>();
+        List<RankOne> terms = RankOne.collector(chip);
         LayerParams g = Phases.contrast(t, readsA, readsB, batch, betaA - betaB, host, terms);
         return new Estimate(g, prediction, free.steps(), terms);
     }

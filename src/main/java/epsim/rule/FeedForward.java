@@ -66,12 +66,7 @@ public final class FeedForward {
         return out;
     }
 
-    /** Adds mean_batch delta_l rho_{l-1}^T to g.w[k] and mean delta_l to g.b[k], k = l - 1. */
-    public static void accumulate(LayerParams g, int k, double[] delta, double[] below, int batch, double scale, HostWork host) {
-        accumulate(g, k, delta, below, batch, scale, host, null);
-    }
-
-    /** {@link #accumulate}, also listing the product in {@code terms} (when not null) as its rank-one terms. */
+    /** Adds mean_batch delta_l rho_{l-1}^T to g.w[k] and mean delta_l to g.b[k], k = l - 1; lists the product in {@code terms} when not null. */
     public static void accumulate(LayerParams g, int k, double[] delta, double[] below, int batch, double scale, HostWork host,
                                   java.util.List<RankOne> terms) {
         if (terms != null) terms.add(new RankOne(k, delta, below, batch, scale / batch));

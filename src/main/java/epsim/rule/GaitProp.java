@@ -1,6 +1,5 @@
 package epsim.rule;
 
-import java.util.ArrayList;
 import java.util.List;
 import epsim.chip.Chip;
 import epsim.common.UserError;
@@ -76,7 +75,7 @@ public final class GaitProp implements LearningRule {
         TransferCurve f = chip.transfer();
         LayerParams g = new LayerParams(t);
         double[] target = targets;
-        List<RankOne> terms = new ArrayList<>();
+        List<RankOne> terms = RankOne.collector(chip);
         for (int l = layers; l >= 1; l--) {
             int n = t.size(l);
             double[] slope = FeedForward.slopes(f, h[l]);
@@ -110,11 +109,6 @@ public final class GaitProp implements LearningRule {
         return new Estimate(g, h[layers], settled.steps(), settings.orthogonality() > 0 ? null : terms);
     }
 
-    /**
-     * The multiply-accumulates of {@link #pseudoInverseTimes}: an LU factorisation of an n x n
-     * matrix is n^3 / 3 and its solve for b right-hand sides b n^2; the Gram matrix of a rows x
-     * cols W is rows^2 cols (or cols^2 rows), and each product with W or W^T rows cols per column.
-     */
     @Override
     public boolean rankOne() {
         return settings.orthogonality() == 0;
@@ -125,6 +119,11 @@ public final class GaitProp implements LearningRule {
         return "its orthogonality regulariser 4 lambda W (W^T W - diag(W^T W)) is not a sum of rank-one terms of the chip's signals (use --ortho 0)";
     }
 
+    /**
+     * The multiply-accumulates of {@link #pseudoInverseTimes}: an LU factorisation of an n x n
+     * matrix is n^3 / 3 and its solve for b right-hand sides b n^2; the Gram matrix of a rows x
+     * cols W is rows^2 cols (or cols^2 rows), and each product with W or W^T rows cols per column.
+     */
     static long pseudoInverseMacs(long rows, long cols, long batch) {
         if (rows == cols) return rows * rows * rows / 3 + batch * rows * rows;
         long small = Math.min(rows, cols), large = Math.max(rows, cols);

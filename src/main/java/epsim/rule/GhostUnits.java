@@ -1,6 +1,5 @@
 package epsim.rule;
 
-import java.util.ArrayList;
 import java.util.List;
 import epsim.chip.Chip;
 import epsim.math.LayerParams;
@@ -72,7 +71,7 @@ public final class GhostUnits implements LearningRule {
         chip.relax(settings.nudgeSteps(), settings.tolerance());
         double[][] reads = Phases.readAll(chip, t);
         LayerParams g = new LayerParams(t);
-        List<RankOne> terms = new ArrayList<>();
+        List<RankOne> terms = RankOne.collector(chip);
         for (int k = 0; k < layers; k++) {
             double[] ghost = chip.readGhost(k);
             double[] deviation = new double[ghost.length];

@@ -1,6 +1,5 @@
 package epsim.rule;
 
-import java.util.ArrayList;
 import java.util.List;
 import epsim.chip.Chip;
 import epsim.math.LayerParams;
@@ -113,7 +112,7 @@ public final class LagrangianPropagation implements LearningRule {
             p = predictions(chip, x, layers);
         }
         LayerParams g = new LayerParams(t);
-        List<RankOne> terms = new ArrayList<>();
+        List<RankOne> terms = RankOne.collector(chip);
         for (int l = 1; l <= layers; l++) FeedForward.accumulate(g, l - 1, smu[l], x[l - 1], batch, -1, host, terms);
         return new Saddle(x, lambda, maxC, g, settled.rho(), settled.steps(), terms);
     }

@@ -49,7 +49,7 @@ public interface LearningRule {
         return true;
     }
 
-    /** Why this rule's update (as configured) is not a sum of rank-one terms, when {@link Estimate#rankOne} is null. */
+    /** Why this rule's update (as configured) is not a sum of rank-one terms ({@link #rankOne} false). */
     default String notRankOne() {
         return "its update is not a sum of rank-one terms";
     }
@@ -73,7 +73,8 @@ public interface LearningRule {
      * @param gradient   the rule's estimate of dL/dtheta
      * @param prediction the outputs read after the free phase (batch x outputSize)
      * @param freeSteps  steps the free phase took
-     * @param rankOne    the estimate as rank-one terms of the chip's own signals, or null (docs/update.md)
+     * @param rankOne    the estimate as rank-one terms of the chip's own signals (docs/update.md); null on a host-mode
+     *                   chip, or where the update is not such a sum
      */
     record Estimate(LayerParams gradient, double[] prediction, int freeSteps, java.util.List<RankOne> rankOne) {
         /** An estimate without rank-one terms (it cannot be handed to an array that updates itself). */

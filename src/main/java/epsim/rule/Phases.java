@@ -25,12 +25,7 @@ public final class Phases {
 
     /** -(hebbian(a) - hebbian(b)) / (betaA - betaB), batch-averaged: the gradient estimate. */
     public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference) {
-        return contrast(t, a, b, batch, betaDifference, new HostWork());
-    }
-
-    /** {@link #contrast}, counting its multiply-accumulates in {@code host}. */
-    public static LayerParams contrast(Topology t, double[][] a, double[][] b, int batch, double betaDifference, HostWork host) {
-        return contrast(t, a, b, batch, betaDifference, host, null);
+        return contrast(t, a, b, batch, betaDifference, new HostWork(), null);
     }
 
     /**

@@ -8,6 +8,14 @@ package epsim.rule;
  * layer below (terms x size(layer)). What an array that updates itself is handed (docs/update.md).
  */
 public record RankOne(int layer, double[] rows, double[] columns, double bias, int terms, double coefficient) {
+    /**
+     * Where a rule lists its estimate's terms: a list for a chip that updates itself, null (list
+     * nothing) for a host-mode chip, which is programmed from the gradient and needs no terms.
+     */
+    static java.util.List<RankOne> collector(epsim.chip.Chip chip) {
+        return chip.updateMode() == epsim.model.HardwareModel.UpdateMode.OUTER_PRODUCT ? new java.util.ArrayList<>() : null;
+    }
+
     /** Terms whose bias column carries 1 (the biases change by coefficient sum_t rows_t). */
     public RankOne(int layer, double[] rows, double[] columns, int terms, double coefficient) {
         this(layer, rows, columns, 1, terms, coefficient);
