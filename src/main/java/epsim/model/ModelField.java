@@ -114,8 +114,8 @@ public enum ModelField {
     /** What a field's value may be, before the checks that relate two fields. */
     enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN }
 
-    /** A section a model may leave out (then {@link HardwareModel#cost} is null). */
-    public static final String OPTIONAL_SECTION = "cost";
+    /** The cost section, which a model may leave out (then {@link HardwareModel#cost} is null). */
+    public static final String COST_SECTION = "cost";
 
     /** A section a model may leave out and that then means host updates ({@link HardwareModel.Update#HOST}). */
     public static final String UPDATE_SECTION = "update";
@@ -159,7 +159,7 @@ public enum ModelField {
 
     /** The field's value in {@code m}, as the JSON writer puts it (levels and bits: "ideal" or an integer); null in a missing section. */
     public Object valueIn(HardwareModel m) {
-        if (section.equals(OPTIONAL_SECTION) && m.cost() == null) return null;
+        if (section.equals(COST_SECTION) && m.cost() == null) return null;
         return value.apply(m);
     }
 

@@ -181,7 +181,7 @@ public final class ModelLoader {
             if (n != null && !n.isTextual()) throw new UserError(origin + ": " + k + ": expected a string");
         }
         Reader r = new Reader(tree, origin, overridden);
-        boolean costed = tree.has(ModelField.OPTIONAL_SECTION), updated = tree.has(ModelField.UPDATE_SECTION);
+        boolean costed = tree.has(ModelField.COST_SECTION), updated = tree.has(ModelField.UPDATE_SECTION);
         for (String section : sections) if (present(section, costed, updated)) r.section(section);
         Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
         for (ModelField f : ModelField.values()) if (present(f.section, costed, updated)) v.put(f, r.read(f));
@@ -252,7 +252,7 @@ public final class ModelLoader {
 
     /** Whether a section's fields are read: the optional cost and update sections only when the file has them. */
     private static boolean present(String section, boolean costed, boolean updated) {
-        if (section.equals(ModelField.OPTIONAL_SECTION)) return costed;
+        if (section.equals(ModelField.COST_SECTION)) return costed;
         if (section.equals(ModelField.UPDATE_SECTION)) return updated;
         return true;
     }
@@ -298,9 +298,6 @@ public final class ModelLoader {
         /** The field's value, checked against its own range: Double, Integer (levels, bits), TransferCurve, Response or RAILS. */
         Object read(ModelField f) {
             JsonNode n = tree.get(f.section).get(f.name);
-            if (f.kind == ModelField.Kind.COUNT || f.kind == ModelField.Kind.RESOLUTION) {
-                if (n.isTextual() && n.asText().equals("ideal")) throw error(f, describe(n));
-            }
             return switch (f.kind) {
                 case NUMBER -> number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
                 case POSITIVE -> number(f, n, 0, false, Double.POSITIVE_INFINITY);
@@ -332,8 +329,8 @@ public final class ModelLoader {
                 case RAILS_OR_NUMBER -> n.isTextual() && n.asText().equals("rails") ? RAILS
                         : number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
                 case COST -> number(f, n, 0, true, ModelField.MAX_COST);
-                case COUNT -> levels(f, n, 1, 1_000_000);
-                case RESOLUTION -> levels(f, n, 1, 24);
+                case COUNT -> integer(f, n, 1, 1_000_000);
+                case RESOLUTION -> integer(f, n, 1, 24);
                 case FREE_TEXT -> {
                     if (n == null) yield "";
                     if (!n.isTextual() || n.asText().length() > 4000) throw error(f, describe(n));
@@ -366,6 +363,10 @@ public final class ModelLoader {
 
         int levels(ModelField f, JsonNode n, int min, int max) {
             if (n.isTextual() && n.asText().equals("ideal")) return HardwareModel.IDEAL;
+            return integer(f, n, min, max);
+        }
+
+        int integer(ModelField f, JsonNode n, int min, int max) {
             if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
                 throw error(f, describe(n));
             }
@@ -387,7 +388,7 @@ public final class ModelLoader {
         root.put("description", m.description());
         root.put("source", m.source());
         for (String section : ModelField.sections()) {
-            if (section.equals(ModelField.OPTIONAL_SECTION) && m.cost() == null) continue;
+            if (section.equals(ModelField.COST_SECTION) && m.cost() == null) continue;
             ObjectNode node = root.putObject(section);
             for (ModelField f : ModelField.inSection(section)) {
                 Object value = f.valueIn(m);
