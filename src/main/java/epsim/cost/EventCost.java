@@ -5,6 +5,7 @@ import epsim.math.Topology;
 import epsim.model.HardwareModel;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,46 +30,73 @@ public final class EventCost {
 
     /** Joules per component. */
     public record Energy(double adc, double dac, double crossbar, double neurons, double programming, double host) {
+        /** The components' names, in the order of the record and of every report. */
+        public static final List<String> COMPONENTS = List.of("adc", "dac", "crossbar", "neurons", "programming", "host");
+
+        /** The components from {@code v[at..]}, in {@link #COMPONENTS} order. */
+        public static Energy of(double[] v, int at) {
+            return new Energy(v[at], v[at + 1], v[at + 2], v[at + 3], v[at + 4], v[at + 5]);
+        }
+
+        public double[] values() {
+            return new double[] {adc, dac, crossbar, neurons, programming, host};
+        }
+
         public double total() {
-            return adc + dac + crossbar + neurons + programming + host;
+            return sum(values());
         }
 
         public Energy per(double samples) {
-            return new Energy(adc / samples, dac / samples, crossbar / samples, neurons / samples, programming / samples, host / samples);
+            return of(divided(values(), samples), 0);
         }
 
         /** Component name to joules, in report order. */
         public Map<String, Double> components() {
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("adc", adc);
-            m.put("dac", dac);
-            m.put("crossbar", crossbar);
-            m.put("neurons", neurons);
-            m.put("programming", programming);
-            m.put("host", host);
-            return m;
+            return named(COMPONENTS, values());
         }
     }
 
     /** Seconds per component. */
     public record Latency(double integration, double adc, double dac, double programming, double host) {
+        public static final List<String> COMPONENTS = List.of("integration", "adc", "dac", "programming", "host");
+
+        public static Latency of(double[] v, int at) {
+            return new Latency(v[at], v[at + 1], v[at + 2], v[at + 3], v[at + 4]);
+        }
+
+        public double[] values() {
+            return new double[] {integration, adc, dac, programming, host};
+        }
+
         public double total() {
-            return integration + adc + dac + programming + host;
+            return sum(values());
         }
 
         public Latency per(double samples) {
-            return new Latency(integration / samples, adc / samples, dac / samples, programming / samples, host / samples);
+            return of(divided(values(), samples), 0);
         }
 
         public Map<String, Double> components() {
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("integration", integration);
-            m.put("adc", adc);
-            m.put("dac", dac);
-            m.put("programming", programming);
-            m.put("host", host);
-            return m;
+            return named(COMPONENTS, values());
         }
+    }
+
+    private static double sum(double[] v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return s;
+    }
+
+    private static double[] divided(double[] v, double by) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = v[i] / by;
+        return out;
+    }
+
+    private static Map<String, Double> named(List<String> names, double[] values) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) m.put(names.get(i), values[i]);
+        return m;
     }
 
     /** Energy and latency of some events. */

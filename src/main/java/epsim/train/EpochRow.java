@@ -14,18 +14,17 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
     /** Energy and latency per training sample (the epoch's batches) and per inference (its test evaluation). */
     public record EpochCost(EventCost.Figures training, EventCost.Figures inference) {}
 
-    private static final String[] ENERGY = {"adc", "dac", "crossbar", "neurons", "programming", "host"};
-    private static final String[] LATENCY = {"integration", "adc", "dac", "programming", "host"};
+    private static final int ENERGY = EventCost.Energy.COMPONENTS.size(), LATENCY = EventCost.Latency.COMPONENTS.size();
     /** Cost values a row carries: energy and latency components, per training sample and per inference. */
-    static final int COST_VALUES = 2 * (ENERGY.length + LATENCY.length);
+    static final int COST_VALUES = 2 * (ENERGY + LATENCY);
 
     public static final String CSV_HEADER = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,mean_free_steps,seconds"
             + ",train_energy_J,train_latency_s,inference_energy_J,inference_latency_s" + componentHeader("train") + componentHeader("inference");
 
     private static String componentHeader(String which) {
         StringBuilder b = new StringBuilder();
-        for (String e : ENERGY) b.append(',').append(which).append("_energy_").append(e).append("_J");
-        for (String l : LATENCY) b.append(',').append(which).append("_latency_").append(l).append("_s");
+        for (String e : EventCost.Energy.COMPONENTS) b.append(',').append(which).append("_energy_").append(e).append("_J");
+        for (String l : EventCost.Latency.COMPONENTS) b.append(',').append(which).append("_latency_").append(l).append("_s");
         return b.toString();
     }
 
@@ -53,8 +52,8 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
         double[] v = new double[COST_VALUES];
         int i = 0;
         for (EventCost.Figures f : new EventCost.Figures[] {cost.training(), cost.inference()}) {
-            for (double x : f.energy().components().values()) v[i++] = x;
-            for (double x : f.latency().components().values()) v[i++] = x;
+            for (double x : f.energy().values()) v[i++] = x;
+            for (double x : f.latency().values()) v[i++] = x;
         }
         return v;
     }
@@ -77,8 +76,7 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
     }
 
     private static EventCost.Figures figures(double[] v, int at) {
-        return new EventCost.Figures(new EventCost.Energy(v[at], v[at + 1], v[at + 2], v[at + 3], v[at + 4], v[at + 5]),
-                new EventCost.Latency(v[at + 6], v[at + 7], v[at + 8], v[at + 9], v[at + 10]));
+        return new EventCost.Figures(EventCost.Energy.of(v, at), EventCost.Latency.of(v, at + ENERGY));
     }
 
     /** Whether every cost value is a finite number >= 0, or the row has none. */
