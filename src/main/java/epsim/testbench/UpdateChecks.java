@@ -149,14 +149,10 @@ final class UpdateChecks {
     }
 
     private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) s += x;
-        return s / v.length;
+        return org.apache.commons.math3.stat.StatUtils.mean(v);
     }
 
     private static double standardError(double[] v) {
-        double m = mean(v), s = 0;
-        for (double x : v) s += (x - m) * (x - m);
-        return Math.sqrt(s / (v.length - 1) / v.length);
+        return Math.sqrt(org.apache.commons.math3.stat.StatUtils.variance(v) / v.length);
     }
 }

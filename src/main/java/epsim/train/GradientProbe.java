@@ -8,6 +8,7 @@ import epsim.reference.Compare;
 import epsim.rule.LearningRule;
 import epsim.rule.RuleSettings;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.StatUtils;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -100,11 +101,9 @@ public final class GradientProbe {
     private static Figure figure(List<double[]> rows, int column) {
         int n = rows.size();
         if (n == 0) return new Figure(Double.NaN, Double.NaN, 0);
-        double mean = 0, var = 0;
-        for (double[] r : rows) mean += r[column] / n;
-        for (double[] r : rows) var += (r[column] - mean) * (r[column] - mean) / Math.max(1, n - 1);
-        double half = n < 2 ? Double.NaN : new TDistribution(n - 1).inverseCumulativeProbability(0.975) * Math.sqrt(var / n);
-        return new Figure(mean, half, n);
+        double[] v = rows.stream().mapToDouble(r -> r[column]).toArray();
+        double half = n < 2 ? Double.NaN : new TDistribution(n - 1).inverseCumulativeProbability(0.975) * Math.sqrt(StatUtils.variance(v) / n);
+        return new Figure(StatUtils.mean(v), half, n);
     }
 
     private static double norm(double[] v) {

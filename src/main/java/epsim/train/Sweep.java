@@ -304,15 +304,12 @@ public final class Sweep {
         for (Map.Entry<List<String>, List<Outcome>> g : groups.entrySet()) {
             int n = g.getValue().size();
             double[] mean = new double[FIGURES.length], sd = new double[FIGURES.length];
-            for (Outcome o : g.getValue()) {
-                double[] f = figures(o);
-                for (int i = 0; i < f.length; i++) mean[i] += f[i] / n;
+            for (int i = 0; i < FIGURES.length; i++) {
+                final int figure = i;
+                double[] v = g.getValue().stream().mapToDouble(o -> figures(o)[figure]).toArray();
+                mean[i] = org.apache.commons.math3.stat.StatUtils.mean(v);
+                sd[i] = n > 1 ? Math.sqrt(org.apache.commons.math3.stat.StatUtils.variance(v)) : Double.NaN;
             }
-            for (Outcome o : g.getValue()) {
-                double[] f = figures(o);
-                for (int i = 0; i < f.length; i++) sd[i] += (f[i] - mean[i]) * (f[i] - mean[i]) / (n - 1);
-            }
-            for (int i = 0; i < sd.length; i++) sd[i] = n > 1 ? Math.sqrt(sd[i]) : Double.NaN;
             out.add(new Group(g.getKey(), n, mean, sd));
         }
         return out;
