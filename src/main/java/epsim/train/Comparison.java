@@ -36,7 +36,7 @@ public final class Comparison {
         TrainConfig c = TrainConfig.read(dir, "no run record (is " + dir + " a run folder?)");
         List<EpochRow> history = Checkpoint.read(dir).history();
         if (history.isEmpty()) throw new epsim.common.UserError(dir + ": no finished epoch to compare");
-        return new Run(dir, c.ruleLabel() + " on " + c.modelLabel(c.model()) + " (" + c.backend() + ")", history);
+        return new Run(dir, c.runLabel(c.model()), history);
     }
 
     /** The summary table: one row per run. */

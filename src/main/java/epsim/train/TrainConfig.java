@@ -51,6 +51,11 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         return rule.rule().describe(rule) + beta + ", lr " + lr + ", batch " + batch;
     }
 
+    /** The run in one line: the rule, the model with its overrides and the backend, as plots and comparisons name it. */
+    public String runLabel(String modelName) {
+        return ruleLabel() + " on " + modelLabel(modelName) + " (" + backend() + ")";
+    }
+
     public TrainConfig withChip(String newChip) {
         return new TrainConfig(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, newChip);
     }

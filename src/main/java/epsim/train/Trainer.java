@@ -352,8 +352,8 @@ public final class Trainer {
         writeJson(run);
         AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
         try {
-            Plots.learningCurves(out.resolve("learning-curves.png"), config.ruleLabel() + " on " + config.modelLabel(model.name())
-                    + " (" + config.backend() + "), " + topology + ", " + config.dataset(), history);
+            Plots.learningCurves(out.resolve("learning-curves.png"), config.runLabel(model.name()) + ", " + topology + ", " + config.dataset(),
+                    history);
         } catch (RuntimeException | LinkageError e) {
             // a plot is a convenience: never lose a run over it (e.g. AWT refusing to start during shutdown)
             System.err.println("epsim: warning: learning-curves.png not written (" + e + ")");
