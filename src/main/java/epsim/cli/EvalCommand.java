@@ -5,7 +5,6 @@ import epsim.common.UserError;
 import epsim.data.Dataset;
 import epsim.data.Datasets;
 import epsim.math.Topology;
-import epsim.train.Checkpoint;
 import epsim.train.TrainConfig;
 import epsim.train.Trainer;
 import epsim.train.TrainingData;
@@ -40,36 +39,22 @@ final class EvalCommand implements Callable<Integer> {
                     + "on batches of N training examples.")
     Integer gradientProbe;
 
-    @Option(names = "--gradient-batches", paramLabel = "K", defaultValue = "5",
-            description = "With --gradient-probe: batches probed, for 95% intervals (default: ${DEFAULT-VALUE}).")
-    int gradientBatches;
+    @picocli.CommandLine.Mixin
+    ProbeOptions probe;
 
-    @Option(names = "--at-init", description = "Use the run's freshly fabricated chip (its initial weights) instead of its last checkpoint.")
-    boolean atInit;
-
-    @Option(names = "--chip", paramLabel = "SPEC",
-            description = "For a run trained on an external chip: exec:COMMAND or tcp:HOST:PORT to reconnect to (a run folder never starts one).")
-    String chip;
-
-    @Option(names = "--chip-timeout", paramLabel = "SECONDS", defaultValue = "120",
-            description = "Longest wait for a reply of the --chip (default: ${DEFAULT-VALUE}).")
-    double chipTimeout;
+    @picocli.CommandLine.Mixin
+    SavedRunOptions saved;
 
     @Override
     public Integer call() {
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
-        if (!(chipTimeout > 0) || !Double.isFinite(chipTimeout)) throw new UserError("--chip-timeout " + chipTimeout + ": expected a number of seconds > 0");
-        TrainConfig recorded = TrainConfig.read(dir, "no run record (is --checkpoint a run folder?)");
-        TrainConfig.checkModelFile(dir, recorded);
-        TrainConfig config = recorded.withChip(ChipFactory.reconnect(recorded.chip(), chip, dir));
+        TrainConfig config = saved.config(dir, c -> c);
         Topology t = Topology.parse(config.net(), "--net");
-        if (gradientProbe != null && gradientProbe < 1) throw new UserError("--gradient-probe " + gradientProbe + ": expected an integer >= 1");
-        if (gradientBatches < 1 || gradientBatches > 10_000) throw new UserError("--gradient-batches " + gradientBatches + ": expected an integer in 1..10000");
+        epsim.train.GradientProbe.Plan plan = gradientProbe == null ? null : probe.plan(gradientProbe, "--gradient-probe");
         if (!(after >= 0) || !Double.isFinite(after)) throw new UserError("--after " + after + ": expected a finite number of seconds >= 0");
         TrainingData training = TrainingData.load(config, t);
-        Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), training, dir, Main.version());
+        Trainer trainer = saved.open(dir, config, training, Main.version());
         try {
-            if (!atInit) trainer.restore(Checkpoint.read(dir));
             trainer.advanceTime(after);
             String name = dataset != null ? dataset : config.dataset();
             Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? AtomicFiles.path(config.dataDir(), "run.json: dataDir") : null);
@@ -82,7 +67,7 @@ final class EvalCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%s: cost per inference %s (docs/cost.md)%n", dir, epsim.cost.EventCost.describe(f.perInference()));
             }
             if (gradientProbe != null) {
-                for (String line : trainer.gradientReport(gradientProbe, gradientBatches)) System.out.println(dir + ": " + line);
+                for (String line : trainer.gradientReport(plan)) System.out.println(dir + ": " + line);
             }
         } finally {
             trainer.close(); // ends an external chip's session (and its process)

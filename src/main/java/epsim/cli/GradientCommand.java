@@ -7,6 +7,7 @@ import epsim.common.AtomicFiles;
 import epsim.common.Npy;
 import epsim.common.Rng;
 import epsim.common.UserError;
+import epsim.data.Dataset;
 import epsim.data.SyntheticBatch;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
@@ -15,10 +16,14 @@ import epsim.model.ModelLoader;
 import epsim.reference.Compare;
 import epsim.reference.IdealNetwork;
 import epsim.reference.References;
-import epsim.rule.EquilibriumPropagation;
+import epsim.rule.LearningRule;
 import epsim.rule.Rule;
 import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
+import epsim.train.GradientProbe;
+import epsim.train.TrainConfig;
+import epsim.train.Trainer;
+import epsim.train.TrainingData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,8 +34,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "gradient", mixinStandardHelpOptions = true,
-        description = "Write a chip's weights, an input batch, the rule's update and the three exact reference "
-                + "gradients as .npy files (format in docs/cli.md), so they can be checked with any tool.")
+        description = {"Measure how the rule's update points along the exact gradient (per layer: cosine, relative error, norm ratio, "
+                + "with 95%% intervals over --gradient-batches batches), and with --out write the chip's weights, the batch, the rule's "
+                + "update and the three exact reference gradients as .npy files (format in docs/cli.md), to check with any tool.",
+                "Without --checkpoint: a freshly fabricated chip and synthetic batches, with the rule defaults below. With --checkpoint DIR: "
+                + "the run's chip and training examples, and the run's own rule settings as defaults (the probe prints what it used)."})
 final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ModelOptions model;
@@ -69,39 +77,87 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
             description = "Steps of the unrolled free phase (default: as many as the ideal dynamics need to settle to 1e-13).")
     Integer bpttSteps;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the .npy dump of the (first) batch here (EP only).")
     Path out;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Measure on this run folder's chip instead of a fresh one.")
+    Path checkpoint;
+
+    @Mixin
+    SavedRunOptions saved;
+
+    @Mixin
+    ProbeOptions probe;
 
     @Override
     public Integer call() throws Exception {
+        if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
+        if (bpttSteps != null && bpttSteps < 1) throw new UserError("--bptt-steps " + bpttSteps + ": expected an integer >= 1");
+        GradientProbe.Plan plan = probe.plan(batch, "--batch");
+        return checkpoint != null ? onCheckpoint(plan) : onFreshChip(plan);
+    }
+
+    private Integer onFreshChip(GradientProbe.Plan plan) throws Exception {
         HardwareModel m = model.load();
         Topology t = Topology.parse(net, "--net");
-        if (batch < 1 || batch > t.maxBatch()) throw new UserError("--batch " + batch + ": expected an integer in 1.." + t.maxBatch());
-        if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
+        if (batch > t.maxBatch()) throw new UserError("--batch " + batch + ": expected an integer in 1.." + t.maxBatch());
         RuleSettings s = rule.settings(t, ruleDefaults(t));
+        AnalogChip chip = AnalogChip.fabricate(m, t, seed);
+        LearningRule learning = s.create(seed);
+        if (out != null) {
+            SyntheticBatch data = SyntheticBatch.draw(t, batch, seed);
+            LayerParams ruleGrad = learning.estimate(chip, data.inputs(), data.targets(), batch).gradient();
+            dump(m, t, s, chip.readWeights(), data.inputs(), data.targets(), ruleGrad, null);
+        }
+        // the probe's own examples, drawn at once (so the dump's batch above stays what it always was), four times
+        // as many as the batches hold so that the informative selection can pass over clipped ones
+        Dataset examples = SyntheticBatch.draw(t, 4 * batch * plan.batches(), seed).asDataset(t, "synthetic");
+        for (String line : GradientProbe.describe(GradientProbe.probe(chip, learning, examples, plan), s)) {
+            System.out.println("fresh chip, synthetic batches: " + line);
+        }
+        return 0;
+    }
+
+    private Integer onCheckpoint(GradientProbe.Plan plan) throws Exception {
+        TrainConfig config = saved.config(checkpoint, c -> c);
+        Topology t = Topology.parse(config.net(), "--net");
+        if (batch > t.maxBatch()) throw new UserError("--batch " + batch + ": expected an integer in 1.." + t.maxBatch());
+        config = config.withRule(rule.settings(t, config.rule()));
+        Trainer trainer = saved.open(checkpoint, config, TrainingData.load(config, t), Main.version());
+        try {
+            RuleSettings s = trainer.rule().settings();
+            if (out != null) {
+                Dataset.Examples first = trainer.trainingSet().examples(null, 0, Math.min(batch, trainer.trainingSet().count()), t.outputSize());
+                LayerParams ruleGrad = trainer.rule().estimate(trainer.chip(), first.inputs(), first.targets(), batch).gradient();
+                dump(trainer.model(), t, s, trainer.chip().readWeights(), first.inputs(), first.targets(), ruleGrad, checkpoint);
+            }
+            for (String line : trainer.gradientReport(plan)) System.out.println(checkpoint + ": " + line);
+        } finally {
+            trainer.close();
+        }
+        return 0;
+    }
+
+    /** The .npy dump of one batch and meta.json, then the three references compared with each other and with the rule. */
+    private void dump(HardwareModel m, Topology t, RuleSettings s, LayerParams weights, double[] x, double[] y, LayerParams ruleGrad,
+                      Path run) throws Exception {
         if (s.rule() != Rule.EP) {
             // the dumped references are the recurrent network's; the other rules' reference is another circuit
-            throw new UserError("--rule " + s.rule().label + ": gradient dumps EP against the recurrent network's references; "
-                    + "for the other rules use 'epsim eval --checkpoint DIR --gradient-probe N'");
+            throw new UserError("--rule " + s.rule().label + ": --out dumps EP against the recurrent network's references; "
+                    + "for the other rules the probe alone (without --out) measures the update against their own exact gradient");
         }
         long params = t.parameterCount();
         int fdCount = fdCoordinates != null ? fdCoordinates : (params <= 2000 ? (int) params : 200);
         if (fdCount < 0 || fdCount > params) throw new UserError("--fd-coordinates " + fdCount + ": expected 0.." + params);
-        if (bpttSteps != null && bpttSteps < 1) throw new UserError("--bptt-steps " + bpttSteps + ": expected an integer >= 1");
-
-        AnalogChip chip = AnalogChip.fabricate(m, t, seed);
-        SyntheticBatch data = SyntheticBatch.draw(t, batch, seed);
-        LayerParams ruleGrad = new EquilibriumPropagation(s, seed).estimate(chip, data.inputs(), data.targets(), batch).gradient();
-        LayerParams weights = chip.readWeights();
         IdealNetwork ideal = new IdealNetwork(weights, m.neuron().transfer(), m.neuron().epsilon());
-        LayerParams implicit = References.implicit(ideal, data.inputs(), data.targets(), batch);
+        LayerParams implicit = References.implicit(ideal, x, y, batch);
         int[] coords = fdCount == params ? null : sample(params, fdCount, seed);
-        LayerParams fd = References.finiteDifferences(ideal, data.inputs(), data.targets(), batch, fdStep, coords);
-        int steps = bpttSteps != null ? bpttSteps : References.settleSteps(ideal, data.inputs(), batch);
-        LayerParams bptt = References.bptt(ideal, data.inputs(), data.targets(), batch, steps);
+        LayerParams fd = References.finiteDifferences(ideal, x, y, batch, fdStep, coords);
+        int steps = bpttSteps != null ? bpttSteps : References.settleSteps(ideal, x, batch);
+        LayerParams bptt = References.bptt(ideal, x, y, batch, steps);
 
-        Npy.writeDoubles(out.resolve("inputs.npy"), data.inputs(), batch, t.inputSize());
-        Npy.writeDoubles(out.resolve("targets.npy"), data.targets(), batch, t.outputSize());
+        Npy.writeDoubles(out.resolve("inputs.npy"), x, batch, t.inputSize());
+        Npy.writeDoubles(out.resolve("targets.npy"), y, batch, t.outputSize());
         for (int k = 0; k < t.weightLayers(); k++) {
             int l = k + 1;
             int rows = t.size(l), cols = t.size(k);
@@ -130,11 +186,12 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
         meta.put("epsim", Main.version());
         meta.set("model", ModelLoader.toJson(m));
         meta.put("net", t.toString());
+        if (run != null) meta.put("source", "a run folder's checkpoint and its first training examples");
         meta.put("seed", seed);
         meta.put("batch", batch);
         meta.put("transfer", m.neuron().transfer().jsonName);
         meta.put("epsilon", m.neuron().epsilon());
-        meta.put("loss", References.loss(ideal, References.equilibria(ideal, data.inputs(), batch), data.targets()));
+        meta.put("loss", References.loss(ideal, References.equilibria(ideal, x, batch), y));
         meta.set("rule", s.toJson(List.of(RuleSetting.RULE, RuleSetting.NUDGING, RuleSetting.BETA, RuleSetting.FREE_STEPS,
                 RuleSetting.NUDGE_STEPS, RuleSetting.TOLERANCE)));
         meta.put("fdStep", fdStep);
@@ -146,13 +203,14 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
         AtomicFiles.writeString(out.resolve("meta.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta) + "\n");
 
         System.out.printf("wrote %s (net %s, batch %d, model %s)%n", out, t, batch, m.name());
+        System.out.printf(java.util.Locale.ROOT, "dump settings: beta %s, %d free and %d nudged steps at most, tolerance %s%n", s.beta(),
+                s.freeSteps(), s.nudgeSteps(), s.tolerance());
         double[] imp = implicit.flatten(), ep = ruleGrad.flatten(), bp = bptt.flatten();
         System.out.printf("rule vs implicit: cosine %.6f, relative error %.3e%n", Compare.cosine(ep, imp), Compare.relativeError(ep, imp));
         System.out.printf("BPTT (%d steps) vs implicit: relative error %.3e%n", steps, Compare.relativeError(bp, imp));
         double[] impAtFd = Arrays.stream(fdIndex).mapToDouble(i -> imp[(int) i]).toArray();
         System.out.printf("finite differences (%d coordinates) vs implicit: relative error %.3e%n", fdIndex.length,
                 Compare.relativeError(fdValue, impAtFd));
-        return 0;
     }
 
     private void writeGradient(String prefix, int l, LayerParams g, int k, int rows, int cols) {

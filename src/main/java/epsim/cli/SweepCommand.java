@@ -5,8 +5,6 @@ import epsim.common.UserError;
 import epsim.train.Sweep;
 import epsim.train.TrainConfig;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,8 +51,12 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     int epochs;
 
 
-    @Option(names = "--gradient-batch", defaultValue = "8", description = "Examples in the gradient check (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gradient-batch", defaultValue = "8",
+            description = "Examples per batch of the gradient probe, run on each point's final chip (default: ${DEFAULT-VALUE}).")
     int gradientBatch;
+
+    @Mixin
+    ProbeOptions probe;
 
 
 
@@ -66,6 +68,9 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
 
     @Option(names = "--shard", paramLabel = "K/N", description = "Run only shard K of N (points with index = K-1 mod N).")
     String shard;
+
+    @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: when attached to a terminal).")
+    Boolean progress;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/sweep-<timestamp>).")
     Path out;
@@ -80,7 +85,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     public Integer call() throws Exception {
         boolean train = kind.equals("train") || kind.equals("both"), gradient = kind.equals("gradient") || kind.equals("both");
         if (!train && !gradient) throw new UserError("--kind " + kind + ": expected train, gradient or both");
-        if (gradientBatch < 1) throw new UserError("--gradient-batch " + gradientBatch + ": expected an integer >= 1");
+        epsim.train.GradientProbe.Plan plan = gradient ? probe.plan(gradientBatch, "--gradient-batch") : null;
         int shardIndex = 1, shards = 1;
         if (shard != null) {
             String[] parts = shard.split("/");
@@ -111,9 +116,12 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
             System.out.println("sweep: --set " + String.join(" --set ", base.overrides()) + " applies to every varied model (labelled so in sweep.csv)");
         }
         List<Sweep.Outcome> outcomes;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(mine.size())
-                .setStyle(ProgressBarStyle.ASCII).setMaxRenderedLength(100).build()) {
-            outcomes = Sweep.run(base, axes, mine, train, gradient, gradientBatch, dir, workers, i -> bar.step());
+        if (ProgressBars.wanted(progress)) {
+            try (ProgressBar bar = ProgressBars.create("sweep", mine.size())) {
+                outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> bar.step());
+            }
+        } else {
+            outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> {});
         }
         String name = shards == 1 ? "sweep.csv" : String.format(Locale.ROOT, "sweep-shard-%d-of-%d.csv", shardIndex, shards);
         String table = Sweep.csv(axes, outcomes, shardIndex == 1, labelled(axes, base));

@@ -10,8 +10,6 @@ import epsim.train.TrainConfig;
 import epsim.train.Trainer;
 import epsim.train.TrainingData;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -114,12 +112,13 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         Thread hook = new Thread(() -> {
             trainer.requestStopAndWait(120_000);
             if (trainer.stoppedEarly()) {
-                System.out.printf("%nstopped after saving; continue with: epsim train --resume %s%n", runDir);
+                System.out.printf("%nstopped after saving the checkpoint in %s (the last complete batch); continue with: epsim train --resume %s%n",
+                        runDir.resolve(epsim.train.Checkpoint.FILE), runDir);
                 System.out.flush();
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        boolean bar = progress != null ? progress : System.console() != null;
+        boolean bar = ProgressBars.wanted(progress);
         Trainer.Result result;
         try (Progress p = new Progress(bar)) {
             result = trainer.run(checkpoint, p);
@@ -175,8 +174,7 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
             startNanos = System.nanoTime();
             startDone = -1;
             if (show) {
-                bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs)).setInitialMax(examples)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).setMaxRenderedLength(120).build();
+                bar = ProgressBars.create(String.format("epoch %d/%d", epoch, epochs), examples);
             }
         }
 

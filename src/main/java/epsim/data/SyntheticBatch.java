@@ -17,4 +17,13 @@ public record SyntheticBatch(double[] inputs, double[] targets, int batch) {
         for (int s = 0; s < batch; s++) y[s * t.outputSize() + rng.nextInt(t.outputSize())] = 1;
         return new SyntheticBatch(x, y, batch);
     }
+
+    /** The batch as a dataset of {@code name}: its inputs as images, the targets' classes as labels. */
+    public Dataset asDataset(Topology t, String name) {
+        int[] labels = new int[batch];
+        for (int s = 0; s < batch; s++) {
+            for (int c = 0; c < t.outputSize(); c++) if (targets[s * t.outputSize() + c] == 1) labels[s] = c;
+        }
+        return new Dataset(name, batch, t.inputSize(), inputs, labels);
+    }
 }

@@ -50,6 +50,20 @@ public final class References {
     }
 
     /**
+     * Whether one example's implicit gradient is zero, from its free equilibrium alone: dC/du = 0
+     * gives lambda = 0 and a zero gradient. Conversely a nonzero dC/du gives lambda != 0 on some
+     * unsaturated neuron (a neuron on a rail has rho' = 0, so its Hessian row is its leak alone and
+     * its lambda is its own dC/du, zero off the outputs and zero at a clipped output), and there the
+     * bias term lambda_i rho'(u_i) is not zero. The gradient probe screens examples with it at the
+     * cost of one relaxation instead of a Hessian solve.
+     */
+    public static boolean costIsFlat(IdealNetwork net, double[] x, double[] y) {
+        double[][] u = net.equilibrium(x, null, MAX_STEPS);
+        for (double g : net.costGradient(u, y)) if (g != 0) return false;
+        return true;
+    }
+
+    /**
      * Implicit differentiation: with H = d2E/du2 at u*, solve H lambda = dC/du; then
      * dL/dtheta = -lambda^T d2E/(du dtheta).
      */

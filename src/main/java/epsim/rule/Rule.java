@@ -28,6 +28,11 @@ public enum Rule {
         }
 
         @Override
+        public boolean carriesGradient(LayerParams w, TransferCurve f, double epsilon, RuleSettings s, double[] x, double[] y) {
+            return !References.costIsFlat(new IdealNetwork(w, f, epsilon), x, y);
+        }
+
+        @Override
         public String describe(RuleSettings s) {
             return "EP " + s.nudging().label;
         }
@@ -115,6 +120,12 @@ public enum Rule {
      */
     public LayerParams reference(LayerParams w, TransferCurve f, double epsilon, RuleSettings s, double[] x, double[] y, int batch) {
         return new FeedForwardNetwork(w, f).gradient(x, y, batch, s.matchingLoss());
+    }
+
+    /** Whether one example ({@code x}, {@code y}) has a nonzero {@link #reference} gradient (overridden where that is cheaper to tell). */
+    public boolean carriesGradient(LayerParams w, TransferCurve f, double epsilon, RuleSettings s, double[] x, double[] y) {
+        for (double g : reference(w, f, epsilon, s, x, y, 1).flatten()) if (g != 0) return true;
+        return false;
     }
 
     /** The rule's own beta when the user gives none; NaN: the context's (1 for training). */

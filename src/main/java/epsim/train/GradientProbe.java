@@ -21,16 +21,16 @@ import java.util.List;
 public final class GradientProbe {
     private GradientProbe() {}
 
-    /** {@link #cosine} on the first {@code n} examples of {@code data} (one-hot targets). */
-    public static double cosine(HostedChip chip, LearningRule rule, Dataset data, int n) {
-        int size = Math.min(n, data.count());
-        Dataset.Examples examples = data.examples(null, 0, size, chip.topology().outputSize());
-        return cosine(chip, rule, examples.inputs(), examples.targets(), size);
+    /** What to probe: {@code batches} batches of {@code batchSize} training examples chosen by {@code selection}. */
+    public record Plan(int batchSize, int batches, Selection selection) {
+        public Plan {
+            if (batchSize < 1) throw new UserError("gradient probe: " + batchSize + " examples per batch: expected an integer >= 1");
+            if (batches < 1 || batches > 10_000) throw new UserError("gradient probe: " + batches + " batches: expected an integer in 1..10000");
+        }
     }
 
-    public static double cosine(HostedChip chip, LearningRule rule, double[] x, double[] y, int batch) {
-        double[] estimate = rule.estimate(chip, x, y, batch).gradient().flatten();
-        return Compare.cosine(estimate, reference(chip, rule.settings(), x, y, batch).flatten());
+    public static Report probe(HostedChip chip, LearningRule rule, Dataset data, Plan plan) {
+        return probe(chip, rule, data, plan.batchSize(), plan.batches(), plan.selection());
     }
 
     /**
@@ -42,8 +42,20 @@ public final class GradientProbe {
         try {
             return s.rule().reference(w, chip.transfer(), chip.model().neuron().epsilon(), s, x, y, batch);
         } catch (IllegalStateException e) {
-            throw new UserError("gradient probe: the exact reference cannot be computed at these weights: the ideal copy of the chip "
-                    + e.getMessage() + " (its dynamics have no stable equilibrium here, so there is no gradient to compare with)");
+            throw unsettled(e);
+        }
+    }
+
+    private static UserError unsettled(IllegalStateException e) {
+        return new UserError("gradient probe: the exact reference cannot be computed at these weights: the ideal copy of the chip "
+                + e.getMessage() + " (its dynamics have no stable equilibrium here, so there is no gradient to compare with)");
+    }
+
+    private static boolean carries(HostedChip chip, RuleSettings s, LayerParams w, Dataset.Examples one) {
+        try {
+            return s.rule().carriesGradient(w, chip.transfer(), chip.model().neuron().epsilon(), s, one.inputs(), one.targets());
+        } catch (IllegalStateException e) {
+            throw unsettled(e);
         }
     }
 
@@ -59,25 +71,77 @@ public final class GradientProbe {
     /** Per layer: cosine, relative error |e - g| / |g| and norm ratio |e| / |g| of the estimate e to the exact gradient g. */
     public record LayerFigures(Figure cosine, Figure relativeError, Figure normRatio) {}
 
-    /**
-     * @param layers       per weight layer (weights and biases together)
-     * @param batches      batches measured
-     * @param zeroGradient batches on which the exact gradient was zero (left out of the figures)
-     */
-    public record Report(List<LayerFigures> layers, int batches, int zeroGradient) {}
+    /** Which training examples the probe's batches hold. */
+    public enum Selection {
+        /**
+         * Only examples whose own exact gradient is not zero, screened one by one from the start of
+         * the training set: the direction is measured where there is one (a trained chip clips most
+         * examples on the rails, where the squared error is flat).
+         */
+        INFORMATIVE("informative"),
+        /** Consecutive examples from the start of the training set, as a training batch would hold them. */
+        CONSECUTIVE("consecutive");
+
+        public final String label;
+
+        Selection(String label) {
+            this.label = label;
+        }
+
+        public static Selection parse(String v, String where) {
+            for (Selection s : values()) if (s.label.equals(v)) return s;
+            throw new UserError(where + " " + v + ": expected informative or consecutive");
+        }
+    }
 
     /**
-     * {@code batches} consecutive batches of {@code batchSize} examples from the start of {@code data};
+     * @param layers       per weight layer (weights and biases together)
+     * @param overall      every layer's parameters as one vector
+     * @param batches      batches measured
+     * @param zeroGradient batches on which the exact gradient was zero (left out of the figures)
+     * @param screened     examples screened (informative selection; 0 otherwise)
+     * @param screenedOut  of those, examples whose own exact gradient is zero
+     */
+    public record Report(List<LayerFigures> layers, LayerFigures overall, int batches, int zeroGradient, Selection selection,
+                         int screened, int screenedOut) {}
+
+    /** The longest screen for informative examples, in multiples of the examples wanted: bounds the probe's time. */
+    static final int SCREEN_FACTOR = 50;
+
+    /**
+     * {@code batches} batches of {@code batchSize} training examples chosen by {@code selection};
      * a batch whose exact gradient is zero (e.g. every output clipped on a rail, where the squared
      * error's gradient vanishes) says nothing about the direction and is counted apart.
      */
-    public static Report probe(HostedChip chip, LearningRule rule, Dataset data, int batchSize, int batches) {
+    public static Report probe(HostedChip chip, LearningRule rule, Dataset data, int batchSize, int batches, Selection selection) {
         int layers = chip.topology().weightLayers(), out = chip.topology().outputSize();
-        List<List<double[]>> perLayer = new ArrayList<>(); // per layer: per batch {cosine, relative error, norm ratio}
-        for (int k = 0; k < layers; k++) perLayer.add(new ArrayList<>());
+        int[] order = null;
+        int screened = 0, available = data.count();
+        if (selection == Selection.INFORMATIVE) {
+            int wanted = (int) Math.min((long) batchSize * batches, data.count());
+            int limit = (int) Math.min((long) wanted * SCREEN_FACTOR, data.count());
+            List<Integer> kept = new ArrayList<>();
+            LayerParams w = chip.readWeights();
+            RuleSettings s = rule.settings();
+            for (; screened < limit && kept.size() < wanted; screened++) {
+                Dataset.Examples one = data.examples(new int[] {screened}, 0, 1, out);
+                if (carries(chip, s, w, one)) kept.add(screened);
+            }
+            order = kept.stream().mapToInt(Integer::intValue).toArray();
+            available = order.length;
+            if (available < batchSize) {
+                Figure none = new Figure(Double.NaN, Double.NaN, 0);
+                LayerFigures empty = new LayerFigures(none, none, none);
+                return new Report(java.util.Collections.nCopies(layers, empty), empty, 0, 0, selection, screened, screened - available);
+            }
+        } else if (data.count() < batchSize) {
+            throw new UserError("gradient probe: fewer than " + batchSize + " examples in the dataset");
+        }
+        List<List<double[]>> perLayer = new ArrayList<>(); // per layer, then the whole: per batch {cosine, relative error, norm ratio}
+        for (int k = 0; k <= layers; k++) perLayer.add(new ArrayList<>());
         int measured = 0, zero = 0;
-        for (int b = 0; b < batches && (long) (b + 1) * batchSize <= data.count(); b++) {
-            Dataset.Examples e = data.examples(null, b * batchSize, batchSize, out);
+        for (int b = 0; b < batches && (long) (b + 1) * batchSize <= available; b++) {
+            Dataset.Examples e = data.examples(order, b * batchSize, batchSize, out);
             LayerParams estimate = rule.estimate(chip, e.inputs(), e.targets(), batchSize).gradient();
             LayerParams exact = reference(chip, rule.settings(), e.inputs(), e.targets(), batchSize);
             measured++;
@@ -85,17 +149,17 @@ public final class GradientProbe {
                 zero++;
                 continue;
             }
-            for (int k = 0; k < layers; k++) {
-                double[] a = estimate.layerVector(k), g = exact.layerVector(k);
+            for (int k = 0; k <= layers; k++) {
+                double[] a = k < layers ? estimate.layerVector(k) : estimate.flatten(), g = k < layers ? exact.layerVector(k) : exact.flatten();
                 double ng = norm(g);
                 if (ng == 0) continue; // this layer has no gradient on this batch
                 perLayer.get(k).add(new double[] {Compare.cosine(a, g), Compare.relativeError(a, g), norm(a) / ng});
             }
         }
-        if (measured == 0) throw new UserError("gradient probe: fewer than " + batchSize + " examples in the dataset");
         List<LayerFigures> figures = new ArrayList<>();
         for (List<double[]> rows : perLayer) figures.add(new LayerFigures(figure(rows, 0), figure(rows, 1), figure(rows, 2)));
-        return new Report(figures, measured, zero);
+        LayerFigures overall = figures.remove(layers);
+        return new Report(figures, overall, measured, zero, selection, screened, screened - available);
     }
 
     private static Figure figure(List<double[]> rows, int column) {
@@ -112,24 +176,34 @@ public final class GradientProbe {
         return Math.sqrt(s);
     }
 
-    /** The report as lines: the settings it used, then per layer its three figures, or why a layer has none. */
+    /** The report as lines: the settings it used, the examples, then per layer and overall its three figures, or why there are none. */
     public static List<String> describe(Report r, RuleSettings s) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(java.util.Locale.ROOT, "gradient probe: %s, beta %s, %d free and %d nudged steps at most, tolerance %s;"
-                        + " %d batches (95%% intervals over batches)", s.rule().describe(s), s.beta(), s.freeSteps(), s.nudgeSteps(),
-                s.tolerance(), r.batches()));
+                        + " %d batches of %s examples (95%% intervals over batches)", s.rule().describe(s), s.beta(), s.freeSteps(), s.nudgeSteps(),
+                s.tolerance(), r.batches(), r.selection().label));
+        if (r.selection() == Selection.INFORMATIVE && r.screenedOut() > 0) {
+            lines.add(String.format(java.util.Locale.ROOT, "%d of the %d examples screened have an exact gradient of zero (outputs"
+                    + " clipped on the rails, where the squared error is flat) and were passed over", r.screenedOut(), r.screened()));
+        }
+        if (r.batches() == 0) {
+            lines.add("no batch to measure: every example screened has an exact gradient of zero, so there is no direction to compare"
+                    + " with; probe fewer examples per batch, or the chip before training (--at-init)");
+            return lines;
+        }
         if (r.zeroGradient() > 0) {
             lines.add(r.zeroGradient() + " of " + r.batches() + " batches have an exact gradient of zero (every output on a rail, where the"
-                    + " squared error is flat): they say nothing about direction and are left out");
+                    + " squared error is flat): they say nothing about direction and are left out; --probe-examples informative passes such examples over");
         }
-        for (int k = 0; k < r.layers().size(); k++) {
-            LayerFigures f = r.layers().get(k);
+        for (int k = 0; k <= r.layers().size(); k++) {
+            LayerFigures f = k < r.layers().size() ? r.layers().get(k) : r.overall();
+            String name = k < r.layers().size() ? "layer " + (k + 1) : "all layers";
             if (f.cosine().batches() == 0) {
-                lines.add("layer " + (k + 1) + ": the exact gradient is zero on every batch measured; probe more examples, or a checkpoint"
+                lines.add(name + ": the exact gradient is zero on every batch measured; probe more examples, or a checkpoint"
                         + " where the outputs leave the rails");
                 continue;
             }
-            lines.add(String.format(java.util.Locale.ROOT, "layer %d: cosine %s, relative error %s, norm ratio %s (%d batches)", k + 1,
+            lines.add(String.format(java.util.Locale.ROOT, "%s: cosine %s, relative error %s, norm ratio %s (%d batches)", name,
                     f.cosine(), f.relativeError(), f.normRatio(), f.cosine().batches()));
         }
         return lines;

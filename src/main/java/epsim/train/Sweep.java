@@ -38,8 +38,8 @@ public final class Sweep {
     public record Point(int index, List<String> values) {}
 
     /** One point's figures; {@code cost} is its last epoch's energy and latency (null without training or a cost section). */
-    public record Outcome(Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double seconds,
-                          EpochRow.EpochCost cost) {}
+    public record Outcome(Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double gradientHalfWidth,
+                          double seconds, EpochRow.EpochCost cost) {}
 
     /** The axis key that varies the hardware model itself (preset names or files). */
     public static final String MODEL = "model";
@@ -178,18 +178,13 @@ public final class Sweep {
     }
 
     /**
-     * Cosine between the rule's update on the modelled chip and the exact gradient of the loss its
-     * circuit minimises ({@link GradientProbe}), at initialisation, on the first {@code batch}
-     * training examples.
+     * Runs the points on {@code threads} threads; {@code done} is told each finished index. With a
+     * {@code probe}, each point's gradient fidelity ({@link GradientProbe}, every layer as one
+     * vector) is measured on the chip the point ends with: the trained one, or the fresh one when
+     * {@code train} is false.
      */
-    public static double gradientCosine(TrainConfig config, HardwareModel model, Dataset train, int batch) {
-        AnalogChip chip = AnalogChip.fabricate(model, Topology.parse(config.net(), "--net"), config.seed());
-        return GradientProbe.cosine(chip, config.rule().create(config.seed()), train, batch);
-    }
-
-    /** Runs the points on {@code threads} threads; {@code done} is told each finished index. */
-    public static List<Outcome> run(TrainConfig base, List<Axis> axes, List<Point> points, boolean train, boolean gradient,
-                                    int gradientBatch, Path out, int threads, IntConsumer done) throws Exception {
+    public static List<Outcome> run(TrainConfig base, List<Axis> axes, List<Point> points, boolean train, GradientProbe.Plan probe,
+                                    Path out, int threads, IntConsumer done) throws Exception {
         // validate every point's model and run settings before any work
         for (Point p : points) {
             try {
@@ -209,21 +204,22 @@ public final class Sweep {
                     long start = System.nanoTime();
                     TrainConfig c = config(base, axes, p);
                     HardwareModel m = ModelLoader.load(c.model(), c.overrides());
-                    double cosine = gradient ? gradientCosine(c, m, data.train(), gradientBatch) : Double.NaN;
                     double testAcc = Double.NaN, trainAcc = Double.NaN;
                     EpochRow.EpochCost cost = null;
+                    Path dir = out.resolve("points").resolve(String.format(Locale.ROOT, "%04d", p.index()));
+                    if (train) Files.createDirectories(dir);
+                    Trainer trainer = new Trainer(c, AnalogChip.fabricate(m, t, c.seed()), data, dir, "sweep");
                     if (train) {
-                        Path dir = out.resolve("points").resolve(String.format(Locale.ROOT, "%04d", p.index()));
-                        Files.createDirectories(dir);
-                        Trainer.Result r = new Trainer(c, AnalogChip.fabricate(m, t, c.seed()), data, dir, "sweep")
-                                .run(null, new Trainer.Listener() {});
+                        Trainer.Result r = trainer.run(null, new Trainer.Listener() {});
                         EpochRow last = r.history().get(r.history().size() - 1);
                         testAcc = last.testAccuracy();
                         trainAcc = last.trainAccuracy();
                         cost = last.cost();
                     }
+                    GradientProbe.Figure cosine = probe == null ? new GradientProbe.Figure(Double.NaN, Double.NaN, 0)
+                            : trainer.gradientProbe(probe).overall().cosine();
                     done.accept(p.index());
-                    return new Outcome(p, testAcc, trainAcc, cosine, (System.nanoTime() - start) / 1e9, cost);
+                    return new Outcome(p, testAcc, trainAcc, cosine.mean(), cosine.halfWidth(), (System.nanoTime() - start) / 1e9, cost);
                 }));
             }
             List<Outcome> outcomes = new ArrayList<>();
@@ -255,7 +251,7 @@ public final class Sweep {
         if (header) {
             b.append("index");
             for (Axis a : axes) b.append(',').append(a.key());
-            b.append(",test_accuracy,train_accuracy,gradient_cosine,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s\n");
+            b.append(",test_accuracy,train_accuracy,gradient_cosine,gradient_cosine_ci95,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s\n");
         }
         for (Outcome o : outcomes) {
             b.append(o.point().index());
@@ -263,7 +259,8 @@ public final class Sweep {
                 String v = o.point().values().get(k);
                 b.append(',').append(axes.get(k).key().equals(MODEL) && !overrides.isEmpty() ? v + " + " + String.join(" ", overrides) : v);
             }
-            b.append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.2f", o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(), o.seconds()));
+            b.append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.6f,%.2f", o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(),
+                    o.gradientHalfWidth(), o.seconds()));
             if (o.cost() == null) {
                 b.append(",,,,\n");
             } else {

@@ -60,6 +60,10 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         return new TrainConfig(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, newChip);
     }
 
+    public TrainConfig withRule(RuleSettings newRule) {
+        return new TrainConfig(model, overrides, net, newRule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, chip);
+    }
+
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(model, overrides, net, rule, batch, newEpochs, seed, dataset, dataDir, trainLimit, testLimit, chip);
     }

@@ -76,6 +76,19 @@ public final class Trainer {
         Plots.prepare();
     }
 
+    /** The chip the run trains (for measurements on it; they draw on its noise streams). */
+    public HostedChip chip() {
+        return chip;
+    }
+
+    public LearningRule rule() {
+        return rule;
+    }
+
+    public Dataset trainingSet() {
+        return train;
+    }
+
     public HardwareModel model() {
         return model;
     }
@@ -236,14 +249,14 @@ public final class Trainer {
         return new double[] {lossSum / n, (double) correct / n};
     }
 
-    /** {@link GradientProbe#cosine} on the first {@code n} training examples (changes the chip's noise streams: use on a copy). */
-    public double gradientCosine(int n) {
-        return GradientProbe.cosine(chip, rule, train, n);
+    /** {@link GradientProbe#probe} on the training set (draws on the chip's noise streams, so a run that probes is another run). */
+    public GradientProbe.Report gradientProbe(GradientProbe.Plan plan) {
+        return GradientProbe.probe(chip, rule, train, plan);
     }
 
-    /** {@link GradientProbe#probe} on {@code batches} batches of {@code n} training examples, as report lines. */
-    public List<String> gradientReport(int n, int batches) {
-        return GradientProbe.describe(GradientProbe.probe(chip, rule, train, n, batches), rule.settings());
+    /** {@link #gradientProbe} as report lines. */
+    public List<String> gradientReport(GradientProbe.Plan plan) {
+        return GradientProbe.describe(gradientProbe(plan), rule.settings());
     }
 
     /** Releases the chip (ends a remote chip's session). */

@@ -100,7 +100,7 @@ class SweepTest {
         for (int i = 0; i < energyAccuracy.length; i++) {
             epsim.cost.EventCost.Figures f = new epsim.cost.EventCost.Figures(new epsim.cost.EventCost.Energy(energyAccuracy[i][0], 0, 0, 0, 0, 0),
                     new epsim.cost.EventCost.Latency(0, 0, 0, 0, 0));
-            points.add(new Sweep.Outcome(new Sweep.Point(i, List.of()), energyAccuracy[i][1], 0, 0, 0, new EpochRow.EpochCost(f, f)));
+            points.add(new Sweep.Outcome(new Sweep.Point(i, List.of()), energyAccuracy[i][1], 0, 0, 0, 0, new EpochRow.EpochCost(f, f)));
         }
         List<Integer> front = Sweep.paretoFront(points).stream().map(o -> o.point().index()).toList();
         assertEquals(List.of(4, 0, 1, 3), front, "(3, 0.6) and (2, 0.65) are dominated by (2, 0.7)");

@@ -1,0 +1,22 @@
+package epsim.cli;
+
+import epsim.train.GradientProbe;
+import picocli.CommandLine.Option;
+
+/** How a gradient probe chooses its batches, shared by every command that probes (eval, gradient, sweep, train). */
+final class ProbeOptions {
+    @Option(names = "--gradient-batches", paramLabel = "K", defaultValue = "5",
+            description = "Batches the gradient probe measures, for 95%% intervals over batches (default: ${DEFAULT-VALUE}).")
+    int batches;
+
+    @Option(names = "--probe-examples", paramLabel = "WHICH", defaultValue = "informative",
+            description = "The probe's examples: informative (only those whose exact gradient is not zero) or consecutive "
+                    + "(the training set's first ones, as a batch holds them) (default: ${DEFAULT-VALUE}).")
+    String examples;
+
+    GradientProbe.Plan plan(int batchSize, String batchFlag) {
+        if (batchSize < 1) throw new epsim.common.UserError(batchFlag + " " + batchSize + ": expected an integer >= 1");
+        if (batches < 1 || batches > 10_000) throw new epsim.common.UserError("--gradient-batches " + batches + ": expected an integer in 1..10000");
+        return new GradientProbe.Plan(batchSize, batches, GradientProbe.Selection.parse(examples, "--probe-examples"));
+    }
+}
