@@ -86,6 +86,7 @@ public final class TestSupport {
             assertEquals(x.testLoss(), y.testLoss(), 0.0);
             assertEquals(x.testAccuracy(), y.testAccuracy(), 0.0);
             assertEquals(x.meanFreeSteps(), y.meanFreeSteps(), 0.0);
+            assertArrayEquals(x.gradient(), y.gradient(), "tracked gradient of epoch " + (i + 1));
         }
     }
 

@@ -41,6 +41,6 @@ final class RunOptions {
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
         model.load(); // validates the model before any work
         return new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)), batch, epochs,
-                seed, dataset, dataDir == null ? null : dataDir.toString(), trainLimit, testLimit, chip);
+                seed, dataset, dataDir == null ? null : dataDir.toString(), trainLimit, testLimit, chip, null);
     }
 }

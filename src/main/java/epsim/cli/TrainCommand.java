@@ -48,10 +48,14 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
     @Option(names = "--epochs", description = "Epochs (default: 15).")
     Integer epochs;
 
+    @Option(names = "--track-gradient", paramLabel = "N",
+            description = "After every epoch, probe the rule's update against the exact gradient on --gradient-batches batches of N "
+                    + "training examples: columns in metrics.csv and gradient.png (a tracked run draws on the chip's noise, so it is "
+                    + "another run than an untracked one) (default: off).")
+    Integer trackGradient;
 
-
-
-
+    @Mixin
+    ProbeOptions probe;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<timestamp>).")
     Path out;
@@ -91,6 +95,7 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
             }
         } else {
             config = run.config(model, rule, epochs == null ? 15 : epochs, chip);
+            if (trackGradient != null) config = config.withTracking(probe.plan(trackGradient, "--track-gradient"));
             dir = out != null ? out
                     : AtomicFiles.newFolder(Path.of("runs"), LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
             if (Files.exists(dir.resolve(Checkpoint.FILE))) {

@@ -112,7 +112,7 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
             List<EpochRow> history = new ArrayList<>();
             for (int i = 0; i < rows; i++) {
                 double[] row = r.doubles();
-                if (row.length != 7 && row.length != 7 + EpochRow.COST_VALUES) throw r.corrupt("history row " + (i + 1));
+                if (!EpochRow.validLength(row.length)) throw r.corrupt("history row " + (i + 1));
                 history.add(EpochRow.of(row));
             }
             if (magic == MAGIC) {
@@ -147,7 +147,7 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
             EpochRow row = history.get(i);
             boolean ok = row.epoch() == i + 1 && loss(row.trainLoss()) && fraction(row.trainAccuracy())
                     && loss(row.testLoss()) && fraction(row.testAccuracy()) && finiteAtLeast(row.meanFreeSteps(), 0)
-                    && finiteAtLeast(row.seconds(), 0) && row.costValid();
+                    && finiteAtLeast(row.seconds(), 0) && row.costValid() && row.gradientValid();
             if (!ok) bad = "history row " + (i + 1);
         }
         if (bad != null) throw new UserError(file + ": corrupt checkpoint (" + bad + ")");

@@ -10,7 +10,36 @@ import java.util.Locale;
  * nothing was counted (a model without a cost section, a chip that does not count).
  */
 public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
-                       double meanFreeSteps, double seconds, EpochCost cost) {
+                       double meanFreeSteps, double seconds, EpochCost cost, double[] gradient) {
+    public EpochRow(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
+                    double meanFreeSteps, double seconds, EpochCost cost) {
+        this(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, meanFreeSteps, seconds, cost, null);
+    }
+
+    /**
+     * The tracked gradient probe's cosines ({@code --track-gradient}) as a row carries them: the
+     * whole network's mean and 95% half-width, then each layer's (NaN where there was nothing to measure).
+     */
+    public static double[] gradientValues(GradientProbe.Report r) {
+        double[] v = new double[2 * (r.layers().size() + 1)];
+        v[0] = r.overall().cosine().mean();
+        v[1] = r.overall().cosine().halfWidth();
+        for (int k = 0; k < r.layers().size(); k++) {
+            v[2 + 2 * k] = r.layers().get(k).cosine().mean();
+            v[3 + 2 * k] = r.layers().get(k).cosine().halfWidth();
+        }
+        return v;
+    }
+
+    /** metrics.csv's header for {@code rows}: the tracked gradient's columns when the rows carry them. */
+    public static String csvHeader(java.util.List<EpochRow> rows) {
+        double[] g = rows.isEmpty() ? null : rows.get(0).gradient();
+        if (g == null) return CSV_HEADER;
+        StringBuilder b = new StringBuilder(CSV_HEADER).append(",gradient_cosine,gradient_cosine_ci95");
+        for (int k = 1; k < g.length / 2; k++) b.append(",gradient_cosine_layer").append(k).append(",gradient_cosine_layer").append(k).append("_ci95");
+        return b.toString();
+    }
+
     /** Energy and latency per training sample (the epoch's batches) and per inference (its test evaluation). */
     public record EpochCost(EventCost.Figures training, EventCost.Figures inference) {}
 
@@ -38,13 +67,14 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
                 testLoss, testAccuracy, meanFreeSteps, seconds));
         if (cost == null) {
             b.append(",".repeat(4 + COST_VALUES));
-            return b.toString();
+        } else {
+            for (double v : new double[] {cost.training().energy().total(), cost.training().latency().total(),
+                    cost.inference().energy().total(), cost.inference().latency().total()}) {
+                b.append(String.format(Locale.ROOT, ",%.6g", v));
+            }
+            for (double v : costValues()) b.append(String.format(Locale.ROOT, ",%.6g", v));
         }
-        for (double v : new double[] {cost.training().energy().total(), cost.training().latency().total(),
-                cost.inference().energy().total(), cost.inference().latency().total()}) {
-            b.append(String.format(Locale.ROOT, ",%.6g", v));
-        }
-        for (double v : costValues()) b.append(String.format(Locale.ROOT, ",%.6g", v));
+        if (gradient != null) for (double v : gradient) b.append(Double.isNaN(v) ? "," : String.format(Locale.ROOT, ",%.6f", v));
         return b.toString();
     }
 
@@ -58,21 +88,39 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
         return v;
     }
 
-    /** The checkpoint's copy: the seven figures, then the cost values (all NaN without a cost). */
+    /** The checkpoint's copy: the seven figures, the cost values (all NaN without a cost), then the tracked gradient's if any. */
     double[] values() {
-        double[] v = new double[7 + COST_VALUES];
+        double[] v = new double[7 + COST_VALUES + (gradient == null ? 0 : gradient.length)];
         double[] head = {epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, meanFreeSteps, seconds};
         System.arraycopy(head, 0, v, 0, 7);
         if (cost == null) java.util.Arrays.fill(v, 7, v.length, Double.NaN);
         else System.arraycopy(costValues(), 0, v, 7, COST_VALUES);
+        if (gradient != null) System.arraycopy(gradient, 0, v, 7 + COST_VALUES, gradient.length);
         return v;
+    }
+
+    /** Whether a checkpoint's row of {@code length} values is one {@link #values} writes (or the seven figures of an older checkpoint). */
+    static boolean validLength(int length) {
+        int extra = length - 7 - COST_VALUES;
+        return length == 7 || extra == 0 || (extra >= 4 && extra % 2 == 0); // the whole network's pair, then one per layer
     }
 
     /** A row from {@link #values} (or the seven figures of a checkpoint written before rows carried a cost). */
     static EpochRow of(double[] v) {
         EpochCost cost = null;
-        if (v.length == 7 + COST_VALUES && !Double.isNaN(v[7])) cost = new EpochCost(figures(v, 7), figures(v, 7 + COST_VALUES / 2));
-        return new EpochRow((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], cost);
+        if (v.length >= 7 + COST_VALUES && !Double.isNaN(v[7])) cost = new EpochCost(figures(v, 7), figures(v, 7 + COST_VALUES / 2));
+        double[] gradient = v.length > 7 + COST_VALUES ? java.util.Arrays.copyOfRange(v, 7 + COST_VALUES, v.length) : null;
+        return new EpochRow((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], cost, gradient);
+    }
+
+    /** Whether the tracked cosines are cosines (in [-1, 1]) and their half-widths >= 0, each or NaN (nothing to measure). */
+    boolean gradientValid() {
+        if (gradient == null) return true;
+        for (int i = 0; i < gradient.length; i++) {
+            double x = gradient[i];
+            if (!Double.isNaN(x) && !(i % 2 == 0 ? x >= -1 - 1e-9 && x <= 1 + 1e-9 : x >= 0 && Double.isFinite(x))) return false;
+        }
+        return true;
     }
 
     private static EventCost.Figures figures(double[] v, int at) {

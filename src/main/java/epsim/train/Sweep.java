@@ -164,7 +164,7 @@ public final class Sweep {
             }
         }
         return new TrainConfig(model(base.model(), axes, p), overrides(base.overrides(), axes, p), base.net(), rule, batch, epochs, seed,
-                base.dataset(), base.dataDir(), base.trainLimit(), base.testLimit());
+                base.dataset(), base.dataDir(), base.trainLimit(), base.testLimit(), base.chip(), base.trackGradient());
     }
 
     private static long integer(String v, String where, long min, long max) {

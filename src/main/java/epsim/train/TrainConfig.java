@@ -24,11 +24,12 @@ import java.util.List;
  * @param chip       null for the in-process chip, else exec:COMMAND or tcp:HOST:PORT (docs/cosim-protocol.md)
  */
 public record TrainConfig(String model, List<String> overrides, String net, RuleSettings rule, int batch, int epochs,
-                          long seed, String dataset, String dataDir, int trainLimit, int testLimit, String chip) {
+                          long seed, String dataset, String dataDir, int trainLimit, int testLimit, String chip,
+                          GradientProbe.Plan trackGradient) {
 
     public TrainConfig(String model, List<String> overrides, String net, RuleSettings rule, int batch, int epochs,
                        long seed, String dataset, String dataDir, int trainLimit, int testLimit) {
-        this(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, null);
+        this(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, null, null);
     }
 
     /** The model as a run shows it: its name and every --set override, e.g. "rram + device.levels=64, periphery.adcBits=6". */
@@ -57,15 +58,20 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
     }
 
     public TrainConfig withChip(String newChip) {
-        return new TrainConfig(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, newChip);
+        return new TrainConfig(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, newChip, trackGradient);
     }
 
     public TrainConfig withRule(RuleSettings newRule) {
-        return new TrainConfig(model, overrides, net, newRule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, chip);
+        return new TrainConfig(model, overrides, net, newRule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, chip, trackGradient);
     }
 
     public TrainConfig withEpochs(int newEpochs) {
-        return new TrainConfig(model, overrides, net, rule, batch, newEpochs, seed, dataset, dataDir, trainLimit, testLimit, chip);
+        return new TrainConfig(model, overrides, net, rule, batch, newEpochs, seed, dataset, dataDir, trainLimit, testLimit, chip, trackGradient);
+    }
+
+    /** The run with a gradient probe after every epoch (null: none). */
+    public TrainConfig withTracking(GradientProbe.Plan plan) {
+        return new TrainConfig(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, chip, plan);
     }
 
     public ObjectNode toJson() {
@@ -86,6 +92,12 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         o.put("testLimit", testLimit);
         if (chip == null) o.putNull("chip");
         else o.put("chip", chip);
+        if (trackGradient != null) { // written only when on, so that a run without it records what it always did
+            ObjectNode g = o.putObject("trackGradient");
+            g.put("batchSize", trackGradient.batchSize());
+            g.put("batches", trackGradient.batches());
+            g.put("examples", trackGradient.selection().label);
+        }
         return o;
     }
 
@@ -141,6 +153,15 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
                 f.integer(o, "seed", prefix + "seed", Long.MIN_VALUE, Long.MAX_VALUE), f.text(o, "dataset", prefix + "dataset"),
                 f.optionalText(o, "dataDir", prefix + "dataDir"),
                 (int) f.integer(o, "trainLimit", prefix + "trainLimit", 0, Integer.MAX_VALUE),
-                (int) f.integer(o, "testLimit", prefix + "testLimit", 0, Integer.MAX_VALUE), f.optionalText(o, "chip", prefix + "chip"));
+                (int) f.integer(o, "testLimit", prefix + "testLimit", 0, Integer.MAX_VALUE), f.optionalText(o, "chip", prefix + "chip"),
+                tracking(o.get("trackGradient"), f, prefix + "trackGradient", t));
+    }
+
+    private static GradientProbe.Plan tracking(JsonNode g, JsonFields f, String where, Topology t) {
+        if (g == null || g.isNull()) return null;
+        if (!g.isObject()) throw new UserError(f.where(where) + ": expected an object");
+        return new GradientProbe.Plan((int) f.integer(g, "batchSize", where + ".batchSize", 1, t.maxBatch()),
+                (int) f.integer(g, "batches", where + ".batches", 1, 10_000),
+                GradientProbe.Selection.parse(f.text(g, "examples", where + ".examples"), f.where(where + ".examples")));
     }
 }

@@ -181,8 +181,10 @@ public final class Trainer {
             double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
             EpochRow.EpochCost cost = trainingCost == null || testFigures.perInference() == null ? null
                     : new EpochRow.EpochCost(trainingCost, testFigures.perInference());
+            // after the epoch's clock and counters: the probe is a measurement, not training (it does draw on the chip's noise)
+            double[] gradient = config.trackGradient() == null ? null : EpochRow.gradientValues(gradientProbe(config.trackGradient()));
             EpochRow row = new EpochRow(epoch, lossSum / seen, (double) correct / seen, testFigures.loss(), testFigures.accuracy(),
-                    (double) steps / done, seconds, cost);
+                    (double) steps / done, seconds, cost, gradient);
             history.add(row);
             // the checkpoint first: the records are rebuilt from its history on resume
             new Checkpoint(epoch + 1, 0, dataOrder.state(), rule.randomState(), chip.persist(),
@@ -345,7 +347,7 @@ public final class Trainer {
             writeJson(run);
             return;
         }
-        StringBuilder csv = new StringBuilder(EpochRow.CSV_HEADER).append('\n');
+        StringBuilder csv = new StringBuilder(EpochRow.csvHeader(history)).append('\n');
         for (EpochRow r : history) csv.append(r.csv()).append('\n');
         EpochRow last = history.get(history.size() - 1);
         ObjectNode fin = run.putObject("final");
@@ -365,8 +367,9 @@ public final class Trainer {
         writeJson(run);
         AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
         try {
-            Plots.learningCurves(out.resolve("learning-curves.png"), config.runLabel(model.name()) + ", " + topology + ", " + config.dataset(),
-                    history);
+            String title = config.runLabel(model.name()) + ", " + topology + ", " + config.dataset();
+            Plots.learningCurves(out.resolve("learning-curves.png"), title, history);
+            if (last.gradient() != null) Plots.gradientCurves(out.resolve("gradient.png"), title, history);
         } catch (RuntimeException | LinkageError e) {
             // a plot is a convenience: never lose a run over it (e.g. AWT refusing to start during shutdown)
             System.err.println("epsim: warning: learning-curves.png not written (" + e + ")");

@@ -56,6 +56,37 @@ class TrainingTest {
         assertTrue(eval.out().contains("cost per inference"), eval.out());
     }
 
+    /**
+     * --track-gradient probes every epoch: columns in metrics.csv (cosines in [-1, 1] with their
+     * intervals), gradient.png, the setting in run.json, and a run resumed after epoch 1 tracks
+     * the same figures bit for bit.
+     */
+    @Test
+    void theGradientIsTrackedPerEpochAndResumed() throws Exception {
+        Path whole = dir.resolve("tracked"), resumed = dir.resolve("resumed");
+        String[] tracked = {"--track-gradient", "8", "--gradient-batches", "3"};
+        TestSupport.Run run = TestSupport.cli(concat(TestSupport.trainArgs("--epochs", "2", "--out", whole.toString()), tracked));
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> rows = Files.readAllLines(whole.resolve("metrics.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        assertEquals(EpochRow.CSV_HEADER + ",gradient_cosine,gradient_cosine_ci95,gradient_cosine_layer1,gradient_cosine_layer1_ci95,"
+                + "gradient_cosine_layer2,gradient_cosine_layer2_ci95", rows.get(0));
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",", -1);
+            double cosine = Double.parseDouble(cells[header.indexOf("gradient_cosine")]);
+            double half = Double.parseDouble(cells[header.indexOf("gradient_cosine_ci95")]);
+            // EP at beta 1 on the noisy default chip: a positive but imperfect alignment
+            assertTrue(cosine > 0 && cosine < 1 && half > 0, row);
+        }
+        assertTrue(Files.size(whole.resolve("gradient.png")) > 0);
+        var runJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(whole.resolve("run.json").toFile());
+        assertEquals(8, runJson.at("/options/trackGradient/batchSize").asInt(), runJson.toString());
+        assertEquals(0, TestSupport.cli(concat(TestSupport.trainArgs("--epochs", "1", "--out", resumed.toString()), tracked)).exitCode());
+        TestSupport.Run more = TestSupport.cli("train", "--resume", resumed.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, more.exitCode(), more.err());
+        TestSupport.assertSameRun(whole, resumed);
+    }
+
     /** A checkpoint of another format, or of no format, is refused in one line, and nothing is overwritten. */
     @Test
     void foreignCheckpointsAreRefused() throws Exception {
