@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "export-spice", mixinStandardHelpOptions = true,
         description = "Write the chip as a SPICE netlist (docs/spice.md): neuron nodes with their capacitor and leak, "
                 + "synaptic and nudging currents as behavioural sources, inputs as voltage sources; ends with an "
-                + ".op card (or .tran with --tran).")
+                + ".op card (or .tran with --tran) and a .print card, so that 'ngspice -b FILE' prints the outputs.")
 final class ExportSpiceCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -93,7 +93,12 @@ final class ExportSpiceCommand implements Callable<Integer> {
         deck.append("* neuron node nL_I: membrane potential u of neuron I of layer L; output rho(u)\n");
         deck.append(Netlist.body("", weights, m.neuron().tau(), 1, x, beta, beta == 0 ? null : y, rest, tran != null));
         deck.append(Netlist.options());
-        deck.append(tran != null ? ".tran " + Netlist.num(tran[0]) + " " + Netlist.num(tran[1]) + " uic\n" : ".op\n").append(".end\n");
+        deck.append(tran != null ? ".tran " + Netlist.num(tran[0]) + " " + Netlist.num(tran[1]) + " uic\n" : ".op\n");
+        // without a .print card 'ngspice -b' runs no transient and prints no operating point: list the output layer's potentials
+        StringBuilder outputs = new StringBuilder();
+        for (int i = 0; i < t.outputSize(); i++) outputs.append(" v(").append(Netlist.node("", t.neuronLayers() - 1, i)).append(')');
+        deck.append("* ngspice -b prints the output layer's u (rho(u) is the chip's output)").append(tran != null ? " over time\n" : "; .op also prints every node\n");
+        deck.append(tran != null ? ".print tran" : ".print dc").append(outputs).append('\n').append(".end\n");
         AtomicFiles.writeString(out, deck.toString());
         System.out.printf("wrote %s (%s, %d neurons, %d weights and biases)%n", out, t, t.freeNeurons(), t.parameterCount());
         return 0;

@@ -17,7 +17,13 @@ final class ModelOptions {
             description = "Override one model field, e.g. --set device.levels=64 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
+    private boolean warned;
+
+    /** The model; the first call says on stderr, in one line each, what the overrides did that the user may not expect. */
     HardwareModel load() {
-        return ModelLoader.load(model, overrides);
+        ModelLoader.Loaded loaded = ModelLoader.loadWithWarnings(model, overrides);
+        if (!warned) loaded.warnings().forEach(w -> System.err.println("epsim: warning: " + w));
+        warned = true;
+        return loaded.model();
     }
 }

@@ -43,7 +43,9 @@ final class ModelsCommand implements Runnable {
 
         @Override
         public void run() {
-            HardwareModel m = ModelLoader.load(model, overrides);
+            ModelLoader.Loaded loaded = ModelLoader.loadWithWarnings(model, overrides);
+            loaded.warnings().forEach(w -> System.err.println("epsim: warning: " + w));
+            HardwareModel m = loaded.model();
             try {
                 System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(ModelLoader.toJson(m)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

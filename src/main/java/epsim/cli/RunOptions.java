@@ -26,10 +26,10 @@ final class RunOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist).")
     Path dataDir;
 
-    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on the first N examples only (0: all).")
+    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on the first N examples only (default: 0, all).")
     int trainLimit;
 
-    @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N", description = "Test on the first N examples only (0: all).")
+    @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N", description = "Test on the first N examples only (default: 0, all).")
     int testLimit;
 
     /** The validated options of a run with these settings ({@code chip}: null for the in-process chip). */

@@ -115,6 +115,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         if (!labelled(axes, base).isEmpty()) {
             System.out.println("sweep: --set " + String.join(" --set ", base.overrides()) + " applies to every varied model (labelled so in sweep.csv)");
         }
+        for (String w : Sweep.warnings(base, axes, mine)) System.err.println("epsim: warning: " + w);
         List<Sweep.Outcome> outcomes;
         if (ProgressBars.wanted(progress)) {
             try (ProgressBar bar = ProgressBars.create("sweep", mine.size())) {

@@ -45,7 +45,11 @@ public enum ModelField {
     BOUNDS_DTOD("device", "boundsDtod", Kind.NON_NEGATIVE, "a finite number >= 0 (relative)", "relative", ">= 0",
             "device-to-device std of each half-range (`w_max_dtod`, `w_min_dtod`)", m -> m.device().boundsDtod()),
     WRITE_NOISE("device", "writeNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (nominal steps per pulse)", "nominal steps", ">= 0",
-            "cycle-to-cycle std of every pulse (`dw_min_std`, additive)", m -> m.device().writeNoise()),
+            "cycle-to-cycle std of every pulse (`dw_min_std`, additive), relative to the nominal step s; or give `writeNoiseMicrosiemens`",
+            m -> m.device().writeNoise()),
+    WRITE_NOISE_US("device", "writeNoiseMicrosiemens", Kind.NON_NEGATIVE, "a finite number >= 0 (microsiemens per pulse)", "µS", ">= 0",
+            "the same std in conductance, `writeNoise x s`; a model gives one of the two (both only if they agree), and the one it gives"
+                    + " holds when `levels`, `gMin` or `gMax` change", m -> m.device().writeNoise() * m.device().step()),
     READ_NOISE("device", "readNoise", Kind.NOISE, "a finite number in [0, 1e6] (weight units)", "weight units", "0 .. 1e6",
             "std of one device's read, per read (every step, for both current directions)", m -> m.device().readNoise()),
     STUCK_AT_MIN("device", "stuckAtMin", Kind.FRACTION, "a fraction in [0, 1]", "fraction", "[0, 1]",

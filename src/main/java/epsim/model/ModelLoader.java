@@ -44,6 +44,13 @@ public final class ModelLoader {
 
     /** A preset name ({@code ideal}) or a path to a .json file, plus overrides. */
     public static HardwareModel load(String nameOrPath, List<String> overrides) {
+        return loadWithWarnings(nameOrPath, overrides).model();
+    }
+
+    /** A loaded model and the one-line warnings about what its overrides did to it (e.g. a relative field whose absolute size moved). */
+    public record Loaded(HardwareModel model, List<String> warnings) {}
+
+    public static Loaded loadWithWarnings(String nameOrPath, List<String> overrides) {
         Path path = AtomicFiles.path(nameOrPath, "--model " + nameOrPath);
         String origin;
         String text;
@@ -60,7 +67,7 @@ public final class ModelLoader {
         } else {
             throw new UserError(nameOrPath + ": hardware-model file not found");
         }
-        return parse(text, origin, overrides);
+        return parseWithWarnings(text, origin, overrides);
     }
 
     /**
@@ -80,12 +87,49 @@ public final class ModelLoader {
 
     /** Parses model JSON {@code text}; {@code origin} names it in error messages. */
     public static HardwareModel parse(String text, String origin, List<String> overrides) {
+        return parseWithWarnings(text, origin, overrides).model();
+    }
+
+    private static Loaded parseWithWarnings(String text, String origin, List<String> overrides) {
         JsonNode root = JsonFields.parse(text, origin);
         if (!root.isObject()) throw new UserError(origin + ": expected a JSON object");
         ObjectNode tree = resolveBase((ObjectNode) root, origin, 0);
+        double stepBefore = nominalStep(tree);
         Map<String, String> overridden = new LinkedHashMap<>();
         for (String o : overrides) applyOverride(tree, o, overridden);
-        return validate(tree, origin, overridden);
+        HardwareModel m = validate(tree, origin, overridden, stepBefore);
+        List<String> warnings = new ArrayList<>();
+        HardwareModel.Device d = m.device();
+        boolean relative = !tree.get("device").has(ModelField.WRITE_NOISE_US.name);
+        if (relative && d.writeNoise() > 0 && stepBefore > 0 && d.step() != stepBefore) {
+            String moved = overridden.keySet().stream().filter(STEP_FIELDS::contains).map(overridden::get)
+                    .reduce((a, b) -> a + ", " + b).orElse("the overrides");
+            warnings.add(String.format(java.util.Locale.ROOT, "%s moves the nominal step from %.4g to %.4g µS, so device.writeNoise = %s steps"
+                            + " is now %.4g µS per pulse (it was %.4g); to hold it, also --set device.writeNoiseMicrosiemens=%.4g",
+                    moved, stepBefore, d.step(), d.writeNoise(), d.writeNoise() * d.step(), d.writeNoise() * stepBefore,
+                    d.writeNoise() * stepBefore));
+        }
+        return new Loaded(m, List.copyOf(warnings));
+    }
+
+    /** The fields that set the nominal step s = (gMax - gMin) / (levels - 1). */
+    private static final Set<String> STEP_FIELDS = Set.of("device.levels", "device.gMin", "device.gMax");
+
+    /** The nominal step the tree states, or 0 when it states no valid one (validation reports that later). */
+    private static double nominalStep(ObjectNode tree) {
+        JsonNode d = tree.get("device");
+        if (d == null || !d.isObject()) return 0;
+        JsonNode levels = d.get("levels"), lo = d.get("gMin"), hi = d.get("gMax");
+        if (levels == null || !levels.isIntegralNumber() || levels.asLong() < 2 || lo == null || !lo.isNumber() || hi == null || !hi.isNumber()) return 0;
+        double s = (hi.asDouble() - lo.asDouble()) / (levels.asDouble() - 1);
+        return s > 0 && Double.isFinite(s) ? s : 0;
+    }
+
+    /** The two forms of the write noise: a model, an override or a child of a base gives one, which replaces the other. */
+    private static void keepOneWriteNoise(ObjectNode device, String given) {
+        String other = given.equals(ModelField.WRITE_NOISE.name) ? ModelField.WRITE_NOISE_US.name
+                : given.equals(ModelField.WRITE_NOISE_US.name) ? ModelField.WRITE_NOISE.name : null;
+        if (other != null) device.remove(other);
     }
 
     /**
@@ -109,8 +153,12 @@ public final class ModelLoader {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().equals("base")) continue;
             JsonNode into = merged.get(e.getKey());
-            if (e.getValue().isObject() && into != null && into.isObject()) ((ObjectNode) into).setAll((ObjectNode) e.getValue());
-            else merged.set(e.getKey(), e.getValue());
+            if (e.getValue().isObject() && into != null && into.isObject()) {
+                for (Iterator<String> names = e.getValue().fieldNames(); names.hasNext(); ) keepOneWriteNoise((ObjectNode) into, names.next());
+                ((ObjectNode) into).setAll((ObjectNode) e.getValue());
+            } else {
+                merged.set(e.getKey(), e.getValue());
+            }
         }
         return merged;
     }
@@ -134,6 +182,7 @@ public final class ModelLoader {
         } else {
             sectionNode = (ObjectNode) section0;
         }
+        if (section.equals("device")) keepOneWriteNoise(sectionNode, field);
         sectionNode.set(field, parseScalar(value));
         overridden.put(key, where);
     }
@@ -167,7 +216,7 @@ public final class ModelLoader {
         return String.join(", ", names);
     }
 
-    private static HardwareModel validate(ObjectNode tree, String origin, Map<String, String> overridden) {
+    private static HardwareModel validate(ObjectNode tree, String origin, Map<String, String> overridden, double stepBefore) {
         Set<String> sections = ModelField.sections();
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String k = it.next();
@@ -184,7 +233,9 @@ public final class ModelLoader {
         boolean costed = tree.has(ModelField.COST_SECTION), updated = tree.has(ModelField.UPDATE_SECTION);
         for (String section : sections) if (present(section, costed, updated)) r.section(section);
         Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
-        for (ModelField f : ModelField.values()) if (present(f.section, costed, updated)) v.put(f, r.read(f));
+        for (ModelField f : ModelField.values()) {
+            if (present(f.section, costed, updated) && (!WRITE_NOISE_FORMS.contains(f) || tree.get(f.section).has(f.name))) v.put(f, r.read(f));
+        }
 
         // the checks that relate two fields
         double tau = (Double) v.get(ModelField.TAU), dt = (Double) v.get(ModelField.DT);
@@ -195,6 +246,7 @@ public final class ModelLoader {
         double stuckMin = (Double) v.get(ModelField.STUCK_AT_MIN), stuckMax = (Double) v.get(ModelField.STUCK_AT_MAX);
         if (stuckMin + stuckMax > 1) throw r.error(ModelField.STUCK_AT_MAX, stuckMax);
         int levels = (Integer) v.get(ModelField.LEVELS);
+        v.put(ModelField.WRITE_NOISE, relativeWriteNoise(r, v, levels == HardwareModel.IDEAL ? 0 : (gMax - gMin) / (levels - 1), stepBefore));
         if (levels == HardwareModel.IDEAL) {
             // pulse effects need pulses: a continuous device takes every request exactly
             for (ModelField f : List.of(ModelField.WRITE_NOISE, ModelField.STEP_DTOD, ModelField.UP_DOWN, ModelField.UP_DOWN_DTOD,
@@ -248,6 +300,31 @@ public final class ModelLoader {
                         (Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
                 new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax),
                 costed ? cost(v) : null, update);
+    }
+
+    /** The write noise in either of its forms, of which a device section holds at least one. */
+    private static final Set<ModelField> WRITE_NOISE_FORMS = Set.of(ModelField.WRITE_NOISE, ModelField.WRITE_NOISE_US);
+
+    /**
+     * The write noise in nominal steps, from whichever form the model gives. A model that gives both
+     * (as 'models show' prints it) must mean one thing: they agree at the model's own step
+     * ({@code stepBefore}, before overrides), and the conductance form holds if an override moves the step.
+     */
+    private static double relativeWriteNoise(Reader r, Map<ModelField, Object> v, double step, double stepBefore) {
+        Double relative = (Double) v.get(ModelField.WRITE_NOISE), absolute = (Double) v.get(ModelField.WRITE_NOISE_US);
+        if (absolute == null) return relative;
+        if (step == 0) {
+            if (absolute != 0) throw new UserError(r.where(ModelField.WRITE_NOISE_US) + ": must be 0 when device.levels is \"ideal\""
+                    + " (a pulse effect, and continuous devices take no pulses)");
+            return relative == null ? 0 : relative;
+        }
+        double own = stepBefore > 0 ? stepBefore : step, fromAbsolute = absolute / own;
+        // 'models show' prints both as the shortest decimals that read back: they agree to ~1e-16, and 1e-9 is far above that
+        if (relative != null && Math.abs(relative - fromAbsolute) > 1e-9 * Math.max(Math.abs(relative), Math.abs(fromAbsolute))) {
+            throw new UserError(r.where(ModelField.WRITE_NOISE_US) + ": " + absolute + " µS disagrees with device.writeNoise = " + relative
+                    + " steps of " + own + " µS (= " + relative * own + " µS); give one of the two");
+        }
+        return absolute / step;
     }
 
     /** Whether a section's fields are read: the optional cost and update sections only when the file has them. */
@@ -353,7 +430,9 @@ public final class ModelLoader {
                 }
             }
             for (ModelField f : ModelField.inSection(section)) {
-                if (!n.has(f.name) && f.kind != ModelField.Kind.FREE_TEXT) throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
+                if (n.has(f.name) || f.kind == ModelField.Kind.FREE_TEXT || f == ModelField.WRITE_NOISE_US) continue;
+                if (f == ModelField.WRITE_NOISE && n.has(ModelField.WRITE_NOISE_US.name)) continue;
+                throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
             }
         }
 

@@ -30,6 +30,44 @@ class ModelLoaderTest {
         assertEquals("", derived.description()); // the base's texts are not inherited
     }
 
+    /**
+     * The write noise in steps moves with the step when levels change, and says so; in
+     * microsiemens it holds. 'models show' prints both, and what it prints loads back as the same model.
+     */
+    @Test
+    void theWriteNoiseKeepsTheUnitItWasGivenIn() throws Exception {
+        HardwareModel rram = ModelLoader.load("rram", List.of());
+        double step = rram.device().step(), absolute = rram.device().writeNoise() * step;
+        ModelLoader.Loaded relative = ModelLoader.loadWithWarnings("rram", List.of("device.levels=64"));
+        assertEquals(rram.device().writeNoise(), relative.model().device().writeNoise(), 0.0);
+        double moved = relative.model().device().writeNoise() * relative.model().device().step();
+        assertEquals(1000.0 / 63, moved / absolute, 1e-9, "1001 to 64 levels: the step, and the noise in µS, grow 1000/63 times");
+        assertEquals(1, relative.warnings().size());
+        assertTrue(relative.warnings().get(0).contains("--set device.levels=64") && relative.warnings().get(0).contains("writeNoiseMicrosiemens"),
+                relative.warnings().get(0));
+
+        ModelLoader.Loaded held = ModelLoader.loadWithWarnings("rram", List.of("device.levels=64", "device.writeNoiseMicrosiemens=" + absolute));
+        assertEquals(absolute, held.model().device().writeNoise() * held.model().device().step(), 1e-12 * absolute);
+        assertEquals(List.of(), held.warnings());
+        assertEquals(List.of(), ModelLoader.loadWithWarnings("rram", List.of("periphery.adcBits=6")).warnings(), "no step moved");
+
+        Path shown = dir.resolve("shown.json");
+        Files.writeString(shown, ModelLoader.toJson(rram).toString());
+        assertEquals(ModelLoader.toJson(rram), ModelLoader.toJson(ModelLoader.load(shown.toString(), List.of())));
+        // both forms in one file: the conductance holds when an override moves the step
+        HardwareModel shownAt64 = ModelLoader.load(shown.toString(), List.of("device.levels=64"));
+        assertEquals(absolute, shownAt64.device().writeNoise() * shownAt64.device().step(), 1e-12 * absolute);
+
+        Files.writeString(shown, ModelLoader.toJson(rram).toString().replace("\"writeNoise\":3.75", "\"writeNoise\":1.0"));
+        UserError e = assertThrows(UserError.class, () -> ModelLoader.load(shown.toString(), List.of()));
+        assertTrue(e.getMessage().contains("disagrees") && e.getMessage().contains("give one of the two"), e.getMessage());
+
+        Path child = dir.resolve("child.json");
+        Files.writeString(child, "{\"base\": \"rram\", \"device\": {\"levels\": 64, \"writeNoiseMicrosiemens\": 0.15}}");
+        HardwareModel c = ModelLoader.load(child.toString(), List.of());
+        assertEquals(0.15, c.device().writeNoise() * c.device().step(), 1e-12, "a child's form replaces its base's");
+    }
+
     @Test
     void aBaseMustBeAPresetName() throws Exception {
         for (String base : new String[] {"\"../../etc/passwd\"", "\"no-such-preset\"", "3"}) {

@@ -116,8 +116,9 @@ class SweepTest {
         List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
         assertEquals(7, rows.size(), "header + 3 seeds x 2 betas");
         List<String> summary = Files.readAllLines(out.resolve("sweep-summary.csv"));
-        assertEquals("rule.beta,seeds,test_accuracy_mean,test_accuracy_sd,train_accuracy_mean,train_accuracy_sd,gradient_cosine_mean,"
-                + "gradient_cosine_sd,train_energy_J_mean,train_energy_J_sd,inference_energy_J_mean,inference_energy_J_sd", summary.get(0));
+        assertEquals("rule.beta,seeds,test_accuracy_mean,test_accuracy_sd,test_accuracy_ci95,train_accuracy_mean,train_accuracy_sd,"
+                + "train_accuracy_ci95,gradient_cosine_mean,gradient_cosine_sd,gradient_cosine_ci95,train_energy_J_mean,train_energy_J_sd,"
+                + "train_energy_J_ci95,inference_energy_J_mean,inference_energy_J_sd,inference_energy_J_ci95", summary.get(0));
         assertEquals(3, summary.size(), "one row per beta");
         for (String beta : List.of("0.5", "1")) {
             double sum = 0, squares = 0;
@@ -132,8 +133,11 @@ class SweepTest {
             for (double c : cosines) squares += (c - mean) * (c - mean);
             String[] line = summary.stream().filter(l -> l.startsWith(beta + ",")).findFirst().orElseThrow().split(",");
             assertEquals("3", line[1]);
-            assertEquals(mean, Double.parseDouble(line[6]), 1e-5 * Math.abs(mean), "the mean over the seeds (6 significant digits)");
-            assertEquals(Math.sqrt(squares / 2), Double.parseDouble(line[7]), 1e-5 * Math.sqrt(squares / 2) + 1e-12, "the sample deviation");
+            assertEquals(mean, Double.parseDouble(line[8]), 1e-5 * Math.abs(mean), "the mean over the seeds (6 significant digits)");
+            double sd = Math.sqrt(squares / 2);
+            assertEquals(sd, Double.parseDouble(line[9]), 1e-5 * sd + 1e-12, "the sample deviation");
+            // t(0.975, 2 degrees of freedom) = 4.302653: the 95% half-width of a mean of 3 is 2.484 deviations
+            assertEquals(4.302653 / Math.sqrt(3) * sd, Double.parseDouble(line[10]), 1e-5 * sd + 1e-12, "the 95% half-width");
         }
         // different seeds give different chips: the three cosines of one beta are not all equal
         assertTrue(rows.subList(1, 4).stream().map(l -> l.split(",")[5]).distinct().count() > 1, rows.toString());
