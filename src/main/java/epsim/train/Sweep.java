@@ -393,6 +393,11 @@ public final class Sweep {
             HeatMapChart heat = new HeatMapChartBuilder().width(800).height(600).title(what)
                     .xAxisTitle(axes.get(0).key()).yAxisTitle(axes.get(1).key()).build();
             heat.getStyler().setShowValue(true);
+            heat.getStyler().setHeatMapValueDecimalPattern("0.000"); // 0.853, not .853
+            // light colours, so that the black values stay readable on every cell
+            heat.getStyler().setRangeColors(new java.awt.Color[] {new java.awt.Color(0xF7, 0xFB, 0xFF), new java.awt.Color(0xC6, 0xDB, 0xEF),
+                    new java.awt.Color(0x9E, 0xCA, 0xE1)});
+            heat.getStyler().setValueFontColor(java.awt.Color.BLACK);
             heat.addSeries(what, xs, ys, cells);
             save(out.resolve("sweep-heatmap.png"), heat);
         }
@@ -476,10 +481,24 @@ public final class Sweep {
         pareto(out, axes, outcomes);
     }
 
-    /** A plot of {@code what} against axis {@code a}. */
+    /**
+     * A plot of {@code what} against axis {@code a}: a categorical axis (presets, files, rule
+     * names) labelled with its values, a positive numeric one spanning a decade or more (levels)
+     * on a log scale.
+     */
     private static XYChart chart(String what, Axis a) {
-        return new XYChartBuilder().width(800).height(500).title(what + " vs " + a.key())
-                .xAxisTitle(a.key() + (numeric(a) ? "" : " (index)")).yAxisTitle(what).build();
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(what + " vs " + a.key()).xAxisTitle(a.key()).yAxisTitle(what).build();
+        if (!numeric(a)) {
+            chart.setCustomXAxisTickLabelsFormatter(x -> {
+                long i = Math.round(x);
+                return Math.abs(x - i) < 1e-6 && i >= 0 && i < a.values().size() ? a.values().get((int) i) : "";
+            });
+        } else {
+            double least = a.values().stream().mapToDouble(Double::parseDouble).min().orElse(1);
+            double most = a.values().stream().mapToDouble(Double::parseDouble).max().orElse(1);
+            chart.getStyler().setXAxisLogarithmic(least > 0 && most / least >= 10);
+        }
+        return chart;
     }
 
     /** The series a point belongs to in the plot against axis k: the values of every other axis. */
