@@ -47,4 +47,32 @@ class GradientDumpTest {
     void hardSigmoidDefaultChip() throws Exception {
         check("--model", "default", "--net", "40-20-10");
     }
+
+    /**
+     * With --checkpoint the probe runs on the run's chip with the run's rule settings (beta 1, its
+     * step caps), prints them, and the dump holds the run's weights and first training examples,
+     * which numpy's implicit gradient matches as it does a fresh chip's.
+     */
+    @Test
+    void aRunsCheckpointIsProbedAndDumped() throws Exception {
+        Path run = TestSupport.trainedRun(dir.resolve("run")), out = dir.resolve("dump");
+        TestSupport.Run probe = TestSupport.cli("gradient", "--checkpoint", run.toString(), "--batch", "4", "--gradient-batches", "3",
+                "--out", out.toString());
+        assertEquals(0, probe.exitCode(), probe.err());
+        assertTrue(probe.out().contains("gradient probe: EP symmetric, beta 1.0, 30 free and 8 nudged steps at most, tolerance 1.0E-4; 3 batches"),
+                probe.out());
+        assertTrue(probe.out().contains("all layers: cosine") && !probe.out().contains("NaN"), probe.out());
+        var meta = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("meta.json").toFile());
+        assertEquals("a run folder's checkpoint and its first training examples", meta.get("source").asText());
+        long w1 = java.nio.file.Files.size(out.resolve("W1.npy")) - 8L * 784 * 40; // the run's 784-40-10 weights and the .npy header
+        assertTrue(w1 > 0 && w1 <= 256, "W1.npy holds 40 x 784 doubles: " + w1);
+        String py = TestSupport.python();
+        if (py == null && !TestSupport.inCi()) return; // the probe is checked; the numpy cross-check needs numpy
+        Process p = new ProcessBuilder(py, TestSupport.root().resolve("scripts/check_gradient.py").toString(), out.toString(), "--tol", "1e-7")
+                .redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), text);
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--checkpoint", dir.resolve("nothing").toString()), "run.json");
+    }
 }

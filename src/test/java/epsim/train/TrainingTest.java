@@ -54,6 +54,11 @@ class TrainingTest {
         assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * testAccuracy)), eval.out());
         assertTrue(eval.out().contains("cost per inference"), eval.out());
+        // the ideal chip has no noise: every repeat gives the same figure, and the line says why
+        TestSupport.Run repeated = TestSupport.cli("eval", "--checkpoint", out.toString(), "--test-limit", "300", "--repeats", "3");
+        assertEquals(0, repeated.exitCode(), repeated.err());
+        assertTrue(repeated.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.2f ± 0.00%% (mean ± sd of 3 evaluations, a noiseless chip",
+                100 * testAccuracy)), repeated.out());
     }
 
     /**
