@@ -89,12 +89,26 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ProbeOptions probe;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** What a run folder fixes: given beside --checkpoint they would be silently ignored. */
+    private static final List<String> FIXED_BY_THE_RUN = List.of("--model", "--set", "--net", "--seed");
+
     @Override
     public Integer call() throws Exception {
         if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
         if (bpttSteps != null && bpttSteps < 1) throw new UserError("--bptt-steps " + bpttSteps + ": expected an integer >= 1");
         GradientProbe.Plan plan = probe.plan(batch, "--batch");
-        return checkpoint != null ? onCheckpoint(plan) : onFreshChip(plan);
+        if (checkpoint != null) {
+            for (String flag : FIXED_BY_THE_RUN) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                    throw new UserError(flag + ": with --checkpoint the model, network and seed are the run's (" + checkpoint + "/run.json)");
+                }
+            }
+            return onCheckpoint(plan);
+        }
+        return onFreshChip(plan);
     }
 
     private Integer onFreshChip(GradientProbe.Plan plan) throws Exception {

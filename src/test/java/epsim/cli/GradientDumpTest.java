@@ -74,5 +74,6 @@ class GradientDumpTest {
         assertTrue(p.waitFor(300, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), text);
         TestSupport.assertOneLineError(TestSupport.cli("gradient", "--checkpoint", dir.resolve("nothing").toString()), "run.json");
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--checkpoint", run.toString(), "--net", "784-10-10"), "--net", "the run's");
     }
 }
