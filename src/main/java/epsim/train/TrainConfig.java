@@ -49,12 +49,24 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         StringBuilder lr = new StringBuilder();
         for (double r : rule.learningRates()) lr.append(lr.length() == 0 ? "" : "/").append(epsim.rule.RuleSetting.text(r));
         String beta = rule.rule() == epsim.rule.Rule.EP || rule.rule() == epsim.rule.Rule.GHOST ? ", beta " + epsim.rule.RuleSetting.text(rule.beta()) : "";
-        return rule.rule().describe(rule) + beta + ", lr " + lr + ", batch " + batch;
+        return rule.rule().describe(rule) + beta + ", lr " + lr + ", batch " + batch + otherSettings();
+    }
+
+    /** The rule settings the label has not named that differ from the defaults, e.g. ", readAverages 4". */
+    private String otherSettings() {
+        RuleSettings defaults = RuleSettings.defaults(Topology.parse(net, "net")).with(RuleSetting.RULE, rule.rule());
+        StringBuilder b = new StringBuilder();
+        for (RuleSetting s : RuleSetting.values()) {
+            if (java.util.Set.of(RuleSetting.RULE, RuleSetting.NUDGING, RuleSetting.BETA, RuleSetting.LEARNING_RATES).contains(s)) continue;
+            com.fasterxml.jackson.databind.JsonNode given = s.json(rule.get(s)), usual = s.json(defaults.get(s));
+            if (!given.equals(usual)) b.append(", ").append(s.key).append(' ').append(given.isTextual() ? given.asText() : given.toString());
+        }
+        return b.toString();
     }
 
     /** The run in one line: the rule, the model with its overrides and the backend, as plots and comparisons name it. */
     public String runLabel(String modelName) {
-        return ruleLabel() + " on " + modelLabel(modelName) + " (" + backend() + ")";
+        return ruleLabel() + " on " + modelLabel(modelName) + " (" + backend() + "), seed " + seed;
     }
 
     public TrainConfig withChip(String newChip) {

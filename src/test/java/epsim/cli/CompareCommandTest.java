@@ -21,10 +21,12 @@ class CompareCommandTest {
         Path a = dir.resolve("a"), b = dir.resolve("b");
         assertEquals(0, TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "2", "--out", a.toString())).exitCode());
         assertEquals(0, TestSupport.cli(TestSupport.trainArgs("--model", "rram", "--set", "device.levels=64", "--epochs", "1",
-                "--out", b.toString())).exitCode());
+                "--read-averages", "4", "--out", b.toString())).exitCode());
         TestSupport.Run r = TestSupport.cli("compare", a.toString(), b.toString(), "--out", dir.resolve("cmp").toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("rram + device.levels=64"), r.out());
+        // the rule settings that differ from the defaults are named, so that the two runs' labels differ where the runs do
+        assertTrue(r.out().contains("batch 20, readAverages 4 on rram") && r.out().contains("seed 3"), r.out());
         List<String> csv = Files.readAllLines(dir.resolve("cmp/compare.csv"));
         assertEquals(3, csv.size(), "header and two runs");
         assertTrue(csv.get(1).contains(",2,") && csv.get(2).contains(",1,"), "the epochs of each run: " + csv);
