@@ -51,11 +51,12 @@ public final class GradientProbe {
                 + e.getMessage() + " (its dynamics have no stable equilibrium here, so there is no gradient to compare with)");
     }
 
-    private static boolean carries(HostedChip chip, RuleSettings s, LayerParams w, Dataset.Examples one) {
+    /** Whether one example has a nonzero exact gradient; null when the ideal copy's dynamics do not settle on it. */
+    private static Boolean carries(HostedChip chip, RuleSettings s, LayerParams w, Dataset.Examples one) {
         try {
             return s.rule().carriesGradient(w, chip.transfer(), chip.model().neuron().epsilon(), s, one.inputs(), one.targets());
         } catch (IllegalStateException e) {
-            throw unsettled(e);
+            return null;
         }
     }
 
@@ -101,9 +102,11 @@ public final class GradientProbe {
      * @param zeroGradient batches on which the exact gradient was zero (left out of the figures)
      * @param screened     examples screened (informative selection; 0 otherwise)
      * @param screenedOut  of those, examples whose own exact gradient is zero
+     * @param unsettledExamples screened examples, and {@code unsettledBatches} batches, passed over
+     *                     because the ideal copy's dynamics did not settle on them: no equilibrium, no gradient
      */
     public record Report(List<LayerFigures> layers, LayerFigures overall, int batches, int zeroGradient, Selection selection,
-                         int screened, int screenedOut) {}
+                         int screened, int screenedOut, int unsettledExamples, int unsettledBatches) {}
 
     /** The longest screen for informative examples, in multiples of the examples wanted: bounds the probe's time. */
     static final int SCREEN_FACTOR = 50;
@@ -116,7 +119,8 @@ public final class GradientProbe {
     public static Report probe(HostedChip chip, LearningRule rule, Dataset data, int batchSize, int batches, Selection selection) {
         int layers = chip.topology().weightLayers(), out = chip.topology().outputSize();
         int[] order = null;
-        int screened = 0, available = data.count();
+        int screened = 0, available = data.count(), unsettled = 0, unsettledBatches = 0;
+        IllegalStateException lastUnsettled = null;
         if (selection == Selection.INFORMATIVE) {
             int wanted = (int) Math.min((long) batchSize * batches, data.count());
             int limit = (int) Math.min((long) wanted * SCREEN_FACTOR, data.count());
@@ -125,14 +129,20 @@ public final class GradientProbe {
             RuleSettings s = rule.settings();
             for (; screened < limit && kept.size() < wanted; screened++) {
                 Dataset.Examples one = data.examples(new int[] {screened}, 0, 1, out);
-                if (carries(chip, s, w, one)) kept.add(screened);
+                Boolean carries = carries(chip, s, w, one);
+                if (carries == null) unsettled++;
+                else if (carries) kept.add(screened);
             }
             order = kept.stream().mapToInt(Integer::intValue).toArray();
             available = order.length;
             if (available < batchSize) {
+                if (unsettled > 0 && available == 0 && unsettled == screened) {
+                    throw unsettled(new IllegalStateException("reference dynamics did not settle on any of the " + screened + " examples screened"));
+                }
                 Figure none = new Figure(Double.NaN, Double.NaN, 0);
                 LayerFigures empty = new LayerFigures(none, none, none);
-                return new Report(java.util.Collections.nCopies(layers, empty), empty, 0, 0, selection, screened, screened - available);
+                return new Report(java.util.Collections.nCopies(layers, empty), empty, 0, 0, selection, screened,
+                        screened - available - unsettled, unsettled, 0);
             }
         } else if (data.count() < batchSize) {
             throw new UserError("gradient probe: fewer than " + batchSize + " examples in the dataset");
@@ -142,8 +152,16 @@ public final class GradientProbe {
         int measured = 0, zero = 0;
         for (int b = 0; b < batches && (long) (b + 1) * batchSize <= available; b++) {
             Dataset.Examples e = data.examples(order, b * batchSize, batchSize, out);
+            LayerParams exact;
+            try {
+                exact = rule.settings().rule().reference(chip.readWeights(), chip.transfer(), chip.model().neuron().epsilon(), rule.settings(),
+                        e.inputs(), e.targets(), batchSize);
+            } catch (IllegalStateException notSettled) {
+                unsettledBatches++; // a batch with an example on which the ideal copy does not settle has no exact gradient
+                lastUnsettled = notSettled;
+                continue;
+            }
             LayerParams estimate = rule.estimate(chip, e.inputs(), e.targets(), batchSize).gradient();
-            LayerParams exact = reference(chip, rule.settings(), e.inputs(), e.targets(), batchSize);
             measured++;
             if (norm(exact.flatten()) == 0) {
                 zero++;
@@ -159,7 +177,9 @@ public final class GradientProbe {
         List<LayerFigures> figures = new ArrayList<>();
         for (List<double[]> rows : perLayer) figures.add(new LayerFigures(figure(rows, 0), figure(rows, 1), figure(rows, 2)));
         LayerFigures overall = figures.remove(layers);
-        return new Report(figures, overall, measured, zero, selection, screened, screened - available);
+        if (measured == 0 && lastUnsettled != null) throw unsettled(lastUnsettled);
+        return new Report(figures, overall, measured, zero, selection, screened, selection == Selection.INFORMATIVE ? screened - available - unsettled : 0,
+                unsettled, unsettledBatches);
     }
 
     private static Figure figure(List<double[]> rows, int column) {
@@ -185,6 +205,12 @@ public final class GradientProbe {
         if (r.selection() == Selection.INFORMATIVE && r.screenedOut() > 0) {
             lines.add(String.format(java.util.Locale.ROOT, "%d of the %d examples screened have an exact gradient of zero (outputs"
                     + " clipped on the rails, where the squared error is flat) and were passed over", r.screenedOut(), r.screened()));
+        }
+        if (r.unsettledExamples() + r.unsettledBatches() > 0) {
+            lines.add(String.format(java.util.Locale.ROOT, "%s passed over: the ideal copy's dynamics did not settle there (no stable"
+                            + " equilibrium at the chip's dt/tau, so no gradient to compare with)",
+                    r.unsettledExamples() > 0 && r.unsettledBatches() > 0 ? r.unsettledExamples() + " examples and " + r.unsettledBatches() + " batches"
+                            : r.unsettledExamples() > 0 ? r.unsettledExamples() + " of the examples screened" : r.unsettledBatches() + " batches"));
         }
         if (r.batches() == 0) {
             lines.add("no batch to measure: every example screened has an exact gradient of zero, so there is no direction to compare"

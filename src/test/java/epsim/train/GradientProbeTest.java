@@ -29,6 +29,15 @@ class GradientProbeTest {
         UserError e = assertThrows(UserError.class, () -> GradientProbe.reference(chip, RuleSettings.defaults(t).with(epsim.rule.RuleSetting.RULE, Rule.EP),
                 d.inputs(), d.targets(), 2));
         assertTrue(e.getMessage().contains("did not settle") && e.getMessage().contains("no stable equilibrium"), e.getMessage());
+        // a probe on which nothing settles ends in the same one line (examples that do not settle among others are passed over and counted)
+        epsim.data.Dataset data = d.asDataset(t, "synthetic");
+        RuleSettings s = RuleSettings.defaults(t).with(epsim.rule.RuleSetting.RULE, Rule.EP);
+        UserError p = assertThrows(UserError.class, () -> GradientProbe.probe(chip, s.create(1), data,
+                new GradientProbe.Plan(2, 1, GradientProbe.Selection.CONSECUTIVE)));
+        assertTrue(p.getMessage().contains("did not settle"), p.getMessage());
+        UserError q = assertThrows(UserError.class, () -> GradientProbe.probe(chip, s.create(1), data,
+                new GradientProbe.Plan(2, 1, GradientProbe.Selection.INFORMATIVE)));
+        assertTrue(q.getMessage().contains("did not settle on any of the 2 examples screened"), q.getMessage());
     }
 
     /** Batches with a zero exact gradient are said in words and left out; a layer with none left says so instead of NaN. */
@@ -37,7 +46,7 @@ class GradientProbeTest {
         GradientProbe.Figure none = new GradientProbe.Figure(Double.NaN, Double.NaN, 0), some = new GradientProbe.Figure(0.5, 0.1, 3);
         GradientProbe.Report r = new GradientProbe.Report(List.of(new GradientProbe.LayerFigures(some, some, some),
                 new GradientProbe.LayerFigures(none, none, none)), new GradientProbe.LayerFigures(some, some, some), 5, 2,
-                GradientProbe.Selection.CONSECUTIVE, 0, 0);
+                GradientProbe.Selection.CONSECUTIVE, 0, 0, 3, 0);
         List<String> lines = GradientProbe.describe(r, RuleSettings.defaults(new Topology(4, 6, 3)));
         String all = String.join("\n", lines);
         assertTrue(lines.get(0).contains("beta 1.0") && lines.get(0).contains("30 free and 8 nudged steps") && lines.get(0).contains("tolerance"),
@@ -45,6 +54,7 @@ class GradientProbeTest {
         assertTrue(all.contains("2 of 5 batches have an exact gradient of zero"), all);
         assertTrue(all.contains("layer 2: the exact gradient is zero on every batch"), all);
         assertTrue(all.contains("layer 1: cosine 0.5000 ± 0.1000"), all);
+        assertTrue(all.contains("3 of the examples screened passed over: the ideal copy's dynamics did not settle"), all);
         assertTrue(!all.contains("NaN"), all);
     }
 
