@@ -97,7 +97,7 @@ final class ExportSpiceCommand implements Callable<Integer> {
         // without a .print card 'ngspice -b' runs no transient and prints no operating point: list the output layer's potentials
         StringBuilder outputs = new StringBuilder();
         for (int i = 0; i < t.outputSize(); i++) outputs.append(" v(").append(Netlist.node("", t.neuronLayers() - 1, i)).append(')');
-        deck.append("* ngspice -b prints the output layer's u (rho(u) is the chip's output)").append(tran != null ? " over time\n" : "; .op also prints every node\n");
+        deck.append("* ngspice -b prints the output layer's u (rho(u) is the chip's output)").append(tran != null ? " over time\n" : "; the operating point lists every node too\n");
         deck.append(tran != null ? ".print tran" : ".print dc").append(outputs).append('\n').append(".end\n");
         AtomicFiles.writeString(out, deck.toString());
         System.out.printf("wrote %s (%s, %d neurons, %d weights and biases)%n", out, t, t.freeNeurons(), t.parameterCount());
