@@ -10,6 +10,12 @@ import epsim.model.HardwareModel;
 public interface HostedChip extends Chip {
     HardwareModel model();
 
+    /** Whether the chip implements {@code op} (every op for epsim's own chips; a remote chip says in its handshake). */
+    default boolean supports(ChipOp op) {
+        return true;
+    }
+
+    /** The device state and random streams, for a checkpoint; null when the chip keeps its state itself (it cannot persist). */
     PersistedChip persist();
 
     void restore(PersistedChip state);

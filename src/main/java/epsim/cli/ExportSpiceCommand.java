@@ -62,7 +62,11 @@ final class ExportSpiceCommand implements Callable<Integer> {
             m = ModelLoader.load(c.model(), c.overrides());
             t = Topology.parse(c.net(), checkpoint.resolve("run.json") + ": net");
             AnalogChip chip = AnalogChip.fabricate(m, t, c.seed());
-            chip.restore(Checkpoint.read(checkpoint).chip());
+            Checkpoint cp = Checkpoint.read(checkpoint);
+            if (cp.chip() == null) {
+                throw new UserError(checkpoint + ": the checkpoint holds no chip state (the run's chip kept its own); export from the chip itself");
+            }
+            chip.restore(cp.chip());
             weights = chip.readWeights();
         } else {
             m = model.load();

@@ -4,6 +4,7 @@ import epsim.chip.AnalogChip;
 import epsim.common.UserError;
 import epsim.cosim.ChipServer;
 import epsim.math.Topology;
+import epsim.chip.ChipOp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -60,8 +62,34 @@ final class ServeCommand implements Callable<Integer> {
             description = "Longest request line accepted; longer ones get an error reply (default: ${DEFAULT-VALUE}).")
     int maxMessage;
 
+    @Option(names = "--ops", paramLabel = "OP[,OP...]", split = ",",
+            description = "Implement only these ops (and the core ones; 'core' alone: the core only), answering the others "
+                    + "\"unsupported\": a stand-in for a real chip (default: all).")
+    List<String> ops;
+
+    @Option(names = "--hello-without-model", description = "Leave the hardware model out of the handshake, as a foreign chip does.")
+    boolean helloWithoutModel;
+
+    @Option(names = "--hello-without-ops", description = "Leave the list of ops out of the handshake, as a chip of the first protocol text does.")
+    boolean helloWithoutOps;
+
+    private ChipServer.Persona persona() {
+        java.util.EnumSet<ChipOp> set = java.util.EnumSet.allOf(ChipOp.class);
+        if (ops != null) {
+            set = java.util.EnumSet.copyOf(ChipOp.core());
+            for (String name : ops) {
+                if (name.trim().equals("core")) continue;
+                ChipOp op = ChipOp.byWire(name.trim());
+                if (op == null) throw new UserError("--ops " + name + ": unknown op (expected core or one of " + String.join(", ", ChipOp.names(java.util.EnumSet.allOf(ChipOp.class))) + ")");
+                set.add(op);
+            }
+        }
+        return new ChipServer.Persona(set, !helloWithoutOps, !helloWithoutModel);
+    }
+
     @Override
     public Integer call() throws Exception {
+        ChipServer.Persona persona = persona();
         if (stdio == (port != null)) throw new UserError("serve: give exactly one of --stdio or --port N");
         if (!(idleTimeout > 0) || !Double.isFinite(idleTimeout)) throw new UserError("--idle-timeout " + idleTimeout + ": expected a number of seconds > 0");
         if (maxMessage < 1024) throw new UserError("--max-message " + maxMessage + ": expected at least 1024 bytes");
@@ -69,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
         Topology t = Topology.parse(net, "--net");
         AnalogChip chip = AnalogChip.fabricate(model.load(), t, seed);
         if (stdio) {
-            ChipServer server = new ChipServer(chip, Main.version(), maxMessage, requestSeconds);
+            ChipServer server = new ChipServer(chip, Main.version(), maxMessage, requestSeconds, persona);
             watchStdio(server);
             server.serve(System.in, System.out);
             return 0;
@@ -121,7 +149,7 @@ final class ServeCommand implements Callable<Integer> {
     private void serveSession(AnalogChip chip, Socket client) {
         try (client) {
             client.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout * 1000));
-            new ChipServer(chip, Main.version(), maxMessage, requestSeconds).serve(client.getInputStream(), client.getOutputStream());
+            new ChipServer(chip, Main.version(), maxMessage, requestSeconds, persona()).serve(client.getInputStream(), client.getOutputStream());
         } catch (SocketTimeoutException e) {
             System.err.println("epsim serve: no request for " + idleTimeout + " s; session closed");
         } catch (IOException e) {

@@ -57,6 +57,9 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ProbeOptions probe;
 
+    @Option(names = "--no-checkpoint", description = "Write no checkpoint (metrics, run.json and plots still are): the run cannot be resumed.")
+    boolean noCheckpoint;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<timestamp>).")
     Path out;
 
@@ -108,6 +111,7 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         Topology t = Topology.parse(config.net(), "--net");
         TrainingData data = TrainingData.load(config, t);
         Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), data, dir, Main.version());
+        if (noCheckpoint) trainer.withoutCheckpoints(); // (refused with --resume above: a resumed run keeps its checkpoints)
         System.out.printf("epsim %s: %s on %s (%s, %s chip), net %s, %s: %d train / %d test, %d epochs, %s kernels -> %s%n",
                 Main.version(), config.ruleLabel(), config.modelLabel(trainer.model().name()), config.model(), config.backend(),
                 config.net(), config.dataset(), trainer.trainSet().count(), trainer.testSet().count(), config.epochs(),
@@ -116,7 +120,10 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         Path runDir = dir;
         Thread hook = new Thread(() -> {
             trainer.requestStopAndWait(120_000);
-            if (trainer.stoppedEarly()) {
+            if (trainer.stoppedEarly() && noCheckpoint) {
+                System.out.printf("%nstopped after the current batch; no checkpoint was written (--no-checkpoint), so the run cannot be resumed%n");
+                System.out.flush();
+            } else if (trainer.stoppedEarly()) {
                 System.out.printf("%nstopped after saving the checkpoint in %s (the last complete batch); continue with: epsim train --resume %s%n",
                         runDir.resolve(epsim.train.Checkpoint.FILE), runDir);
                 System.out.flush();

@@ -43,14 +43,34 @@ public final class ChipServer {
     private final long requestNanos;
     private final Wire.ShapeLimit requests;
     private final int maxBatch;
+    private final Persona persona;
+
+    /**
+     * What the chip shows of itself: the ops it implements (the others are answered "unsupported"),
+     * and whether its handshake lists them and carries the hardware model. epsim's chip does all of
+     * it; a narrower persona stands in for a real chip, which has no persist and no epsim model.
+     */
+    public record Persona(java.util.Set<epsim.chip.ChipOp> ops, boolean listsOps, boolean sendsModel) {
+        public static final Persona EPSIM = new Persona(java.util.EnumSet.allOf(epsim.chip.ChipOp.class), true, true);
+
+        public Persona {
+            if (!ops.containsAll(epsim.chip.ChipOp.core())) throw new UserError("a chip implements at least the core ops " + epsim.chip.ChipOp.names(epsim.chip.ChipOp.core()));
+            ops = java.util.Set.copyOf(ops);
+        }
+    }
 
     public ChipServer(AnalogChip chip, String version, int maxLineBytes) {
         this(chip, version, maxLineBytes, 600);
     }
 
-    /** @param requestSeconds the longest one request may work (a relaxation past it stops with an error reply) */
     public ChipServer(AnalogChip chip, String version, int maxLineBytes, double requestSeconds) {
+        this(chip, version, maxLineBytes, requestSeconds, Persona.EPSIM);
+    }
+
+    /** @param requestSeconds the longest one request may work (a relaxation past it stops with an error reply) */
+    public ChipServer(AnalogChip chip, String version, int maxLineBytes, double requestSeconds, Persona persona) {
         this.chip = chip;
+        this.persona = persona;
         chip.resetCircuit();
         Topology t = chip.topology();
         this.requestNanos = (long) Math.min(Long.MAX_VALUE / 2.0, requestSeconds * 1e9);
@@ -145,6 +165,8 @@ public final class ChipServer {
     private void dispatch(String op, JsonNode r, ObjectNode reply) {
         if (!op.equals("hello") && !greeted) throw new Wire.BadMessage("say hello first ({\"op\": \"hello\", \"protocol\": " + Wire.PROTOCOL + "})");
         Topology t = chip.topology();
+        epsim.chip.ChipOp known = epsim.chip.ChipOp.byWire(op);
+        if (known != null && !persona.ops().contains(known)) throw new Wire.BadMessage("unsupported by this chip");
         switch (op) {
             case "hello" -> {
                 int asked = intField(r, "protocol", 1, Integer.MAX_VALUE);
@@ -154,8 +176,12 @@ public final class ChipServer {
                 reply.put("server", "epsim " + version);
                 ArrayNode sizes = reply.putArray("topology");
                 for (int l = 0; l < t.neuronLayers(); l++) sizes.add(t.size(l));
-                reply.set("model", ModelLoader.toJson(chip.model()));
+                if (persona.sendsModel()) reply.set("model", ModelLoader.toJson(chip.model()));
                 reply.put("transfer", chip.transfer().jsonName);
+                if (persona.listsOps()) {
+                    ArrayNode ops = reply.putArray("ops");
+                    for (String name : epsim.chip.ChipOp.names(persona.ops())) ops.add(name);
+                }
             }
             case "set_inputs" -> chip.setInputs(Wire.doubles(r.get("inputs"), "inputs"), intField(r, "batch", 1, maxBatch));
             case "set_nudge" -> {

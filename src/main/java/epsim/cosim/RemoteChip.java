@@ -57,6 +57,11 @@ public final class RemoteChip implements HostedChip {
     private final Socket socket;
     private final Topology topology;
     private final HardwareModel model;
+    /** The ops the chip implements: its handshake's "ops", or every op when the handshake lists none. */
+    private final java.util.Set<epsim.chip.ChipOp> ops;
+    /** Optional ops the chip answered with an error (a chip whose handshake lists no ops): not sent again. */
+    private final java.util.Set<epsim.chip.ChipOp> refused = java.util.EnumSet.noneOf(epsim.chip.ChipOp.class);
+    private String lastRefusal;
     private final ArrayDeque<Integer> states = new ArrayDeque<>();
     private long nextId = 1;
     private volatile boolean timedOut;
@@ -138,11 +143,59 @@ public final class RemoteChip implements HostedChip {
         this.topology = Topology.parse(net.toString(), "--chip " + spec + ": topology");
         this.clampedLayers = new boolean[topology.neuronLayers()];
         this.replyShape = Wire.ShapeLimit.forChip(topology);
-        try {
-            this.model = ModelLoader.parse(Wire.JSON.writeValueAsString(h.get("model")), "--chip " + spec + ": model", List.of());
-        } catch (JsonProcessingException e) {
-            throw fail("the handshake's model is not JSON");
+        this.ops = handshakeOps(h.get("ops"));
+        JsonNode m = h.get("model");
+        if (m == null || m.isNull()) {
+            this.model = standIn(h.get("transfer"));
+        } else {
+            try {
+                this.model = ModelLoader.parse(Wire.JSON.writeValueAsString(m), "--chip " + spec + ": model", List.of());
+            } catch (JsonProcessingException e) {
+                throw fail("the handshake's model is not JSON");
+            }
         }
+    }
+
+    /** The handshake's list of ops; a chip that lists none is taken to implement every op (as the first protocol text assumed). */
+    private java.util.Set<epsim.chip.ChipOp> handshakeOps(JsonNode list) {
+        if (list == null || list.isNull()) return java.util.EnumSet.allOf(epsim.chip.ChipOp.class);
+        if (!list.isArray()) throw fail("the handshake's ops: expected an array of op names");
+        java.util.EnumSet<epsim.chip.ChipOp> set = java.util.EnumSet.noneOf(epsim.chip.ChipOp.class);
+        for (JsonNode n : list) {
+            epsim.chip.ChipOp op = n.isTextual() ? epsim.chip.ChipOp.byWire(n.asText()) : null;
+            if (op != null) set.add(op); // an op this host does not know is the chip's own business
+        }
+        set.add(epsim.chip.ChipOp.HELLO);
+        java.util.EnumSet<epsim.chip.ChipOp> missing = java.util.EnumSet.copyOf(epsim.chip.ChipOp.core());
+        missing.removeAll(set);
+        if (!missing.isEmpty()) throw fail("the chip lacks the core ops " + epsim.chip.ChipOp.names(missing) + " (docs/cosim-protocol.md, \"The chip contract\")");
+        return set;
+    }
+
+    /**
+     * The model of a chip whose handshake has none (a foreign chip): the ideal preset with the
+     * chip's transfer curve, for what the host itself needs of it (the curve, the exact references'
+     * step). It states no cost (the run is not costed) and host updates.
+     */
+    private HardwareModel standIn(JsonNode transfer) {
+        if (transfer == null || !transfer.isTextual() || TransferCurve.fromJson(transfer.asText()) == null) {
+            throw fail("a handshake without a model must give \"transfer\" (hardSigmoid, sigmoid or tanh)");
+        }
+        ObjectNode ideal = ModelLoader.toJson(ModelLoader.load("ideal", List.of()));
+        ideal.remove(epsim.model.ModelField.COST_SECTION);
+        ideal.remove(epsim.model.ModelField.UPDATE_SECTION);
+        ideal.put("name", "the chip's own (its handshake has no model)");
+        ((ObjectNode) ideal.get("neuron")).put("transfer", transfer.asText());
+        try {
+            return ModelLoader.parse(Wire.JSON.writeValueAsString(ideal), "--chip " + spec + ": stand-in model", List.of());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean supports(epsim.chip.ChipOp op) {
+        return ops.contains(op) && !refused.contains(op);
     }
 
     /**
@@ -196,6 +249,11 @@ public final class RemoteChip implements HostedChip {
     }
 
     private JsonNode call(ObjectNode request, double seconds) {
+        return call(request, seconds, false);
+    }
+
+    /** @param refusable an error reply is returned (the op is optional) instead of ending the run */
+    private JsonNode call(ObjectNode request, double seconds, boolean refusable) {
         String op = request.get("op").asText();
         if (timedOut) throw fail("the chip was ended after a timeout");
         long millis = (long) Math.min(Long.MAX_VALUE / 4.0, seconds * 1000);
@@ -234,9 +292,21 @@ public final class RemoteChip implements HostedChip {
             throw fail("a reply is not JSON: " + Wire.abbreviate(reply));
         }
         if (r == null || !r.isObject()) throw fail("a reply is not a JSON object");
-        if (!r.path("ok").asBoolean(false)) throw fail(r.path("error").asText("error without a message"));
+        if (!r.path("ok").asBoolean(false) && !refusable) throw fail(r.path("error").asText("error without a message"));
         if (r.path("id").asLong(-1) != request.get("id").asLong()) throw fail("reply id " + r.path("id") + " does not match request " + request.get("id"));
         return r;
+    }
+
+    /**
+     * {@link #call} for an op the chip may refuse (persist): an error reply is said once on stderr
+     * and gives null; a dead or silent chip still ends the run.
+     */
+    private JsonNode callOptional(ObjectNode request) {
+        JsonNode r = call(request, timeoutSeconds, true);
+        if (r.path("ok").asBoolean(false)) return r;
+        refused.add(epsim.chip.ChipOp.byWire(request.get("op").asText()));
+        lastRefusal = Wire.abbreviate(r.path("error").asText(""));
+        return null;
     }
 
     private double[] values(JsonNode r, String field) {
@@ -351,7 +421,10 @@ public final class RemoteChip implements HostedChip {
         if (state == null || !state.isIntegralNumber() || !state.canConvertToInt()) throw fail("reply to \"save_state\": state: expected an integer handle");
         int handle = state.asInt();
         states.addLast(handle);
-        if (states.size() > KEPT_STATES) call(request("drop_state").put("state", states.removeFirst()));
+        if (states.size() > KEPT_STATES) {
+            int oldest = states.removeFirst();
+            if (supports(epsim.chip.ChipOp.DROP_STATE)) callOptional(request("drop_state").put("state", oldest)); // else the chip bounds its own
+        }
         return new RemoteState(handle);
     }
 
@@ -394,9 +467,16 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public PersistedChip persist() {
+        if (!supports(epsim.chip.ChipOp.PERSIST)) return null;
+        JsonNode reply = callOptional(request("persist"));
+        if (reply == null) { // refused: the chip keeps its state, and is not asked again
+            System.err.println("epsim: warning: --chip " + spec + " refused \"persist\" (" + lastRefusal
+                    + "), so it is not asked again");
+            return null;
+        }
         PersistedChip p;
         try {
-            p = Wire.persisted(call(request("persist")).get("chip"), "chip");
+            p = Wire.persisted(reply.get("chip"), "chip");
         } catch (Wire.BadMessage e) {
             throw fail("reply " + e.getMessage());
         }
@@ -418,6 +498,7 @@ public final class RemoteChip implements HostedChip {
     /** The chip's own counts (op "counters"); a chip without them answers with an error, which stops the run. */
     @Override
     public ChipCounters counters() {
+        if (!supports(epsim.chip.ChipOp.COUNTERS)) throw fail("the chip does not implement counters");
         try {
             return Wire.counters(call(request("counters")).get("counters"), "counters");
         } catch (Wire.BadMessage e) {
@@ -427,11 +508,14 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public void resetCounters() {
+        if (!supports(epsim.chip.ChipOp.RESET_COUNTERS)) throw fail("the chip does not implement reset_counters");
         call(request("reset_counters"));
     }
 
     @Override
     public void advanceTime(double seconds) {
+        if (seconds == 0) return;
+        if (!supports(epsim.chip.ChipOp.ADVANCE_TIME)) throw fail("the chip does not implement advance_time (idle drift)");
         call(request("advance_time").put("seconds", seconds));
     }
 

@@ -35,6 +35,12 @@ public final class Backprop implements LearningRule {
         this.settings = settings;
     }
 
+    /** The feed-forward pass runs at feedback gain 0. */
+    @Override
+    public java.util.Set<epsim.chip.ChipOp> chipOps() {
+        return java.util.Set.of(epsim.chip.ChipOp.SET_FEEDBACK_GAIN);
+    }
+
     @Override
     public String name() {
         return "bp";

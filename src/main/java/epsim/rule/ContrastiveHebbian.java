@@ -33,6 +33,12 @@ public final class ContrastiveHebbian implements LearningRule {
         this.settings = settings;
     }
 
+    /** Weak feedback, and the clamped phase holds the outputs. */
+    @Override
+    public java.util.Set<epsim.chip.ChipOp> chipOps() {
+        return java.util.Set.of(epsim.chip.ChipOp.SET_FEEDBACK_GAIN, epsim.chip.ChipOp.CLAMP);
+    }
+
     @Override
     public String name() {
         return "chl";

@@ -59,6 +59,12 @@ public final class EquilibriumPropagation implements LearningRule {
         return settings;
     }
 
+    /** The free equilibrium is restored before each nudged phase. */
+    @Override
+    public java.util.Set<epsim.chip.ChipOp> chipOps() {
+        return java.util.Set.of(epsim.chip.ChipOp.SAVE_STATE, epsim.chip.ChipOp.RESTORE_STATE);
+    }
+
     @Override
     public String name() {
         return "ep-" + settings.nudging().label;

@@ -36,6 +36,12 @@ public final class GhostUnits implements LearningRule {
         this.settings = settings;
     }
 
+    /** The ghost populations are connected and read. */
+    @Override
+    public java.util.Set<epsim.chip.ChipOp> chipOps() {
+        return java.util.Set.of(epsim.chip.ChipOp.SET_GHOST_UNITS, epsim.chip.ChipOp.READ_GHOST);
+    }
+
     @Override
     public String name() {
         return "ghost";

@@ -46,6 +46,12 @@ public final class LagrangianPropagation implements LearningRule {
         this.settings = settings;
     }
 
+    /** The saddle search clamps alternate layers at feedback gain 0. */
+    @Override
+    public java.util.Set<epsim.chip.ChipOp> chipOps() {
+        return java.util.Set.of(epsim.chip.ChipOp.SET_FEEDBACK_GAIN, epsim.chip.ChipOp.CLAMP);
+    }
+
     @Override
     public String name() {
         return "lagrangian";

@@ -45,6 +45,14 @@ public interface LearningRule {
     }
 
     /** Whether this rule's update (as configured) is a sum of rank-one terms an array can take (docs/update.md). */
+    /**
+     * The optional chip ops ({@link epsim.chip.ChipOp}) the rule sends, beyond the core every chip
+     * implements; a chip without one of them is refused before any training.
+     */
+    default java.util.Set<epsim.chip.ChipOp> chipOps() {
+        return java.util.Set.of();
+    }
+
     default boolean rankOne() {
         return true;
     }

@@ -31,6 +31,8 @@ import java.util.zip.CheckedOutputStream;
  * @param epoch        the epoch in progress or next to run (1-based)
  * @param batchIndex   batches of that epoch already done (0: the epoch has not started)
  * @param dataOrder    data-order stream state at the start of that epoch
+ * @param chip         the chip's devices and random streams; null when the chip keeps its own
+ *                     state (an external chip that cannot persist: a resume continues on it as it is)
  */
 public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] ruleRandom, PersistedChip chip,
                          RunningSums sums, List<EpochRow> history) {
@@ -54,13 +56,20 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
                 out.writeInt(batchIndex);
                 longs(out, dataOrder);
                 longs(out, ruleRandom);
-                longs(out, chip.noiseState());
-                longs(out, chip.writeState());
-                out.writeDouble(chip.time());
-                out.writeInt(chip.devices().length);
-                for (double[][] device : chip.devices()) {
-                    out.writeInt(device.length);
-                    for (double[] a : device) doubles(out, a);
+                if (chip == null) { // the chip keeps its own state: empty streams and no devices say so
+                    longs(out, new long[0]);
+                    longs(out, new long[0]);
+                    out.writeDouble(0);
+                    out.writeInt(0);
+                } else {
+                    longs(out, chip.noiseState());
+                    longs(out, chip.writeState());
+                    out.writeDouble(chip.time());
+                    out.writeInt(chip.devices().length);
+                    for (double[][] device : chip.devices()) {
+                        out.writeInt(device.length);
+                        for (double[] a : device) doubles(out, a);
+                    }
                 }
                 out.writeDouble(sums.loss());
                 out.writeLong(sums.correct());
@@ -94,12 +103,15 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
             if (magic != MAGIC && magic != UNCHECKED) throw new UserError(file + ": not an epsim checkpoint");
             int epoch = in.readInt(), batchIndex = in.readInt();
             long[] data = r.longs(), rule = r.longs(), noise = r.longs(), writes = r.longs();
-            for (long[] stream : new long[][] {data, noise, writes}) {
+            boolean chipless = noise.length == 0 && writes.length == 0; // the chip kept its own state
+            for (long[] stream : chipless ? new long[][] {data} : new long[][] {data, noise, writes}) {
                 if (stream.length != 4) throw r.corrupt("random state");
             }
             if (rule.length != 0 && rule.length != 4) throw r.corrupt("rule's random state");
             double time = in.readDouble();
             int arrays = r.count(12);
+            if (chipless && (arrays != 0 || time != 0)) throw r.corrupt("chip state");
+            if (!chipless && arrays == 0) throw r.corrupt("device state");
             double[][][] devices = new double[arrays][][];
             for (int i = 0; i < arrays; i++) {
                 int parts = in.readInt();
@@ -121,7 +133,8 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
                 if (stored != computed) throw new UserError(file + ": damaged checkpoint (its checksum does not match its content)");
             }
             if (raw.read() != -1) throw r.corrupt("trailing bytes");
-            Checkpoint cp = new Checkpoint(epoch, batchIndex, data, rule, new PersistedChip(devices, noise, writes, time), sums, history);
+            Checkpoint cp = new Checkpoint(epoch, batchIndex, data, rule, chipless ? null : new PersistedChip(devices, noise, writes, time), sums,
+                    history);
             cp.validate(file);
             return cp;
         } catch (EOFException e) {
@@ -140,7 +153,7 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
         else if (!loss(sums.loss()) || sums.correct() < 0 || sums.freeSteps() < 0 || sums.batches() < 0
                 || sums.seen() < sums.correct() || sums.batches() != batchIndex || !(sums.seconds() >= 0) || !Double.isFinite(sums.seconds())) {
             bad = "running sums";
-        } else if (!Double.isFinite(chip.time()) || chip.time() < 0) {
+        } else if (chip != null && (!Double.isFinite(chip.time()) || chip.time() < 0)) {
             bad = "chip time " + chip.time();
         }
         for (int i = 0; bad == null && i < history.size(); i++) {

@@ -51,6 +51,8 @@ public final class Trainer {
     private final String modelFileSha256;
     private boolean counting; // whether the chip's events are costed (a cost section, and a chip that counts)
     private String notCosted; // why not, when not: recorded in run.json
+    private boolean checkpoints = true;
+    private String chipState = "in checkpoint.bin"; // where the chip's state is kept between sessions: recorded in run.json
 
     /**
      * A run of {@code config} on {@code chip} (built for it: in process, spice or remote) with
@@ -70,6 +72,14 @@ public final class Trainer {
         if (chip.updateMode() == HardwareModel.UpdateMode.OUTER_PRODUCT && !rule.rankOne()) {
             throw new UserError(rule.name() + " cannot use update.mode outerProduct: " + rule.notRankOne()); // before any work or file
         }
+        java.util.Set<epsim.chip.ChipOp> needed = new java.util.TreeSet<>(rule.chipOps());
+        if (chip.updateMode() == HardwareModel.UpdateMode.OUTER_PRODUCT) needed.add(epsim.chip.ChipOp.UPDATE_OUTER_PRODUCT);
+        for (epsim.chip.ChipOp op : needed) {
+            if (!chip.supports(op)) {
+                throw new UserError(rule.name() + " needs the chip op \"" + op.wire + "\", which the chip does not implement (it needs "
+                        + epsim.chip.ChipOp.names(needed) + " beyond the core; docs/cosim-protocol.md, \"The chip contract\")");
+            }
+        }
         this.dataOrder = Rng.stream(config.seed(), "data-order");
         this.counting = model.cost() != null;
         if (!counting) notCosted = "the hardware model has no cost section";
@@ -87,6 +97,24 @@ public final class Trainer {
 
     public Dataset trainingSet() {
         return train;
+    }
+
+    /** Writes no checkpoint (--no-checkpoint): the run cannot be resumed, and run.json says so. */
+    public void withoutCheckpoints() {
+        checkpoints = false;
+        chipState = "not kept: the run writes no checkpoint (--no-checkpoint)";
+    }
+
+    /** A checkpoint of the run so far; the chip's part is null when the chip keeps its own state (it cannot persist). */
+    private void checkpoint(Checkpoint.RunningSums sums, int epoch, int batchIndex, long[] order, List<EpochRow> history) {
+        if (!checkpoints) return;
+        epsim.chip.PersistedChip state = chip.persist();
+        if (state == null && !chipState.startsWith("kept")) {
+            chipState = "kept by the chip, which cannot persist it: a resume continues from the chip as it is then";
+            System.err.println("epsim: the chip does not persist its state: checkpoints hold the host's (rule, data order, metrics), and a resume"
+                    + " continues on the chip as it is then");
+        }
+        new Checkpoint(epoch, batchIndex, order, rule.randomState(), state, sums, history).write(out);
     }
 
     public HardwareModel model() {
@@ -132,7 +160,7 @@ public final class Trainer {
         int startEpoch = 1, startBatch = 0;
         Checkpoint.RunningSums sums = Checkpoint.RunningSums.ZERO;
         if (resume != null) {
-            chip.restore(resume.chip());
+            restore(resume);
             rule.restoreRandomState(resume.ruleRandom());
             dataOrder.restore(resume.dataOrder());
             history.addAll(resume.history());
@@ -169,9 +197,7 @@ public final class Trainer {
                 listener.batchDone((int) seen, lossSum / seen, (double) correct / seen);
                 if (stopRequested && b + 1 < batches) {
                     double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
-                    Checkpoint cp = new Checkpoint(epoch, b + 1, orderAtStart, rule.randomState(), chip.persist(),
-                            new Checkpoint.RunningSums(lossSum, correct, steps, done, seen, seconds), history);
-                    cp.write(out);
+                    checkpoint(new Checkpoint.RunningSums(lossSum, correct, steps, done, seen, seconds), epoch, b + 1, orderAtStart, history);
                     stoppedEarly = true;
                     return new Result(history, true);
                 }
@@ -187,8 +213,7 @@ public final class Trainer {
                     (double) steps / done, seconds, cost, gradient);
             history.add(row);
             // the checkpoint first: the records are rebuilt from its history on resume
-            new Checkpoint(epoch + 1, 0, dataOrder.state(), rule.randomState(), chip.persist(),
-                    Checkpoint.RunningSums.ZERO, history).write(out);
+            checkpoint(Checkpoint.RunningSums.ZERO, epoch + 1, 0, dataOrder.state(), history);
             writeRecords(history);
             listener.epochDone(row);
             startBatch = 0;
@@ -266,8 +291,21 @@ public final class Trainer {
         chip.close();
     }
 
+    /**
+     * The chip back to the checkpoint's state; a checkpoint without one (the chip keeps its own)
+     * continues on an external chip as it is, and is refused for a chip epsim builds afresh.
+     */
     public void restore(Checkpoint cp) {
-        chip.restore(cp.chip());
+        if (cp.chip() != null) {
+            chip.restore(cp.chip());
+            return;
+        }
+        if (!config.backend().equals("exec") && !config.backend().equals("tcp")) {
+            throw new UserError(out.resolve(Checkpoint.FILE) + ": the checkpoint holds no chip state (the run's chip kept its own), and a "
+                    + config.backend() + " chip is built afresh: there is nothing to continue from");
+        }
+        chipState = "kept by the chip, which cannot persist it: a resume continues from the chip as it is then";
+        System.err.println("epsim: " + out.resolve(Checkpoint.FILE) + " holds no chip state (the chip keeps its own): continuing on the chip as it is now");
     }
 
     /** Lets the chip sit idle (its devices drifting) before an evaluation. */
@@ -341,6 +379,7 @@ public final class Trainer {
         summary.put("model", config.modelLabel(model.name()));
         summary.put("backend", config.backend());
         summary.put("rule", config.ruleLabel());
+        if (!chipState.equals("in checkpoint.bin")) run.put("chipState", chipState); // said only when not the usual
         run.put("trainExamples", train.count());
         run.put("testExamples", test.count());
         if (history.isEmpty()) {
