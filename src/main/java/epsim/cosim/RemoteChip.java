@@ -13,20 +13,9 @@ import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
 import epsim.model.TransferCurve;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A chip on the other side of the co-simulation protocol: another process started with
@@ -40,21 +29,10 @@ public final class RemoteChip implements HostedChip {
     static final int KEPT_STATES = 16;
     /** The longest reply line read (the server's default --max-message); a longer one ends the run with an error. */
     public static final int MAX_REPLY_BYTES = 268_435_456;
-    private final int maxReplyBytes;
-    private static final String EOF = "\u0000eof";
-    private static final String TOO_LONG = "\u0000too-long";
-    private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "chip-timeouts");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final String spec;
-    private final OutputStream out;
-    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    private final LineChannel channel;
     private final double timeoutSeconds;
-    private final Process process;
-    private final Socket socket;
     private final Topology topology;
     private final HardwareModel model;
     /** The ops the chip implements: its handshake's "ops", or every op when the handshake lists none. */
@@ -64,7 +42,6 @@ public final class RemoteChip implements HostedChip {
     private String lastRefusal;
     private final ArrayDeque<Integer> states = new ArrayDeque<>();
     private long nextId = 1;
-    private volatile boolean timedOut;
     // what a reply may hold before its tree is built (a handshake is small; afterwards the chip's sizes bound it)
     private Wire.ShapeLimit replyShape = new Wire.ShapeLimit(100_000, 10_000);
     private int batch;
@@ -81,55 +58,19 @@ public final class RemoteChip implements HostedChip {
 
     /** @param maxReplyBytes the longest reply line read; a longer one ends the session with an error */
     public static RemoteChip connect(String spec, double timeoutSeconds, int maxReplyBytes) {
+        LineChannel channel = LineChannel.open(spec, timeoutSeconds, maxReplyBytes);
         try {
-            if (spec.startsWith("exec:")) {
-                String command = spec.substring(5).trim();
-                if (command.isEmpty()) throw new UserError("--chip " + spec + ": expected exec:COMMAND");
-                Process p = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                try {
-                    return new RemoteChip(spec, p.getInputStream(), p.getOutputStream(), p, null, timeoutSeconds, maxReplyBytes);
-                } catch (RuntimeException e) {
-                    ends(p);
-                    throw e;
-                }
-            }
-            if (spec.startsWith("tcp:")) {
-                String address = spec.substring(4);
-                int colon = address.lastIndexOf(':');
-                if (colon < 1) throw new UserError("--chip " + spec + ": expected tcp:HOST:PORT");
-                int port;
-                try {
-                    port = Integer.parseInt(address.substring(colon + 1));
-                } catch (NumberFormatException e) {
-                    throw new UserError("--chip " + spec + ": the port is not a number");
-                }
-                if (port < 1 || port > 65535) throw new UserError("--chip " + spec + ": port must be 1..65535");
-                Socket s = new Socket();
-                s.connect(new InetSocketAddress(address.substring(0, colon), port), (int) Math.min(Integer.MAX_VALUE, timeoutSeconds * 1000));
-                try {
-                    return new RemoteChip(spec, s.getInputStream(), s.getOutputStream(), null, s, timeoutSeconds, maxReplyBytes);
-                } catch (RuntimeException e) {
-                    s.close();
-                    throw e;
-                }
-            }
-        } catch (IOException e) {
-            throw new UserError("--chip " + spec + ": cannot connect (" + e.getMessage() + ")");
+            return new RemoteChip(spec, channel, timeoutSeconds);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        throw new UserError("--chip " + spec + ": expected exec:COMMAND or tcp:HOST:PORT");
     }
 
-    private RemoteChip(String spec, InputStream in, OutputStream out, Process process, Socket socket, double timeoutSeconds,
-                       int maxReplyBytes) {
-        this.maxReplyBytes = maxReplyBytes;
+    private RemoteChip(String spec, LineChannel channel, double timeoutSeconds) {
         this.spec = spec;
-        this.out = out;
-        this.process = process;
-        this.socket = socket;
+        this.channel = channel;
         this.timeoutSeconds = timeoutSeconds;
-        Thread reader = new Thread(() -> readLines(in), "chip-reply-reader");
-        reader.setDaemon(true);
-        reader.start();
         ObjectNode hello = request("hello");
         hello.put("protocol", Wire.PROTOCOL);
         JsonNode h = call(hello);
@@ -198,37 +139,6 @@ public final class RemoteChip implements HostedChip {
         return ops.contains(op) && !refused.contains(op);
     }
 
-    /**
-     * Reads reply lines into the queue, each at most {@code maxReplyBytes}: a peer that floods
-     * without a newline gets a size-limit error, not the heap.
-     */
-    private void readLines(InputStream in) {
-        try (InputStream stream = in) {
-            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = stream.read(buf)) >= 0) {
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] != '\n') continue;
-                    line.write(buf, start, i - start);
-                    start = i + 1;
-                    if (line.size() > maxReplyBytes) break;
-                    replies.add(line.toString(StandardCharsets.UTF_8));
-                    line.reset();
-                }
-                line.write(buf, start, n - start);
-                if (line.size() > maxReplyBytes) {
-                    replies.add(TOO_LONG);
-                    return;
-                }
-            }
-        } catch (IOException ignored) {
-            // the peer went away: reported as end of stream
-        }
-        replies.add(EOF);
-    }
-
     private UserError fail(String what) {
         return new UserError("--chip " + spec + ": " + what);
     }
@@ -255,33 +165,14 @@ public final class RemoteChip implements HostedChip {
     /** @param refusable an error reply is returned (the op is optional) instead of ending the run */
     private JsonNode call(ObjectNode request, double seconds, boolean refusable) {
         String op = request.get("op").asText();
-        if (timedOut) throw fail("the chip was ended after a timeout");
-        long millis = (long) Math.min(Long.MAX_VALUE / 4.0, seconds * 1000);
-        ScheduledFuture<?> watchdog = TIMEOUTS.schedule(() -> {
-            timedOut = true;
-            release();
-        }, millis, TimeUnit.MILLISECONDS);
         String reply;
         try {
-            out.write((Wire.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            reply = replies.poll(millis, TimeUnit.MILLISECONDS);
-        } catch (IOException e) {
-            if (timedOut) throw fail("no reply to \"" + op + "\" within " + seconds + " s");
-            throw fail("the chip closed the connection (" + e.getMessage() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw fail("interrupted");
-        } finally {
-            watchdog.cancel(false);
+            reply = channel.exchange(Wire.JSON.writeValueAsString(request), seconds);
+        } catch (LineChannel.Broken e) {
+            throw fail(e.timeout && !e.getMessage().startsWith("the chip was ended") ? "no reply to \"" + op + "\" within " + seconds + " s" : e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        if (reply == null || (timedOut && reply.equals(EOF))) {
-            timedOut = true;
-            release();
-            throw fail("no reply to \"" + op + "\" within " + seconds + " s");
-        }
-        if (reply.equals(TOO_LONG)) throw fail("a reply is longer than " + maxReplyBytes + " bytes");
-        if (reply.equals(EOF)) throw fail("the chip closed the connection");
         JsonNode r;
         try {
             replyShape.check(reply);
@@ -522,49 +413,13 @@ public final class RemoteChip implements HostedChip {
     /** Says goodbye (briefly), then ends the connection and the chip's process with every process it started. */
     @Override
     public void close() {
-        if (!timedOut) {
+        if (!channel.ended()) {
             try {
                 call(request("close"), Math.min(timeoutSeconds, 2));
             } catch (UserError ignored) {
                 // closing a peer that already went away is not an error
             }
         }
-        release();
-    }
-
-    private void release() {
-        try {
-            out.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
-        try {
-            if (socket != null) socket.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
-        if (process != null) ends(process);
-    }
-
-    /** Ends a chip process and all its descendants (a shell, the server it started, its children): gently, then by force. */
-    private static void ends(Process process) {
-        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
-        all.add(process.toHandle());
-        try {
-            if (process.waitFor(1, TimeUnit.SECONDS) && all.stream().noneMatch(ProcessHandle::isAlive)) return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        all.forEach(ProcessHandle::destroy);
-        long end = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < end && all.stream().anyMatch(ProcessHandle::isAlive)) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        all.forEach(ProcessHandle::destroyForcibly);
+        channel.close();
     }
 }
