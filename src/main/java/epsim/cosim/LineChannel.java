@@ -132,6 +132,30 @@ final class LineChannel implements AutoCloseable {
         return reply;
     }
 
+    /** Writes {@code line} without waiting for a reply (a line that gets none, e.g. a blank one). */
+    void send(String line) {
+        try {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new Broken("the chip closed the connection (" + e.getMessage() + ")", false);
+        }
+    }
+
+    /** Waits at most {@code seconds} for the next line; null when none came (the channel stays open). */
+    String poll(double seconds) {
+        try {
+            String line = lines.poll((long) (seconds * 1000), TimeUnit.MILLISECONDS);
+            if (line == null) return null;
+            if (line.equals(EOF)) throw new Broken("the chip closed the connection", false);
+            if (line.equals(TOO_LONG)) throw new Broken("a reply is longer than " + maxLineBytes + " bytes", false);
+            return line;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Broken("interrupted", false);
+        }
+    }
+
     /** Reads lines into the queue, each at most {@code maxLineBytes}: a peer that floods without a newline gets a size-limit error, not the heap. */
     private void readLines(InputStream in) {
         try (InputStream stream = in) {
