@@ -100,6 +100,20 @@ public final class TestSupport {
         for (String s : mustContain) assertTrue(err.contains(s), () -> "'" + s + "' missing from: " + err);
     }
 
+    /** The first of {@code names} that runs (answers --version), or null. */
+    public static String findExecutable(String... names) throws InterruptedException {
+        for (String exe : names) {
+            try {
+                Process p = new ProcessBuilder(exe, "--version").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return exe;
+            } catch (IOException e) {
+                // try the next one
+            }
+        }
+        return null;
+    }
+
     /** A python with numpy, or null. */
     public static String python() throws InterruptedException {
         for (String exe : List.of("python3", "/usr/bin/python3")) {
