@@ -15,6 +15,11 @@ public interface HostedChip extends Chip {
         return true;
     }
 
+    /** Per protocol op: calls and seconds spent in round trips to the chip; empty for a chip in this process. */
+    default java.util.Map<String, double[]> roundTrips() {
+        return java.util.Map.of();
+    }
+
     /** The device state and random streams, for a checkpoint; null when the chip keeps its state itself (it cannot persist). */
     PersistedChip persist();
 

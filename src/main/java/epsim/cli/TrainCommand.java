@@ -146,6 +146,17 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         EpochRow last = result.history().get(result.history().size() - 1);
         System.out.printf(Locale.ROOT, "final test accuracy %.2f%% (train %.2f%%); run in %s%n", 100 * last.testAccuracy(),
                 100 * last.trainAccuracy(), dir);
+        java.util.Map<String, double[]> trips = trainer.chip().roundTrips();
+        if (!trips.isEmpty()) {
+            double total = trips.values().stream().mapToDouble(v -> v[1]).sum();
+            double run = result.history().stream().mapToDouble(EpochRow::seconds).sum();
+            StringBuilder parts = new StringBuilder();
+            trips.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1])).limit(4)
+                    .forEach(e -> parts.append(parts.length() == 0 ? "" : ", ").append(e.getKey())
+                            .append(String.format(Locale.ROOT, " %.0f%%", 100 * e.getValue()[1] / total)));
+            System.out.printf(Locale.ROOT, "protocol: %.1f s in round trips to the chip (%s), over the epochs' %.1f s; per op in run.json%n",
+                    total, parts, run);
+        }
         if (last.cost() != null) {
             System.out.printf(Locale.ROOT, "cost per training sample %s; per inference %s (docs/cost.md)%n",
                     epsim.cost.EventCost.describe(last.cost().training()), epsim.cost.EventCost.describe(last.cost().inference()));

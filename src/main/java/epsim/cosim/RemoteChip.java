@@ -42,6 +42,8 @@ public final class RemoteChip implements HostedChip {
     private String lastRefusal;
     private final ArrayDeque<Integer> states = new ArrayDeque<>();
     private long nextId = 1;
+    /** Per op: calls and nanoseconds of round trip (the request's encoding, the wire, the chip's work and the reply's decoding). */
+    private final java.util.Map<String, long[]> roundTrips = new java.util.TreeMap<>();
     // what a reply may hold before its tree is built (a handshake is small; afterwards the chip's sizes bound it)
     private Wire.ShapeLimit replyShape = new Wire.ShapeLimit(100_000, 10_000);
     private int batch;
@@ -134,6 +136,14 @@ public final class RemoteChip implements HostedChip {
         }
     }
 
+    /** Per op: calls and seconds of round trip so far (docs/cosim-protocol.md, "Overhead"). */
+    @Override
+    public java.util.Map<String, double[]> roundTrips() {
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        roundTrips.forEach((op, t) -> out.put(op, new double[] {t[0], t[1] / 1e9}));
+        return out;
+    }
+
     @Override
     public boolean supports(epsim.chip.ChipOp op) {
         return ops.contains(op) && !refused.contains(op);
@@ -166,6 +176,7 @@ public final class RemoteChip implements HostedChip {
     private JsonNode call(ObjectNode request, double seconds, boolean refusable) {
         String op = request.get("op").asText();
         String reply;
+        long start = System.nanoTime();
         try {
             reply = channel.exchange(Wire.JSON.writeValueAsString(request), seconds);
         } catch (LineChannel.Broken e) {
@@ -183,6 +194,9 @@ public final class RemoteChip implements HostedChip {
             throw fail("a reply is not JSON: " + Wire.abbreviate(reply));
         }
         if (r == null || !r.isObject()) throw fail("a reply is not a JSON object");
+        long[] t = roundTrips.computeIfAbsent(op, k -> new long[2]);
+        t[0]++;
+        t[1] += System.nanoTime() - start;
         if (!r.path("ok").asBoolean(false) && !refusable) throw fail(r.path("error").asText("error without a message"));
         if (r.path("id").asLong(-1) != request.get("id").asLong()) throw fail("reply id " + r.path("id") + " does not match request " + request.get("id"));
         return r;

@@ -380,6 +380,12 @@ public final class Trainer {
         summary.put("backend", config.backend());
         summary.put("rule", config.ruleLabel());
         if (!chipState.equals("in checkpoint.bin")) run.put("chipState", chipState); // said only when not the usual
+        java.util.Map<String, double[]> trips = chip.roundTrips();
+        if (!trips.isEmpty()) {
+            ObjectNode protocol = run.putObject("protocol");
+            protocol.put("note", "calls and seconds of round trip per op, this session (docs/cosim-protocol.md, \"Overhead\")");
+            trips.forEach((op, t) -> protocol.putObject(op).put("calls", (long) t[0]).put("seconds", t[1]));
+        }
         run.put("trainExamples", train.count());
         run.put("testExamples", test.count());
         if (history.isEmpty()) {
