@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "sweep", mixinStandardHelpOptions = true,
+@Command(name = "sweep", mixinStandardHelpOptions = true, subcommands = SweepCommand.Merge.class,
         description = "Design-space sweep: train and/or gradient-check every combination of hardware-model values, "
                 + "in parallel, writing sweep.csv and plots (docs/sweeps.md).")
 final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
@@ -35,7 +35,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         return rule;
     }
 
-    @Option(names = "--vary", required = true, paramLabel = "SECTION.FIELD=V1,V2,...",
+    @Option(names = "--vary", paramLabel = "SECTION.FIELD=V1,V2,...",
             description = "A model field, 'model' (presets or files), seed, epochs, batch, lr (every layer) or rule.KEY (any rule setting, "
                     + "e.g. rule.beta, rule.readAverages, rule.name) and its values (repeatable; the cross product is swept).")
     List<String> vary;
@@ -81,8 +81,12 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         return List.of();
     }
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (vary == null || vary.isEmpty()) throw new UserError("sweep: give at least one --vary KEY=V1,V2,... (or 'epsim sweep merge DIR')");
         boolean train = kind.equals("train") || kind.equals("both"), gradient = kind.equals("gradient") || kind.equals("both");
         if (!train && !gradient) throw new UserError("--kind " + kind + ": expected train, gradient or both");
         epsim.train.GradientProbe.Plan plan = gradient ? probe.plan(gradientBatch, "--gradient-batch") : null;
@@ -110,6 +114,18 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         Path dir = out != null ? out
                 : AtomicFiles.newFolder(Path.of("runs"), "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
         AtomicFiles.folder(dir, "--out");
+        List<String> command = new ArrayList<>();
+        for (java.util.Iterator<String> it = spec.commandLine().getParseResult().originalArgs().iterator(); it.hasNext(); ) {
+            String a = it.next();
+            if (a.equals("--shard")) { // the re-run command is the whole sweep's: it skips what any shard finished
+                if (it.hasNext()) it.next();
+            } else if (!a.startsWith("--shard=")) {
+                command.add(a);
+            }
+        }
+        epsim.train.SweepManifest manifest = epsim.train.SweepManifest.of(axes, zip, base, kind, plan, Main.version(), command);
+        Sweep.validate(base, axes, all); // every point, before the manifest or any file is written
+        manifest.bind(dir); // every shard, point and merge is tied to it
         System.out.printf("sweep: %d of %d points (shard %d/%d), %s, %d threads -> %s%n", mine.size(), all.size(), shardIndex, shards,
                 kind, workers, dir);
         if (!labelled(axes, base).isEmpty()) {
@@ -119,10 +135,10 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         List<Sweep.Outcome> outcomes;
         if (ProgressBars.wanted(progress)) {
             try (ProgressBar bar = ProgressBars.create("sweep", mine.size())) {
-                outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> bar.step());
+                outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> bar.step(), manifest);
             }
         } else {
-            outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> {});
+            outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> {}, manifest);
         }
         String name = shards == 1 ? "sweep.csv" : String.format(Locale.ROOT, "sweep-shard-%d-of-%d.csv", shardIndex, shards);
         String table = Sweep.csv(axes, outcomes, shardIndex == 1, labelled(axes, base));
@@ -134,5 +150,21 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         }
         System.out.print(Sweep.csv(axes, outcomes, true, labelled(axes, base)));
         return 0;
+    }
+
+    @Command(name = "merge", mixinStandardHelpOptions = true,
+            description = "Merge a sweep run in shards (on one machine or a cluster): check that every point of its manifest has its outcome, "
+                    + "then write sweep.csv in point order, the summary across seeds and the plots an unsharded run draws.")
+    static final class Merge implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "The sweep's --out folder.")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            List<Sweep.Outcome> outcomes = Sweep.merge(dir);
+            long failed = outcomes.stream().filter(o -> o.error() != null).count();
+            System.out.printf("merged %d points into %s%s%n", outcomes.size(), dir.resolve("sweep.csv"), failed == 0 ? "" : " (" + failed + " failed: see their error column)");
+            return 0;
+        }
     }
 }

@@ -39,7 +39,76 @@ public final class Sweep {
 
     /** One point's figures; {@code cost} is its last epoch's energy and latency (null without training or a cost section). */
     public record Outcome(Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double gradientHalfWidth,
-                          double seconds, EpochRow.EpochCost cost) {}
+                          double seconds, EpochRow.EpochCost cost, String error) {
+        public Outcome(Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double gradientHalfWidth,
+                       double seconds, EpochRow.EpochCost cost) {
+            this(point, testAccuracy, trainAccuracy, gradientCosine, gradientHalfWidth, seconds, cost, null);
+        }
+
+        /** A point that failed: its row says why, and a re-run tries it again. */
+        static Outcome failed(Point point, double seconds, String error) {
+            return new Outcome(point, Double.NaN, Double.NaN, Double.NaN, Double.NaN, seconds, null, error);
+        }
+    }
+
+    /** A finished point's figures, written atomically into its folder: a re-run of the sweep skips it. */
+    public static final String OUTCOME = "outcome.json";
+
+    static Path pointDir(Path out, Point p) {
+        return out.resolve("points").resolve(String.format(Locale.ROOT, "%04d", p.index()));
+    }
+
+    static void writeOutcome(Path dir, String hash, Outcome o, EpochRow last) {
+        com.fasterxml.jackson.databind.node.ObjectNode j = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        j.put("manifest", hash);
+        j.put("index", o.point().index());
+        o.point().values().forEach(j.putArray("values")::add);
+        putNumber(j, "testAccuracy", o.testAccuracy());
+        putNumber(j, "trainAccuracy", o.trainAccuracy());
+        putNumber(j, "gradientCosine", o.gradientCosine());
+        putNumber(j, "gradientHalfWidth", o.gradientHalfWidth());
+        putNumber(j, "seconds", o.seconds());
+        if (last != null) for (double v : last.values()) putNumber(j.withArray("lastEpoch"), v);
+        if (o.error() != null) j.put("error", o.error());
+        AtomicFiles.writeString(dir.resolve(OUTCOME), j.toString() + "\n");
+    }
+
+    private static void putNumber(com.fasterxml.jackson.databind.node.ObjectNode j, String key, double v) {
+        if (Double.isNaN(v)) j.putNull(key);
+        else j.put(key, v);
+    }
+
+    private static void putNumber(com.fasterxml.jackson.databind.node.ArrayNode a, double v) {
+        if (Double.isNaN(v)) a.addNull();
+        else a.add(v);
+    }
+
+    /** The point's outcome of this sweep ({@code hash}), or null when it has none (not run, failed, or of another sweep). */
+    static Outcome readOutcome(Path dir, String hash, Point p) {
+        Path file = dir.resolve(OUTCOME);
+        if (!Files.isRegularFile(file)) return null;
+        String where = file.toString();
+        com.fasterxml.jackson.databind.JsonNode j = epsim.common.JsonFields.readFile(file, where);
+        if (!j.isObject() || !hash.equals(j.path("manifest").asText()) || j.path("index").asInt(-1) != p.index()) {
+            throw new UserError(where + ": the outcome of another sweep or point (its manifest hash or index differs); remove the folder to run it again");
+        }
+        double[] row = null;
+        com.fasterxml.jackson.databind.JsonNode last = j.get("lastEpoch");
+        if (last != null && last.isArray()) {
+            row = new double[last.size()];
+            for (int i = 0; i < row.length; i++) row[i] = last.get(i).isNumber() ? last.get(i).asDouble() : Double.NaN;
+            if (!EpochRow.validLength(row.length)) throw new UserError(where + ": lastEpoch: not an epoch row");
+        }
+        EpochRow.EpochCost cost = row == null ? null : EpochRow.of(row).cost();
+        String error = j.hasNonNull("error") ? j.get("error").asText().replace('\n', ' ').replace('\r', ' ') : null;
+        return new Outcome(p, number(j, "testAccuracy"), number(j, "trainAccuracy"), number(j, "gradientCosine"), number(j, "gradientHalfWidth"),
+                number(j, "seconds"), cost, error);
+    }
+
+    private static double number(com.fasterxml.jackson.databind.JsonNode j, String key) {
+        com.fasterxml.jackson.databind.JsonNode n = j.get(key);
+        return n != null && n.isNumber() ? n.asDouble() : Double.NaN;
+    }
 
     /** The axis key that varies the hardware model itself (preset names or files). */
     public static final String MODEL = "model";
@@ -185,15 +254,18 @@ public final class Sweep {
      */
     public static List<Outcome> run(TrainConfig base, List<Axis> axes, List<Point> points, boolean train, GradientProbe.Plan probe,
                                     Path out, int threads, IntConsumer done) throws Exception {
-        // validate every point's model and run settings before any work
-        for (Point p : points) {
-            try {
-                config(base, axes, p);
-                ModelLoader.load(model(base.model(), axes, p), overrides(base.overrides(), axes, p));
-            } catch (UserError e) {
-                throw new UserError("--vary: point " + p.index() + " " + p.values() + ": " + e.getMessage());
-            }
-        }
+        return run(base, axes, points, train, probe, out, threads, done, null);
+    }
+
+    /**
+     * As above, tied to {@code manifest} (null: not): a point with an outcome of this sweep is
+     * skipped, an unfinished training run continues from its checkpoint (a pre-empted task loses
+     * at most the epoch in progress), and a point that fails gives a row with its error instead
+     * of stopping the others.
+     */
+    public static List<Outcome> run(TrainConfig base, List<Axis> axes, List<Point> points, boolean train, GradientProbe.Plan probe,
+                                    Path out, int threads, IntConsumer done, SweepManifest manifest) throws Exception {
+        validate(base, axes, points);
         Topology t = Topology.parse(base.net(), "--net");
         TrainingData data = TrainingData.load(base, t); // one copy, read by every point
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -201,25 +273,46 @@ public final class Sweep {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (Point p : points) {
                 futures.add(pool.submit(() -> {
-                    long start = System.nanoTime();
-                    TrainConfig c = config(base, axes, p);
-                    HardwareModel m = ModelLoader.load(c.model(), c.overrides());
-                    double testAcc = Double.NaN, trainAcc = Double.NaN;
-                    EpochRow.EpochCost cost = null;
-                    Path dir = out.resolve("points").resolve(String.format(Locale.ROOT, "%04d", p.index()));
-                    if (train) Files.createDirectories(dir);
-                    Trainer trainer = new Trainer(c, AnalogChip.fabricate(m, t, c.seed()), data, dir, "sweep");
-                    if (train) {
-                        Trainer.Result r = trainer.run(null, new Trainer.Listener() {});
-                        EpochRow last = r.history().get(r.history().size() - 1);
-                        testAcc = last.testAccuracy();
-                        trainAcc = last.trainAccuracy();
-                        cost = last.cost();
+                    Path dir = pointDir(out, p);
+                    Outcome finished = manifest == null ? null : readOutcome(dir, manifest.hash(), p);
+                    if (finished != null && finished.error() == null) { // a failed point is tried again
+                        done.accept(p.index());
+                        return finished;
                     }
-                    GradientProbe.Figure cosine = probe == null ? new GradientProbe.Figure(Double.NaN, Double.NaN, 0)
-                            : trainer.gradientProbe(probe).overall().cosine();
-                    done.accept(p.index());
-                    return new Outcome(p, testAcc, trainAcc, cosine.mean(), cosine.halfWidth(), (System.nanoTime() - start) / 1e9, cost);
+                    long start = System.nanoTime();
+                    try {
+                        Files.createDirectories(dir);
+                        TrainConfig c = config(base, axes, p);
+                        HardwareModel m = ModelLoader.load(c.model(), c.overrides());
+                        double testAcc = Double.NaN, trainAcc = Double.NaN;
+                        EpochRow last = null;
+                        Trainer trainer = new Trainer(c, AnalogChip.fabricate(m, t, c.seed()), data, dir, "sweep");
+                        if (train) {
+                            Checkpoint cp = manifest != null && Files.isRegularFile(dir.resolve(Checkpoint.FILE)) ? Checkpoint.read(dir) : null;
+                            if (cp != null && cp.epoch() > c.epochs()) {
+                                trainer.restore(cp); // finished before its outcome was written: the probe below needs its chip
+                                last = cp.history().get(cp.history().size() - 1);
+                            } else {
+                                Trainer.Result r = trainer.run(cp, new Trainer.Listener() {});
+                                last = r.history().get(r.history().size() - 1);
+                            }
+                            testAcc = last.testAccuracy();
+                            trainAcc = last.trainAccuracy();
+                        }
+                        GradientProbe.Figure cosine = probe == null ? new GradientProbe.Figure(Double.NaN, Double.NaN, 0)
+                                : trainer.gradientProbe(probe).overall().cosine();
+                        Outcome o = new Outcome(p, testAcc, trainAcc, cosine.mean(), cosine.halfWidth(), (System.nanoTime() - start) / 1e9,
+                                last == null ? null : last.cost());
+                        if (manifest != null) writeOutcome(dir, manifest.hash(), o, last);
+                        done.accept(p.index());
+                        return o;
+                    } catch (RuntimeException e) {
+                        done.accept(p.index());
+                        String why = e instanceof UserError ? e.getMessage() : "internal error: " + e;
+                        Outcome failed = Outcome.failed(p, (System.nanoTime() - start) / 1e9, why);
+                        if (manifest != null) writeOutcome(dir, manifest.hash(), failed, null);
+                        return failed;
+                    }
                 }));
             }
             List<Outcome> outcomes = new ArrayList<>();
@@ -235,6 +328,46 @@ public final class Sweep {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Every point's model and run settings, validated before any work (or any file). */
+    public static void validate(TrainConfig base, List<Axis> axes, List<Point> points) {
+        for (Point p : points) {
+            try {
+                config(base, axes, p);
+                ModelLoader.load(model(base.model(), axes, p), overrides(base.overrides(), axes, p));
+            } catch (UserError e) {
+                throw new UserError("--vary: point " + p.index() + " " + p.values() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The whole sweep from its folder, whatever shards and machines ran it: every point of the
+     * manifest must have its outcome, exactly once; then sweep.csv in point order, the summary
+     * across seeds and the plots, as an unsharded run writes them. Missing points are named with
+     * the command that runs them (a re-run skips the finished ones).
+     */
+    public static List<Outcome> merge(Path dir) {
+        SweepManifest m = SweepManifest.read(dir);
+        List<Outcome> outcomes = new ArrayList<>();
+        List<Integer> missing = new ArrayList<>();
+        for (Point p : m.points()) {
+            Outcome o = readOutcome(pointDir(dir, p), m.hash(), p);
+            if (o == null) missing.add(p.index());
+            else outcomes.add(o);
+        }
+        if (!missing.isEmpty()) {
+            String which = missing.size() <= 12 ? missing.toString() : missing.subList(0, 12) + " and " + (missing.size() - 12) + " more";
+            throw new UserError(dir + ": " + missing.size() + " of " + m.points().size() + " points have no outcome (" + which + "): run the sweep "
+                    + "again, which skips the finished points" + (m.command().isEmpty() ? "" : ": epsim " + String.join(" ", m.command())));
+        }
+        List<String> labels = m.axes().stream().anyMatch(a -> a.key().equals(MODEL)) ? m.base().overrides() : List.of();
+        AtomicFiles.writeString(dir.resolve("sweep.csv"), csv(m.axes(), outcomes, true, labels));
+        List<Group> seeds = acrossSeeds(m.axes(), outcomes);
+        if (seeds != null) AtomicFiles.writeString(dir.resolve("sweep-summary.csv"), summaryCsv(m.axes(), seeds));
+        plots(dir, m.axes(), outcomes);
+        return outcomes;
     }
 
     /** What the points' overrides do that the user may not expect ({@link ModelLoader.Loaded#warnings}), each said once; none when a point does not load. */
@@ -264,7 +397,7 @@ public final class Sweep {
         if (header) {
             b.append("index");
             for (Axis a : axes) b.append(',').append(a.key());
-            b.append(",test_accuracy,train_accuracy,gradient_cosine,gradient_cosine_ci95,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s\n");
+            b.append(",test_accuracy,train_accuracy,gradient_cosine,gradient_cosine_ci95,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s,error\n");
         }
         for (Outcome o : outcomes) {
             b.append(o.point().index());
@@ -275,11 +408,13 @@ public final class Sweep {
             b.append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.6f,%.2f", o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(),
                     o.gradientHalfWidth(), o.seconds()));
             if (o.cost() == null) {
-                b.append(",,,,\n");
+                b.append(",,,,");
             } else {
-                b.append(String.format(Locale.ROOT, ",%.6g,%.6g,%.6g,%.6g%n", o.cost().training().energy().total(), o.cost().training().latency().total(),
+                b.append(String.format(Locale.ROOT, ",%.6g,%.6g,%.6g,%.6g", o.cost().training().energy().total(), o.cost().training().latency().total(),
                         o.cost().inference().energy().total(), o.cost().inference().latency().total()));
             }
+            // the error, as one quoted CSV field
+            b.append(',').append(o.error() == null ? "" : "\"" + o.error().replace("\"", "\"\"") + "\"").append('\n');
         }
         return b.toString();
     }
