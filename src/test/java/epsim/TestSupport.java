@@ -100,6 +100,14 @@ public final class TestSupport {
         for (String s : mustContain) assertTrue(err.contains(s), () -> "'" + s + "' missing from: " + err);
     }
 
+    /** Whether an executable {@code name} is on the PATH. */
+    public static boolean onPath(String name) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+            if (java.nio.file.Files.isExecutable(Path.of(d, name))) return true;
+        }
+        return false;
+    }
+
     /** The first of {@code names} that runs (answers --version), or null. */
     public static String findExecutable(String... names) throws InterruptedException {
         for (String exe : names) {

@@ -84,6 +84,24 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--slurm", description = "Run the sweep as a Slurm job array, one task per shard: write DIR/sweep.sbatch and submit it "
+            + "with sbatch, then print the job id and the merge command (docs/sweeps.md).")
+    boolean slurm;
+
+    @Option(names = "--slurm-tasks", paramLabel = "N", description = "With --slurm: array tasks, i.e. shards (default: one per point, at most 1000).")
+    Integer slurmTasks;
+
+    @Option(names = "--slurm-opt", paramLabel = "OPTION", description = "With --slurm: an sbatch option for the job script, e.g. "
+            + "--slurm-opt=--partition=gpu or --slurm-opt=--time=02:00:00 (repeatable).")
+    List<String> slurmOptions = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "With --slurm: write the job script, do not submit it.")
+    boolean dryRun;
+
+    /** Options of the submitting command that the array tasks do not take (they get their own --shard and --out). */
+    private static final java.util.Set<String> SUBMIT_ONLY = java.util.Set.of("--slurm", "--dry-run", "--slurm-tasks", "--slurm-opt", "--shard", "--out",
+            "--progress", "--no-progress");
+
     @Override
     public Integer call() throws Exception {
         if (vary == null || vary.isEmpty()) throw new UserError("sweep: give at least one --vary KEY=V1,V2,... (or 'epsim sweep merge DIR')");
@@ -126,6 +144,8 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         epsim.train.SweepManifest manifest = epsim.train.SweepManifest.of(axes, zip, base, kind, plan, Main.version(), command);
         Sweep.validate(base, axes, all); // every point, before the manifest or any file is written
         manifest.bind(dir); // every shard, point and merge is tied to it
+        if (slurm) return submit(dir, all.size());
+        if (slurmTasks != null || !slurmOptions.isEmpty() || dryRun) throw new UserError("--slurm-tasks, --slurm-opt and --dry-run go with --slurm");
         System.out.printf("sweep: %d of %d points (shard %d/%d), %s, %d threads -> %s%n", mine.size(), all.size(), shardIndex, shards,
                 kind, workers, dir);
         if (!labelled(axes, base).isEmpty()) {
@@ -150,6 +170,69 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         }
         System.out.print(Sweep.csv(axes, outcomes, true, labelled(axes, base)));
         return 0;
+    }
+
+    /**
+     * Writes the job-array script (task k runs shard k of N into the same folder, with the java and
+     * jar this command runs on: a cluster's nodes share the file system) and submits it.
+     */
+    private Integer submit(Path dir, int points) throws Exception {
+        if (shard != null) throw new UserError("--shard: with --slurm each array task runs its own shard");
+        int tasks = slurmTasks != null ? slurmTasks : Math.min(points, 1000);
+        if (tasks < 1 || tasks > points) throw new UserError("--slurm-tasks " + tasks + ": expected 1.." + points + " (the sweep has " + points + " points)");
+        for (String o : slurmOptions) {
+            if (!o.startsWith("-") || o.contains("\n") || o.contains("\r")) throw new UserError("--slurm-opt " + o + ": expected one sbatch option, e.g. --time=01:00:00");
+        }
+        Path out = dir.toAbsolutePath().normalize();
+        List<String> args = new ArrayList<>();
+        // the java and class path this command runs on (the jar, or a build's classes): a cluster's nodes share the file system
+        String javaBinary = ProcessHandle.current().info().command().orElse("java");
+        String classPath = Path.of(System.getProperty("java.class.path")).toAbsolutePath().toString();
+        if (System.getProperty("java.class.path").contains(java.io.File.pathSeparator)) classPath = System.getProperty("java.class.path");
+        args.addAll(List.of(javaBinary, "-cp", classPath, Main.class.getName()));
+        List<String> given = spec.commandLine().getParseResult().originalArgs();
+        for (int i = 0; i < given.size(); i++) {
+            String a = given.get(i), name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            boolean takesValue = !a.contains("=") && spec.findOption(name) != null && spec.findOption(name).arity().max() > 0;
+            if (SUBMIT_ONLY.contains(name)) {
+                if (takesValue) i++;
+                continue;
+            }
+            args.add(a);
+        }
+        StringBuilder script = new StringBuilder("#!/bin/sh\n# epsim sweep as a Slurm job array: task k of " + tasks + " runs shard k (docs/sweeps.md)\n");
+        script.append("#SBATCH --job-name=epsim-sweep\n#SBATCH --array=1-").append(tasks).append('\n');
+        script.append("#SBATCH --output=").append(out.resolve("slurm")).append("/%A_%a.out\n");
+        for (String o : slurmOptions) script.append("#SBATCH ").append(o).append('\n');
+        script.append("exec");
+        for (String a : args) script.append(' ').append(quote(a));
+        script.append(" --no-progress --shard \"${SLURM_ARRAY_TASK_ID}/").append(tasks).append("\" --out ").append(quote(out.toString())).append('\n');
+        java.nio.file.Files.createDirectories(out.resolve("slurm"));
+        Path file = out.resolve("sweep.sbatch");
+        AtomicFiles.writeString(file, script.toString());
+        if (dryRun) {
+            System.out.printf("wrote %s (%d tasks); submit it with: sbatch %s; then: epsim sweep merge %s%n", file, tasks, file, out);
+            return 0;
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder("sbatch", "--parsable", file.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new UserError("--slurm: sbatch not found (is this a Slurm login node?); --dry-run writes the script only: " + file);
+        }
+        String reply = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0 || !reply.matches("\\d+(;\\S+)?")) {
+            throw new UserError("--slurm: sbatch refused " + file + ": " + reply.replace('\n', ' '));
+        }
+        String job = reply.split(";")[0];
+        System.out.printf("submitted job array %s (%d tasks, %s); watch it with: squeue -j %s; when it is done: epsim sweep merge %s%n", job, tasks, file,
+                job, out);
+        return 0;
+    }
+
+    /** One word for sh, quoted so that nothing in it is expanded. */
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     @Command(name = "merge", mixinStandardHelpOptions = true,
