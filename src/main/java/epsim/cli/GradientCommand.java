@@ -53,8 +53,7 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
     /** The measurement's own defaults: a small beta, phases run to a tight tolerance, no learning. */
     @Override
     public RuleSettings ruleDefaults(Topology t) {
-        return RuleSettings.defaults(t).withBeta(0.01).with(RuleSetting.FREE_STEPS, 10_000).with(RuleSetting.NUDGE_STEPS, 10_000)
-                .with(RuleSetting.TOLERANCE, 1e-12).with(RuleSetting.LEARNING_RATES, new double[t.weightLayers()]);
+        return RuleSettings.defaults(t).forFidelity().with(RuleSetting.LEARNING_RATES, new double[t.weightLayers()]);
     }
 
     @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")

@@ -58,6 +58,11 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
     @Mixin
     ProbeOptions probe;
 
+    @Option(names = "--gradient-settings", paramLabel = "WHICH", defaultValue = "fidelity",
+            description = "The probe's rule settings: fidelity (beta 0.01, phases run to 1e-12 in at most 10000 steps: what the hardware "
+                    + "allows) or training (the rule's own, the training operating point) (default: ${DEFAULT-VALUE}).")
+    String gradientSettings;
+
 
 
 
@@ -107,7 +112,12 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         if (vary == null || vary.isEmpty()) throw new UserError("sweep: give at least one --vary KEY=V1,V2,... (or 'epsim sweep merge DIR')");
         boolean train = kind.equals("train") || kind.equals("both"), gradient = kind.equals("gradient") || kind.equals("both");
         if (!train && !gradient) throw new UserError("--kind " + kind + ": expected train, gradient or both");
-        epsim.train.GradientProbe.Plan plan = gradient ? probe.plan(gradientBatch, "--gradient-batch") : null;
+        epsim.train.GradientProbe.Plan plan = null;
+        if (gradient) {
+            epsim.train.GradientProbe.Plan p = probe.plan(gradientBatch, "--gradient-batch");
+            plan = new epsim.train.GradientProbe.Plan(p.batchSize(), p.batches(), p.selection(),
+                    epsim.train.GradientProbe.Settings.parse(gradientSettings, "--gradient-settings"));
+        }
         int shardIndex = 1, shards = 1;
         if (shard != null) {
             String[] parts = shard.split("/");
@@ -161,14 +171,15 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
             outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> {}, manifest);
         }
         String name = shards == 1 ? "sweep.csv" : String.format(Locale.ROOT, "sweep-shard-%d-of-%d.csv", shardIndex, shards);
-        String table = Sweep.csv(axes, outcomes, shardIndex == 1, labelled(axes, base));
+        String settings = plan == null ? "" : plan.settings().label;
+        String table = Sweep.csv(axes, outcomes, shardIndex == 1, labelled(axes, base), settings);
         AtomicFiles.writeString(dir.resolve(name), table);
         if (shards == 1) {
             List<Sweep.Group> seeds = Sweep.acrossSeeds(axes, outcomes);
             if (seeds != null) AtomicFiles.writeString(dir.resolve("sweep-summary.csv"), Sweep.summaryCsv(axes, seeds));
             Sweep.plots(dir, axes, outcomes);
         }
-        System.out.print(Sweep.csv(axes, outcomes, true, labelled(axes, base)));
+        System.out.print(Sweep.csv(axes, outcomes, true, labelled(axes, base), settings));
         return 0;
     }
 

@@ -153,6 +153,15 @@ public final class RuleSettings {
         return values.get(RuleSetting.BP_LOSS).equals("matching");
     }
 
+    /**
+     * The settings of a fidelity measurement: a small beta and phases run to a tight tolerance, so
+     * that the update measures the hardware rather than the finite nudge and capped phases of
+     * training (the gradient command's and the sweep probe's defaults; docs/results.md §2).
+     */
+    public RuleSettings forFidelity() {
+        return withBeta(0.01).with(RuleSetting.FREE_STEPS, 10_000).with(RuleSetting.NUDGE_STEPS, 10_000).with(RuleSetting.TOLERANCE, 1e-12);
+    }
+
     public RuleSettings withBeta(double newBeta) {
         return with(RuleSetting.BETA, newBeta);
     }

@@ -21,8 +21,34 @@ import java.util.List;
 public final class GradientProbe {
     private GradientProbe() {}
 
-    /** What to probe: {@code batches} batches of {@code batchSize} training examples chosen by {@code selection}. */
-    public record Plan(int batchSize, int batches, Selection selection) {
+    /** Whose settings the probed rule runs with. */
+    public enum Settings {
+        /** The rule's own, as it trains (beta, step caps, tolerance): the training operating point. */
+        TRAINING("training"),
+        /** {@link epsim.rule.RuleSettings#forFidelity}: a small beta and converged phases, the hardware's fidelity. */
+        FIDELITY("fidelity");
+
+        public final String label;
+
+        Settings(String label) {
+            this.label = label;
+        }
+
+        public static Settings parse(String v, String where) {
+            for (Settings s : values()) if (s.label.equals(v)) return s;
+            throw new UserError(where + " " + v + ": expected fidelity or training");
+        }
+    }
+
+    /**
+     * What to probe: {@code batches} batches of {@code batchSize} training examples chosen by
+     * {@code selection}, the rule run with {@code settings}.
+     */
+    public record Plan(int batchSize, int batches, Selection selection, Settings settings) {
+        public Plan(int batchSize, int batches, Selection selection) {
+            this(batchSize, batches, selection, Settings.TRAINING);
+        }
+
         public Plan {
             if (batchSize < 1) throw new UserError("gradient probe: " + batchSize + " examples per batch: expected an integer >= 1");
             if (batches < 1 || batches > 10_000) throw new UserError("gradient probe: " + batches + " batches: expected an integer in 1..10000");

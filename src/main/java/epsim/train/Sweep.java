@@ -363,7 +363,7 @@ public final class Sweep {
                     + "again, which skips the finished points" + (m.command().isEmpty() ? "" : ": epsim " + String.join(" ", m.command())));
         }
         List<String> labels = m.axes().stream().anyMatch(a -> a.key().equals(MODEL)) ? m.base().overrides() : List.of();
-        AtomicFiles.writeString(dir.resolve("sweep.csv"), csv(m.axes(), outcomes, true, labels));
+        AtomicFiles.writeString(dir.resolve("sweep.csv"), csv(m.axes(), outcomes, true, labels, m.probe() == null ? "" : m.probe().settings().label));
         List<Group> seeds = acrossSeeds(m.axes(), outcomes);
         if (seeds != null) AtomicFiles.writeString(dir.resolve("sweep-summary.csv"), summaryCsv(m.axes(), seeds));
         plots(dir, m.axes(), outcomes);
@@ -393,11 +393,16 @@ public final class Sweep {
      * it is not.
      */
     public static String csv(List<Axis> axes, List<Outcome> outcomes, boolean header, List<String> overrides) {
+        return csv(axes, outcomes, header, overrides, "");
+    }
+
+    /** As above; {@code gradientSettings} names the probe's settings in every row (fidelity, training; empty without a probe). */
+    public static String csv(List<Axis> axes, List<Outcome> outcomes, boolean header, List<String> overrides, String gradientSettings) {
         StringBuilder b = new StringBuilder();
         if (header) {
             b.append("index");
             for (Axis a : axes) b.append(',').append(a.key());
-            b.append(",test_accuracy,train_accuracy,gradient_cosine,gradient_cosine_ci95,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s,error\n");
+            b.append(",test_accuracy,train_accuracy,gradient_cosine,gradient_cosine_ci95,gradient_settings,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s,error\n");
         }
         for (Outcome o : outcomes) {
             b.append(o.point().index());
@@ -405,8 +410,8 @@ public final class Sweep {
                 String v = o.point().values().get(k);
                 b.append(',').append(axes.get(k).key().equals(MODEL) && !overrides.isEmpty() ? v + " + " + String.join(" ", overrides) : v);
             }
-            b.append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.6f,%.2f", o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(),
-                    o.gradientHalfWidth(), o.seconds()));
+            b.append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%.6f,%s,%.2f", o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(),
+                    o.gradientHalfWidth(), gradientSettings, o.seconds()));
             if (o.cost() == null) {
                 b.append(",,,,");
             } else {

@@ -51,7 +51,8 @@ public record SweepManifest(List<Sweep.Axis> axes, boolean zip, TrainConfig base
         if (probe == null) {
             o.putNull("probe");
         } else {
-            o.putObject("probe").put("batchSize", probe.batchSize()).put("batches", probe.batches()).put("examples", probe.selection().label);
+            o.putObject("probe").put("batchSize", probe.batchSize()).put("batches", probe.batches()).put("examples", probe.selection().label)
+                    .put("settings", probe.settings().label);
         }
         return o;
     }
@@ -119,7 +120,8 @@ public record SweepManifest(List<Sweep.Axis> axes, boolean zip, TrainConfig base
         if (!List.of("train", "gradient", "both").contains(kind)) throw f.error("kind", "train, gradient or both", o.get("kind"));
         JsonNode p = o.get("probe");
         GradientProbe.Plan probe = p == null || p.isNull() ? null : new GradientProbe.Plan((int) f.integer(p, "batchSize", "probe.batchSize", 1, 1_000_000),
-                (int) f.integer(p, "batches", "probe.batches", 1, 10_000), GradientProbe.Selection.parse(f.text(p, "examples", "probe.examples"), where + ": probe.examples"));
+                (int) f.integer(p, "batches", "probe.batches", 1, 10_000), GradientProbe.Selection.parse(f.text(p, "examples", "probe.examples"), where + ": probe.examples"),
+                GradientProbe.Settings.parse(f.text(p, "settings", "probe.settings"), where + ": probe.settings"));
         List<String> command = new ArrayList<>();
         JsonNode c = o.get("command");
         if (c != null && c.isArray()) for (int i = 0; i < c.size(); i++) command.add(f.text(c, i, "command[" + i + "]"));

@@ -278,12 +278,17 @@ public final class Trainer {
 
     /** {@link GradientProbe#probe} on the training set (draws on the chip's noise streams, so a run that probes is another run). */
     public GradientProbe.Report gradientProbe(GradientProbe.Plan plan) {
-        return GradientProbe.probe(chip, rule, train, plan);
+        return GradientProbe.probe(chip, probed(plan), train, plan);
+    }
+
+    /** The rule the probe runs: the training one, or the same rule at fidelity settings. */
+    private LearningRule probed(GradientProbe.Plan plan) {
+        return plan.settings() == GradientProbe.Settings.FIDELITY ? rule.settings().forFidelity().create(config.seed()) : rule;
     }
 
     /** {@link #gradientProbe} as report lines. */
     public List<String> gradientReport(GradientProbe.Plan plan) {
-        return GradientProbe.describe(gradientProbe(plan), rule.settings());
+        return GradientProbe.describe(gradientProbe(plan), probed(plan).settings());
     }
 
     /** Releases the chip (ends a remote chip's session). */

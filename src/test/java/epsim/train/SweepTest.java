@@ -144,6 +144,32 @@ class SweepTest {
         assertTrue(Files.size(out.resolve("sweep-rule-beta.png")) > 0);
     }
 
+    /**
+     * The gradient kind measures fidelity by default: on the ideal chip at initialisation EP's
+     * update is the gradient (small beta, converged phases); the training settings (beta 1, capped
+     * phases) measure the training operating point instead, and the CSV says which.
+     */
+    @Test
+    void theGradientKindMeasuresFidelityByDefault() throws Exception {
+        double[] cosine = new double[2];
+        String[] settings = {"fidelity", "training"};
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve(settings[i]);
+            TestSupport.Run r = TestSupport.cli("sweep", "--vary", "seed=1,2", "--kind", "gradient", "--model", "ideal", "--net", "784-20-10",
+                    "--train-limit", "100", "--gradient-batch", "5", "--gradient-batches", "2", "--gradient-settings", settings[i], "--out", out.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
+            List<String> header = List.of(rows.get(0).split(","));
+            String[] first = rows.get(1).split(",");
+            assertEquals(settings[i], first[header.indexOf("gradient_settings")]);
+            cosine[i] = Double.parseDouble(first[header.indexOf("gradient_cosine")]);
+        }
+        // beta 0.01, phases settled to 1e-12: what is left is the hard sigmoid's kinks, units within beta of a rail switching slope
+        // inside the nudge (0.997 measured); 0.99 leaves room for other seeds and still separates it from the training point
+        assertTrue(cosine[0] > 0.99, "fidelity cosine " + cosine[0]);
+        assertTrue(cosine[1] < cosine[0] - 0.05, "training settings measure the operating point (beta 1, 30 and 8 steps): " + cosine[1]);
+    }
+
     @Test
     void badVarySpecs() {
         assertOneLineError(TestSupport.cli("sweep", "--vary", "rule.colour=1,2", "--out", dir.toString()), "rule.colour");
