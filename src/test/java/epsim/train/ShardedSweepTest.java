@@ -88,4 +88,27 @@ class ShardedSweepTest {
         assertEquals(withoutSeconds(whole.resolve("sweep.csv")), withoutSeconds(cut.resolve("sweep.csv")));
         TestSupport.assertSameRun(whole.resolve("points/0000"), cut.resolve("points/0000"));
     }
+
+    /** A point that fails (here: its checkpoint was damaged) gives a row with its error; the others finish; a re-run tries it again. */
+    @Test
+    void aFailedPointIsARowWithItsError() throws Exception {
+        Path out = dir.resolve("failing");
+        String[] sweep = {"sweep", "--vary", "device.levels=16,64", "--net", "784-12-10", "--epochs", "1", "--train-limit", "100",
+                "--test-limit", "50", "--threads", "1", "--no-progress", "--out", out.toString()};
+        assertEquals(0, TestSupport.cli(sweep).exitCode());
+        List<String> good = withoutSeconds(out.resolve("sweep.csv"));
+        Path point = out.resolve("points/0001");
+        Files.delete(point.resolve(Sweep.OUTCOME));
+        Files.writeString(point.resolve(Checkpoint.FILE), "not a checkpoint");
+        TestSupport.Run again = TestSupport.cli(sweep);
+        assertEquals(0, again.exitCode(), "a failed point does not stop the sweep: " + again.err());
+        List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
+        assertTrue(rows.get(2).endsWith("not an epsim checkpoint\""), rows.get(2));
+        assertEquals(good.get(1), withoutSeconds(out.resolve("sweep.csv")).get(1), "the other point is its finished self");
+        TestSupport.Run merged = TestSupport.cli("sweep", "merge", out.toString());
+        assertTrue(merged.exitCode() == 0 && merged.out().contains("1 failed"), merged.out() + merged.err());
+        Files.delete(point.resolve(Checkpoint.FILE)); // the damage removed, the re-run tries the point again
+        assertEquals(0, TestSupport.cli(sweep).exitCode());
+        assertEquals(good, withoutSeconds(out.resolve("sweep.csv")));
+    }
 }
