@@ -100,6 +100,18 @@ public final class TestSupport {
         for (String s : mustContain) assertTrue(err.contains(s), () -> "'" + s + "' missing from: " + err);
     }
 
+    /** A sweep.csv's rows without its seconds column (the wall time is the one figure that differs between runs). */
+    public static List<String> sweepRowsWithoutSeconds(Path csv) throws IOException {
+        List<String> rows = new ArrayList<>(), lines = java.nio.file.Files.readAllLines(csv);
+        int seconds = List.of(lines.get(0).split(",")).indexOf("seconds");
+        for (String line : lines) {
+            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
+            cells.remove(seconds);
+            rows.add(String.join(",", cells));
+        }
+        return rows;
+    }
+
     /** Whether an executable {@code name} is on the PATH. */
     public static boolean onPath(String name) {
         for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {

@@ -30,16 +30,8 @@ class ShardedSweepTest {
         return a.toArray(new String[0]);
     }
 
-    /** sweep.csv without the seconds column (wall time is the one figure that differs). */
     private static List<String> withoutSeconds(Path csv) throws Exception {
-        List<String> rows = new ArrayList<>(), lines = Files.readAllLines(csv);
-        int seconds = List.of(lines.get(0).split(",")).indexOf("seconds");
-        for (String line : lines) {
-            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
-            cells.remove(seconds);
-            rows.add(String.join(",", cells));
-        }
-        return rows;
+        return TestSupport.sweepRowsWithoutSeconds(csv);
     }
 
     @Test

@@ -97,14 +97,7 @@ class SlurmSweepTest {
     }
 
     private static List<String> withoutSeconds(Path csv) throws Exception {
-        List<String> rows = new ArrayList<>(), lines = Files.readAllLines(csv);
-        int seconds = List.of(lines.get(0).split(",")).indexOf("seconds");
-        for (String line : lines) {
-            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
-            cells.remove(seconds);
-            rows.add(String.join(",", cells));
-        }
-        return rows;
+        return TestSupport.sweepRowsWithoutSeconds(csv);
     }
 
     private List<String> oneMachine() throws Exception {
