@@ -31,12 +31,49 @@ public final class Comparison {
         }
     }
 
-    /** Reads a run folder: its recorded options and its checkpoint's history (both validated). */
+    /**
+     * Reads a run folder: its recorded options and its history (both validated), from the
+     * checkpoint, or from metrics.csv for a run that wrote none (--no-checkpoint).
+     */
     public static Run read(Path dir) {
         TrainConfig c = TrainConfig.read(dir, "no run record (is " + dir + " a run folder?)");
-        List<EpochRow> history = Checkpoint.read(dir).history();
+        boolean checkpointed = java.nio.file.Files.isRegularFile(dir.resolve(Checkpoint.FILE));
+        List<EpochRow> history = checkpointed ? Checkpoint.read(dir).history() : metrics(dir.resolve("metrics.csv"));
         if (history.isEmpty()) throw new epsim.common.UserError(dir + ": no finished epoch to compare");
         return new Run(dir, c.runLabel(c.model()), history);
+    }
+
+    /** The rows of a metrics.csv (the seven figures and the cost components), each value checked; data, not trusted. */
+    static List<EpochRow> metrics(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) throw new epsim.common.UserError(file.getParent() + ": neither a checkpoint nor a metrics.csv to compare");
+        List<String> lines;
+        try {
+            if (java.nio.file.Files.size(file) > 64L << 20) throw new epsim.common.UserError(file + ": larger than 64 MB, not a metrics.csv");
+            lines = java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new epsim.common.UserError(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        if (lines.isEmpty() || !lines.get(0).startsWith(EpochRow.CSV_HEADER)) throw new epsim.common.UserError(file + ": line 1: not a metrics.csv header");
+        List<EpochRow> rows = new java.util.ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (cells.length < 11 + EpochRow.COST_VALUES) throw new epsim.common.UserError(file + ": line " + (i + 1) + ": too few columns");
+            double[] v = new double[7 + EpochRow.COST_VALUES];
+            for (int k = 0; k < v.length; k++) {
+                String cell = cells[k < 7 ? k : k + 4]; // past the seven figures, the four totals come before the components
+                try {
+                    v[k] = cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+                } catch (NumberFormatException e) {
+                    throw new epsim.common.UserError(file + ": line " + (i + 1) + ", column " + (k + 1) + ": not a number: " + cell);
+                }
+            }
+            EpochRow row = EpochRow.of(v);
+            boolean ok = row.epoch() == i && v[0] == i && row.testAccuracy() >= 0 && row.testAccuracy() <= 1 && row.trainAccuracy() >= 0
+                    && row.trainAccuracy() <= 1 && Double.isFinite(row.seconds()) && row.seconds() >= 0 && row.costValid();
+            if (!ok) throw new epsim.common.UserError(file + ": line " + (i + 1) + ": not an epoch row of this run");
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** The summary table: one row per run. */

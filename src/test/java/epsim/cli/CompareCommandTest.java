@@ -32,5 +32,14 @@ class CompareCommandTest {
         assertTrue(csv.get(1).contains(",2,") && csv.get(2).contains(",1,"), "the epochs of each run: " + csv);
         for (String png : List.of("compare-accuracy.png", "compare-loss.png")) assertTrue(Files.size(dir.resolve("cmp").resolve(png)) > 0);
         TestSupport.assertOneLineError(TestSupport.cli("compare", dir.resolve("cmp").toString()), "no run record");
+        // a run without checkpoints is compared from its metrics.csv, to the same figures as the checkpointed run
+        // (counted from the end of a row: energy, best, final, epochs; the label before them holds commas)
+        Path plain = dir.resolve("plain");
+        assertEquals(0, TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "2", "--no-checkpoint", "--out", plain.toString())).exitCode());
+        TestSupport.Run both = TestSupport.cli("compare", a.toString(), plain.toString(), "--out", dir.resolve("cmp2").toString());
+        assertEquals(0, both.exitCode(), both.err());
+        List<String> rows = Files.readAllLines(dir.resolve("cmp2/compare.csv"));
+        String[] x = rows.get(1).split(","), y = rows.get(2).split(",");
+        for (int k : new int[] {1, 3, 4, 5}) assertEquals(x[x.length - k], y[y.length - k], "the same run, read from its checkpoint and from metrics.csv: " + rows);
     }
 }
