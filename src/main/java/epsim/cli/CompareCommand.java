@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
         description = "Several runs side by side: a summary table (final and best test accuracy, epochs, time, energy per training "
                 + "sample, what each run was) and their learning curves overlaid on one scale (compare-accuracy.png, compare-loss.png).")
 final class CompareCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run folders written by epsim train.")
+    @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run folders written by epsim train (read from their checkpoint, or from metrics.csv for a run with --no-checkpoint).")
     List<Path> runs;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for compare.csv and the plots (default: the current folder).")
