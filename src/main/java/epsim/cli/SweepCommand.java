@@ -215,6 +215,8 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         script.append("#SBATCH --job-name=epsim-sweep\n#SBATCH --array=1-").append(tasks).append('\n');
         script.append("#SBATCH --output=").append(out.resolve("slurm")).append("/%A_%a.out\n");
         for (String o : slurmOptions) script.append("#SBATCH ").append(o).append('\n');
+        // as the launcher: one BLAS thread, so that every task's bits are those of a one-machine run
+        script.append("export OPENBLAS_NUM_THREADS=\"${OPENBLAS_NUM_THREADS:-1}\" OMP_NUM_THREADS=\"${OMP_NUM_THREADS:-1}\"\n");
         script.append("exec");
         for (String a : args) script.append(' ').append(quote(a));
         script.append(" --no-progress --shard \"${SLURM_ARRAY_TASK_ID}/").append(tasks).append("\" --out ").append(quote(out.toString())).append('\n');

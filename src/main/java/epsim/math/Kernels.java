@@ -54,9 +54,16 @@ public final class Kernels {
         return b;
     }
 
-    /** A description for logs and run.json, e.g. "native (system BLAS via netlib JNI)". */
+    /**
+     * A description for logs and run.json, e.g. "native (system BLAS via netlib JNI, 1 thread)". The
+     * native backend's bits depend on the BLAS's thread count (it splits a product in an order that
+     * depends on it), so the description says it; the launcher sets one thread.
+     */
     public static String describe() {
-        return backend() == Backend.NATIVE ? "native (system BLAS via netlib JNI)" : "java (plain loops)";
+        if (backend() == Backend.JAVA) return "java (plain loops)";
+        String threads = System.getenv("OPENBLAS_NUM_THREADS");
+        return "native (system BLAS via netlib JNI, " + (threads == null || threads.isBlank()
+                ? "OPENBLAS_NUM_THREADS unset: its bits depend on the core count)" : "OPENBLAS_NUM_THREADS=" + threads + ")");
     }
 
     /**
