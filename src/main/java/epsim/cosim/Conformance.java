@@ -411,30 +411,14 @@ public final class Conformance {
         for (int i = 0; i < a.length; i++) err = Math.max(err, Math.abs(b[i] - a[i] - c[i]));
         check("program", "program / read_weights round trip", err <= options.tolerance() * scale,
                 String.format(Locale.ROOT, "max |read - (before + delta)| = %.3g of a delta of %.3g (tolerance %.3g relative)", err, scale, options.tolerance()));
-        LayerParams undo = new LayerParams(t);
-        for (int k = 0; k < t.weightLayers(); k++) {
-            for (int i = 0; i < d.w[k].length; i++) undo.w[k][i] = -d.w[k][i];
-            for (int i = 0; i < d.b[k].length; i++) undo.b[k][i] = -d.b[k][i];
-        }
-        program(undo);
+        program(new LayerParams(t).addScaled(d, -1));
     }
 
     /** All weights zero: every neuron settles at u = 0, so every layer reads rho(0); then the weights go back. */
     private void knownNetwork() {
         LayerParams w = readWeights();
         if (w == null) return;
-        LayerParams minus = new LayerParams(t), plus = new LayerParams(t);
-        for (int k = 0; k < t.weightLayers(); k++) {
-            for (int i = 0; i < w.w[k].length; i++) {
-                minus.w[k][i] = -w.w[k][i];
-                plus.w[k][i] = w.w[k][i];
-            }
-            for (int i = 0; i < w.b[k].length; i++) {
-                minus.b[k][i] = -w.b[k][i];
-                plus.b[k][i] = w.b[k][i];
-            }
-        }
-        program(minus);
+        program(new LayerParams(t).addScaled(w, -1));
         ask(request("reset"));
         JsonNode relax = ask(request("relax").put("steps", 10_000).put("tolerance", 1e-9));
         double worst = 0;
@@ -450,7 +434,7 @@ public final class Conformance {
                 ok(relax) && relax.path("converged").asBoolean(false) && worst <= options.tolerance(),
                 String.format(Locale.ROOT, "converged %s in %s steps, max |read - rho(0)| %.3g (tolerance %.3g; an ideal chip meets it)",
                         relax == null ? "?" : relax.path("converged"), relax == null ? "?" : relax.path("steps"), worst, options.tolerance()));
-        program(plus);
+        program(w);
     }
 
     /** The optional ops a training step or a checkpoint may use, each tried with a request that changes nothing. */

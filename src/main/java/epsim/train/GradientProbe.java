@@ -21,6 +21,12 @@ import java.util.List;
 public final class GradientProbe {
     private GradientProbe() {}
 
+    /** The constant whose label is {@code v}; otherwise a one-line error naming {@code where} and the labels there are. */
+    private static <E extends Enum<E>> E byLabel(E[] constants, java.util.function.Function<E, String> label, String v, String where) {
+        for (E e : constants) if (label.apply(e).equals(v)) return e;
+        throw new UserError(where + " " + v + ": expected " + java.util.Arrays.stream(constants).map(label).collect(java.util.stream.Collectors.joining(" or ")));
+    }
+
     /** Whose settings the probed rule runs with. */
     public enum Settings {
         /** The rule's own, as it trains (beta, step caps, tolerance): the training operating point. */
@@ -35,8 +41,7 @@ public final class GradientProbe {
         }
 
         public static Settings parse(String v, String where) {
-            for (Settings s : values()) if (s.label.equals(v)) return s;
-            throw new UserError(where + " " + v + ": expected fidelity or training");
+            return byLabel(values(), s -> s.label, v, where);
         }
     }
 
@@ -116,8 +121,7 @@ public final class GradientProbe {
         }
 
         public static Selection parse(String v, String where) {
-            for (Selection s : values()) if (s.label.equals(v)) return s;
-            throw new UserError(where + " " + v + ": expected informative or consecutive");
+            return byLabel(values(), s -> s.label, v, where);
         }
     }
 
@@ -146,13 +150,14 @@ public final class GradientProbe {
         int layers = chip.topology().weightLayers(), out = chip.topology().outputSize();
         int[] order = null;
         int screened = 0, available = data.count(), unsettled = 0, unsettledBatches = 0;
+        // the probe only reads the chip: one verification read serves the screen and every batch's reference
+        LayerParams w = chip.readWeights();
+        RuleSettings s = rule.settings();
         IllegalStateException lastUnsettled = null;
         if (selection == Selection.INFORMATIVE) {
             int wanted = (int) Math.min((long) batchSize * batches, data.count());
             int limit = (int) Math.min((long) wanted * SCREEN_FACTOR, data.count());
             List<Integer> kept = new ArrayList<>();
-            LayerParams w = chip.readWeights();
-            RuleSettings s = rule.settings();
             for (; screened < limit && kept.size() < wanted; screened++) {
                 Dataset.Examples one = data.examples(new int[] {screened}, 0, 1, out);
                 Boolean carries = carries(chip, s, w, one);
@@ -180,8 +185,7 @@ public final class GradientProbe {
             Dataset.Examples e = data.examples(order, b * batchSize, batchSize, out);
             LayerParams exact;
             try {
-                exact = rule.settings().rule().reference(chip.readWeights(), chip.transfer(), chip.model().neuron().epsilon(), rule.settings(),
-                        e.inputs(), e.targets(), batchSize);
+                exact = s.rule().reference(w, chip.transfer(), chip.model().neuron().epsilon(), s, e.inputs(), e.targets(), batchSize);
             } catch (IllegalStateException notSettled) {
                 unsettledBatches++; // a batch with an example on which the ideal copy does not settle has no exact gradient
                 lastUnsettled = notSettled;
