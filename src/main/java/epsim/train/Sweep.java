@@ -128,7 +128,17 @@ public final class Sweep {
 
     /** Whether the axis varies the model (a preset, a file or a model field) rather than the run. */
     static boolean variesModel(Axis a) {
-        return a.key().equals(MODEL) || ModelLoader.isField(a.key());
+        return a.key().equals(MODEL) || linkedFields(a.key()) != null;
+    }
+
+    /** The separator of linked fields, one axis that sets every named field to each value: {@code device.gammaUp+device.gammaDown=0,0.5,1}. */
+    public static final String LINK = "+";
+
+    /** The hardware-model fields an axis key names (one, or several linked by {@value #LINK}), or null when the key is not made of fields. */
+    static List<String> linkedFields(String key) {
+        List<String> fields = List.of(key.split(java.util.regex.Pattern.quote(LINK), -1));
+        for (String f : fields) if (!ModelLoader.isField(f.trim())) return null;
+        return fields.stream().map(String::trim).toList();
     }
 
     private Sweep() {}
@@ -144,9 +154,12 @@ public final class Sweep {
         int eq = spec.indexOf('=');
         if (eq <= 0) throw new UserError("--vary " + spec + ": expected section.field=v1,v2,... e.g. device.levels=16,64,256");
         String key = spec.substring(0, eq).trim();
-        if (!key.equals(MODEL) && !ModelLoader.isField(key) && !RUN_KEYS.contains(key) && ruleSetting(key) == null) {
-            throw new UserError("--vary " + spec + ": '" + key + "' is not 'model', a hardware-model field (docs/hardware-models.md), "
-                    + "seed, epochs, batch, lr or rule.KEY with KEY a rule setting (docs/rules.md)");
+        if (!key.equals(MODEL) && linkedFields(key) == null && !RUN_KEYS.contains(key) && ruleSetting(key) == null) {
+            throw new UserError("--vary " + spec + ": '" + key + "' is not 'model', a hardware-model field (docs/hardware-models.md) "
+                    + "or several joined by '" + LINK + "', seed, epochs, batch, lr or rule.KEY with KEY a rule setting (docs/rules.md)");
+        }
+        if (linkedFields(key) != null && new java.util.HashSet<>(linkedFields(key)).size() < linkedFields(key).size()) {
+            throw new UserError("--vary " + spec + ": a field is named twice");
         }
         if (key.equals(RULE_PREFIX + epsim.rule.RuleSetting.LEARNING_RATES.key)) {
             throw new UserError("--vary " + spec + ": vary lr (one rate for every layer; a list of rates would clash with the list of values)");
@@ -200,7 +213,8 @@ public final class Sweep {
         List<String> all = new ArrayList<>(base);
         for (int k = 0; k < axes.size(); k++) {
             String key = axes.get(k).key();
-            if (!key.equals(MODEL) && ModelLoader.isField(key)) all.add(key + "=" + p.values().get(k));
+            List<String> fields = key.equals(MODEL) ? null : linkedFields(key);
+            if (fields != null) for (String f : fields) all.add(f + "=" + p.values().get(k));
         }
         return all;
     }

@@ -171,6 +171,22 @@ class SweepTest {
     }
 
     @Test
+    void linkedFieldsTakeEachValueTogether() throws Exception {
+        Sweep.Axis gamma = Sweep.parseAxis("device.gammaUp+device.gammaDown=0,0.5");
+        List<Sweep.Point> points = Sweep.points(List.of(gamma), false);
+        assertEquals(List.of("device.gammaUp=0.5", "device.gammaDown=0.5"), Sweep.overrides(List.of(), List.of(gamma), points.get(1)));
+        TestSupport.Run r = TestSupport.cli("sweep", "--vary", "device.gammaUp+device.gammaDown=0,1", "--set", "device.levels=64",
+                "--model", "ideal", "--out", dir.resolve("g").toString(), "--net", "784-12-10", "--kind", "gradient", "--gradient-batch", "3",
+                "--gradient-batches", "1", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> rows = Files.readAllLines(dir.resolve("g/sweep.csv"));
+        assertTrue(rows.get(0).startsWith("index,device.gammaUp+device.gammaDown,"), rows.get(0));
+        assertEquals(3, rows.size());
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "device.gammaUp+device.colour=0,1", "--out", dir.toString()), "device.colour");
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "device.gammaUp+device.gammaUp=0,1", "--out", dir.toString()), "named twice");
+    }
+
+    @Test
     void badVarySpecs() {
         assertOneLineError(TestSupport.cli("sweep", "--vary", "rule.colour=1,2", "--out", dir.toString()), "rule.colour");
         assertOneLineError(TestSupport.cli("sweep", "--vary", "seed=1,x", "--kind", "gradient", "--out", dir.toString()), "seed");
