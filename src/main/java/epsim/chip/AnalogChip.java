@@ -56,7 +56,7 @@ public final class AnalogChip implements HostedChip {
     private AnalogChip(HardwareModel model, Topology topology, long seed) {
         this.model = model;
         this.topology = topology;
-        this.crossbars = new Crossbars(model.device(), topology, seed);
+        this.crossbars = new Crossbars(model.device(), topology, seed, model.ghost().separate());
         this.converters = new Converters(model.periphery());
         this.neurons = new NeuronDynamics(model, crossbars, converters, time, seed);
         this.trains = model.update().mode() == HardwareModel.UpdateMode.OUTER_PRODUCT

@@ -14,6 +14,12 @@ import epsim.model.HardwareModel;
  * size(k+1) x size(k), and a bias column driven at 1 V. It fabricates the devices (from the
  * seed's "fabrication" stream), programs them (pulses drawn from "chip-writes") and keeps the
  * effective weights (G+ - G-) / gRef that the neurons' currents see.
+ *
+ * <p>With ghost units on a separate crossbar (model {@code ghost.crossbar = separate}) it also
+ * holds that copy: the same arrays again, fabricated from the seed's own "ghost-fabrication"
+ * stream (so their device-to-device variation is their own), written with the same targets and
+ * sent every programming request the forward arrays get, pulse for pulse drawn after theirs from
+ * the same write stream. Population k of the ghosts reads the copy of layer k.
  */
 public final class Crossbars {
     private final HardwareModel.Device device;
@@ -30,13 +36,23 @@ public final class Crossbars {
     private final Rng writes;
     private long programmingSlots;
     private long generation; // counts refreshes of w and b, so readers know when derived currents are stale
+    private final Crossbars ghostCopy; // the ghosts' own crossbar, or null when they read this one
 
     /** Bytes a chip and its controller hold per weight or bias: two devices (five doubles, a flag, a time with drift), the weight, updates. */
     static final int BYTES_PER_PARAMETER = 140;
 
     public Crossbars(HardwareModel.Device device, Topology topology, long seed) {
-        MemoryBudget.require((double) BYTES_PER_PARAMETER * topology.parameterCount(),
-                "network " + topology + " (" + topology.parameterCount() + " weights and biases)");
+        this(device, topology, seed, false);
+    }
+
+    /** With {@code ghostCrossbar}, also the ghost populations' own copy of every array. */
+    public Crossbars(HardwareModel.Device device, Topology topology, long seed, boolean ghostCrossbar) {
+        this(device, topology, seed, "fabrication", null, ghostCrossbar);
+    }
+
+    private Crossbars(HardwareModel.Device device, Topology topology, long seed, String fabricationStream, Rng sharedWrites, boolean ghostCrossbar) {
+        MemoryBudget.require((double) BYTES_PER_PARAMETER * topology.parameterCount() * (ghostCrossbar ? 2 : 1),
+                "network " + topology + " (" + topology.parameterCount() + " weights and biases" + (ghostCrossbar ? ", twice with the ghosts' crossbar)" : ")"));
         this.device = device;
         this.topology = topology;
         int layers = topology.weightLayers();
@@ -44,7 +60,7 @@ public final class Crossbars {
         this.biasDevices = new ConductanceArray[layers];
         this.w = new double[layers][];
         this.b = new double[layers][];
-        Rng fabrication = Rng.stream(seed, "fabrication");
+        Rng fabrication = Rng.stream(seed, fabricationStream);
         for (int k = 0; k < layers; k++) {
             int n = topology.size(k + 1) * topology.size(k);
             weightDevices[k] = new ConductanceArray(device, n, fabrication);
@@ -62,8 +78,14 @@ public final class Crossbars {
             widest = Math.max(widest, topology.size(k + 1));
         }
         this.rowScratch = new double[widest];
-        this.writes = Rng.stream(seed, "chip-writes");
+        this.writes = sharedWrites != null ? sharedWrites : Rng.stream(seed, "chip-writes");
+        this.ghostCopy = ghostCrossbar ? new Crossbars(device, topology, seed, "ghost-fabrication", writes, false) : null;
         refresh(0);
+    }
+
+    /** The ghost populations' own crossbar, or null when they read this one. */
+    Crossbars ghostCopy() {
+        return ghostCopy;
     }
 
     public Topology topology() {
@@ -76,6 +98,7 @@ public final class Crossbars {
             weightDevices[k].writeVerified(weights.w[k], now);
             biasDevices[k].writeVerified(weights.b[k], now);
         }
+        if (ghostCopy != null) ghostCopy.writeVerified(weights, now);
         refresh(now);
     }
 
@@ -88,6 +111,7 @@ public final class Crossbars {
             biasDevices[k].program(delta.b[k], now, writes, 1, rowMax);
             programmingSlots += ConductanceArray.slots(rowMax);
         }
+        if (ghostCopy != null) ghostCopy.program(delta, now);
         refresh(now);
     }
 
@@ -108,6 +132,7 @@ public final class Crossbars {
         for (double v : x) if (!Double.isFinite(v)) throw new UserError("update: a column value is not a finite number");
         if (!Double.isFinite(scale) || !Double.isFinite(bias)) throw new UserError("update: the scale or the bias value is not a finite number");
         programmingSlots += trains.apply(weightDevices[k], biasDevices[k], d, x, bias, terms, rows, cols, scale, now, writes);
+        if (ghostCopy != null) ghostCopy.updateOuterProduct(trains, k, d, x, bias, terms, scale, now);
         refresh(now);
     }
 
@@ -120,6 +145,7 @@ public final class Crossbars {
             for (int i = 0, n = topology.size(k + 1); i < n; i++) bias += rowScratch[i];
             biasG[k] = bias;
         }
+        if (ghostCopy != null) ghostCopy.refresh(now);
         generation++;
     }
 
@@ -141,9 +167,12 @@ public final class Crossbars {
         return biasG[k];
     }
 
-    /** Pulse slots every programming so far took (row by row, see {@link ConductanceArray#program}). */
+    /**
+     * Pulse slots every programming so far took (row by row, see {@link ConductanceArray#program});
+     * the ghosts' crossbar is programmed after the forward one, so its slots add.
+     */
     public long programmingSlots() {
-        return programmingSlots;
+        return programmingSlots + (ghostCopy == null ? 0 : ghostCopy.programmingSlots());
     }
 
     /** Whether the weights change with chip time alone. */
@@ -183,18 +212,23 @@ public final class Crossbars {
                 for (int i = 0; i < 4; i++) sum[i] += c[i];
             }
         }
+        if (ghostCopy != null) {
+            long[] c = ghostCopy.programmingCounts();
+            for (int i = 0; i < 4; i++) sum[i] += c[i];
+        }
         return sum;
     }
 
-    /** Every device's state; for each layer: weights G+, weights G-, bias G+, bias G-. */
+    /** Every device's state; for each layer: weights G+, weights G-, bias G+, bias G-; then the ghosts' crossbar's, the same way. */
     double[][][] deviceStates() {
-        double[][][] d = new double[4 * weightDevices.length][][];
+        double[][][] d = new double[deviceArrays()][][];
         for (int k = 0; k < weightDevices.length; k++) {
             d[4 * k] = weightDevices[k].plus().state();
             d[4 * k + 1] = weightDevices[k].minus().state();
             d[4 * k + 2] = biasDevices[k].plus().state();
             d[4 * k + 3] = biasDevices[k].minus().state();
         }
+        if (ghostCopy != null) System.arraycopy(ghostCopy.deviceStates(), 0, d, 4 * weightDevices.length, 4 * weightDevices.length);
         return d;
     }
 
@@ -202,8 +236,27 @@ public final class Crossbars {
         return weightDevices.length;
     }
 
+    /** Device arrays a persisted state holds: four per layer, twice with the ghosts' crossbar. */
+    int deviceArrays() {
+        return 4 * weightDevices.length * (ghostCopy == null ? 1 : 2);
+    }
+
     /** Restores every device, or (when any state does not fit) none. */
     void restoreDevices(double[][][] d) {
+        int layers = weightDevices.length;
+        if (ghostCopy != null) {
+            double[][][] own = java.util.Arrays.copyOfRange(d, 0, 4 * layers), copy = java.util.Arrays.copyOfRange(d, 4 * layers, 8 * layers);
+            checkDevices(own);
+            ghostCopy.checkDevices(copy);
+            restoreChecked(own);
+            ghostCopy.restoreChecked(copy);
+            return;
+        }
+        checkDevices(d);
+        restoreChecked(d);
+    }
+
+    private void checkDevices(double[][][] d) {
         int layers = weightDevices.length;
         for (int k = 0; k < layers; k++) {
             weightDevices[k].plus().check(d[4 * k]);
@@ -211,6 +264,10 @@ public final class Crossbars {
             biasDevices[k].plus().check(d[4 * k + 2]);
             biasDevices[k].minus().check(d[4 * k + 3]);
         }
+    }
+
+    private void restoreChecked(double[][][] d) {
+        int layers = weightDevices.length;
         for (int k = 0; k < layers; k++) {
             weightDevices[k].plus().restore(d[4 * k]);
             weightDevices[k].minus().restore(d[4 * k + 1]);

@@ -53,6 +53,7 @@ public final class NeuronDynamics {
     private double[][] r;          // scratch: rho(u[l]); r[0] = input
     private double[][] drive;      // scratch
     private double[] inputDrive;   // W_1 x + b_1, batch x size(1)
+    private double[] ghostInputDrive; // the same through the ghosts' own crossbar, when they have one
     private double[] inputSquares; // sum_j x_j^2 per example: the input's share of the read-noise variance
     private long inputDriveGeneration = -1; // the crossbars' generation inputDrive was computed at; -1: stale
     private double[][] readStd;    // scratch: read-noise std of layer l's currents, one per example
@@ -151,6 +152,7 @@ public final class NeuronDynamics {
         squares = new double[layers + 1][];
         for (int l = 1; l <= layers; l++) squares[l] = new double[topology.size(l)];
         inputDrive = new double[batchSize * topology.size(1)];
+        ghostInputDrive = crossbars.ghostCopy() == null ? null : new double[inputDrive.length];
         clamps.reset();
         ghosts.allocate(batchSize);
         nudge.clear();
@@ -272,12 +274,18 @@ public final class NeuronDynamics {
     }
 
     private void computeInputDrive() {
-        int n1 = topology.size(1);
-        double[] b0 = crossbars.biases(0);
-        for (int s = 0; s < batch; s++) System.arraycopy(b0, 0, inputDrive, s * n1, n1);
-        Kernels.multiplyTransposedAccumulate(input, batch, topology.inputSize(), crossbars.weights(0), n1, inputDrive);
+        bottomUp(crossbars, 0, input, inputDrive);
+        if (ghostInputDrive != null) bottomUp(crossbars.ghostCopy(), 0, input, ghostInputDrive);
         inputLoad = load(input, topology.inputSize(), crossbars.bottomUpConductance(0));
         inputDriveGeneration = crossbars.generation();
+    }
+
+    /** {@code into} = b_k + W_k {@code below} for every example, through {@code arrays}' layer k. */
+    private void bottomUp(Crossbars arrays, int k, double[] below, double[] into) {
+        int n = topology.size(k + 1);
+        double[] bias = arrays.biases(k);
+        for (int s = 0; s < batch; s++) System.arraycopy(bias, 0, into, s * n, n);
+        Kernels.multiplyTransposedAccumulate(below, batch, topology.size(k), arrays.weights(k), n, into);
     }
 
     /** sum over the batch and j of v_j^2 g_j: the power (µS V^2 = µW) voltages {@code v} dissipate in loads {@code g}. */
@@ -317,12 +325,13 @@ public final class NeuronDynamics {
             if (l == 1) {
                 System.arraycopy(inputDrive, 0, d, 0, d.length);
             } else {
-                double[] bias = crossbars.biases(l - 1);
-                for (int s = 0; s < batch; s++) System.arraycopy(bias, 0, d, s * n, n);
-                Kernels.multiplyTransposedAccumulate(r[l - 1], batch, topology.size(l - 1), crossbars.weights(l - 1), n, d);
+                bottomUp(crossbars, l - 1, r[l - 1], d);
             }
             if (ghosts.enabled) {
-                System.arraycopy(d, 0, ghosts.drive[l - 1], 0, d.length);
+                Crossbars own = crossbars.ghostCopy();
+                if (own == null) System.arraycopy(d, 0, ghosts.drive[l - 1], 0, d.length); // the same current, mirrored
+                else if (l == 1) System.arraycopy(ghostInputDrive, 0, ghosts.drive[0], 0, d.length);
+                else bottomUp(own, l - 1, r[l - 1], ghosts.drive[l - 1]);
                 readNoiseStd(ghosts.readStd[l - 1], r[l - 1], topology.size(l - 1), null, 0, 0);
             }
             double[] above = null;

@@ -5,7 +5,8 @@ import epsim.math.Topology;
 
 /**
  * Everything a checkpoint needs to continue a chip bit for bit: every device's state (for each
- * layer: weights G+, weights G-, bias G+, bias G-), the noise and write streams and the chip
+ * layer: weights G+, weights G-, bias G+, bias G-; then, with ghost units on a separate crossbar,
+ * that crossbar's the same way), the noise and write streams and the chip
  * time. Fabrication properties are not saved: the seed redraws them. Neuron state is not saved:
  * every batch starts from rest.
  */
@@ -24,13 +25,15 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
      */
     public void checkShape(Topology t) {
         int layers = t.weightLayers();
-        if (devices == null || devices.length != 4 * layers) {
-            throw new UserError((devices == null ? 0 : devices.length) + " device arrays, a " + t + " chip has " + 4 * layers);
+        if (devices == null || (devices.length != 4 * layers && devices.length != 8 * layers)) {
+            throw new UserError((devices == null ? 0 : devices.length) + " device arrays, a " + t + " chip has " + 4 * layers
+                    + " (" + 8 * layers + " with a separate ghost crossbar)");
         }
-        for (int k = 0; k < layers; k++) {
+        for (int k = 0; k < devices.length / 4; k++) {
             for (int j = 0; j < 4; j++) {
                 double[][] d = devices[4 * k + j];
-                int n = j < 2 ? t.size(k + 1) * t.size(k) : t.size(k + 1);
+                int layer = k % layers;
+                int n = j < 2 ? t.size(layer + 1) * t.size(layer) : t.size(layer + 1);
                 if (d == null || d.length < 1 || d.length > 2) throw new UserError("device state " + (4 * k + j) + ": expected 1 or 2 arrays");
                 for (double[] a : d) {
                     if (a == null || a.length != n) throw new UserError("device state " + (4 * k + j) + ": " + (a == null ? 0 : a.length) + " values, expected " + n);
@@ -48,7 +51,10 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
     public void restoreInto(Crossbars crossbars, NeuronDynamics neurons, ChipTime clock) {
         int layers = crossbars.layers();
         if (!Double.isFinite(time) || time < 0) throw new UserError("checkpoint: chip time " + time + " is not a finite number >= 0");
-        if (devices == null || devices.length != 4 * layers) throw new UserError("checkpoint: " + (devices == null ? 0 : devices.length / 4) + " layers, chip has " + layers);
+        if (devices == null || devices.length != crossbars.deviceArrays()) {
+            throw new UserError("checkpoint: " + (devices == null ? 0 : devices.length) + " device arrays, the chip has " + crossbars.deviceArrays()
+                    + (crossbars.deviceArrays() > 4 * layers ? " (its ghost crossbar's included)" : ""));
+        }
         if (noiseState == null || writeState == null || noiseState.length != 4 || writeState.length != 4) {
             throw new UserError("checkpoint: random state of " + noiseState.length + " + " + writeState.length + " words, expected 4 + 4");
         }

@@ -256,14 +256,14 @@ public final class Wire {
 
     /**
      * What one message to or from a chip of topology {@code t} may hold: restore carries every
-     * device (4 arrays per synapse and bias, two per device with drift); a batch-sized array holds
+     * device (4 arrays per synapse and bias, two per device with drift, twice with a separate ghost crossbar); a batch-sized array holds
      * at most maxBatch x the widest layer; a few containers per layer.
      */
     public record ShapeLimit(long maxValues, long maxContainers) {
         public static ShapeLimit forChip(Topology t) {
             int widest = 0;
             for (int l = 0; l < t.neuronLayers(); l++) widest = Math.max(widest, t.size(l));
-            return new ShapeLimit(Math.max(4 * t.parameterCount(), (long) t.maxBatch() * widest) + 1024, 16L * t.weightLayers() + 64);
+            return new ShapeLimit(Math.max(8 * t.parameterCount(), (long) t.maxBatch() * widest) + 1024, 32L * t.weightLayers() + 64);
         }
 
         public void check(String text) {

@@ -5,7 +5,7 @@ package epsim.model;
  * {@link ModelLoader}; see docs/hardware-models.md for units and ranges.
  */
 public record HardwareModel(String name, String description, String source,
-                            Neuron neuron, Device device, Periphery periphery, Cost cost, Update update) {
+                            Neuron neuron, Device device, Periphery periphery, Cost cost, Update update, Ghost ghost) {
 
     /** {@code IDEAL} marks a quantity that is not quantized (continuous devices, ideal ADC/DAC). */
     public static final int IDEAL = 0;
@@ -162,6 +162,34 @@ public record HardwareModel(String name, String description, String source,
     public record Update(UpdateMode mode, int bitLength, boolean management, boolean blManagement, PulseType pulseType) {
         /** A model without an update section: the host forms every update (aihwkit's defaults for the rest). */
         public static final Update HOST = new Update(UpdateMode.HOST, 31, true, true, PulseType.STOCHASTIC);
+    }
+
+    /** Where the ghost populations of ghost units read their bottom-up drive (docs/rules.md). */
+    public enum GhostCrossbar {
+        /** The forward crossbar itself: the ghosts' weights equal the forward ones exactly (the complete-duplication limit). */
+        SHARED("shared"),
+        /** A crossbar of their own, fabricated (its own device variation) and programmed (its own write noise) like the forward one. */
+        SEPARATE("separate");
+
+        public final String jsonName;
+
+        GhostCrossbar(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        public static GhostCrossbar fromJson(String name) {
+            for (GhostCrossbar g : values()) if (g.jsonName.equals(name)) return g;
+            return null;
+        }
+    }
+
+    /** The ghost populations' wiring; a model without a ghost section has {@link #SHARED}. */
+    public record Ghost(GhostCrossbar crossbar) {
+        public static final Ghost SHARED = new Ghost(GhostCrossbar.SHARED);
+
+        public boolean separate() {
+            return crossbar == GhostCrossbar.SEPARATE;
+        }
     }
 
     public record Cost(double adcFom, double adcSeconds, int adcs, double dacFom, double dacSeconds, int idealBits,

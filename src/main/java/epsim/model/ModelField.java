@@ -113,7 +113,11 @@ public enum ModelField {
             m -> m.update().blManagement()),
     PULSE_TYPE("update", "pulseType", Kind.TEXT, "one of \"stochastic\", \"deterministic\"", "—", "`stochastic`, `deterministic`",
             "outerProduct: stochastic trains, a pulse per coincidence (aihwkit `StochasticCompressed`), or deterministic counts (`DeterministicImplicit`)",
-            m -> m.update().pulseType().jsonName);
+            m -> m.update().pulseType().jsonName),
+    GHOST_CROSSBAR("ghost", "crossbar", Kind.TEXT, "one of \"shared\", \"separate\"", "—", "`shared`, `separate`",
+            "ghost units: the ghost populations read the forward crossbar itself (complete duplication: their weights equal the forward ones exactly), "
+                    + "or a crossbar of their own, fabricated and programmed like any other, so that the cancellation is as imperfect as the devices (docs/rules.md)",
+            m -> m.ghost().crossbar().jsonName);
 
     /** What a field's value may be, before the checks that relate two fields. */
     enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN }
@@ -123,6 +127,9 @@ public enum ModelField {
 
     /** A section a model may leave out and that then means host updates ({@link HardwareModel.Update#HOST}). */
     public static final String UPDATE_SECTION = "update";
+
+    /** A section a model may leave out and that then means ghost populations on the forward crossbar ({@link HardwareModel.Ghost#SHARED}). */
+    public static final String GHOST_SECTION = "ghost";
 
     /** The largest cost a model may state, in the field's unit: far beyond anything physical, and products with counts stay finite. */
     static final double MAX_COST = 1e9;

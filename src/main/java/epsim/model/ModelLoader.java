@@ -230,11 +230,11 @@ public final class ModelLoader {
             if (n != null && !n.isTextual()) throw new UserError(origin + ": " + k + ": expected a string");
         }
         Reader r = new Reader(tree, origin, overridden);
-        boolean costed = tree.has(ModelField.COST_SECTION), updated = tree.has(ModelField.UPDATE_SECTION);
-        for (String section : sections) if (present(section, costed, updated)) r.section(section);
+        boolean costed = tree.has(ModelField.COST_SECTION), updated = tree.has(ModelField.UPDATE_SECTION), ghosted = tree.has(ModelField.GHOST_SECTION);
+        for (String section : sections) if (present(section, costed, updated, ghosted)) r.section(section);
         Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
         for (ModelField f : ModelField.values()) {
-            if (present(f.section, costed, updated) && (!WRITE_NOISE_FORMS.contains(f) || tree.get(f.section).has(f.name))) v.put(f, r.read(f));
+            if (present(f.section, costed, updated, ghosted) && (!WRITE_NOISE_FORMS.contains(f) || tree.get(f.section).has(f.name))) v.put(f, r.read(f));
         }
 
         // the checks that relate two fields
@@ -299,7 +299,8 @@ public final class ModelLoader {
                         (Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE), stuckMin, stuckMax,
                         (Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
                 new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax),
-                costed ? cost(v) : null, update);
+                costed ? cost(v) : null, update,
+                ghosted ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR)) : HardwareModel.Ghost.SHARED);
     }
 
     /** The write noise in either of its forms, of which a device section holds at least one. */
@@ -327,10 +328,11 @@ public final class ModelLoader {
         return absolute / step;
     }
 
-    /** Whether a section's fields are read: the optional cost and update sections only when the file has them. */
-    private static boolean present(String section, boolean costed, boolean updated) {
+    /** Whether a section's fields are read: the optional cost, update and ghost sections only when the file has them. */
+    private static boolean present(String section, boolean costed, boolean updated, boolean ghosted) {
         if (section.equals(ModelField.COST_SECTION)) return costed;
         if (section.equals(ModelField.UPDATE_SECTION)) return updated;
+        if (section.equals(ModelField.GHOST_SECTION)) return ghosted;
         return true;
     }
 
@@ -392,6 +394,7 @@ public final class ModelLoader {
                         case TRANSFER -> TransferCurve.fromJson(n.asText());
                         case UPDATE_MODE -> HardwareModel.UpdateMode.fromJson(n.asText());
                         case PULSE_TYPE -> HardwareModel.PulseType.fromJson(n.asText());
+                        case GHOST_CROSSBAR -> HardwareModel.GhostCrossbar.fromJson(n.asText());
                         default -> HardwareModel.Response.fromJson(n.asText());
                     };
                     if (parsed == null) throw error(f, describe(n));

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The robustness atlas (docs/atlas.md): every learning rule against one non-ideality at a time,
+# each family of points an `epsim sweep` per rule (trained accuracy over seeds, and the update's
+# cosine to the exact gradient at initialisation with the fidelity settings), then `epsim atlas`
+# draws the plots and the tolerance table from the sweeps' summaries.
+#
+#   scripts/atlas.sh [--quick] [--slurm] [--families F1,F2,...] [--rules R1,R2,...] OUT
+#   scripts/atlas.sh --report OUT      (after a --slurm submission has finished: merge, then report)
+#
+# --quick: a tiny grid (784-20-10, 200 examples, 1 epoch, 2 seeds, the two ends of every family)
+# that checks the whole pipeline in a few minutes; CI runs it.
+# --slurm: every sweep is submitted as a Slurm job array (docs/sweeps.md) instead of run here.
+# A sweep whose points are finished is skipped point by point, so re-running continues a stopped atlas.
+# EPSIM_JAR=PATH runs that jar instead of ./epsim (e.g. a copy, while the sources change).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+quick=0 slurm=0 report=0 families="" rules="" out=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --slurm) slurm=1 ;;
+    --report) report=1 ;;
+    --families) families="$2"; shift ;;
+    --rules) rules="$2"; shift ;;
+    -*) echo "atlas.sh: unknown option $1" >&2; exit 2 ;;
+    *) [[ -z "$out" ]] || { echo "atlas.sh: one OUT folder, got $out and $1" >&2; exit 2; }; out="$1" ;;
+  esac
+  shift
+done
+[[ -n "$out" ]] || { echo "usage: scripts/atlas.sh [--quick] [--slurm] [--families F,...] [--rules R,...] OUT | --report OUT" >&2; exit 2; }
+
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+epsim() {
+  if [[ -n "${EPSIM_JAR:-}" ]]; then java -jar "$EPSIM_JAR" "$@"; else "$here/epsim" "$@"; fi
+}
+
+# name | rule flags
+rule_specs=(
+  "ep-symmetric|--rule ep"
+  "ep-one-sided|--rule ep --nudging one-sided"
+  "chl|--rule chl"
+  "gaitprop|--rule gaitprop"
+  "lagrangian|--rule lagrangian"
+  "ghost|--rule ghost"
+  "bp|--rule bp"
+)
+# name | varied key | values, from the family's reference (first) to the harshest | quick values | --set | rules (empty: all)
+# The pulse effects need pulses: those families run on 1024-level devices, the levels family's finest point.
+family_specs=(
+  "levels|device.levels|ideal,1024,256,128,64,32,16,8,4|ideal,4||"
+  "adc-bits|periphery.adcBits|ideal,8,6,5,4,3,2|ideal,2||"
+  "read-noise|device.readNoise|0,1e-4,1e-3,1e-2,3e-2|0,3e-2||"
+  "write-noise|device.writeNoise|0,0.1,0.3,1|0,1|device.levels=1024|"
+  "up-down|device.upDown|0,0.05,0.1,0.2,0.4|0,0.4|device.levels=1024|"
+  "up-down-spread|device.upDownDtod|0,0.05,0.1,0.2,0.4|0,0.4|device.levels=1024|"
+  "soft-bounds|device.gammaUp+device.gammaDown|0,0.5,1|0,1|device.levels=1024|"
+  "thermal-noise|neuron.thermalNoise|0,1e-3,1e-2|0,1e-2||"
+  "ghost-crossbar|device.writeNoise|0,0.1,0.3,1|0,1|device.levels=1024 ghost.crossbar=separate|ghost"
+)
+
+if [[ $quick == 1 ]]; then
+  protocol=(--net 784-20-10 --train-limit 200 --test-limit 200 --epochs 1 --batch 20)
+  seeds=1,2 batches=1
+else
+  protocol=(--net 784-100-10 --train-limit 4000 --test-limit 2000 --epochs 3 --batch 20)
+  seeds=1,2,3 batches=3
+fi
+
+wanted() { # wanted NAME LIST: LIST empty or holding NAME
+  [[ -z "$2" || ",$2," == *",$1,"* ]]
+}
+
+start=$(date +%s)
+mkdir -p "$out"
+for fam in "${family_specs[@]}"; do
+  IFS='|' read -r fname key values qvalues sets only <<< "$fam"
+  wanted "$fname" "$families" || continue
+  [[ $quick == 1 ]] && values=$qvalues
+  setargs=()
+  for s in $sets; do setargs+=(--set "$s"); done
+  for spec in "${rule_specs[@]}"; do
+    rname=${spec%%|*}; rflags=${spec#*|}
+    wanted "$rname" "$rules" || continue
+    wanted "$rname" "$only" || continue
+    for kind in train gradient; do
+      dir="$out/$fname/$rname/$kind"
+      # shellcheck disable=SC2086
+      args=(sweep --model ideal $rflags "${protocol[@]}" "${setargs[@]}" --vary "$key=$values" --vary "seed=$seeds"
+            --kind "$kind" --gradient-batches "$batches" --no-progress --out "$dir")
+      if [[ $report == 1 ]]; then
+        [[ -f "$dir/sweep-summary.csv" ]] || epsim sweep merge "$dir" > /dev/null
+      elif [[ $slurm == 1 ]]; then
+        epsim "${args[@]}" --slurm
+      else
+        echo "atlas: $fname / $rname / $kind" >&2
+        epsim "${args[@]}" > "$out/last-sweep.log" 2>&1 || { cat "$out/last-sweep.log" >&2; exit 1; }
+      fi
+    done
+  done
+done
+if [[ $slurm == 1 ]]; then
+  echo "atlas: submitted; when every job has finished: scripts/atlas.sh --report $out" >&2
+  exit 0
+fi
+rm -f "$out/last-sweep.log"
+epsim atlas "$out"
+echo "atlas: $(( $(date +%s) - start )) s" >&2
