@@ -6,19 +6,25 @@ import epsim.math.LayerParams;
 import epsim.math.Topology;
 
 /**
- * Ghost units (Mesnard, Vignoud, Sacramento, Senn &amp; Bengio 2019): the recurrent network with
- * top-down feedback B_k = W_{k+1}^T, whose effect is cancelled by inhibitory ghost units that
- * replicate the bottom-up drive of the layer above ({@link Chip#setGhostUnits}):
+ * Ghost units (Mesnard, Vignoud, Sacramento, Senn &amp; Bengio 2019), as reconstructed here: the
+ * paper's full text could not be read, so this is the model its abstract describes, in the
+ * <em>complete-duplication</em> limit of the cancellation mechanisms it studies. The recurrent
+ * network has top-down feedback B_k = W_{k+1}^T, whose effect is cancelled by inhibitory ghost
+ * units that replicate the bottom-up drive of the layer above ({@link Chip#setGhostUnits}):
  * <pre>
  *   hidden k:  drive = W_k r_{k-1} + b_k + W_{k+1}^T (r_{k+1} - rho(v_k)),  v_k ~ layer k+1's bottom-up copy
  *   output:    nudged towards the target with strength beta, as in EP
  *   dL/dW_k ~ -(1/beta) mean (r_k - rho(v_{k-1})) r_{k-1}^T,   dL/db_k ~ -(1/beta) mean (r_k - rho(v_{k-1}))
  * </pre>
- * Without a target the feedback is r_{k+1} - rho(v_k) = 0 and the network settles on the
- * feed-forward pass; with one, each layer's deviation from its bottom-up prediction (the ghost
- * population's reading) carries the error: to first order in beta it is -beta times backprop's
- * delta, so the update approaches backprop's gradient with an O(beta) error. The nudged phase
- * starts from the free equilibrium; only its reads enter the update.
+ * By default (model {@code ghost.crossbar = shared}) the ghosts read the forward crossbar itself:
+ * their weights equal the forward ones exactly and nothing about them is learned, so without a
+ * target the feedback r_{k+1} - rho(v_k) is zero by construction and the network settles on the
+ * feed-forward pass. With {@code ghost.crossbar = separate} they read a crossbar of their own,
+ * fabricated and programmed like the forward one (its own device variation and write noise), and
+ * the cancellation is only as good as the two arrays agree. With a target, each layer's deviation
+ * from its ghost population's reading carries the error: to first order in beta it is -beta times
+ * backprop's delta, so the update approaches backprop's gradient with an O(beta) error. The nudged
+ * phase starts from the free equilibrium; only its reads enter the update.
  */
 public final class GhostUnits implements LearningRule {
     /** Training default, measured on the bundled subset: beta 1 (EP's) reached 66% after 2 short epochs, 0.2 reached 88%. */

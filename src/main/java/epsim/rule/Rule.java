@@ -83,7 +83,7 @@ public enum Rule {
             return new FeedForwardNetwork(w, f).gradient(x, y, batch, false);
         }
     },
-    GHOST("ghost", "ghost units") {
+    GHOST("ghost", "ghost units, complete duplication: ghost weights equal the forward ones unless ghost.crossbar=separate") {
         @Override
         LearningRule create(RuleSettings s, long seed) {
             return new GhostUnits(s);
