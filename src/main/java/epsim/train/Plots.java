@@ -71,7 +71,8 @@ public final class Plots {
         save(file, chart);
     }
 
-    private static void save(Path file, XYChart chart) {
+    /** Writes {@code chart} as a PNG, atomically. */
+    public static void save(Path file, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         AtomicFiles.write(file, tmp -> {
             try (var out = Files.newOutputStream(tmp)) {
                 BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);

@@ -534,7 +534,7 @@ public final class Sweep {
                 chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray())
                         .setMarker(SeriesMarkers.CIRCLE);
             }
-            save(out.resolve("sweep-" + axes.get(k).key().replace('.', '-') + ".png"), chart);
+            Plots.save(out.resolve("sweep-" + axes.get(k).key().replace('.', '-') + ".png"), chart);
         }
         if (axes.size() == 2) {
             List<String> xs = axes.get(0).values(), ys = axes.get(1).values();
@@ -553,7 +553,7 @@ public final class Sweep {
                     new java.awt.Color(0x9E, 0xCA, 0xE1)});
             heat.getStyler().setValueFontColor(java.awt.Color.BLACK);
             heat.addSeries(what, xs, ys, cells);
-            save(out.resolve("sweep-heatmap.png"), heat);
+            Plots.save(out.resolve("sweep-heatmap.png"), heat);
         }
         pareto(out, axes, outcomes);
     }
@@ -585,7 +585,7 @@ public final class Sweep {
         List<Outcome> front = paretoFront(costed);
         chart.addSeries("Pareto front", front.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray(),
                 front.stream().mapToDouble(Outcome::testAccuracy).toArray()).setMarker(SeriesMarkers.DIAMOND);
-        save(out.resolve("sweep-pareto.png"), chart);
+        Plots.save(out.resolve("sweep-pareto.png"), chart);
     }
 
     /** The points no other point dominates (as accurate or more for no more energy, better in one), by increasing energy. */
@@ -630,7 +630,7 @@ public final class Sweep {
                 chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray(),
                         pts.stream().mapToDouble(p -> p[2]).toArray()).setMarker(SeriesMarkers.CIRCLE);
             }
-            save(out.resolve("sweep-" + rest.get(k).key().replace('.', '-') + ".png"), chart);
+            Plots.save(out.resolve("sweep-" + rest.get(k).key().replace('.', '-') + ".png"), chart);
         }
         pareto(out, axes, outcomes);
     }
@@ -673,13 +673,5 @@ public final class Sweep {
             }
         }
         return true;
-    }
-
-    private static void save(Path file, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
-        AtomicFiles.write(file, tmp -> {
-            try (var o = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG);
-            }
-        });
     }
 }
