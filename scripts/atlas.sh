@@ -4,22 +4,24 @@
 # cosine to the exact gradient at initialisation with the fidelity settings), then `epsim atlas`
 # draws the plots and the tolerance table from the sweeps' summaries.
 #
-#   scripts/atlas.sh [--quick] [--slurm] [--families F1,F2,...] [--rules R1,R2,...] OUT
-#   scripts/atlas.sh --report OUT      (after a --slurm submission has finished: merge, then report)
+#   scripts/atlas.sh [--quick] [--slurm] [--docs] [--families F1,F2,...] [--rules R1,R2,...] OUT
+#   scripts/atlas.sh --report [--docs] OUT   (after a --slurm submission has finished: merge, then report)
 #
 # --quick: a tiny grid (784-20-10, 200 examples, 1 epoch, 2 seeds, the two ends of every family)
 # that checks the whole pipeline in a few minutes; CI runs it.
 # --slurm: every sweep is submitted as a Slurm job array (docs/sweeps.md) instead of run here.
+# --docs: also put the tables into docs/atlas.md (between its atlas markers) and the plots into docs/img/atlas.
 # A sweep whose points are finished is skipped point by point, so re-running continues a stopped atlas.
 # EPSIM_JAR=PATH runs that jar instead of ./epsim (e.g. a copy, while the sources change).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-quick=0 slurm=0 report=0 families="" rules="" out=""
+quick=0 slurm=0 report=0 docs=0 families="" rules="" out=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
     --slurm) slurm=1 ;;
     --report) report=1 ;;
+    --docs) docs=1 ;;
     --families) families="$2"; shift ;;
     --rules) rules="$2"; shift ;;
     -*) echo "atlas.sh: unknown option $1" >&2; exit 2 ;;
@@ -34,7 +36,7 @@ epsim() {
   if [[ -n "${EPSIM_JAR:-}" ]]; then java -jar "$EPSIM_JAR" "$@"; else "$here/epsim" "$@"; fi
 }
 
-# name | rule flags
+# name | rule flags (ghost-separate runs only in the families that name it)
 rule_specs=(
   "ep-symmetric|--rule ep"
   "ep-one-sided|--rule ep --nudging one-sided"
@@ -43,9 +45,14 @@ rule_specs=(
   "lagrangian|--rule lagrangian"
   "ghost|--rule ghost"
   "bp|--rule bp"
+  "ghost-separate|--rule ghost --set ghost.crossbar=separate"
 )
-# name | varied key | values, from the family's reference (first) to the harshest | quick values | --set | rules (empty: all)
+standard_rules=ep-symmetric,ep-one-sided,chl,gaitprop,lagrangian,ghost,bp
+# name | varied key | values, from the family's reference (first) to the harshest | quick values | --set | rules (empty: the seven)
 # The pulse effects need pulses: those families run on 1024-level devices, the levels family's finest point.
+# The ghost-crossbar families set ghost units on a shared crossbar (complete duplication) beside a separate
+# one, whose devices differ from the forward ones by their own spread and write noise; their training
+# sweeps also probe the trained chip (--kind both), where the mismatch has accumulated.
 family_specs=(
   "levels|device.levels|ideal,1024,256,128,64,32,16,8,4|ideal,4||"
   "adc-bits|periphery.adcBits|ideal,8,6,5,4,3,2|ideal,2||"
@@ -55,7 +62,8 @@ family_specs=(
   "up-down-spread|device.upDownDtod|0,0.05,0.1,0.2,0.4|0,0.4|device.levels=1024|"
   "soft-bounds|device.gammaUp+device.gammaDown|0,0.5,1|0,1|device.levels=1024|"
   "thermal-noise|neuron.thermalNoise|0,1e-3,1e-2|0,1e-2||"
-  "ghost-crossbar|device.writeNoise|0,0.1,0.3,1|0,1|device.levels=1024 ghost.crossbar=separate|ghost"
+  "ghost-crossbar-write-noise|device.writeNoise|0,0.1,0.3,1|0,1|device.levels=1024|ghost,ghost-separate"
+  "ghost-crossbar-spread|device.stepDtod+device.boundsDtod|0,0.1,0.3|0,0.3|device.levels=1024|ghost,ghost-separate"
 )
 
 if [[ $quick == 1 ]]; then
@@ -81,12 +89,14 @@ for fam in "${family_specs[@]}"; do
   for spec in "${rule_specs[@]}"; do
     rname=${spec%%|*}; rflags=${spec#*|}
     wanted "$rname" "$rules" || continue
-    wanted "$rname" "$only" || continue
+    wanted "$rname" "${only:-$standard_rules}" || continue
     for kind in train gradient; do
+      run_kind=$kind
+      [[ $kind == train && $fname == ghost-crossbar-* ]] && run_kind=both
       dir="$out/$fname/$rname/$kind"
       # shellcheck disable=SC2086
       args=(sweep --model ideal $rflags "${protocol[@]}" "${setargs[@]}" --vary "$key=$values" --vary "seed=$seeds"
-            --kind "$kind" --gradient-batches "$batches" --no-progress --out "$dir")
+            --kind "$run_kind" --gradient-batches "$batches" --no-progress --out "$dir")
       if [[ $report == 1 ]]; then
         [[ -f "$dir/sweep-summary.csv" ]] || epsim sweep merge "$dir" > /dev/null
       elif [[ $slurm == 1 ]]; then
@@ -103,5 +113,16 @@ if [[ $slurm == 1 ]]; then
   exit 0
 fi
 rm -f "$out/last-sweep.log"
-epsim atlas "$out"
+order_f=() order_r=()
+for fam in "${family_specs[@]}"; do
+  f=${fam%%|*}
+  wanted "$f" "$families" && [[ -d "$out/$f" ]] && order_f+=("$f")
+done
+for spec in "${rule_specs[@]}"; do
+  r=${spec%%|*}
+  wanted "$r" "$rules" && order_r+=("$r")
+done
+report_args=(atlas "$out" --families "$(IFS=,; echo "${order_f[*]}")" --rules "$(IFS=,; echo "${order_r[*]}")")
+[[ $docs == 1 ]] && report_args+=(--into "$here/docs/atlas.md" --images "$here/docs/img/atlas")
+epsim "${report_args[@]}"
 echo "atlas: $(( $(date +%s) - start )) s" >&2

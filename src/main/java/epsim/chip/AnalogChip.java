@@ -105,7 +105,7 @@ public final class AnalogChip implements HostedChip {
 
     @Override
     public double[] readGhost(int k) {
-        double[] values = converters.adcAll(neurons.ghostOutputs(k));
+        double[] values = converters.adcAll(neurons.ghostOutputs(k), neurons.noiseStream());
         adcConversions += values.length;
         return values;
     }
@@ -146,7 +146,7 @@ public final class AnalogChip implements HostedChip {
     @Override
     public double[] read(int layer) {
         if (layer == 0) return neurons.inputs(); // the DACs' own values: no conversion
-        double[] values = converters.adcAll(neurons.outputs(layer));
+        double[] values = converters.adcAll(neurons.outputs(layer), neurons.noiseStream());
         adcConversions += values.length;
         return values;
     }

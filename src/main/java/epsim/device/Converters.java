@@ -1,10 +1,12 @@
 package epsim.device;
 
+import epsim.common.Rng;
 import epsim.model.HardwareModel;
 
 /**
  * The chip's periphery: input DACs and read-out ADCs. Each clips to its range, then quantizes
- * uniformly with 2^bits levels spanning it ({@link HardwareModel#IDEAL} bits: clipping only).
+ * uniformly with 2^bits levels spanning it ({@link HardwareModel#IDEAL} bits: clipping only). An
+ * ADC with input-referred noise (periphery.adcNoise) adds a fresh Gaussian to every conversion first.
  */
 public final class Converters {
     private final HardwareModel.Periphery io;
@@ -23,9 +25,16 @@ public final class Converters {
         return quantize(v, io.adcMin(), io.adcMax(), io.adcBits());
     }
 
-    /** {@link #adc} of every value, in place; returns {@code voltages}. */
+    /** {@link #adc} of every value, in place; returns {@code voltages}. Only a noise-free ADC converts without a noise source. */
     public double[] adcAll(double[] voltages) {
-        for (int i = 0; i < voltages.length; i++) voltages[i] = adc(voltages[i]);
+        if (io.adcNoise() > 0) throw new IllegalStateException("a noisy ADC converts with a noise source");
+        return adcAll(voltages, null);
+    }
+
+    /** {@link #adc} of every value plus, with adcNoise, a Gaussian from {@code noise} each; in place. */
+    public double[] adcAll(double[] voltages, Rng noise) {
+        double sigma = io.adcNoise();
+        for (int i = 0; i < voltages.length; i++) voltages[i] = adc(sigma > 0 ? voltages[i] + sigma * noise.nextGaussian() : voltages[i]);
         return voltages;
     }
 

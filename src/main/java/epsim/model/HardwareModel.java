@@ -87,9 +87,10 @@ public record HardwareModel(String name, String description, String source,
 
     /**
      * Input DACs (clip requested voltages to [dacMin, dacMax], then quantize over that range) and
-     * read-out ADCs (clip rho to [adcMin, adcMax], then quantize); {@link #IDEAL} bits: no quantization.
+     * read-out ADCs (add input-referred noise of std adcNoise, clip rho to [adcMin, adcMax], then
+     * quantize); {@link #IDEAL} bits: no quantization.
      */
-    public record Periphery(int dacBits, double dacMin, double dacMax, int adcBits, double adcMin, double adcMax) {}
+    public record Periphery(int dacBits, double dacMin, double dacMax, int adcBits, double adcMin, double adcMax, double adcNoise) {}
 
     /**
      * What each counted event costs (docs/cost.md): energies and times per event, with the source

@@ -74,6 +74,9 @@ public enum ModelField {
             m -> m.periphery().adcMin()),
     ADC_MAX("periphery", "adcMax", Kind.RAILS_OR_NUMBER, "a finite number > periphery.adcMin (volts) or \"rails\" (the upper rail)", "V",
             "> adcMin, or `\"rails\"`", "upper end of the ADC range", m -> m.periphery().adcMax()),
+    ADC_NOISE("periphery", "adcNoise", Kind.NOISE, "a finite number in [0, 1e6] (volts)", "V per conversion", "0 .. 1e6; optional, 0",
+            "std of Gaussian noise at the ADC input, drawn anew for every conversion (before clipping and quantization): "
+                    + "measurement noise, which leaves the circuit's dynamics alone", m -> m.periphery().adcNoise()),
     ADC_FOM("cost", "adcFom", Kind.COST, "a finite number in [0, 1e9] (fJ per conversion step)", "fJ / conversion step", "0 .. 1e9",
             "Walden figure of merit of the ADCs: one conversion costs `adcFom x 2^adcBits`", m -> m.cost().adcFom()),
     ADC_SECONDS("cost", "adcSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",

@@ -234,7 +234,9 @@ public final class ModelLoader {
         for (String section : sections) if (present(section, costed, updated, ghosted)) r.section(section);
         Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
         for (ModelField f : ModelField.values()) {
-            if (present(f.section, costed, updated, ghosted) && (!WRITE_NOISE_FORMS.contains(f) || tree.get(f.section).has(f.name))) v.put(f, r.read(f));
+            if (present(f.section, costed, updated, ghosted) && (!WRITE_NOISE_FORMS.contains(f) || tree.get(f.section).has(f.name))) {
+                v.put(f, f == ModelField.ADC_NOISE && !tree.get(f.section).has(f.name) ? (Object) 0.0 : r.read(f));
+            }
         }
 
         // the checks that relate two fields
@@ -298,7 +300,8 @@ public final class ModelLoader {
                         (Double) v.get(ModelField.UP_DOWN_DTOD), (Double) v.get(ModelField.STEP_DTOD), (Double) v.get(ModelField.BOUNDS_DTOD),
                         (Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE), stuckMin, stuckMax,
                         (Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
-                new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax),
+                new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax,
+                        (Double) v.get(ModelField.ADC_NOISE)),
                 costed ? cost(v) : null, update,
                 ghosted ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR)) : HardwareModel.Ghost.SHARED);
     }
@@ -433,7 +436,7 @@ public final class ModelLoader {
                 }
             }
             for (ModelField f : ModelField.inSection(section)) {
-                if (n.has(f.name) || f.kind == ModelField.Kind.FREE_TEXT || f == ModelField.WRITE_NOISE_US) continue;
+                if (n.has(f.name) || f.kind == ModelField.Kind.FREE_TEXT || f == ModelField.WRITE_NOISE_US || f == ModelField.ADC_NOISE) continue;
                 if (f == ModelField.WRITE_NOISE && n.has(ModelField.WRITE_NOISE_US.name)) continue;
                 throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
             }

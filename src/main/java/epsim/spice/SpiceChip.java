@@ -59,6 +59,7 @@ public final class SpiceChip implements HostedChip {
             // smooth operating point, and ngspice's Newton iteration does not converge on them
             throw new UserError("spice chip: the hardSigmoid transfer is not supported (use --set neuron.transfer=sigmoid or tanh)");
         }
+        if (model.periphery().adcNoise() > 0) throw new UserError("spice chip: ADC noise (periphery.adcNoise) is not modelled on this backend");
         this.model = model;
         this.crossbars = new Crossbars(model.device(), topology, seed);
         this.converters = new Converters(model.periphery());
