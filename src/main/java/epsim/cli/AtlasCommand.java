@@ -48,8 +48,8 @@ final class AtlasCommand implements Callable<Integer> {
             if (images != null) {
                 for (Atlas.Family f : read) {
                     for (String suffix : List.of(".png", "-cosine.png")) {
-                        String png = "atlas-" + f.name() + suffix;
-                        Files.copy(dir.resolve(png), imageDir.resolve(png), StandardCopyOption.REPLACE_EXISTING);
+                        Path png = dir.resolve("atlas-" + f.name() + suffix);
+                        if (Files.isRegularFile(png)) Files.copy(png, imageDir.resolve(png.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             }

@@ -45,7 +45,12 @@ public final class Atlas {
         }
     }
 
-    public record Family(String name, String key, List<String> values, List<Curve> curves) {}
+    public record Family(String name, String key, List<String> values, List<Curve> curves) {
+        /** Whether any rule's update was probed at initialisation (a gradient sweep ran). */
+        public boolean probed() {
+            return curves.stream().anyMatch(c -> c.cells.stream().anyMatch(x -> !Double.isNaN(x.cosineInit)));
+        }
+    }
 
     private Atlas() {}
 
@@ -83,7 +88,10 @@ public final class Atlas {
                 }
                 curves.add(new Curve(r, cells));
             }
-            if (curves.isEmpty()) throw new UserError("atlas: " + fd + ": no rule folder with train/sweep-summary.csv");
+            if (curves.isEmpty()) {
+                if (families.isEmpty()) continue; // discovered: a folder that holds no family (plots copied here, say)
+                throw new UserError("atlas: " + fd + ": no rule folder with train/sweep-summary.csv");
+            }
             out.add(new Family(f, key, values, curves));
         }
         if (out.isEmpty()) throw new UserError("atlas: " + dir + ": no family folders");
@@ -175,7 +183,8 @@ public final class Atlas {
         for (Family f : families) {
             b.append("\n### ").append(f.name).append(" (`").append(f.key).append("`)\n\n");
             b.append("![").append(f.name).append(": test accuracy](").append(images).append("/atlas-").append(f.name).append(".png)\n");
-            b.append("![").append(f.name).append(": gradient cosine](").append(images).append("/atlas-").append(f.name).append("-cosine.png)\n\n");
+            if (f.probed()) b.append("![").append(f.name).append(": gradient cosine](").append(images).append("/atlas-").append(f.name).append("-cosine.png)\n");
+            b.append('\n');
             boolean trainedCosine = f.curves.stream().anyMatch(c -> c.cells.stream().anyMatch(x -> !Double.isNaN(x.cosineTrained)));
             b.append("Test accuracy, mean ± sd over seeds (%), / cosine to the exact gradient at initialisation")
                     .append(trainedCosine ? " / after training" : "").append(":\n\n| rule |");
@@ -208,8 +217,9 @@ public final class Atlas {
     public static void plots(Path dir, List<Family> families) {
         Plots.prepare();
         for (Family f : families) {
-            Plots.save(dir.resolve("atlas-" + f.name + ".png"), chart(f, "test accuracy (%)", x -> 100 * x.accuracy, x -> 100 * x.accuracySd));
-            Plots.save(dir.resolve("atlas-" + f.name + "-cosine.png"), chart(f, "cosine to the exact gradient at initialisation",
+            XYChart accuracy = chart(f, "test accuracy (%)", x -> 100 * x.accuracy, x -> 100 * x.accuracySd);
+            if (!accuracy.getSeriesMap().isEmpty()) Plots.save(dir.resolve("atlas-" + f.name + ".png"), accuracy);
+            if (f.probed()) Plots.save(dir.resolve("atlas-" + f.name + "-cosine.png"), chart(f, "cosine to the exact gradient at initialisation",
                     Cell::cosineInit, Cell::cosineInitSd));
         }
     }
@@ -217,6 +227,9 @@ public final class Atlas {
     private static XYChart chart(Family f, String what, java.util.function.ToDoubleFunction<Cell> y, java.util.function.ToDoubleFunction<Cell> sd) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(f.name + ": " + what)
                 .xAxisTitle(f.key + " (reference first, then harsher)").yAxisTitle(what).build();
+        // the categorical axis spans its positions whatever the data (XChart's own tick search does not end on a one-point range)
+        chart.getStyler().setXAxisMin(-0.25);
+        chart.getStyler().setXAxisMax(f.values.size() - 0.75);
         chart.setCustomXAxisTickLabelsFormatter(x -> {
             long i = Math.round(x);
             return Math.abs(x - i) < 1e-6 && i >= 0 && i < f.values.size() ? f.values.get((int) i) : "";
