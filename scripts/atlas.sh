@@ -7,8 +7,9 @@
 #   scripts/atlas.sh [--quick] [--slurm] [--docs] [--families F1,F2,...] [--rules R1,R2,...] OUT
 #   scripts/atlas.sh --report [--docs] OUT   (after a --slurm submission has finished: merge, then report)
 #
-# --quick: a tiny grid (784-20-10, 200 examples, 1 epoch, 2 seeds, the two ends of every family)
-# that checks the whole pipeline in a few minutes; CI runs it.
+# --quick: a tiny grid (784-20-10, 200 examples, 1 epoch, 2 seeds, the two ends of every family, and
+# unless --rules says otherwise only EP and ghost units on either crossbar) that checks the whole
+# pipeline in a few minutes; CI runs it.
 # --slurm: every sweep is submitted as a Slurm job array (docs/sweeps.md) instead of run here.
 # --docs: also put the tables into docs/atlas.md (between its atlas markers) and the plots into docs/img/atlas.
 # A sweep whose points are finished is skipped point by point, so re-running continues a stopped atlas.
@@ -67,6 +68,7 @@ family_specs=(
 )
 
 if [[ $quick == 1 ]]; then
+  [[ -n "$rules" ]] || rules=ep-symmetric,ghost,ghost-separate
   protocol=(--net 784-20-10 --train-limit 200 --test-limit 200 --epochs 1 --batch 20)
   seeds=1,2 batches=1
 else
