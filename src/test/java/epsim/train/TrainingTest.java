@@ -92,6 +92,20 @@ class TrainingTest {
         TestSupport.assertSameRun(whole, resumed);
     }
 
+    /** Ghost units on a crossbar of their own: the checkpoint holds both arrays, and a resumed run is the whole run bit for bit. */
+    @Test
+    void aSeparateGhostCrossbarResumesBitForBit() throws Exception {
+        Path whole = dir.resolve("ghost-whole"), resumed = dir.resolve("ghost-resumed");
+        String[] ghost = {"--rule", "ghost", "--set", "ghost.crossbar=separate", "--set", "device.stepDtod=0.2"};
+        assertEquals(0, TestSupport.cli(concat(TestSupport.trainArgs("--epochs", "2", "--out", whole.toString()), ghost)).exitCode());
+        assertEquals(0, TestSupport.cli(concat(TestSupport.trainArgs("--epochs", "1", "--out", resumed.toString()), ghost)).exitCode());
+        TestSupport.Run more = TestSupport.cli("train", "--resume", resumed.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, more.exitCode(), more.err());
+        TestSupport.assertSameRun(whole, resumed);
+        Checkpoint cp = Checkpoint.read(whole);
+        assertEquals(8 * 2, cp.chip().devices().length, "both crossbars of a two-layer chip, four arrays per layer each");
+    }
+
     /** A checkpoint of another format, or of no format, is refused in one line, and nothing is overwritten. */
     @Test
     void foreignCheckpointsAreRefused() throws Exception {
