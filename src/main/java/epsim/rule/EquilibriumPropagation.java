@@ -116,29 +116,39 @@ public final class EquilibriumPropagation implements LearningRule {
         return averagedReads(chip, t);
     }
 
-    /** Reads after the phase, averaged over {@code readAverages} consecutive steps. */
+    /** Reads of every layer after the phase, averaged over {@code readAverages} consecutive steps (layer 0, the DACs' values, as read). */
     private double[][] averagedReads(Chip chip, Topology t) {
-        double[][] sum = Phases.readAll(chip, t);
+        return averaged(chip, () -> Phases.readAll(chip, t), 1);
+    }
+
+    /**
+     * {@code read}'s arrays from index {@code first} on, summed over the phase's last step and
+     * {@code readAverages - 1} further ones, divided by their number.
+     */
+    private double[][] averaged(Chip chip, java.util.function.Supplier<double[][]> read, int first) {
+        double[][] sum = read.get();
         int n = settings.readAverages();
         if (n == 1) return sum;
         for (int i = 1; i < n; i++) {
             chip.relax(1, 0);
-            double[][] more = Phases.readAll(chip, t);
-            for (int l = 1; l < sum.length; l++) Kernels.axpy(1, more[l], sum[l]);
+            double[][] more = read.get();
+            for (int l = first; l < sum.length; l++) Kernels.axpy(1, more[l], sum[l]);
         }
-        for (int l = 1; l < sum.length; l++) {
+        for (int l = first; l < sum.length; l++) {
             for (int j = 0; j < sum[l].length; j++) sum[l][j] /= n;
             host.add((long) n * sum[l].length); // n - 1 sums and a division per value
         }
         return sum;
     }
 
+    /** The free phase, then its output read as training reads it: averaged over {@code readAverages} steps. */
     @Override
     public Inference infer(Chip chip, double[] inputs, int batch) {
         FeedForward.configure(chip, inputs, batch, 1);
         chip.resetState();
         Chip.Relaxation free = chip.relax(settings.freeSteps(), settings.tolerance());
-        return new Inference(chip.read(chip.topology().weightLayers()), free.steps());
+        int output = chip.topology().weightLayers();
+        return new Inference(averaged(chip, () -> new double[][] {chip.read(output)}, 0)[0], free.steps());
     }
 
     @Override
