@@ -32,10 +32,8 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$out" ]] || { echo "usage: scripts/atlas.sh [--quick] [--slurm] [--families F,...] [--rules R,...] OUT | --report OUT" >&2; exit 2; }
 
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-epsim() {
-  if [[ -n "${EPSIM_JAR:-}" ]]; then java -jar "$EPSIM_JAR" "$@"; else "$here/epsim" "$@"; fi
-}
+# shellcheck source=scripts/epsim_runner.sh
+. "$here/scripts/epsim_runner.sh"
 
 # name | rule flags (ghost-separate runs only in the families that name it)
 rule_specs=(
@@ -63,6 +61,7 @@ family_specs=(
   "up-down-spread|device.upDownDtod|0,0.05,0.1,0.2,0.4|0,0.4|device.levels=1024|"
   "soft-bounds|device.gammaUp+device.gammaDown|0,0.5,1|0,1|device.levels=1024|"
   "thermal-noise|neuron.thermalNoise|0,1e-3,1e-2|0,1e-2||"
+  "ghost-crossbar-levels|device.levels|ideal,1024,256,64,16|ideal,16||ghost,ghost-separate"
   "ghost-crossbar-write-noise|device.writeNoise|0,0.1,0.3,1|0,1|device.levels=1024|ghost,ghost-separate"
   "ghost-crossbar-spread|device.stepDtod+device.boundsDtod|0,0.1,0.3|0,0.3|device.levels=1024|ghost,ghost-separate"
 )

@@ -23,10 +23,8 @@ for a in "$@"; do
   esac
 done
 [[ -n "$out" ]] || { echo "usage: scripts/noise_law.sh [--quick] OUT" >&2; exit 2; }
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-epsim() {
-  if [[ -n "${EPSIM_JAR:-}" ]]; then java -jar "$EPSIM_JAR" "$@"; else "$here/epsim" "$@"; fi
-}
+# shellcheck source=scripts/epsim_runner.sh
+. "$here/scripts/epsim_runner.sh"
 if [[ $quick == 1 ]]; then
   protocol=(--net 784-20-10 --train-limit 200 --test-limit 200 --epochs 1)
   seeds=1,2
