@@ -21,6 +21,11 @@ class DocsTablesTest {
         assertEquals(ModelField.markdownTable(), between(Path.of("docs/hardware-models.md"), "model-fields"));
     }
 
+    @Test
+    void runSettingsTableIsTheDeclaration() throws Exception {
+        assertEquals(epsim.train.RunSetting.markdownTable(), between(Path.of("docs/cli.md"), "run-settings"));
+    }
+
     private static String between(Path file, String marker) throws Exception {
         String s = Files.readString(file);
         String begin = "<!-- " + marker + ":begin -->\n", end = "<!-- " + marker + ":end -->";

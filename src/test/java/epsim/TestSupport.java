@@ -153,4 +153,26 @@ public final class TestSupport {
         assertEquals(0, r.exitCode(), r.err());
         return run;
     }
+
+    /** Starts the CLI in a separate JVM (output discarded). */
+    public static Process launch(String... cliArgs) throws Exception {
+        return launch(List.of(), cliArgs);
+    }
+
+    public static Process launch(List<String> prefix, String... cliArgs) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new java.util.ArrayList<>(prefix);
+        cmd.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "epsim.cli.Main"));
+        cmd.addAll(List.of(cliArgs));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new java.io.File("/dev/null")).start();
+    }
+
+    public static void waitFor(java.util.function.BooleanSupplier condition, Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!condition.getAsBoolean()) {
+            org.junit.jupiter.api.Assertions.assertTrue(p.isAlive(), "the training process ended before it was interrupted");
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "timed out");
+            Thread.sleep(10);
+        }
+    }
 }

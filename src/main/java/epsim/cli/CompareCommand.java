@@ -2,7 +2,7 @@ package epsim.cli;
 
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
-import epsim.train.Comparison;
+import epsim.experiment.Comparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

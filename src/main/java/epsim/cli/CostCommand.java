@@ -1,5 +1,6 @@
 package epsim.cli;
 
+import epsim.backend.ChipFactory;
 import epsim.chip.AnalogChip;
 import epsim.chip.ChipCounters;
 import epsim.common.UserError;
@@ -9,8 +10,8 @@ import epsim.cost.PhaseLedger;
 import epsim.data.Dataset;
 import epsim.math.Topology;
 import epsim.model.HardwareModel;
-import epsim.model.ModelLoader;
 import epsim.rule.LearningRule;
+import epsim.train.RunSetting;
 import epsim.train.TrainConfig;
 import epsim.train.TrainingData;
 import picocli.CommandLine.Command;
@@ -26,14 +27,18 @@ import java.util.function.ToDoubleFunction;
         description = "What one training sample and one inference cost the chip: the events (conversions, steps, crossbar reads, "
                 + "programming pulses, the host's multiply-accumulates), their energy and latency by component and by phase, "
                 + "and a digital baseline, counted over a few batches of the dataset on a freshly fabricated chip (docs/cost.md).")
-final class CostCommand implements Callable<Integer>, RuleOptions.Command {
+final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOptions.Command {
     @Mixin
     ModelOptions model;
 
-    @Mixin
-    RunOptions run;
+    final RunOptions run = new RunOptions(java.util.EnumSet.complementOf(java.util.EnumSet.of(RunSetting.EPOCHS)));
 
     final RuleOptions rule = new RuleOptions();
+
+    @Override
+    public RunOptions runOptions() {
+        return run;
+    }
 
     @Override
     public RuleOptions ruleOptions() {
@@ -46,11 +51,11 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command {
     @Override
     public Integer call() {
         if (batches < 1 || batches > 100_000) throw new UserError("--batches " + batches + ": expected an integer in 1..100000");
-        TrainConfig config = run.config(model, rule, 1, null);
+        TrainConfig config = run.config(model, rule, null);
         Topology t = Topology.parse(config.net(), "--net");
         TrainingData data = TrainingData.load(config, t);
-        HardwareModel m = ModelLoader.load(config.model(), config.overrides());
-        AnalogChip chip = AnalogChip.fabricate(m, t, config.seed());
+        HardwareModel m = model.load();
+        AnalogChip chip = ChipFactory.inProcess(m, t, config.seed());
         long initialisation = chip.counters().verifyWrites();
         LearningRule learning = config.rule().create(config.seed());
         int batch = config.batch();

@@ -1,5 +1,6 @@
 package epsim.cli;
 
+import epsim.backend.ChipFactory;
 import epsim.chip.AnalogChip;
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
@@ -23,15 +24,16 @@ import java.util.concurrent.Callable;
         description = "Write the chip as a SPICE netlist (docs/spice.md): neuron nodes with their capacitor and leak, "
                 + "synaptic and nudging currents as behavioural sources, inputs as voltage sources; ends with an "
                 + ".op card (or .tran with --tran) and a .print card, so that 'ngspice -b FILE' prints the outputs.")
-final class ExportSpiceCommand implements Callable<Integer> {
+final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
-    String net;
+    final RunOptions run = new RunOptions(java.util.EnumSet.of(epsim.train.RunSetting.NET, epsim.train.RunSetting.SEED));
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of fabrication and of the synthetic input (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Override
+    public RunOptions runOptions() {
+        return run;
+    }
 
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Take the model, network and weights of a training run's last checkpoint.")
     Path checkpoint;
@@ -56,12 +58,13 @@ final class ExportSpiceCommand implements Callable<Integer> {
         HardwareModel m;
         Topology t;
         LayerParams weights;
+        long seed = run.seed(); // the synthetic input's, also beside --checkpoint
         if (checkpoint != null) {
             TrainConfig c = TrainConfig.read(checkpoint, "no run record (is --checkpoint a run folder?)");
             TrainConfig.checkModelFile(checkpoint, c);
             m = ModelLoader.load(c.model(), c.overrides());
             t = Topology.parse(c.net(), checkpoint.resolve("run.json") + ": net");
-            AnalogChip chip = AnalogChip.fabricate(m, t, c.seed());
+            AnalogChip chip = ChipFactory.inProcess(m, t, c.seed());
             Checkpoint cp = Checkpoint.read(checkpoint);
             if (cp.chip() == null) {
                 throw new UserError(checkpoint + ": the checkpoint holds no chip state (the run's chip kept its own); export from the chip itself");
@@ -70,8 +73,8 @@ final class ExportSpiceCommand implements Callable<Integer> {
             weights = chip.readWeights();
         } else {
             m = model.load();
-            t = Topology.parse(net, "--net");
-            weights = AnalogChip.fabricate(m, t, seed).readWeights();
+            t = run.topology();
+            weights = ChipFactory.inProcess(m, t, seed).readWeights();
         }
         if (example < 0 || example >= 1000) throw new UserError("--example " + example + ": expected 0..999");
         if (!Double.isFinite(beta)) throw new UserError("--beta " + beta + ": expected a finite number");

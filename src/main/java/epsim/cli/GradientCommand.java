@@ -2,6 +2,7 @@ package epsim.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.backend.ChipFactory;
 import epsim.chip.AnalogChip;
 import epsim.common.AtomicFiles;
 import epsim.common.Npy;
@@ -21,6 +22,7 @@ import epsim.rule.Rule;
 import epsim.rule.RuleSetting;
 import epsim.rule.RuleSettings;
 import epsim.train.GradientProbe;
+import epsim.train.RunSetting;
 import epsim.train.TrainConfig;
 import epsim.train.Trainer;
 import epsim.train.TrainingData;
@@ -39,7 +41,7 @@ import java.util.concurrent.Callable;
                 + "update and the three exact reference gradients as .npy files (format in docs/cli.md), to check with any tool.",
                 "Without --checkpoint: a freshly fabricated chip and synthetic batches, with the rule defaults below. With --checkpoint DIR: "
                 + "the run's chip and training examples, and the run's own rule settings as defaults (the probe prints what it used)."})
-final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
+final class GradientCommand implements Callable<Integer>, RuleOptions.Command, RunOptions.Command {
     @Mixin
     ModelOptions model;
 
@@ -56,14 +58,16 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
         return RuleSettings.defaults(t).forFidelity().with(RuleSetting.LEARNING_RATES, new double[t.weightLayers()]);
     }
 
-    @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
-    String net;
+    final RunOptions run = new RunOptions(java.util.EnumSet.of(RunSetting.NET, RunSetting.SEED, RunSetting.BATCH)).withDefault(RunSetting.BATCH, 8);
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of fabrication, noise and the synthetic batch (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Override
+    public RunOptions runOptions() {
+        return run;
+    }
 
-    @Option(names = "--batch", defaultValue = "8", description = "Examples in the batch (default: ${DEFAULT-VALUE}).")
-    int batch;
+    /** The run settings as given (the network and seed only without --checkpoint; the batch's range is checked against the net). */
+    private long seed;
+    private int batch;
 
     @Option(names = "--fd-coordinates", paramLabel = "N",
             description = "Finite differences on N random parameters (default: all when there are at most 2000, else 200).")
@@ -98,6 +102,8 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
     public Integer call() throws Exception {
         if (!(fdStep > 0) || !Double.isFinite(fdStep)) throw new UserError("--fd-step " + fdStep + ": expected a finite number > 0");
         if (bpttSteps != null && bpttSteps < 1) throw new UserError("--bptt-steps " + bpttSteps + ": expected an integer >= 1");
+        seed = run.seed();
+        batch = (Integer) run.value(RunSetting.BATCH, null);
         GradientProbe.Plan plan = probe.plan(batch, "--batch");
         if (checkpoint != null) {
             for (String flag : FIXED_BY_THE_RUN) {
@@ -112,10 +118,10 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command {
 
     private Integer onFreshChip(GradientProbe.Plan plan) throws Exception {
         HardwareModel m = model.load();
-        Topology t = Topology.parse(net, "--net");
+        Topology t = run.topology();
         if (batch > t.maxBatch()) throw new UserError("--batch " + batch + ": expected an integer in 1.." + t.maxBatch());
         RuleSettings s = rule.settings(t, ruleDefaults(t));
-        AnalogChip chip = AnalogChip.fabricate(m, t, seed);
+        AnalogChip chip = ChipFactory.inProcess(m, t, seed);
         LearningRule learning = s.create(seed);
         if (out != null) {
             SyntheticBatch data = SyntheticBatch.draw(t, batch, seed);

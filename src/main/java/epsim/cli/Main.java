@@ -36,6 +36,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         for (CommandLine sub : cli.getSubcommands().values()) {
             if (sub.getCommand() instanceof RuleOptions.Command c) c.ruleOptions().register(sub.getCommandSpec(), c.ruleDefaults(HELP_NET));
+            if (sub.getCommand() instanceof RunOptions.Command c) c.runOptions().register(sub.getCommandSpec());
         }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UserError) {

@@ -17,13 +17,18 @@ final class ModelOptions {
             description = "Override one model field, e.g. --set device.levels=64 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    private boolean warned;
+    private HardwareModel loaded;
 
-    /** The model; the first call says on stderr, in one line each, what the overrides did that the user may not expect. */
+    /**
+     * The model, parsed once however often a command asks; the first call says on stderr, in one
+     * line each, what the overrides did that the user may not expect.
+     */
     HardwareModel load() {
-        ModelLoader.Loaded loaded = ModelLoader.loadWithWarnings(model, overrides);
-        if (!warned) loaded.warnings().forEach(w -> System.err.println("epsim: warning: " + w));
-        warned = true;
-        return loaded.model();
+        if (loaded == null) {
+            ModelLoader.Loaded l = ModelLoader.loadWithWarnings(model, overrides);
+            l.warnings().forEach(w -> System.err.println("epsim: warning: " + w));
+            loaded = l.model();
+        }
+        return loaded;
     }
 }

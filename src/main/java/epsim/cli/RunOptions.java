@@ -1,46 +1,93 @@
 package epsim.cli;
 
-import epsim.common.UserError;
 import epsim.math.Topology;
 import epsim.rule.RuleSettings;
+import epsim.train.RunSetting;
 import epsim.train.TrainConfig;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 
-/** What a training run is besides its model and rule (network, batch, seed, data), shared by train and sweep. */
+/**
+ * The run settings on the command line: one option per {@link RunSetting} a command takes, derived
+ * from its declaration (flag, label, help, range), with the command's own defaults where they differ.
+ */
 final class RunOptions {
-    @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
-    String net;
+    /** A command that takes run settings. */
+    interface Command {
+        RunOptions runOptions();
+    }
 
-    @Option(names = "--batch", defaultValue = "20", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
+    private final Set<RunSetting> settings;
+    private final Map<RunSetting, Object> defaults = new EnumMap<>(RunSetting.class);
+    private CommandSpec command;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of fabrication, noise, initial weights and data order (default: ${DEFAULT-VALUE}).")
-    long seed;
+    /** Every run setting, with the declared defaults. */
+    RunOptions() {
+        this(EnumSet.allOf(RunSetting.class));
+    }
 
-    @Option(names = "--dataset", defaultValue = "mnist-subset",
-            description = "mnist-subset (bundled), fashion-mnist, or idx:TRAIN_IMAGES,TRAIN_LABELS,TEST_IMAGES,TEST_LABELS (default: ${DEFAULT-VALUE}).")
-    String dataset;
+    RunOptions(Set<RunSetting> settings) {
+        this.settings = EnumSet.copyOf(settings);
+        for (RunSetting s : settings) defaults.put(s, s.defaultValue);
+    }
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files (default: /usr/share/datasets/fashion-mnist).")
-    Path dataDir;
+    /** The command's own default for {@code s}, shown in its help. */
+    RunOptions withDefault(RunSetting s, Object value) {
+        defaults.put(s, value);
+        return this;
+    }
 
-    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on the first N examples only (default: 0, all).")
-    int trainLimit;
+    /** Adds the options to {@code spec} (before parsing). */
+    void register(CommandSpec spec) {
+        command = spec;
+        for (RunSetting s : settings) {
+            spec.addOption(OptionSpec.builder(s.flag).paramLabel(s.paramLabel).type(String.class).description(s.help(defaults.get(s))).build());
+        }
+    }
 
-    @Option(names = "--test-limit", defaultValue = "0", paramLabel = "N", description = "Test on the first N examples only (default: 0, all).")
-    int testLimit;
+    /** Whether the user gave {@code s}. */
+    boolean given(RunSetting s) {
+        return command.commandLine().getParseResult().hasMatchedOption(s.flag);
+    }
 
-    /** The validated options of a run with these settings ({@code chip}: null for the in-process chip). */
-    TrainConfig config(ModelOptions model, RuleOptions rule, int epochs, String chip) {
-        Topology t = Topology.parse(net, "--net");
-        if (batch < 1 || batch > t.maxBatch()) throw new UserError("--batch " + batch + ": expected an integer in 1.." + t.maxBatch() + " (the neuron state of " + t + " for larger batches exceeds " + Topology.STATE_BUDGET_BYTES / 1_000_000_000.0 + " GB)");
-        if (epochs < 1) throw new UserError("--epochs " + epochs + ": expected an integer >= 1");
-        if (trainLimit < 0) throw new UserError("--train-limit " + trainLimit + ": expected an integer >= 0");
-        if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
+    /** The value of {@code s}: given and validated, or the command's default ({@code t}: the run's network, for a batch's range). */
+    Object value(RunSetting s, Topology t) {
+        if (!given(s)) return defaults.get(s);
+        return s.parse(command.commandLine().getParseResult().matchedOptionValue(s.flag, ""), s.flag, t);
+    }
+
+    Topology topology() {
+        return Topology.parse((String) value(RunSetting.NET, null), RunSetting.NET.flag);
+    }
+
+    int batch(Topology t) {
+        int batch = (Integer) value(RunSetting.BATCH, t);
+        if (batch > t.maxBatch()) return (Integer) RunSetting.BATCH.parse(Integer.toString(batch), RunSetting.BATCH.flag, t); // a default beyond the net's
+        return batch;
+    }
+
+    long seed() {
+        return (Long) value(RunSetting.SEED, null);
+    }
+
+    /** The validated options of a run with these settings ({@code chip}: null for the in-process chip); the model is validated too. */
+    TrainConfig config(ModelOptions model, RuleOptions rule, String chip) {
+        Topology t = topology();
+        if (!settings.containsAll(EnumSet.complementOf(EnumSet.of(RunSetting.EPOCHS)))) {
+            throw new IllegalStateException("a run needs every run setting");
+        }
+        int epochs = settings.contains(RunSetting.EPOCHS) ? (Integer) value(RunSetting.EPOCHS, t) : 1;
         model.load(); // validates the model before any work
-        return new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)), batch, epochs,
-                seed, dataset, dataDir == null ? null : dataDir.toString(), trainLimit, testLimit, chip, null);
+        TrainConfig c = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)), batch(t), epochs,
+                seed(), null, null, 0, 0, chip, null);
+        for (RunSetting s : EnumSet.of(RunSetting.DATASET, RunSetting.DATA_DIR, RunSetting.TRAIN_LIMIT, RunSetting.TEST_LIMIT)) {
+            c = s.with(c, value(s, t));
+        }
+        return c;
     }
 }

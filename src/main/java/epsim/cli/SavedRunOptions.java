@@ -1,7 +1,10 @@
 package epsim.cli;
 
+import epsim.backend.ChipFactory;
 import epsim.common.UserError;
 import epsim.math.Topology;
+import epsim.model.HardwareModel;
+import epsim.model.ModelLoader;
 import epsim.train.Checkpoint;
 import epsim.train.TrainConfig;
 import epsim.train.Trainer;
@@ -35,7 +38,8 @@ final class SavedRunOptions {
     /** A trainer on the run's chip, restored to its last checkpoint unless --at-init; the caller closes it. */
     Trainer open(Path dir, TrainConfig config, TrainingData data, String version) {
         Topology t = Topology.parse(config.net(), "--net");
-        Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), data, dir, version);
+        HardwareModel model = ModelLoader.load(config.model(), config.overrides());
+        Trainer trainer = new Trainer(config, ChipFactory.build(config.chip(), model, t, config.seed(), chipTimeout), data, dir, version);
         try {
             if (!atInit) trainer.restore(Checkpoint.read(dir));
         } catch (RuntimeException e) {

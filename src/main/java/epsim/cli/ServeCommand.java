@@ -23,15 +23,16 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Expose a simulated chip over the co-simulation protocol (docs/cosim-protocol.md): line-delimited "
                 + "JSON on standard input/output (--stdio) or on a TCP port bound to loopback (--port).")
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer>, RunOptions.Command {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--net", paramLabel = "SIZES", defaultValue = "784-500-10", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
-    String net;
+    final RunOptions run = new RunOptions(java.util.EnumSet.of(epsim.train.RunSetting.NET, epsim.train.RunSetting.SEED));
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of fabrication, noise and initial weights (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Override
+    public RunOptions runOptions() {
+        return run;
+    }
 
     @Option(names = "--stdio", description = "Serve one session on standard input/output.")
     boolean stdio;
@@ -94,8 +95,9 @@ final class ServeCommand implements Callable<Integer> {
         if (!(idleTimeout > 0) || !Double.isFinite(idleTimeout)) throw new UserError("--idle-timeout " + idleTimeout + ": expected a number of seconds > 0");
         if (maxMessage < 1024) throw new UserError("--max-message " + maxMessage + ": expected at least 1024 bytes");
         if (!(requestSeconds > 0) || !Double.isFinite(requestSeconds)) throw new UserError("--request-seconds " + requestSeconds + ": expected a number of seconds > 0");
-        Topology t = Topology.parse(net, "--net");
-        AnalogChip chip = AnalogChip.fabricate(model.load(), t, seed);
+        Topology t = run.topology();
+        long seed = run.seed();
+        AnalogChip chip = epsim.backend.ChipFactory.inProcess(model.load(), t, seed);
         if (stdio) {
             ChipServer server = new ChipServer(chip, Main.version(), maxMessage, requestSeconds, persona);
             watchStdio(server);

@@ -2,7 +2,11 @@ package epsim.cli;
 
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
-import epsim.train.Sweep;
+import epsim.experiment.SweepGrid;
+import epsim.experiment.SweepManifest;
+import epsim.experiment.SweepOutcome;
+import epsim.experiment.SweepReport;
+import epsim.experiment.SweepRunner;
 import epsim.train.TrainConfig;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -21,12 +25,16 @@ import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true, subcommands = SweepCommand.Merge.class,
         description = "Design-space sweep: train and/or gradient-check every combination of hardware-model values, "
                 + "in parallel, writing sweep.csv and plots (docs/sweeps.md).")
-final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
+final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunOptions.Command {
     @Mixin
     ModelOptions model;
 
-    @Mixin
-    RunOptions run;
+    final RunOptions run = new RunOptions();
+
+    @Override
+    public RunOptions runOptions() {
+        return run;
+    }
 
     final RuleOptions rule = new RuleOptions();
 
@@ -45,11 +53,6 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
 
     @Option(names = "--kind", defaultValue = "both", description = "train, gradient or both (default: ${DEFAULT-VALUE}).")
     String kind;
-
-
-    @Option(names = "--epochs", defaultValue = "15", description = "Epochs per training point (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
 
     @Option(names = "--gradient-batch", defaultValue = "8",
             description = "Examples per batch of the gradient probe, run on each point's final chip (default: ${DEFAULT-VALUE}).")
@@ -79,12 +82,6 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/sweep-<timestamp>).")
     Path out;
-
-    /** The --set list a varied model is labelled with (none when the model does not vary). */
-    private static List<String> labelled(List<Sweep.Axis> axes, TrainConfig base) {
-        for (Sweep.Axis a : axes) if (a.key().equals(Sweep.MODEL)) return base.overrides();
-        return List.of();
-    }
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -133,12 +130,13 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
         }
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) throw new UserError("--threads " + workers + ": expected an integer >= 1");
-        List<Sweep.Axis> axes = new ArrayList<>();
-        for (String v : vary) axes.add(Sweep.parseAxis(v));
-        TrainConfig base = run.config(model, rule, epochs, null);
-        List<Sweep.Point> all = Sweep.points(axes, zip);
-        List<Sweep.Point> mine = new ArrayList<>();
-        for (Sweep.Point p : all) if (p.index() % shards == shardIndex - 1) mine.add(p);
+        List<SweepGrid.Axis> axes = new ArrayList<>();
+        for (String v : vary) axes.add(SweepGrid.parseAxis(v));
+        TrainConfig base = run.config(model, rule, null);
+        SweepGrid grid = new SweepGrid(base, axes, zip);
+        List<SweepGrid.Point> all = grid.points();
+        List<SweepGrid.Point> mine = new ArrayList<>();
+        for (SweepGrid.Point p : all) if (p.index() % shards == shardIndex - 1) mine.add(p);
         Path dir = out != null ? out
                 : AtomicFiles.newFolder(Path.of("runs"), "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
         AtomicFiles.folder(dir, "--out");
@@ -151,35 +149,28 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
                 command.add(a);
             }
         }
-        epsim.train.SweepManifest manifest = epsim.train.SweepManifest.of(axes, zip, base, kind, plan, Main.version(), command);
-        Sweep.validate(base, axes, all); // every point, before the manifest or any file is written
+        SweepManifest manifest = SweepManifest.of(axes, zip, base, kind, plan, Main.version(), command);
+        grid.validate(all); // every point, before the manifest or any file is written
         manifest.bind(dir); // every shard, point and merge is tied to it
         if (slurm) return submit(dir, all.size());
         if (slurmTasks != null || !slurmOptions.isEmpty() || dryRun) throw new UserError("--slurm-tasks, --slurm-opt and --dry-run go with --slurm");
         System.out.printf("sweep: %d of %d points (shard %d/%d), %s, %d threads -> %s%n", mine.size(), all.size(), shardIndex, shards,
                 kind, workers, dir);
-        if (!labelled(axes, base).isEmpty()) {
+        if (grid.variesModelName() && !base.overrides().isEmpty()) {
             System.out.println("sweep: --set " + String.join(" --set ", base.overrides()) + " applies to every varied model (labelled so in sweep.csv)");
         }
-        for (String w : Sweep.warnings(base, axes, mine)) System.err.println("epsim: warning: " + w);
-        List<Sweep.Outcome> outcomes;
+        for (String w : grid.warnings(mine)) System.err.println("epsim: warning: " + w);
+        List<SweepOutcome> outcomes;
         if (ProgressBars.wanted(progress)) {
             try (ProgressBar bar = ProgressBars.create("sweep", mine.size())) {
-                outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> bar.step(), manifest);
+                outcomes = SweepRunner.run(grid, mine, train, plan, dir, workers, i -> bar.step(), manifest);
             }
         } else {
-            outcomes = Sweep.run(base, axes, mine, train, plan, dir, workers, i -> {}, manifest);
+            outcomes = SweepRunner.run(grid, mine, train, plan, dir, workers, i -> {}, manifest);
         }
         String name = shards == 1 ? "sweep.csv" : String.format(Locale.ROOT, "sweep-shard-%d-of-%d.csv", shardIndex, shards);
-        String settings = plan == null ? "" : plan.settings().label;
-        String table = Sweep.csv(axes, outcomes, shardIndex == 1, labelled(axes, base), settings);
-        AtomicFiles.writeString(dir.resolve(name), table);
-        if (shards == 1) {
-            List<Sweep.Group> seeds = Sweep.acrossSeeds(axes, outcomes);
-            if (seeds != null) AtomicFiles.writeString(dir.resolve("sweep-summary.csv"), Sweep.summaryCsv(axes, seeds));
-            Sweep.plots(dir, axes, outcomes);
-        }
-        System.out.print(Sweep.csv(axes, outcomes, true, labelled(axes, base), settings));
+        SweepReport.write(dir, grid, outcomes, plan, name, shardIndex == 1, shards == 1);
+        System.out.print(SweepReport.csv(grid, outcomes, true, plan));
         return 0;
     }
 
@@ -257,7 +248,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command {
 
         @Override
         public Integer call() {
-            List<Sweep.Outcome> outcomes = Sweep.merge(dir);
+            List<SweepOutcome> outcomes = SweepRunner.merge(dir);
             long failed = outcomes.stream().filter(o -> o.error() != null).count();
             System.out.printf("merged %d points into %s%s%n", outcomes.size(), dir.resolve("sweep.csv"), failed == 0 ? "" : " (" + failed + " failed: see their error column)");
             return 0;

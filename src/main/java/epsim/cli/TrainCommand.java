@@ -1,11 +1,15 @@
 package epsim.cli;
 
+import epsim.backend.ChipFactory;
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
 import epsim.math.Kernels;
 import epsim.math.Topology;
+import epsim.model.HardwareModel;
+import epsim.model.ModelLoader;
 import epsim.train.Checkpoint;
 import epsim.train.EpochRow;
+import epsim.train.RunSetting;
 import epsim.train.TrainConfig;
 import epsim.train.Trainer;
 import epsim.train.TrainingData;
@@ -26,14 +30,18 @@ import java.util.concurrent.Callable;
         description = "Train a chip on a dataset with a learning rule. With no options: EP on the default hardware "
                 + "model and the bundled MNIST subset. Writes metrics.csv, run.json, learning-curves.png and a "
                 + "checkpoint after every epoch to --out; Ctrl-C stops after saving, --resume continues.")
-final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
+final class TrainCommand implements Callable<Integer>, RuleOptions.Command, RunOptions.Command {
     @Mixin
     ModelOptions model;
 
-    @Mixin
-    RunOptions run;
+    final RunOptions run = new RunOptions();
 
     final RuleOptions rule = new RuleOptions();
+
+    @Override
+    public RunOptions runOptions() {
+        return run;
+    }
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -42,11 +50,6 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
     public RuleOptions ruleOptions() {
         return rule;
     }
-
-
-
-    @Option(names = "--epochs", description = "Epochs (default: 15).")
-    Integer epochs;
 
     @Option(names = "--track-gradient", paramLabel = "N",
             description = "After every epoch, probe the rule's update against the exact gradient on --gradient-batches batches of N "
@@ -90,14 +93,14 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
             config = TrainConfig.read(dir, "no run to resume");
             TrainConfig.checkModelFile(dir, config);
             config = config.withChip(ChipFactory.reconnect(config.chip(), chip, dir));
-            if (epochs != null) config = config.withEpochs(positive(epochs, "--epochs"));
+            if (run.given(RunSetting.EPOCHS)) config = config.withEpochs((Integer) run.value(RunSetting.EPOCHS, null));
             checkpoint = Checkpoint.read(dir);
             if (checkpoint.epoch() > config.epochs()) {
                 System.out.printf("%s: all %d epochs are done (pass --epochs to extend)%n", dir, config.epochs());
                 return 0;
             }
         } else {
-            config = run.config(model, rule, epochs == null ? 15 : epochs, chip);
+            config = run.config(model, rule, chip);
             if (trackGradient != null) config = config.withTracking(probe.plan(trackGradient, "--track-gradient"));
             dir = out != null ? out
                     : AtomicFiles.newFolder(Path.of("runs"), LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
@@ -110,7 +113,8 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
         if (resume != null) AtomicFiles.removeLeftovers(dir);
         Topology t = Topology.parse(config.net(), "--net");
         TrainingData data = TrainingData.load(config, t);
-        Trainer trainer = new Trainer(config, ChipFactory.build(config, t, chipTimeout), data, dir, Main.version());
+        HardwareModel m = resume == null ? model.load() : ModelLoader.load(config.model(), config.overrides()); // parsed once
+        Trainer trainer = new Trainer(config, ChipFactory.build(config.chip(), m, t, config.seed(), chipTimeout), data, dir, Main.version());
         if (noCheckpoint) trainer.withoutCheckpoints(); // (refused with --resume above: a resumed run keeps its checkpoints)
         System.out.printf("epsim %s: %s on %s (%s, %s chip), net %s, %s: %d train / %d test, %d epochs, %s kernels -> %s%n",
                 Main.version(), config.ruleLabel(), config.modelLabel(trainer.model().name()), config.model(), config.backend(),
@@ -174,11 +178,6 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command {
                         + "--epochs (to extend it), --chip, --chip-timeout or --progress");
             }
         }
-    }
-
-    private static int positive(int v, String flag) {
-        if (v < 1) throw new UserError(flag + " " + v + ": expected an integer >= 1");
-        return v;
     }
 
     /** Progress bar per epoch (samples/s, running loss and accuracy) and one line per epoch. */

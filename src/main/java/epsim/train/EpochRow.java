@@ -45,7 +45,7 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
 
     private static final int ENERGY = EventCost.Energy.COMPONENTS.size(), LATENCY = EventCost.Latency.COMPONENTS.size();
     /** Cost values a row carries: energy and latency components, per training sample and per inference. */
-    static final int COST_VALUES = 2 * (ENERGY + LATENCY);
+    public static final int COST_VALUES = 2 * (ENERGY + LATENCY);
 
     public static final String CSV_HEADER = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,mean_free_steps,seconds"
             + ",train_energy_J,train_latency_s,inference_energy_J,inference_latency_s" + componentHeader("train") + componentHeader("inference");
@@ -89,7 +89,7 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
     }
 
     /** The checkpoint's copy: the seven figures, the cost values (all NaN without a cost), then the tracked gradient's if any. */
-    double[] values() {
+    public double[] values() {
         double[] v = new double[7 + COST_VALUES + (gradient == null ? 0 : gradient.length)];
         double[] head = {epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, meanFreeSteps, seconds};
         System.arraycopy(head, 0, v, 0, 7);
@@ -100,13 +100,13 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
     }
 
     /** Whether a checkpoint's row of {@code length} values is one {@link #values} writes (or the seven figures of an older checkpoint). */
-    static boolean validLength(int length) {
+    public static boolean validLength(int length) {
         int extra = length - 7 - COST_VALUES;
         return length == 7 || extra == 0 || (extra >= 4 && extra % 2 == 0); // the whole network's pair, then one per layer
     }
 
     /** A row from {@link #values} (or the seven figures of a checkpoint written before rows carried a cost). */
-    static EpochRow of(double[] v) {
+    public static EpochRow of(double[] v) {
         EpochCost cost = null;
         if (v.length >= 7 + COST_VALUES && !Double.isNaN(v[7])) cost = new EpochCost(figures(v, 7), figures(v, 7 + COST_VALUES / 2));
         double[] gradient = v.length > 7 + COST_VALUES ? java.util.Arrays.copyOfRange(v, 7 + COST_VALUES, v.length) : null;
@@ -128,7 +128,7 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
     }
 
     /** Whether every cost value is a finite number >= 0, or the row has none. */
-    boolean costValid() {
+    public boolean costValid() {
         if (cost == null) return true;
         for (double x : costValues()) if (!(x >= 0) || !Double.isFinite(x)) return false;
         return true;

@@ -86,22 +86,22 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         return new TrainConfig(model, overrides, net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, chip, plan);
     }
 
+    /** The run with another model and --set list (a sweep point's). */
+    public TrainConfig withModel(String newModel, List<String> newOverrides) {
+        return new TrainConfig(newModel, List.copyOf(newOverrides), net, rule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, chip,
+                trackGradient);
+    }
+
     public ObjectNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode o = f.objectNode();
         o.put("model", model);
         ArrayNode set = o.putArray("set");
         overrides.forEach(set::add);
-        o.put("net", net);
-        o.set("rule", rule.toJson());
-        o.put("batch", batch);
-        o.put("epochs", epochs);
-        o.put("seed", seed);
-        o.put("dataset", dataset);
-        if (dataDir == null) o.putNull("dataDir");
-        else o.put("dataDir", dataDir);
-        o.put("trainLimit", trainLimit);
-        o.put("testLimit", testLimit);
+        for (RunSetting s : RunSetting.values()) {
+            o.set(s.key, s.json(s.get(this)));
+            if (s == RunSetting.NET) o.set("rule", rule.toJson());
+        }
         if (chip == null) o.putNull("chip");
         else o.put("chip", chip);
         if (trackGradient != null) { // written only when on, so that a run without it records what it always did
@@ -156,17 +156,15 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         if (setNode == null || !setNode.isArray()) throw f.error(prefix + "set", "an array of \"section.field=value\" strings", setNode);
         List<String> set = new ArrayList<>();
         for (int i = 0; i < setNode.size(); i++) set.add(f.text(setNode, i, prefix + "set[" + i + "]"));
-        String net = f.text(o, "net", prefix + "net");
+        String net = (String) RunSetting.NET.read(o.get("net"), f.where(prefix + "net"), null);
         Topology t = Topology.parse(net, f.where(prefix + "net"));
         RuleSettings rule = RuleSettings.defaults(t).read(o.get("rule"), f.where(prefix + "rule"), t, List.of(RuleSetting.values()));
-        return new TrainConfig(f.text(o, "model", prefix + "model"), set, net, rule,
-                (int) f.integer(o, "batch", prefix + "batch", 1, t.maxBatch()),
-                (int) f.integer(o, "epochs", prefix + "epochs", 1, Integer.MAX_VALUE),
-                f.integer(o, "seed", prefix + "seed", Long.MIN_VALUE, Long.MAX_VALUE), f.text(o, "dataset", prefix + "dataset"),
-                f.optionalText(o, "dataDir", prefix + "dataDir"),
-                (int) f.integer(o, "trainLimit", prefix + "trainLimit", 0, Integer.MAX_VALUE),
-                (int) f.integer(o, "testLimit", prefix + "testLimit", 0, Integer.MAX_VALUE), f.optionalText(o, "chip", prefix + "chip"),
-                tracking(o.get("trackGradient"), f, prefix + "trackGradient", t));
+        TrainConfig c = new TrainConfig(f.text(o, "model", prefix + "model"), set, net, rule, 0, 0, 0, null, null, 0, 0,
+                f.optionalText(o, "chip", prefix + "chip"), tracking(o.get("trackGradient"), f, prefix + "trackGradient", t));
+        for (RunSetting s : RunSetting.values()) {
+            if (s != RunSetting.NET) c = s.with(c, s.read(o.get(s.key), f.where(prefix + s.key), t));
+        }
+        return c;
     }
 
     private static GradientProbe.Plan tracking(JsonNode g, JsonFields f, String where, Topology t) {

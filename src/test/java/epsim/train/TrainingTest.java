@@ -123,36 +123,13 @@ class TrainingTest {
         TestSupport.assertOneLineError(TestSupport.cli("train", "--resume", out.toString(), "--epochs", "2"), "not an epsim checkpoint");
     }
 
-    /** Starts `epsim train` in a separate JVM. */
-    static Process launch(String... cliArgs) throws Exception {
-        return launch(List.of(), cliArgs);
-    }
-
-    static Process launch(List<String> prefix, String... cliArgs) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "epsim.cli.Main"));
-        cmd.addAll(List.of(cliArgs));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
-    }
-
-    static void waitFor(java.util.function.BooleanSupplier condition, Process p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!condition.getAsBoolean()) {
-            assertTrue(p.isAlive(), "the training process ended before it was interrupted");
-            assertTrue(System.nanoTime() < deadline, "timed out");
-            Thread.sleep(10);
-        }
-    }
-
-
     @Test
     void killedAfterFirstEpochResumesBitForBit() throws Exception {
         Path whole = dir.resolve("whole"), killed = dir.resolve("killed");
         // The noisy default chip, so noise and write streams must be restored too.
         assertEquals(0, TestSupport.cli(TestSupport.trainArgs("--epochs", "2", "--out", whole.toString())).exitCode());
-        Process p = launch(TestSupport.trainArgs("--epochs", "2", "--out", killed.toString()));
-        waitFor(() -> Files.exists(killed.resolve("metrics.csv")), p); // written once epoch 1 is done
+        Process p = TestSupport.launch(TestSupport.trainArgs("--epochs", "2", "--out", killed.toString()));
+        TestSupport.waitFor(() -> Files.exists(killed.resolve("metrics.csv")), p); // written once epoch 1 is done
         p.destroyForcibly().waitFor();
         TestSupport.Run resumed = TestSupport.cli("train", "--resume", killed.toString(), "--no-progress");
         assertEquals(0, resumed.exitCode(), resumed.err());
@@ -177,8 +154,8 @@ class TrainingTest {
         String py = TestSupport.python();
         List<String> wrapper = py == null ? List.of() : List.of(py, "-c",
                 "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
-        Process p = launch(wrapper, concat(longer, "--out", stopped.toString()));
-        waitFor(() -> Files.exists(stopped.resolve("run.json")), p);
+        Process p = TestSupport.launch(wrapper, concat(longer, "--out", stopped.toString()));
+        TestSupport.waitFor(() -> Files.exists(stopped.resolve("run.json")), p);
         Thread.sleep(300); // let it get into the epoch
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));

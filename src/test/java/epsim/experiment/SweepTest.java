@@ -1,6 +1,8 @@
-package epsim.train;
+package epsim.experiment;
 
 import epsim.TestSupport;
+import epsim.train.TrainConfig;
+import epsim.train.EpochRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,14 +97,14 @@ class SweepTest {
 
     @Test
     void theParetoFrontKeepsOnlyUndominatedPoints() {
-        List<Sweep.Outcome> points = new ArrayList<>();
+        List<SweepOutcome> points = new ArrayList<>();
         double[][] energyAccuracy = {{1, 0.5}, {2, 0.7}, {3, 0.6}, {4, 0.9}, {0.5, 0.2}, {2, 0.65}};
         for (int i = 0; i < energyAccuracy.length; i++) {
             epsim.cost.EventCost.Figures f = new epsim.cost.EventCost.Figures(new epsim.cost.EventCost.Energy(energyAccuracy[i][0], 0, 0, 0, 0, 0),
                     new epsim.cost.EventCost.Latency(0, 0, 0, 0, 0));
-            points.add(new Sweep.Outcome(new Sweep.Point(i, List.of()), energyAccuracy[i][1], 0, 0, 0, 0, new EpochRow.EpochCost(f, f)));
+            points.add(new SweepOutcome(new SweepGrid.Point(i, List.of()), energyAccuracy[i][1], 0, 0, 0, 0, new EpochRow.EpochCost(f, f)));
         }
-        List<Integer> front = Sweep.paretoFront(points).stream().map(o -> o.point().index()).toList();
+        List<Integer> front = SweepPlots.paretoFront(points).stream().map(o -> o.point().index()).toList();
         assertEquals(List.of(4, 0, 1, 3), front, "(3, 0.6) and (2, 0.65) are dominated by (2, 0.7)");
     }
 
@@ -172,9 +174,11 @@ class SweepTest {
 
     @Test
     void linkedFieldsTakeEachValueTogether() throws Exception {
-        Sweep.Axis gamma = Sweep.parseAxis("device.gammaUp+device.gammaDown=0,0.5");
-        List<Sweep.Point> points = Sweep.points(List.of(gamma), false);
-        assertEquals(List.of("device.gammaUp=0.5", "device.gammaDown=0.5"), Sweep.overrides(List.of(), List.of(gamma), points.get(1)));
+        SweepGrid.Axis gamma = SweepGrid.parseAxis("device.gammaUp+device.gammaDown=0,0.5");
+        SweepGrid grid = new SweepGrid(new epsim.train.TrainConfig("ideal", List.of(), "4-3-2", epsim.rule.RuleSettings.defaults(new epsim.math.Topology(4, 3, 2)),
+                1, 1, 1, "mnist-subset", null, 0, 0), List.of(gamma), false);
+        List<SweepGrid.Point> points = grid.points();
+        assertEquals(List.of("device.gammaUp=0.5", "device.gammaDown=0.5"), grid.overrides(points.get(1)));
         TestSupport.Run r = TestSupport.cli("sweep", "--vary", "device.gammaUp+device.gammaDown=0,1", "--set", "device.levels=64",
                 "--model", "ideal", "--out", dir.resolve("g").toString(), "--net", "784-12-10", "--kind", "gradient", "--gradient-batch", "3",
                 "--gradient-batches", "1", "--threads", "1");

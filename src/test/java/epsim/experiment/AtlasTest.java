@@ -1,4 +1,4 @@
-package epsim.train;
+package epsim.experiment;
 
 import epsim.TestSupport;
 import epsim.common.UserError;

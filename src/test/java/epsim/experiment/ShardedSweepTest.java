@@ -1,6 +1,7 @@
-package epsim.train;
+package epsim.experiment;
 
 import epsim.TestSupport;
+import epsim.train.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,7 @@ class ShardedSweepTest {
         assertEquals(Files.readString(whole.resolve("sweep-summary.csv")), Files.readString(sharded.resolve("sweep-summary.csv")));
 
         // a re-run of the whole sweep skips every finished point: their outcomes are not rewritten
-        Path outcome = sharded.resolve("points/0003").resolve(Sweep.OUTCOME);
+        Path outcome = sharded.resolve("points/0003").resolve(SweepOutcome.FILE);
         long before = Files.getLastModifiedTime(outcome).toMillis();
         Thread.sleep(20);
         assertEquals(0, TestSupport.cli(with("--out", sharded.toString())).exitCode());
@@ -71,11 +72,11 @@ class ShardedSweepTest {
         a.add(whole.toString());
         b.add(cut.toString());
         assertEquals(0, TestSupport.cli(a.toArray(new String[0])).exitCode());
-        Process p = TrainingTest.launch(b.toArray(new String[0]));
+        Process p = TestSupport.launch(b.toArray(new String[0]));
         Path metrics = cut.resolve("points/0000/metrics.csv");
-        TrainingTest.waitFor(() -> Files.exists(metrics), p); // written once epoch 1 is done
+        TestSupport.waitFor(() -> Files.exists(metrics), p); // written once epoch 1 is done
         p.destroyForcibly().waitFor();
-        assertTrue(!Files.exists(cut.resolve("points/0000").resolve(Sweep.OUTCOME)), "killed before the point finished");
+        assertTrue(!Files.exists(cut.resolve("points/0000").resolve(SweepOutcome.FILE)), "killed before the point finished");
         assertEquals(0, TestSupport.cli(b.toArray(new String[0])).exitCode());
         assertEquals(withoutSeconds(whole.resolve("sweep.csv")), withoutSeconds(cut.resolve("sweep.csv")));
         TestSupport.assertSameRun(whole.resolve("points/0000"), cut.resolve("points/0000"));
@@ -90,7 +91,7 @@ class ShardedSweepTest {
         assertEquals(0, TestSupport.cli(sweep).exitCode());
         List<String> good = withoutSeconds(out.resolve("sweep.csv"));
         Path point = out.resolve("points/0001");
-        Files.delete(point.resolve(Sweep.OUTCOME));
+        Files.delete(point.resolve(SweepOutcome.FILE));
         Files.writeString(point.resolve(Checkpoint.FILE), "not a checkpoint");
         TestSupport.Run again = TestSupport.cli(sweep);
         assertEquals(0, again.exitCode(), "a failed point does not stop the sweep: " + again.err());

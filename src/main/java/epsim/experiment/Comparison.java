@@ -1,7 +1,11 @@
-package epsim.train;
+package epsim.experiment;
 
 import epsim.common.AtomicFiles;
 import epsim.cost.EventCost;
+import epsim.train.Checkpoint;
+import epsim.train.EpochRow;
+import epsim.train.Plots;
+import epsim.train.TrainConfig;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

@@ -1,4 +1,4 @@
-package epsim.train;
+package epsim.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.common.AtomicFiles;
 import epsim.common.JsonFields;
 import epsim.common.UserError;
+import epsim.train.GradientProbe;
+import epsim.train.TrainConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,25 +25,30 @@ import java.util.List;
  *
  * @param command the sweep's command line (for the re-run command the merge prints; not hashed)
  */
-public record SweepManifest(List<Sweep.Axis> axes, boolean zip, TrainConfig base, String kind, GradientProbe.Plan probe,
+public record SweepManifest(List<SweepGrid.Axis> axes, boolean zip, TrainConfig base, String kind, GradientProbe.Plan probe,
                             String version, List<String> command, String hash) {
     public static final String FILE = "sweep-manifest.json";
 
-    public static SweepManifest of(List<Sweep.Axis> axes, boolean zip, TrainConfig base, String kind, GradientProbe.Plan probe,
+    public static SweepManifest of(List<SweepGrid.Axis> axes, boolean zip, TrainConfig base, String kind, GradientProbe.Plan probe,
                                    String version, List<String> command) {
         return new SweepManifest(axes, zip, base, kind, probe, version, List.copyOf(command), sha256(content(axes, zip, base, kind, probe, version)));
     }
 
-    public List<Sweep.Point> points() {
-        return Sweep.points(axes, zip);
+    /** The sweep's grid (a new one: it parses each distinct model once, when asked). */
+    public SweepGrid grid() {
+        return new SweepGrid(base, axes, zip);
+    }
+
+    public List<SweepGrid.Point> points() {
+        return grid().points();
     }
 
     /** What the hash covers: everything that decides a point's result. */
-    private static ObjectNode content(List<Sweep.Axis> axes, boolean zip, TrainConfig base, String kind, GradientProbe.Plan probe, String version) {
+    private static ObjectNode content(List<SweepGrid.Axis> axes, boolean zip, TrainConfig base, String kind, GradientProbe.Plan probe, String version) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("epsim", version);
         ArrayNode grid = o.putArray("grid");
-        for (Sweep.Axis a : axes) {
+        for (SweepGrid.Axis a : axes) {
             ObjectNode g = grid.addObject().put("key", a.key());
             a.values().forEach(g.putArray("values")::add);
         }
@@ -105,13 +112,13 @@ public record SweepManifest(List<Sweep.Axis> axes, boolean zip, TrainConfig base
         if (!o.isObject()) throw new UserError(where + ": expected a JSON object");
         JsonNode grid = o.get("grid");
         if (grid == null || !grid.isArray() || grid.isEmpty()) throw f.error("grid", "an array of {key, values}", grid);
-        List<Sweep.Axis> axes = new ArrayList<>();
+        List<SweepGrid.Axis> axes = new ArrayList<>();
         for (int i = 0; i < grid.size(); i++) {
             JsonNode g = grid.get(i), values = g == null ? null : g.get("values");
             if (values == null || !values.isArray() || values.isEmpty()) throw f.error("grid[" + i + "].values", "an array of strings", values);
             StringBuilder spec = new StringBuilder(f.text(g, "key", "grid[" + i + "].key")).append('=');
             for (int k = 0; k < values.size(); k++) spec.append(k == 0 ? "" : ",").append(f.text(values, k, "grid[" + i + "].values[" + k + "]"));
-            axes.add(Sweep.parseAxis(spec.toString())); // validated as --vary is
+            axes.add(SweepGrid.parseAxis(spec.toString())); // validated as --vary is
         }
         JsonNode zip = o.get("zip");
         if (zip == null || !zip.isBoolean()) throw f.error("zip", "true or false", zip);

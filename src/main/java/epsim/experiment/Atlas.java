@@ -1,7 +1,8 @@
-package epsim.train;
+package epsim.experiment;
 
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
+import epsim.train.Plots;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;

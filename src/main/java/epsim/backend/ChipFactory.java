@@ -1,22 +1,22 @@
-package epsim.cli;
+package epsim.backend;
 
 import epsim.chip.AnalogChip;
 import epsim.chip.HostedChip;
 import epsim.common.UserError;
 import epsim.cosim.RemoteChip;
 import epsim.math.Topology;
-import epsim.model.ModelLoader;
+import epsim.model.HardwareModel;
 import epsim.spice.SpiceChip;
-import epsim.train.TrainConfig;
 
 import java.nio.file.Path;
 
 /**
- * Builds the chip a run names: in process (no --chip), solved by ngspice ({@code spice}), or
- * behind the co-simulation protocol ({@code exec:COMMAND}, {@code tcp:HOST:PORT}). Only the
- * command line chooses a backend; the training loop is handed the chip.
+ * The one place that builds a chip: in process (no spec), solved by ngspice ({@code spice}), or
+ * behind the co-simulation protocol ({@code exec:COMMAND}, {@code tcp:HOST:PORT}). Every command,
+ * sweep point and run that needs a chip gets it here, handed the model it already loaded, so that a
+ * new backend reaches all of them. Only the command line chooses a backend.
  */
-final class ChipFactory {
+public final class ChipFactory {
     private ChipFactory() {}
 
     /**
@@ -25,7 +25,7 @@ final class ChipFactory {
      * never starts a command or opens a connection. Runs on the in-process or spice chip take no
      * --chip.
      */
-    static String reconnect(String recorded, String flag, Path dir) {
+    public static String reconnect(String recorded, String flag, Path dir) {
         boolean external = recorded != null && !recorded.equals("spice");
         if (external && (flag == null || !isExternal(flag))) {
             throw new UserError(dir + ": the run was trained on an external chip (" + (recorded.startsWith("tcp:") ? "tcp:" : "exec:")
@@ -42,14 +42,23 @@ final class ChipFactory {
         return spec.startsWith("exec:") || spec.startsWith("tcp:");
     }
 
-    static HostedChip build(TrainConfig config, Topology t, double timeoutSeconds) {
-        if (config.chip() == null) return AnalogChip.fabricate(ModelLoader.load(config.model(), config.overrides()), t, config.seed());
-        if (config.chip().equals("spice")) return new SpiceChip(ModelLoader.load(config.model(), config.overrides()), t, config.seed());
-        HostedChip chip = RemoteChip.connect(config.chip(), timeoutSeconds);
+    /**
+     * The chip {@code spec} names (null: in process) with network {@code t}, fabricated from
+     * {@code model} and {@code seed} where epsim fabricates it; an external chip must have {@code t}.
+     */
+    public static HostedChip build(String spec, HardwareModel model, Topology t, long seed, double timeoutSeconds) {
+        if (spec == null) return inProcess(model, t, seed);
+        if (spec.equals("spice")) return new SpiceChip(model, t, seed);
+        HostedChip chip = RemoteChip.connect(spec, timeoutSeconds);
         if (!chip.topology().equals(t)) {
             chip.close();
-            throw new UserError("--chip " + config.chip() + ": the chip is " + chip.topology() + ", --net is " + t);
+            throw new UserError("--chip " + spec + ": the chip is " + chip.topology() + ", --net is " + t);
         }
         return chip;
+    }
+
+    /** The in-process chip: what serve offers, what cost counts and what a fresh gradient probe measures. */
+    public static AnalogChip inProcess(HardwareModel model, Topology t, long seed) {
+        return AnalogChip.fabricate(model, t, seed);
     }
 }

@@ -1,0 +1,191 @@
+package epsim.experiment;
+
+import epsim.train.Plots;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sweep's plots: the figure against each varied parameter (one series per value of the others,
+ * error bars over seeds when a seed axis varies), a heat map for two axes, and accuracy against
+ * energy with its Pareto front.
+ */
+public final class SweepPlots {
+    private SweepPlots() {}
+
+    /** Accuracy (or, without training, the cosine) against each varied parameter; a heat map for two. */
+    public static void draw(Path out, List<SweepGrid.Axis> axes, List<SweepOutcome> outcomes) {
+        List<SweepReport.Group> seeds = SweepReport.acrossSeeds(axes, outcomes);
+        if (seeds != null) {
+            plotsAcrossSeeds(out, axes, outcomes, seeds);
+            return;
+        }
+        Plots.prepare();
+        boolean trained = outcomes.stream().anyMatch(o -> !Double.isNaN(o.testAccuracy()));
+        String what = trained ? "test accuracy" : "gradient cosine";
+        for (int k = 0; k < axes.size(); k++) {
+            XYChart chart = chart(what, axes.get(k));
+            Map<String, List<double[]>> series = new LinkedHashMap<>();
+            for (SweepOutcome o : outcomes) {
+                String label = seriesLabel(axes, o.point().values(), k);
+                double y = trained ? o.testAccuracy() : o.gradientCosine();
+                if (Double.isNaN(y)) continue; // undefined cosine: left out of the plot, NaN in sweep.csv
+                double x = numeric(axes.get(k)) ? Double.parseDouble(o.point().values().get(k))
+                        : axes.get(k).values().indexOf(o.point().values().get(k));
+                series.computeIfAbsent(label.isEmpty() ? what : label, s -> new ArrayList<>()).add(new double[] {x, y});
+            }
+            for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+                List<double[]> pts = e.getValue();
+                pts.sort((a, b) -> Double.compare(a[0], b[0]));
+                chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray())
+                        .setMarker(SeriesMarkers.CIRCLE);
+            }
+            Plots.save(out.resolve("sweep-" + axes.get(k).key().replace('.', '-') + ".png"), chart);
+        }
+        if (axes.size() == 2) {
+            List<String> xs = axes.get(0).values(), ys = axes.get(1).values();
+            List<Number[]> cells = new ArrayList<>();
+            for (SweepOutcome o : outcomes) {
+                if (Double.isNaN(trained ? o.testAccuracy() : o.gradientCosine())) continue;
+                cells.add(new Number[] {xs.indexOf(o.point().values().get(0)), ys.indexOf(o.point().values().get(1)),
+                        trained ? o.testAccuracy() : o.gradientCosine()});
+            }
+            HeatMapChart heat = new HeatMapChartBuilder().width(800).height(600).title(what)
+                    .xAxisTitle(axes.get(0).key()).yAxisTitle(axes.get(1).key()).build();
+            heat.getStyler().setShowValue(true);
+            heat.getStyler().setHeatMapValueDecimalPattern("0.000"); // 0.853, not .853
+            // light colours, so that the black values stay readable on every cell
+            heat.getStyler().setRangeColors(new java.awt.Color[] {new java.awt.Color(0xF7, 0xFB, 0xFF), new java.awt.Color(0xC6, 0xDB, 0xEF),
+                    new java.awt.Color(0x9E, 0xCA, 0xE1)});
+            heat.getStyler().setValueFontColor(java.awt.Color.BLACK);
+            heat.addSeries(what, xs, ys, cells);
+            Plots.save(out.resolve("sweep-heatmap.png"), heat);
+        }
+        pareto(out, axes, outcomes);
+    }
+
+    /**
+     * Test accuracy against energy per training sample, one point per design point, with the
+     * Pareto front (no other point is at least as accurate for less energy) joined and marked.
+     */
+    static void pareto(Path out, List<SweepGrid.Axis> axes, List<SweepOutcome> outcomes) {
+        List<SweepOutcome> costed = new ArrayList<>();
+        for (SweepOutcome o : outcomes) if (o.cost() != null && !Double.isNaN(o.testAccuracy())) costed.add(o);
+        if (costed.isEmpty()) return;
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("test accuracy vs energy per training sample")
+                .xAxisTitle("energy per training sample (J)").yAxisTitle("test accuracy").build();
+        double[] x = costed.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray();
+        double least = java.util.Arrays.stream(x).min().orElse(1), most = java.util.Arrays.stream(x).max().orElse(1);
+        chart.getStyler().setXAxisLogarithmic(least > 0 && most / least > 10); // a log axis labels only its decades
+        double[] y = costed.stream().mapToDouble(SweepOutcome::testAccuracy).toArray();
+        org.knowm.xchart.XYSeries all = chart.addSeries("design points", x, y);
+        all.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        all.setMarker(SeriesMarkers.CIRCLE);
+        // each point labelled with its values, a little above its marker
+        double low = java.util.Arrays.stream(y).min().orElse(0), high = java.util.Arrays.stream(y).max().orElse(1);
+        double lift = 0.03 * Math.max(high - low, 1e-3);
+        for (SweepOutcome o : costed) {
+            chart.addAnnotation(new org.knowm.xchart.AnnotationText(String.join(", ", o.point().values()),
+                    o.cost().training().energy().total(), o.testAccuracy() + lift, false));
+        }
+        List<SweepOutcome> front = paretoFront(costed);
+        chart.addSeries("Pareto front", front.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray(),
+                front.stream().mapToDouble(SweepOutcome::testAccuracy).toArray()).setMarker(SeriesMarkers.DIAMOND);
+        Plots.save(out.resolve("sweep-pareto.png"), chart);
+    }
+
+    /** The points no other point dominates (as accurate or more for no more energy, better in one), by increasing energy. */
+    static List<SweepOutcome> paretoFront(List<SweepOutcome> costed) {
+        List<SweepOutcome> sorted = new ArrayList<>(costed);
+        sorted.sort((a, b) -> a.cost().training().energy().total() != b.cost().training().energy().total()
+                ? Double.compare(a.cost().training().energy().total(), b.cost().training().energy().total())
+                : Double.compare(b.testAccuracy(), a.testAccuracy()));
+        List<SweepOutcome> front = new ArrayList<>();
+        double best = Double.NEGATIVE_INFINITY;
+        for (SweepOutcome o : sorted) {
+            if (o.testAccuracy() > best) {
+                front.add(o);
+                best = o.testAccuracy();
+            }
+        }
+        return front;
+    }
+
+    /** With a seed axis: the mean against each other varied parameter, with error bars of one standard deviation across seeds. */
+    private static void plotsAcrossSeeds(Path out, List<SweepGrid.Axis> axes, List<SweepOutcome> outcomes, List<SweepReport.Group> groups) {
+        Plots.prepare();
+        boolean trained = outcomes.stream().anyMatch(o -> !Double.isNaN(o.testAccuracy()));
+        int figure = trained ? 0 : 2;
+        String what = (trained ? "test accuracy" : "gradient cosine") + ", mean +- sd over seeds";
+        List<SweepGrid.Axis> rest = new ArrayList<>();
+        for (SweepGrid.Axis a : axes) if (!a.key().equals(epsim.train.RunSetting.SEED.key)) rest.add(a);
+        if (rest.isEmpty()) return; // only seeds varied: sweep-summary.csv holds the one mean and deviation
+        for (int k = 0; k < rest.size(); k++) {
+            XYChart chart = chart(what, rest.get(k));
+            Map<String, List<double[]>> series = new LinkedHashMap<>();
+            for (SweepReport.Group g : groups) {
+                String label = seriesLabel(rest, g.values(), k);
+                double y = g.mean()[figure], e = g.sd()[figure];
+                if (Double.isNaN(y)) continue;
+                double x = numeric(rest.get(k)) ? Double.parseDouble(g.values().get(k)) : rest.get(k).values().indexOf(g.values().get(k));
+                series.computeIfAbsent(label.isEmpty() ? what : label, s -> new ArrayList<>()).add(new double[] {x, y, Double.isNaN(e) ? 0 : e});
+            }
+            for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+                List<double[]> pts = e.getValue();
+                pts.sort((a, b) -> Double.compare(a[0], b[0]));
+                chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray(),
+                        pts.stream().mapToDouble(p -> p[2]).toArray()).setMarker(SeriesMarkers.CIRCLE);
+            }
+            Plots.save(out.resolve("sweep-" + rest.get(k).key().replace('.', '-') + ".png"), chart);
+        }
+        pareto(out, axes, outcomes);
+    }
+
+    /**
+     * A plot of {@code what} against axis {@code a}: a categorical axis (presets, files, rule
+     * names) labelled with its values, a positive numeric one spanning a decade or more (levels)
+     * on a log scale.
+     */
+    private static XYChart chart(String what, SweepGrid.Axis a) {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(what + " vs " + a.key()).xAxisTitle(a.key()).yAxisTitle(what).build();
+        if (!numeric(a)) {
+            chart.setCustomXAxisTickLabelsFormatter(x -> {
+                long i = Math.round(x);
+                return Math.abs(x - i) < 1e-6 && i >= 0 && i < a.values().size() ? a.values().get((int) i) : "";
+            });
+        } else {
+            double least = a.values().stream().mapToDouble(Double::parseDouble).min().orElse(1);
+            double most = a.values().stream().mapToDouble(Double::parseDouble).max().orElse(1);
+            chart.getStyler().setXAxisLogarithmic(least > 0 && most / least >= 10);
+        }
+        return chart;
+    }
+
+    /** The series a point belongs to in the plot against axis k: the values of every other axis. */
+    private static String seriesLabel(List<SweepGrid.Axis> axes, List<String> values, int k) {
+        StringBuilder label = new StringBuilder();
+        for (int j = 0; j < axes.size(); j++) {
+            if (j != k) label.append(label.length() == 0 ? "" : ", ").append(axes.get(j).key()).append('=').append(values.get(j));
+        }
+        return label.toString();
+    }
+
+    private static boolean numeric(SweepGrid.Axis a) {
+        for (String v : a.values()) {
+            try {
+                Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
