@@ -19,9 +19,7 @@ public final class AnalogChip implements HostedChip {
     private final Crossbars crossbars;
     private final Converters converters;
     private final NeuronDynamics neurons;
-    private long relaxations, steps, dacConversions, adcConversions, deviceReads, weightReads;
-    private double chipSeconds;
-    private ChipCounters baseline = ChipCounters.ZERO;
+    private final ChipEvents events;
     private final epsim.device.OuterProductUpdate trains; // null in host mode
 
     /**
@@ -57,6 +55,7 @@ public final class AnalogChip implements HostedChip {
         this.model = model;
         this.topology = topology;
         this.crossbars = new Crossbars(model.device(), topology, seed, model.ghost().separate());
+        this.events = new ChipEvents(crossbars);
         this.converters = new Converters(model.periphery());
         this.neurons = new NeuronDynamics(model, crossbars, converters, time, seed);
         this.trains = model.update().mode() == HardwareModel.UpdateMode.OUTER_PRODUCT
@@ -106,7 +105,7 @@ public final class AnalogChip implements HostedChip {
     @Override
     public double[] readGhost(int k) {
         double[] values = converters.adcAll(neurons.ghostOutputs(k), neurons.noiseStream());
-        adcConversions += values.length;
+        events.adcConversions(values.length);
         return values;
     }
 
@@ -118,7 +117,7 @@ public final class AnalogChip implements HostedChip {
     @Override
     public void setInputs(double[] inputs, int batchSize) {
         neurons.setInputs(inputs, batchSize);
-        dacConversions += inputs.length;
+        events.dacConversions(inputs.length);
     }
 
     @Override
@@ -135,11 +134,7 @@ public final class AnalogChip implements HostedChip {
     public Relaxation relax(int maxSteps, double tolerance) {
         long readsPerStep = neurons.deviceReadsPerStep(); // the circuit does not change during a relaxation
         Relaxation r = neurons.relax(maxSteps, tolerance);
-        int examples = neurons.batch(); // counted per example: a chip relaxes the examples of a batch one after another
-        relaxations += examples;
-        steps += (long) r.steps() * examples;
-        deviceReads += r.steps() * readsPerStep;
-        chipSeconds += r.steps() * model.neuron().dt() * examples;
+        events.relaxed(neurons.batch(), r.steps(), readsPerStep, model.neuron().dt());
         return r;
     }
 
@@ -147,7 +142,7 @@ public final class AnalogChip implements HostedChip {
     public double[] read(int layer) {
         if (layer == 0) return neurons.inputs(); // the DACs' own values: no conversion
         double[] values = converters.adcAll(neurons.outputs(layer), neurons.noiseStream());
-        adcConversions += values.length;
+        events.adcConversions(values.length);
         return values;
     }
 
@@ -201,19 +196,16 @@ public final class AnalogChip implements HostedChip {
 
     @Override
     public ChipCounters counters() {
-        long[] p = crossbars.programmingCounts();
-        return new ChipCounters(relaxations, steps, chipSeconds, dacConversions, adcConversions, deviceReads,
-                neurons.crossbarJoules(), p[0], p[1], p[2], crossbars.programmingSlots(), weightReads, p[3]).minus(baseline);
+        return events.counters(neurons.crossbarJoules());
     }
 
     @Override
     public void resetCounters() {
-        baseline = baseline.plus(counters());
+        events.reset(neurons.crossbarJoules());
     }
 
     @Override
     public LayerParams readWeights() {
-        weightReads += 2L * topology.parameterCount(); // a verification read of both devices of every weight and bias
-        return crossbars.read();
+        return events.verifiedRead(topology);
     }
 }

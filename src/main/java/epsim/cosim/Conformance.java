@@ -185,7 +185,7 @@ public final class Conformance {
             return false;
         }
         row("hello", "topology: layer sizes, input first", Verdict.PASS, t.toString());
-        curve = TransferCurve.fromJson(h.path("transfer").asText(""));
+        curve = epsim.common.JsonName.lookup(TransferCurve.class, h.path("transfer").asText(""));
         check("hello", "transfer: hardSigmoid, sigmoid or tanh", curve != null, "transfer " + h.path("transfer"));
         if (curve == null) return false;
         JsonNode ops = h.get("ops");

@@ -121,7 +121,7 @@ public final class RemoteChip implements HostedChip {
      * step). It states no cost (the run is not costed) and host updates.
      */
     private HardwareModel standIn(JsonNode transfer) {
-        if (transfer == null || !transfer.isTextual() || TransferCurve.fromJson(transfer.asText()) == null) {
+        if (transfer == null || !transfer.isTextual() || epsim.common.JsonName.lookup(TransferCurve.class, transfer.asText()) == null) {
             throw fail("a handshake without a model must give \"transfer\" (hardSigmoid, sigmoid or tanh)");
         }
         ObjectNode ideal = ModelLoader.toJson(ModelLoader.load("ideal", List.of()));

@@ -1,5 +1,7 @@
 package epsim.model;
 
+import epsim.common.JsonName;
+
 /**
  * One chip build: neurons, synapse devices, periphery. Every number has been validated by
  * {@link ModelLoader}; see docs/hardware-models.md for units and ranges.
@@ -27,20 +29,12 @@ public record HardwareModel(String name, String description, String source,
     /** How a pulse's step depends on the device's state (see docs/hardware-models.md). */
     public enum Response {
         /** step = s (1 +- upDown)(1 -+ gamma x): constant for gamma 0, soft bounds for gamma 1 (aihwkit LinearStep). */
-        LINEAR_STEP("linearStep"),
+        LINEAR_STEP,
         /** up: s (1 + upDown)(1 - x)^gammaUp, down: s (1 - upDown)(1 + x)^gammaDown (power-law step). */
-        POWER("power");
+        POWER;
 
-        public final String jsonName;
-
-        Response(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        public static Response fromJson(String name) {
-            for (Response r : values()) if (r.jsonName.equals(name)) return r;
-            return null;
-        }
+        /** The name in model files. */
+        public final String jsonName = JsonName.of(this);
     }
 
     /**
@@ -114,39 +108,23 @@ public record HardwareModel(String name, String description, String source,
     /** Who forms a weight update (docs/update.md). */
     public enum UpdateMode {
         /** The controller forms every weight's change and asks the chip to program it (a digital controller beside the array). */
-        HOST("host"),
+        HOST,
         /** The controller hands the array the two vectors of each rank-one term; rows and columns fire stochastic pulse trains. */
-        OUTER_PRODUCT("outerProduct");
+        OUTER_PRODUCT;
 
-        public final String jsonName;
-
-        UpdateMode(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        public static UpdateMode fromJson(String name) {
-            for (UpdateMode m : values()) if (m.jsonName.equals(name)) return m;
-            return null;
-        }
+        /** The name in model files. */
+        public final String jsonName = JsonName.of(this);
     }
 
     /** How the pulse trains of an outer-product update are drawn (aihwkit's PulseType). */
     public enum PulseType {
         /** Every row and column fires each of the bitLength slots with its probability; a coincidence is a pulse (StochasticCompressed). */
-        STOCHASTIC("stochastic"),
+        STOCHASTIC,
         /** No randomness in the trains: each cross-point gets round(bitLength p_row p_column) pulses (DeterministicImplicit). */
-        DETERMINISTIC("deterministic");
+        DETERMINISTIC;
 
-        public final String jsonName;
-
-        PulseType(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        public static PulseType fromJson(String name) {
-            for (PulseType t : values()) if (t.jsonName.equals(name)) return t;
-            return null;
-        }
+        /** The name in model files. */
+        public final String jsonName = JsonName.of(this);
     }
 
     /**
@@ -168,20 +146,12 @@ public record HardwareModel(String name, String description, String source,
     /** Where the ghost populations of ghost units read their bottom-up drive (docs/rules.md). */
     public enum GhostCrossbar {
         /** The forward crossbar itself: the ghosts' weights equal the forward ones exactly (the complete-duplication limit). */
-        SHARED("shared"),
+        SHARED,
         /** A crossbar of their own, fabricated (its own device variation) and programmed (its own write noise) like the forward one. */
-        SEPARATE("separate");
+        SEPARATE;
 
-        public final String jsonName;
-
-        GhostCrossbar(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        public static GhostCrossbar fromJson(String name) {
-            for (GhostCrossbar g : values()) if (g.jsonName.equals(name)) return g;
-            return null;
-        }
+        /** The name in model files. */
+        public final String jsonName = JsonName.of(this);
     }
 
     /** The ghost populations' wiring; a model without a ghost section has {@link #SHARED}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.common.AtomicFiles;
 import epsim.common.JsonFields;
+import epsim.common.JsonName;
 import epsim.common.UserError;
 
 import java.io.IOException;
@@ -394,11 +395,11 @@ public final class ModelLoader {
                 case TEXT -> {
                     if (!n.isTextual()) throw error(f, describe(n));
                     Object parsed = switch (f) {
-                        case TRANSFER -> TransferCurve.fromJson(n.asText());
-                        case UPDATE_MODE -> HardwareModel.UpdateMode.fromJson(n.asText());
-                        case PULSE_TYPE -> HardwareModel.PulseType.fromJson(n.asText());
-                        case GHOST_CROSSBAR -> HardwareModel.GhostCrossbar.fromJson(n.asText());
-                        default -> HardwareModel.Response.fromJson(n.asText());
+                        case TRANSFER -> JsonName.lookup(TransferCurve.class, n.asText());
+                        case UPDATE_MODE -> JsonName.lookup(HardwareModel.UpdateMode.class, n.asText());
+                        case PULSE_TYPE -> JsonName.lookup(HardwareModel.PulseType.class, n.asText());
+                        case GHOST_CROSSBAR -> JsonName.lookup(HardwareModel.GhostCrossbar.class, n.asText());
+                        default -> JsonName.lookup(HardwareModel.Response.class, n.asText());
                     };
                     if (parsed == null) throw error(f, describe(n));
                     yield parsed;

@@ -6,7 +6,7 @@ package epsim.model;
  * the exact-gradient references need (second derivatives exist everywhere).
  */
 public enum TransferCurve {
-    HARD_SIGMOID("hardSigmoid", 0, 1) {
+    HARD_SIGMOID(0, 1) {
         @Override public double rho(double u) { return u < 0 ? 0 : (u > 1 ? 1 : u); }
         // Closed interval: a state clipped onto a rail must still feel its drive, or it
         // would leave the rail by leak alone and oscillate around it (see docs/theory.md).
@@ -14,25 +14,25 @@ public enum TransferCurve {
         @Override public double rhoSecond(double u) { return 0; }
         @Override public double inverse(double r) { return r; }
     },
-    SIGMOID("sigmoid", 0, 1) {
+    SIGMOID(0, 1) {
         @Override public double rho(double u) { return 1 / (1 + Math.exp(-u)); }
         @Override public double rhoPrime(double u) { double s = rho(u); return s * (1 - s); }
         @Override public double rhoSecond(double u) { double s = rho(u); return s * (1 - s) * (1 - 2 * s); }
         @Override public double inverse(double r) { double c = clampOpen(r, 0, 1); return Math.log(c / (1 - c)); }
     },
-    TANH("tanh", -1, 1) {
+    TANH(-1, 1) {
         @Override public double rho(double u) { return Math.tanh(u); }
         @Override public double rhoPrime(double u) { double t = Math.tanh(u); return 1 - t * t; }
         @Override public double rhoSecond(double u) { double t = Math.tanh(u); return -2 * t * (1 - t * t); }
         @Override public double inverse(double r) { double c = clampOpen(r, -1, 1); return 0.5 * Math.log((1 + c) / (1 - c)); }
     };
 
-    public final String jsonName;
+    /** The name in model files and protocol messages. */
+    public final String jsonName = epsim.common.JsonName.of(this);
     /** Output rails (volts): the range of rho, also the ADC's input range. */
     public final double railLow, railHigh;
 
-    TransferCurve(String jsonName, double railLow, double railHigh) {
-        this.jsonName = jsonName;
+    TransferCurve(double railLow, double railHigh) {
         this.railLow = railLow;
         this.railHigh = railHigh;
     }
@@ -52,10 +52,5 @@ public enum TransferCurve {
     /** The hard sigmoid's rails also clip the membrane state; smooth curves leave it free. */
     public boolean clipsState() {
         return this == HARD_SIGMOID;
-    }
-
-    public static TransferCurve fromJson(String name) {
-        for (TransferCurve t : values()) if (t.jsonName.equals(name)) return t;
-        return null;
     }
 }

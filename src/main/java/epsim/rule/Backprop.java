@@ -2,6 +2,7 @@ package epsim.rule;
 
 import java.util.List;
 import epsim.chip.Chip;
+import epsim.chip.ChipOp;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 import epsim.model.TransferCurve;
@@ -21,34 +22,11 @@ import epsim.model.TransferCurve;
  * through a hard-sigmoid output the squared error's exact gradient is 0 there, and whole classes
  * can stop learning (docs/rules.md).
  */
-public final class Backprop implements LearningRule {
-    private final RuleSettings settings;
-    private final HostWork host = new HostWork();
-
-    @Override
-    public HostWork hostWork() {
-        return host;
-    }
-
-
-    public Backprop(RuleSettings settings) {
-        this.settings = settings;
-    }
+public final class Backprop extends RuleOnChip {
 
     /** The feed-forward pass runs at feedback gain 0. */
-    @Override
-    public java.util.Set<epsim.chip.ChipOp> chipOps() {
-        return java.util.Set.of(epsim.chip.ChipOp.SET_FEEDBACK_GAIN);
-    }
-
-    @Override
-    public String name() {
-        return "bp";
-    }
-
-    @Override
-    public RuleSettings settings() {
-        return settings;
+    public Backprop(RuleSettings settings) {
+        super("bp", settings, ChipOp.SET_FEEDBACK_GAIN);
     }
 
     @Override

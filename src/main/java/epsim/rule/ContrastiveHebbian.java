@@ -3,6 +3,7 @@ package epsim.rule;
 import java.util.ArrayList;
 import java.util.List;
 import epsim.chip.Chip;
+import epsim.chip.ChipOp;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 
@@ -18,35 +19,12 @@ import epsim.math.Topology;
  * output drive (the output slope is left out: the "matching" loss of the output curve), with an
  * error O(gamma). The clamped phase starts from the free equilibrium.
  */
-public final class ContrastiveHebbian implements LearningRule {
+public final class ContrastiveHebbian extends RuleOnChip {
     public static final double DEFAULT_GAMMA = 0.2;
-    private final RuleSettings settings;
-    private final HostWork host = new HostWork();
-
-    @Override
-    public HostWork hostWork() {
-        return host;
-    }
-
-
-    public ContrastiveHebbian(RuleSettings settings) {
-        this.settings = settings;
-    }
 
     /** Weak feedback, and the clamped phase holds the outputs. */
-    @Override
-    public java.util.Set<epsim.chip.ChipOp> chipOps() {
-        return java.util.Set.of(epsim.chip.ChipOp.SET_FEEDBACK_GAIN, epsim.chip.ChipOp.CLAMP);
-    }
-
-    @Override
-    public String name() {
-        return "chl";
-    }
-
-    @Override
-    public RuleSettings settings() {
-        return settings;
+    public ContrastiveHebbian(RuleSettings settings) {
+        super("chl", settings, ChipOp.SET_FEEDBACK_GAIN, ChipOp.CLAMP);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package epsim.rule;
 
 import epsim.chip.Chip;
+import epsim.chip.ChipOp;
 import epsim.common.Rng;
 import epsim.math.Kernels;
 import epsim.math.LayerParams;
@@ -22,7 +23,7 @@ import java.util.List;
  * Laborieux et al. 2021) or random-sign (one-sided with the sign of beta drawn per batch).
  * Both nudged phases start from the free equilibrium. All rho values are ADC reads.
  */
-public final class EquilibriumPropagation implements LearningRule {
+public final class EquilibriumPropagation extends RuleOnChip {
 
     public enum Nudging {
         ONE_SIDED("one-sided"), SYMMETRIC("symmetric"), RANDOM_SIGN("random-sign");
@@ -39,35 +40,12 @@ public final class EquilibriumPropagation implements LearningRule {
         }
     }
 
-    private final RuleSettings settings;
     private final Rng signs;
-    private final HostWork host = new HostWork();
-
-    @Override
-    public HostWork hostWork() {
-        return host;
-    }
-
-
-    public EquilibriumPropagation(RuleSettings settings, long seed) {
-        this.settings = settings;
-        this.signs = Rng.stream(seed, "ep-nudge-sign");
-    }
-
-    @Override
-    public RuleSettings settings() {
-        return settings;
-    }
 
     /** The free equilibrium is restored before each nudged phase. */
-    @Override
-    public java.util.Set<epsim.chip.ChipOp> chipOps() {
-        return java.util.Set.of(epsim.chip.ChipOp.SAVE_STATE, epsim.chip.ChipOp.RESTORE_STATE);
-    }
-
-    @Override
-    public String name() {
-        return "ep-" + settings.nudging().label;
+    public EquilibriumPropagation(RuleSettings settings, long seed) {
+        super("ep-" + settings.nudging().label, settings, ChipOp.SAVE_STATE, ChipOp.RESTORE_STATE);
+        this.signs = Rng.stream(seed, "ep-nudge-sign");
     }
 
     @Override

@@ -2,6 +2,7 @@ package epsim.rule;
 
 import java.util.List;
 import epsim.chip.Chip;
+import epsim.chip.ChipOp;
 import epsim.common.UserError;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
@@ -34,35 +35,12 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  * regulariser lambda sum_{i != j} ((W^T W)_ij)^2, gradient 4 lambda W (W^T W - diag(W^T W)), is
  * added for l >= 2 (W_1 is never inverted).
  */
-public final class GaitProp implements LearningRule {
+public final class GaitProp extends RuleOnChip {
     public static final double DEFAULT_GAMMA = 0.01;
-    private final RuleSettings settings;
-    private final HostWork host = new HostWork();
-
-    @Override
-    public HostWork hostWork() {
-        return host;
-    }
-
-
-    public GaitProp(RuleSettings settings) {
-        this.settings = settings;
-    }
 
     /** The feed-forward pass runs at feedback gain 0. */
-    @Override
-    public java.util.Set<epsim.chip.ChipOp> chipOps() {
-        return java.util.Set.of(epsim.chip.ChipOp.SET_FEEDBACK_GAIN);
-    }
-
-    @Override
-    public String name() {
-        return "gaitprop";
-    }
-
-    @Override
-    public RuleSettings settings() {
-        return settings;
+    public GaitProp(RuleSettings settings) {
+        super("gaitprop", settings, ChipOp.SET_FEEDBACK_GAIN);
     }
 
     @Override

@@ -2,6 +2,7 @@ package epsim.rule;
 
 import java.util.List;
 import epsim.chip.Chip;
+import epsim.chip.ChipOp;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 
@@ -26,36 +27,13 @@ import epsim.math.Topology;
  * backprop's delta, so the update approaches backprop's gradient with an O(beta) error. The nudged
  * phase starts from the free equilibrium; only its reads enter the update.
  */
-public final class GhostUnits implements LearningRule {
+public final class GhostUnits extends RuleOnChip {
     /** Training default, measured on the bundled subset: beta 1 (EP's) reached 66% after 2 short epochs, 0.2 reached 88%. */
     public static final double DEFAULT_BETA = 0.2;
-    private final RuleSettings settings;
-    private final HostWork host = new HostWork();
-
-    @Override
-    public HostWork hostWork() {
-        return host;
-    }
-
-
-    public GhostUnits(RuleSettings settings) {
-        this.settings = settings;
-    }
 
     /** The ghost populations are connected and read. */
-    @Override
-    public java.util.Set<epsim.chip.ChipOp> chipOps() {
-        return java.util.Set.of(epsim.chip.ChipOp.SET_GHOST_UNITS, epsim.chip.ChipOp.READ_GHOST);
-    }
-
-    @Override
-    public String name() {
-        return "ghost";
-    }
-
-    @Override
-    public RuleSettings settings() {
-        return settings;
+    public GhostUnits(RuleSettings settings) {
+        super("ghost", settings, ChipOp.SET_GHOST_UNITS, ChipOp.READ_GHOST);
     }
 
     private Chip.Relaxation free(Chip chip, double[] inputs, int batch) {

@@ -2,6 +2,7 @@ package epsim.rule;
 
 import java.util.List;
 import epsim.chip.Chip;
+import epsim.chip.ChipOp;
 import epsim.math.LayerParams;
 import epsim.math.Topology;
 import epsim.model.TransferCurve;
@@ -32,34 +33,11 @@ import epsim.model.TransferCurve;
  * relaxations is capped at the nudged-phase step count: a noisy chip never meets the tolerance,
  * and a free layer driven only by clamped neighbours settles in a few steps.
  */
-public final class LagrangianPropagation implements LearningRule {
-    private final RuleSettings settings;
-    private final HostWork host = new HostWork();
-
-    @Override
-    public HostWork hostWork() {
-        return host;
-    }
-
-
-    public LagrangianPropagation(RuleSettings settings) {
-        this.settings = settings;
-    }
+public final class LagrangianPropagation extends RuleOnChip {
 
     /** The saddle search clamps alternate layers at feedback gain 0. */
-    @Override
-    public java.util.Set<epsim.chip.ChipOp> chipOps() {
-        return java.util.Set.of(epsim.chip.ChipOp.SET_FEEDBACK_GAIN, epsim.chip.ChipOp.CLAMP);
-    }
-
-    @Override
-    public String name() {
-        return "lagrangian";
-    }
-
-    @Override
-    public RuleSettings settings() {
-        return settings;
+    public LagrangianPropagation(RuleSettings settings) {
+        super("lagrangian", settings, ChipOp.SET_FEEDBACK_GAIN, ChipOp.CLAMP);
     }
 
     @Override

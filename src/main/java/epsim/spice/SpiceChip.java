@@ -2,6 +2,7 @@ package epsim.spice;
 
 import epsim.chip.AnalogChip;
 import epsim.chip.ChipCounters;
+import epsim.chip.ChipEvents;
 import epsim.chip.ChipTime;
 import epsim.chip.Crossbars;
 import epsim.chip.HostedChip;
@@ -40,9 +41,7 @@ public final class SpiceChip implements HostedChip {
     private final NeuronDynamics guide;
     private final Nudge nudge = new Nudge();
     // counted events: ngspice solves each equilibrium in continuous time, so no steps of chip time or per-step reads
-    private long relaxations, dacConversions, adcConversions;
-    private ChipCounters baseline = ChipCounters.ZERO;
-    private long weightReads;
+    private final ChipEvents events;
     private final Topology topology;
     private final TransferCurve transfer;
     private final double tau;
@@ -62,6 +61,7 @@ public final class SpiceChip implements HostedChip {
         if (model.periphery().adcNoise() > 0) throw new UserError("spice chip: ADC noise (periphery.adcNoise) is not modelled on this backend");
         this.model = model;
         this.crossbars = new Crossbars(model.device(), topology, seed);
+        this.events = new ChipEvents(crossbars);
         this.converters = new Converters(model.periphery());
         this.guide = new NeuronDynamics(model, crossbars, converters, time, seed);
         crossbars.writeVerified(AnalogChip.initialWeights(topology, seed), time.now());
@@ -110,7 +110,7 @@ public final class SpiceChip implements HostedChip {
     public void setInputs(double[] x, int batchSize) {
         guide.setInputs(x, batchSize); // validates and applies the DACs
         inputs = guide.inputs();
-        dacConversions += x.length;
+        events.dacConversions(x.length);
         if (batchSize != batch || u == null) {
             batch = batchSize;
             u = new double[batch][topology.neuronLayers()][];
@@ -174,7 +174,7 @@ public final class SpiceChip implements HostedChip {
                 }
             }
         }
-        relaxations += batch; // per example, as the other chips count
+        events.relaxed(batch, 1, 0, 0); // per example, as the other chips count; one "step" each, no chip time or per-step reads
         return new Relaxation(1, true, change);
     }
 
@@ -253,7 +253,7 @@ public final class SpiceChip implements HostedChip {
         if (layer == 0) return inputs.clone();
         double[] p = potentials(layer);
         for (int i = 0; i < p.length; i++) p[i] = transfer.rho(p[i]);
-        adcConversions += p.length;
+        events.adcConversions(p.length);
         return converters.adcAll(p);
     }
 
@@ -295,20 +295,17 @@ public final class SpiceChip implements HostedChip {
      */
     @Override
     public ChipCounters counters() {
-        long[] p = crossbars.programmingCounts();
-        return new ChipCounters(relaxations, relaxations, 0, dacConversions, adcConversions, 0, 0, p[0], p[1], p[2],
-                crossbars.programmingSlots(), weightReads, p[3]).minus(baseline);
+        return events.counters(0);
     }
 
     @Override
     public void resetCounters() {
-        baseline = baseline.plus(counters());
+        events.reset(0);
     }
 
     @Override
     public LayerParams readWeights() {
-        weightReads += 2L * topology.parameterCount();
-        return crossbars.read();
+        return events.verifiedRead(topology);
     }
 
     @Override
