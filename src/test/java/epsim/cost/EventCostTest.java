@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Cost totals are the counts times the model's constants, recomputed here independently. */
 class EventCostTest {
@@ -57,6 +58,39 @@ class EventCostTest {
         assertEquals(macs * 1e-9, f.latency().host(), TOLERANCE * macs * 1e-9);
         // backprop reads the weights once per batch: both devices of every parameter through the ADCs
         assertEquals(2L * t.parameterCount(), c.weightReads());
+    }
+
+    /**
+     * The crossbar energy against a hand computation from the devices' own conductances. With one
+     * weight layer the only voltages across devices are the DACs' inputs and the bias column's 1 V,
+     * constant through a relaxation, so the energy is steps x dt x (sum over examples and devices of
+     * G V^2), G+ and G- alike; read from the persisted device states, not from the chip's own loads.
+     * 1e-12 relative: the same products summed in another order.
+     */
+    @Test
+    void crossbarEnergyIsGVSquaredDtCountedByHand() {
+        Topology t = new Topology(3, 2);
+        HardwareModel m = ModelLoader.load("default", List.of("periphery.dacBits=ideal", "device.driftNu=0"));
+        AnalogChip chip = AnalogChip.fabricate(m, t, 5);
+        chip.resetCounters();
+        double[] x = {0.1, 0.5, 0.9, 0.3, 0.7, 0.2};
+        chip.setInputs(x, 2);
+        int steps = chip.relax(9, 0).steps();
+        double[][][] devices = chip.persist().devices(); // weights G+, weights G-, bias G+, bias G- (µS), output-major
+        double power = 0; // µW
+        for (int s = 0; s < 2; s++) {
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    double v = x[3 * s + j];
+                    power += (devices[0][0][3 * i + j] + devices[1][0][3 * i + j]) * v * v;
+                }
+                power += devices[2][0][i] + devices[3][0][i]; // the bias column at 1 V
+            }
+        }
+        double expected = steps * m.neuron().dt() * power * 1e-6;
+        assertTrue(steps > 0 && expected > 0, "a relaxation that conducted");
+        assertEquals(expected, chip.counters().crossbarJoules(), 1e-12 * expected);
+        assertEquals(expected, EventCost.of(m, t, chip.counters(), 0).energy().crossbar(), 1e-12 * expected);
     }
 
     @Test

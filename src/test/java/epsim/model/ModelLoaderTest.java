@@ -78,13 +78,33 @@ class ModelLoaderTest {
         }
     }
 
+    /**
+     * Every preset resolves to a model whose written form names every field, keeps each value its own
+     * file sets (a child's value is not lost to its base's), and reads back as the same model: what
+     * `models show` prints is a model file that gives the preset again.
+     */
     @Test
-    void everyPresetResolvesAndEveryFieldIsWritten() {
+    void everyPresetResolvesKeepsItsOwnValuesAndRoundTrips(@TempDir Path tmp) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         for (String name : ModelLoader.presetNames()) {
             var json = ModelLoader.toJson(ModelLoader.load(name, List.of()));
+            var own = mapper.readTree(Path.of("hardware-models", name + ".json").toFile());
+            int checked = 0;
             for (ModelField f : ModelField.values()) {
                 assertTrue(json.get(f.section).has(f.name), name + " lacks " + f.key());
+                var given = own.path(f.section).get(f.name);
+                if (given == null) continue;
+                var written = json.get(f.section).get(f.name);
+                boolean same = given.isNumber() && written.isNumber() ? given.asDouble() == written.asDouble()
+                        : given.asText().equals("rails") ? written.isNumber() // the ADC's range resolved to the transfer curve's rail
+                        : given.equals(written);
+                assertTrue(same, name + ": " + f.key() + " is " + given + " in its file, " + written + " resolved");
+                checked++;
             }
+            assertTrue(checked > 0 || own.has("base"), name + " sets no field of its own and has no base");
+            Path file = tmp.resolve(name + "-written.json");
+            Files.writeString(file, mapper.writeValueAsString(json));
+            assertEquals(json, ModelLoader.toJson(ModelLoader.load(file.toString(), List.of())), name + ": the written model reads back differently");
         }
     }
 
