@@ -143,7 +143,7 @@ public final class PulsedDevices {
         if (up) pulsesUp += count;
         else pulsesDown += count;
         double noise = p.writeNoise() * p.step();
-        boolean constant = p.response() == HardwareModel.Response.LINEAR_STEP && (up ? p.gammaUp() : p.gammaDown()) == 0;
+        boolean constant = p.response().constant(up);
         if (constant) {
             // a state-independent step: count pulses sum exactly to count steps plus one Gaussian of sqrt(count) spread
             double change = count * stepSize(i, g[i], up);
@@ -186,13 +186,7 @@ public final class PulsedDevices {
         double mid = 0.5 * (low[i] + high[i]), half = 0.5 * (high[i] - low[i]);
         double x = half > 0 ? clamp((at - mid) / half, -1, 1) : 0;
         double base = step[i] * (up ? 1 + upDown[i] : 1 - upDown[i]);
-        double shape;
-        if (p.response() == HardwareModel.Response.POWER) {
-            shape = up ? Math.pow(1 - x, p.gammaUp()) : Math.pow(1 + x, p.gammaDown());
-        } else {
-            shape = up ? 1 - p.gammaUp() * x : 1 + p.gammaDown() * x;
-        }
-        return Math.max(0, base * shape);
+        return Math.max(0, base * p.response().shape(x, up));
     }
 
     /** Conductance a read sees at time {@code now} (drift applied). */

@@ -39,43 +39,182 @@ public record HardwareModel(String name, String description, String source,
 
     /**
      * One synapse is a differential pair of these devices, W = (G+ - G-) / gRef. Step, asymmetry
-     * and bounds vary from device to device (drawn once, at fabrication, from the seed).
-     *
-     * @param gMin        nominal lowest conductance, microsiemens
-     * @param gMax        nominal highest conductance, microsiemens
-     * @param gRef        reference conductance that maps a conductance difference to a weight
-     * @param levels      nominal programmable levels ({@link #IDEAL}: continuous); the nominal step is
-     *                    (gMax - gMin) / (levels - 1), aihwkit's dw_min
-     * @param response    state dependence of the step
-     * @param gammaUp     slope (linearStep) or exponent (power) of the potentiation step
-     * @param gammaDown   the same for depression
-     * @param upDown      mean up/down asymmetry beta: up steps x (1 + beta), down x (1 - beta)
-     * @param upDownDtod  device-to-device std of beta
-     * @param stepDtod    device-to-device relative std of the step (dw_min_dtod)
-     * @param boundsDtod  device-to-device relative std of each half-range (w_max_dtod, w_min_dtod)
-     * @param writeNoise  cycle-to-cycle std of each pulse, in nominal steps (dw_min_std)
-     * @param readNoise   std of one device's read, in weight units (conductance / gRef)
-     * @param stuckAtMin  fraction of devices stuck at their lowest conductance
-     * @param stuckAtMax  fraction stuck at their highest
-     * @param driftNu     drift exponent: G(t) = G_prog ((t - t_prog) / driftT0 + 1)^-nu (0: none)
-     * @param driftT0     drift time constant, seconds
+     * and bounds vary from device to device (drawn once, at fabrication, from the seed). The parts
+     * are named: what each field means for the device's step response is in that response's type.
      */
-    public record Device(double gMin, double gMax, double gRef, int levels, Response response, double gammaUp,
-                         double gammaDown, double upDown, double upDownDtod, double stepDtod, double boundsDtod,
-                         double writeNoise, double readNoise, double stuckAtMin, double stuckAtMax, double driftNu,
-                         double driftT0) {
+    public record Device(Conductance conductance, StepResponse response, Variation variation, Noise noise, Faults faults, Drift drift) {
+        /**
+         * @param gMin   nominal lowest conductance, microsiemens
+         * @param gMax   nominal highest conductance, microsiemens
+         * @param gRef   reference conductance that maps a conductance difference to a weight
+         * @param levels nominal programmable levels ({@link #IDEAL}: continuous); the nominal step is
+         *               (gMax - gMin) / (levels - 1), aihwkit's dw_min
+         */
+        public record Conductance(double gMin, double gMax, double gRef, int levels) {}
+
+        /**
+         * How a pulse's step depends on the device's state x in [-1, 1] (its place between its own
+         * bounds): the nominal step, times (1 + upDown) up or (1 - upDown) down, times the shape.
+         */
+        public sealed interface StepResponse permits LinearStep, PowerLaw {
+            Response type();
+
+            /** Mean up/down asymmetry beta: up steps x (1 + beta), down x (1 - beta). */
+            double upDown();
+
+            /** The shape factor of a step up or down at state x. */
+            double shape(double x, boolean up);
+
+            /** Whether the step up (or down) does not depend on the state. */
+            boolean constant(boolean up);
+
+            /** The up parameter as model files write it (device.gammaUp). */
+            double upParameter();
+
+            /** The down parameter as model files write it (device.gammaDown). */
+            double downParameter();
+
+            /** The response of {@code type} with the file's gammaUp, gammaDown and upDown. */
+            static StepResponse of(Response type, double gammaUp, double gammaDown, double upDown) {
+                return type == Response.POWER ? new PowerLaw(gammaUp, gammaDown, upDown) : new LinearStep(gammaUp, gammaDown, upDown);
+            }
+        }
+
+        /** step shape (1 - slopeUp x) up, (1 + slopeDown x) down: constant for slope 0, soft bounds for 1 (aihwkit LinearStep). */
+        public record LinearStep(double slopeUp, double slopeDown, double upDown) implements StepResponse {
+            public Response type() {
+                return Response.LINEAR_STEP;
+            }
+
+            public double shape(double x, boolean up) {
+                return up ? 1 - slopeUp * x : 1 + slopeDown * x;
+            }
+
+            public boolean constant(boolean up) {
+                return (up ? slopeUp : slopeDown) == 0;
+            }
+
+            public double upParameter() {
+                return slopeUp;
+            }
+
+            public double downParameter() {
+                return slopeDown;
+            }
+        }
+
+        /** step shape (1 - x)^exponentUp up, (1 + x)^exponentDown down (aihwkit PowStep). */
+        public record PowerLaw(double exponentUp, double exponentDown, double upDown) implements StepResponse {
+            public Response type() {
+                return Response.POWER;
+            }
+
+            public double shape(double x, boolean up) {
+                return up ? Math.pow(1 - x, exponentUp) : Math.pow(1 + x, exponentDown);
+            }
+
+            public boolean constant(boolean up) {
+                return false;
+            }
+
+            public double upParameter() {
+                return exponentUp;
+            }
+
+            public double downParameter() {
+                return exponentDown;
+            }
+        }
+
+        /**
+         * Device-to-device spreads, drawn at fabrication.
+         *
+         * @param stepDtod   relative std of the step (dw_min_dtod)
+         * @param boundsDtod relative std of each half-range (w_max_dtod, w_min_dtod)
+         * @param upDownDtod std of the asymmetry beta
+         */
+        public record Variation(double stepDtod, double boundsDtod, double upDownDtod) {}
+
+        /**
+         * @param writeNoise cycle-to-cycle std of each pulse, in nominal steps (dw_min_std)
+         * @param readNoise  std of one device's read, in weight units (conductance / gRef)
+         */
+        public record Noise(double writeNoise, double readNoise) {}
+
+        /** Fractions of devices stuck at their lowest and at their highest conductance. */
+        public record Faults(double stuckAtMin, double stuckAtMax) {}
+
+        /** G(t) = G_prog ((t - t_prog) / t0 + 1)^-nu (nu 0: none); t0 in seconds. */
+        public record Drift(double nu, double t0) {}
+
+        public double gMin() {
+            return conductance.gMin();
+        }
+
+        public double gMax() {
+            return conductance.gMax();
+        }
+
+        public double gRef() {
+            return conductance.gRef();
+        }
+
+        public int levels() {
+            return conductance.levels();
+        }
+
+        public double upDown() {
+            return response.upDown();
+        }
+
+        public double stepDtod() {
+            return variation.stepDtod();
+        }
+
+        public double boundsDtod() {
+            return variation.boundsDtod();
+        }
+
+        public double upDownDtod() {
+            return variation.upDownDtod();
+        }
+
+        public double writeNoise() {
+            return noise.writeNoise();
+        }
+
+        public double readNoise() {
+            return noise.readNoise();
+        }
+
+        public double stuckAtMin() {
+            return faults.stuckAtMin();
+        }
+
+        public double stuckAtMax() {
+            return faults.stuckAtMax();
+        }
+
+        public double driftNu() {
+            return drift.nu();
+        }
+
+        public double driftT0() {
+            return drift.t0();
+        }
+
         public boolean continuous() {
-            return levels == IDEAL;
+            return levels() == IDEAL;
         }
 
         /** Conductance change of one nominal programming pulse (0 for continuous devices). */
         public double step() {
-            return continuous() ? 0 : (gMax - gMin) / (levels - 1);
+            return continuous() ? 0 : (gMax() - gMin()) / (levels() - 1);
         }
 
         /** Largest nominal |W| a synapse can hold: one device at gMax, the other at gMin. */
         public double maxWeight() {
-            return (gMax - gMin) / gRef;
+            return (gMax() - gMin()) / gRef();
         }
     }
 

@@ -31,11 +31,11 @@ public enum ModelField {
             "nominal programmable levels; the nominal step `s = (gMax - gMin)/(levels - 1)` is aihwkit's `dw_min`; `\"ideal\"` = continuous (then every pulse effect below must be 0)",
             m -> levels(m.device().levels())),
     RESPONSE("device", "response", Kind.TEXT, "one of \"linearStep\", \"power\"", "—", "`linearStep`, `power`",
-            "how the step depends on the state (below)", m -> m.device().response().jsonName),
+            "how the step depends on the state (below)", m -> m.device().response().type().jsonName),
     GAMMA_UP("device", "gammaUp", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
-            "linearStep: slope of the up step (0 constant, 1 soft bounds); power: exponent", m -> m.device().gammaUp()),
+            "linearStep: slope of the up step (0 constant, 1 soft bounds); power: exponent", m -> m.device().response().upParameter()),
     GAMMA_DOWN("device", "gammaDown", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
-            "the same for the down step", m -> m.device().gammaDown()),
+            "the same for the down step", m -> m.device().response().downParameter()),
     UP_DOWN("device", "upDown", Kind.OPEN_UNIT, "a finite number in (-1, 1)", "—", "(-1, 1)",
             "mean asymmetry b: up steps `s(1 + b)`, down steps `s(1 - b)` (aihwkit `up_down`)", m -> m.device().upDown()),
     UP_DOWN_DTOD("device", "upDownDtod", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
@@ -46,10 +46,10 @@ public enum ModelField {
             "device-to-device std of each half-range (`w_max_dtod`, `w_min_dtod`)", m -> m.device().boundsDtod()),
     WRITE_NOISE("device", "writeNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (nominal steps per pulse)", "nominal steps", ">= 0",
             "cycle-to-cycle std of every pulse (`dw_min_std`, additive), relative to the nominal step s; or give `writeNoiseMicrosiemens`",
-            m -> m.device().writeNoise()),
+            m -> m.device().writeNoise(), Presence.ONE_OF_TWO, null),
     WRITE_NOISE_US("device", "writeNoiseMicrosiemens", Kind.NON_NEGATIVE, "a finite number >= 0 (microsiemens per pulse)", "µS", ">= 0",
             "the same std in conductance, `writeNoise x s`; a model gives one of the two (both only if they agree), and the one it gives"
-                    + " holds when `levels`, `gMin` or `gMax` change", m -> m.device().writeNoise() * m.device().step()),
+                    + " holds when `levels`, `gMin` or `gMax` change", m -> m.device().writeNoise() * m.device().step(), Presence.ONE_OF_TWO, null),
     READ_NOISE("device", "readNoise", Kind.NOISE, "a finite number in [0, 1e6] (weight units)", "weight units", "0 .. 1e6",
             "std of one device's read, per read (every step, for both current directions)", m -> m.device().readNoise()),
     STUCK_AT_MIN("device", "stuckAtMin", Kind.FRACTION, "a fraction in [0, 1]", "fraction", "[0, 1]",
@@ -76,7 +76,7 @@ public enum ModelField {
             "> adcMin, or `\"rails\"`", "upper end of the ADC range", m -> m.periphery().adcMax()),
     ADC_NOISE("periphery", "adcNoise", Kind.NOISE, "a finite number in [0, 1e6] (volts)", "V per conversion", "0 .. 1e6; optional, 0",
             "std of Gaussian noise at the ADC input, drawn anew for every conversion (before clipping and quantization): "
-                    + "measurement noise, which leaves the circuit's dynamics alone", m -> m.periphery().adcNoise()),
+                    + "measurement noise, which leaves the circuit's dynamics alone", m -> m.periphery().adcNoise(), Presence.OPTIONAL, 0.0),
     ADC_FOM("cost", "adcFom", Kind.COST, "a finite number in [0, 1e9] (fJ per conversion step)", "fJ / conversion step", "0 .. 1e9",
             "Walden figure of merit of the ADCs: one conversion costs `adcFom x 2^adcBits`", m -> m.cost().adcFom()),
     ADC_SECONDS("cost", "adcSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
@@ -102,7 +102,7 @@ public enum ModelField {
     MEMORY_ENERGY("cost", "memoryEnergy", Kind.COST, "a finite number in [0, 1e9] (picojoules)", "pJ", "0 .. 1e9",
             "energy of one 32-bit SRAM access of the digital baseline", m -> m.cost().memoryEnergy()),
     COST_SOURCE("cost", "source", Kind.FREE_TEXT, "a string of at most 4000 characters", "text", "optional",
-            "where each cost number comes from", m -> m.cost().source()),
+            "where each cost number comes from", m -> m.cost().source(), Presence.OPTIONAL, ""),
     UPDATE_MODE("update", "mode", Kind.TEXT, "one of \"host\", \"outerProduct\"", "—", "`host`, `outerProduct`",
             "who forms a weight update: the host programs each weight's change, or the array updates itself from pulse trains on its rows and columns (docs/update.md)",
             m -> m.update().mode().jsonName),
@@ -121,6 +121,15 @@ public enum ModelField {
             "ghost units: the ghost populations read the forward crossbar itself (complete duplication: their weights equal the forward ones exactly), "
                     + "or a crossbar of their own, fabricated and programmed like any other, so that the cancellation is as imperfect as the devices (docs/rules.md)",
             m -> m.ghost().crossbar().jsonName);
+
+    /** Whether a file must give a field (in a section it has). */
+    public enum Presence {
+        REQUIRED,
+        /** Absent means {@link #whenAbsent}. */
+        OPTIONAL,
+        /** One of two forms of one quantity ({@link #otherForm}): a file gives at least one. */
+        ONE_OF_TWO
+    }
 
     /** What a field's value may be, before the checks that relate two fields. */
     enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN }
@@ -153,9 +162,19 @@ public enum ModelField {
     public final String range;
     public final String meaning;
     private final Function<HardwareModel, Object> value;
+    public final Presence presence;
+    /** An optional field's value when a file leaves it out. */
+    public final Object whenAbsent;
 
     ModelField(String section, String name, Kind kind, String expectation, String unit, String range, String meaning,
                Function<HardwareModel, Object> value) {
+        this(section, name, kind, expectation, unit, range, meaning, value, Presence.REQUIRED, null);
+    }
+
+    ModelField(String section, String name, Kind kind, String expectation, String unit, String range, String meaning,
+               Function<HardwareModel, Object> value, Presence presence, Object whenAbsent) {
+        this.presence = presence;
+        this.whenAbsent = whenAbsent;
         this.section = section;
         this.name = name;
         this.kind = kind;
@@ -164,6 +183,11 @@ public enum ModelField {
         this.range = range;
         this.meaning = meaning;
         this.value = value;
+    }
+
+    /** The other form of a {@link Presence#ONE_OF_TWO} field (the write noise in steps or in µS), else null. */
+    public ModelField otherForm() {
+        return this == WRITE_NOISE ? WRITE_NOISE_US : this == WRITE_NOISE_US ? WRITE_NOISE : null;
     }
 
     /** {@code section.name}, as {@code --set} and error messages write it. */

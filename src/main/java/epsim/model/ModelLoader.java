@@ -235,9 +235,10 @@ public final class ModelLoader {
         for (String section : sections) if (present(section, costed, updated, ghosted)) r.section(section);
         Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
         for (ModelField f : ModelField.values()) {
-            if (present(f.section, costed, updated, ghosted) && (!WRITE_NOISE_FORMS.contains(f) || tree.get(f.section).has(f.name))) {
-                v.put(f, f == ModelField.ADC_NOISE && !tree.get(f.section).has(f.name) ? (Object) 0.0 : r.read(f));
-            }
+            if (!present(f.section, costed, updated, ghosted)) continue;
+            boolean given = tree.get(f.section).has(f.name);
+            if (given) v.put(f, r.read(f));
+            else if (f.presence == ModelField.Presence.OPTIONAL) v.put(f, f.whenAbsent);
         }
 
         // the checks that relate two fields
@@ -296,19 +297,26 @@ public final class ModelLoader {
                 tree.hasNonNull("description") ? tree.get("description").asText() : "",
                 tree.hasNonNull("source") ? tree.get("source").asText() : "",
                 new HardwareModel.Neuron(tau, dt, transfer, (Double) v.get(ModelField.THERMAL_NOISE)),
-                new HardwareModel.Device(gMin, gMax, (Double) v.get(ModelField.G_REF), levels, (HardwareModel.Response) v.get(ModelField.RESPONSE),
-                        (Double) v.get(ModelField.GAMMA_UP), (Double) v.get(ModelField.GAMMA_DOWN), (Double) v.get(ModelField.UP_DOWN),
-                        (Double) v.get(ModelField.UP_DOWN_DTOD), (Double) v.get(ModelField.STEP_DTOD), (Double) v.get(ModelField.BOUNDS_DTOD),
-                        (Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE), stuckMin, stuckMax,
-                        (Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
+                device(v, gMin, gMax, levels, stuckMin, stuckMax),
                 new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax,
                         (Double) v.get(ModelField.ADC_NOISE)),
                 costed ? cost(v) : null, update,
                 ghosted ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR)) : HardwareModel.Ghost.SHARED);
     }
 
-    /** The write noise in either of its forms, of which a device section holds at least one. */
-    private static final Set<ModelField> WRITE_NOISE_FORMS = Set.of(ModelField.WRITE_NOISE, ModelField.WRITE_NOISE_US);
+    /** The device section's named parts. */
+    private static HardwareModel.Device device(Map<ModelField, Object> v, double gMin, double gMax, int levels, double stuckMin, double stuckMax) {
+        return new HardwareModel.Device(
+                new HardwareModel.Device.Conductance(gMin, gMax, (Double) v.get(ModelField.G_REF), levels),
+                HardwareModel.Device.StepResponse.of((HardwareModel.Response) v.get(ModelField.RESPONSE), (Double) v.get(ModelField.GAMMA_UP),
+                        (Double) v.get(ModelField.GAMMA_DOWN), (Double) v.get(ModelField.UP_DOWN)),
+                new HardwareModel.Device.Variation((Double) v.get(ModelField.STEP_DTOD), (Double) v.get(ModelField.BOUNDS_DTOD),
+                        (Double) v.get(ModelField.UP_DOWN_DTOD)),
+                new HardwareModel.Device.Noise((Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE)),
+                new HardwareModel.Device.Faults(stuckMin, stuckMax),
+                new HardwareModel.Device.Drift((Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)));
+    }
+
 
     /**
      * The write noise in nominal steps, from whichever form the model gives. A model that gives both
@@ -437,8 +445,8 @@ public final class ModelLoader {
                 }
             }
             for (ModelField f : ModelField.inSection(section)) {
-                if (n.has(f.name) || f.kind == ModelField.Kind.FREE_TEXT || f == ModelField.WRITE_NOISE_US || f == ModelField.ADC_NOISE) continue;
-                if (f == ModelField.WRITE_NOISE && n.has(ModelField.WRITE_NOISE_US.name)) continue;
+                if (n.has(f.name) || f.presence == ModelField.Presence.OPTIONAL) continue;
+                if (f.presence == ModelField.Presence.ONE_OF_TWO && (n.has(f.otherForm().name) || f.otherForm().ordinal() < f.ordinal())) continue;
                 throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
             }
         }

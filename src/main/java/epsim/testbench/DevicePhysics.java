@@ -60,11 +60,18 @@ final class DevicePhysics {
             if (d.upDown() != 0) {
                 rows.add(row(name, "down/up step ratio", down.mean / up.mean, (1 - d.upDown()) / (1 + d.upDown()), bound));
             }
-            if (d.gammaUp() > 0 || d.gammaDown() > 0 || d.response() == HardwareModel.Response.POWER) {
+            if (!d.response().constant(true) || !d.response().constant(false)) {
                 double upHigh = pulses(pop, k, 0.5, true, rng).mean, downLow = pulses(pop, k, -0.5, false, rng).mean;
-                boolean power = d.response() == HardwareModel.Response.POWER;
-                double expectUp = power ? Math.pow(0.5, d.gammaUp()) : 1 - 0.5 * d.gammaUp();
-                double expectDown = power ? Math.pow(0.5, d.gammaDown()) : 1 - 0.5 * d.gammaDown();
+                // the shape at x = 0.5, from the response's own formula written out again per type
+                double expectUp, expectDown;
+                if (d.response() instanceof HardwareModel.Device.PowerLaw pl) {
+                    expectUp = Math.pow(0.5, pl.exponentUp());
+                    expectDown = Math.pow(0.5, pl.exponentDown());
+                } else {
+                    HardwareModel.Device.LinearStep ls = (HardwareModel.Device.LinearStep) d.response();
+                    expectUp = 1 - 0.5 * ls.slopeUp();
+                    expectDown = 1 - 0.5 * ls.slopeDown();
+                }
                 rows.add(row(name, "up step at x = +0.5 over up step at mid (response)", upHigh / up.mean, expectUp, bound));
                 rows.add(row(name, "down step at x = -0.5 over down step at mid (response)", downLow / down.mean, expectDown, bound));
             }

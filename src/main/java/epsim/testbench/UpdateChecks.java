@@ -31,8 +31,8 @@ final class UpdateChecks {
                 HardwareModel m = CheckSupport.model(tb, List.of("update.mode=outerProduct", "update.bitLength=" + bl,
                         "update.management=" + management, "update.blManagement=false", "update.pulseType=stochastic"));
                 HardwareModel.Device dev = m.device();
-                if (dev.writeNoise() != 0 || dev.gammaUp() != 0 || dev.gammaDown() != 0 || dev.upDown() != 0 || dev.upDownDtod() != 0
-                        || dev.stepDtod() != 0 || dev.response() != HardwareModel.Response.LINEAR_STEP) {
+                if (dev.writeNoise() != 0 || !dev.response().constant(true) || !dev.response().constant(false) || dev.upDown() != 0
+                        || dev.upDownDtod() != 0 || dev.stepDtod() != 0) {
                     throw new UserError(tb.file() + ": model: the outer-product check's closed forms need constant-step devices"
                             + " (linearStep, no write noise, gamma, asymmetry or step spread)");
                 }

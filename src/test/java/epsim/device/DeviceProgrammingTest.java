@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeviceProgrammingTest {
     static HardwareModel.Device device(int levels, double writeNoise) {
-        return new HardwareModel.Device(0, 10, 5, levels, HardwareModel.Response.LINEAR_STEP, 0, 0, 0, 0, 0, 0,
-                writeNoise, 0, 0, 0, 0, 1);
+        return new HardwareModel.Device(new HardwareModel.Device.Conductance(0, 10, 5, levels), new HardwareModel.Device.LinearStep(0, 0, 0),
+                new HardwareModel.Device.Variation(0, 0, 0), new HardwareModel.Device.Noise(writeNoise, 0), new HardwareModel.Device.Faults(0, 0),
+                new HardwareModel.Device.Drift(0, 1));
     }
 
     @Test
