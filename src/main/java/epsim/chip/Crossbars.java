@@ -24,18 +24,10 @@ import epsim.model.HardwareModel;
 public final class Crossbars {
     private final HardwareModel.Device device;
     private final Topology topology;
-    private final ConductanceArray[] weightDevices;
-    private final ConductanceArray[] biasDevices;
-    private final double[][] w;   // effective weights, size(k+1) x size(k)
-    private final double[][] b;
-    private final double[][] bottomUpG; // per layer k and input j: sum over the outputs i of G+_ij + G-_ij (µS)
-    private final double[][] topDownG;  // per layer k and output i: sum over the inputs j of G+_ij + G-_ij
-    private final double[] biasG;       // per layer k: sum of G+ + G- over the bias column
-    private final double[] biasScratch = new double[1]; // the bias column's one column load
-    private final double[] rowScratch;  // G+ + G- of each bias device
+    private final CrossbarLayer[] layers;
     private final Rng writes;
     private long programmingSlots;
-    private long generation; // counts refreshes of w and b, so readers know when derived currents are stale
+    private long generation; // counts refreshes of the weights, so readers know when derived currents are stale
     private final Crossbars ghostCopy; // the ghosts' own crossbar, or null when they read this one
 
     /** Bytes a chip and its controller hold per weight or bias: two devices (five doubles, a flag, a time with drift), the weight, updates. */
@@ -55,29 +47,9 @@ public final class Crossbars {
                 "network " + topology + " (" + topology.parameterCount() + " weights and biases" + (ghostCrossbar ? ", twice with the ghosts' crossbar)" : ")"));
         this.device = device;
         this.topology = topology;
-        int layers = topology.weightLayers();
-        this.weightDevices = new ConductanceArray[layers];
-        this.biasDevices = new ConductanceArray[layers];
-        this.w = new double[layers][];
-        this.b = new double[layers][];
+        this.layers = new CrossbarLayer[topology.weightLayers()];
         Rng fabrication = Rng.stream(seed, fabricationStream);
-        for (int k = 0; k < layers; k++) {
-            int n = topology.size(k + 1) * topology.size(k);
-            weightDevices[k] = new ConductanceArray(device, n, fabrication);
-            biasDevices[k] = new ConductanceArray(device, topology.size(k + 1), fabrication);
-            w[k] = new double[n];
-            b[k] = new double[topology.size(k + 1)];
-        }
-        this.bottomUpG = new double[layers][];
-        this.topDownG = new double[layers][];
-        this.biasG = new double[layers];
-        int widest = 0;
-        for (int k = 0; k < layers; k++) {
-            bottomUpG[k] = new double[topology.size(k)];
-            topDownG[k] = new double[topology.size(k + 1)];
-            widest = Math.max(widest, topology.size(k + 1));
-        }
-        this.rowScratch = new double[widest];
+        for (int k = 0; k < layers.length; k++) layers[k] = new CrossbarLayer(device, topology.size(k + 1), topology.size(k), fabrication);
         this.writes = sharedWrites != null ? sharedWrites : Rng.stream(seed, "chip-writes");
         this.ghostCopy = ghostCrossbar ? new Crossbars(device, topology, seed, "ghost-fabrication", writes, false) : null;
         refresh(0);
@@ -94,10 +66,7 @@ public final class Crossbars {
 
     /** Writes target weights with a write-verify loop, as a chip is initialised (no write noise). */
     public void writeVerified(LayerParams weights, double now) {
-        for (int k = 0; k < weightDevices.length; k++) {
-            weightDevices[k].writeVerified(weights.w[k], now);
-            biasDevices[k].writeVerified(weights.b[k], now);
-        }
+        for (int k = 0; k < layers.length; k++) layers[k].writeVerified(weights.w[k], weights.b[k], now);
         if (ghostCopy != null) ghostCopy.writeVerified(weights, now);
         refresh(now);
     }
@@ -105,12 +74,7 @@ public final class Crossbars {
     /** Requested weight and bias changes become programming pulses, with every device effect. */
     public void program(LayerParams delta, double now) {
         if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
-        for (int k = 0; k < weightDevices.length; k++) {
-            long[][] rowMax = new long[4][topology.size(k + 1)]; // a row: one neuron's synapses and its bias device
-            weightDevices[k].program(delta.w[k], now, writes, topology.size(k), rowMax);
-            biasDevices[k].program(delta.b[k], now, writes, 1, rowMax);
-            programmingSlots += ConductanceArray.slots(rowMax);
-        }
+        for (int k = 0; k < layers.length; k++) programmingSlots += layers[k].program(delta.w[k], delta.b[k], now, writes);
         if (ghostCopy != null) ghostCopy.program(delta, now);
         refresh(now);
     }
@@ -122,8 +86,8 @@ public final class Crossbars {
      * and bias column ({@code bias}).
      */
     public void updateOuterProduct(OuterProductUpdate trains, int k, double[] d, double[] x, double bias, int terms, double scale, double now) {
-        if (k < 0 || k >= weightDevices.length) throw new UserError("update: layer must be in 0.." + (weightDevices.length - 1) + ", got " + k);
-        int rows = topology.size(k + 1), cols = topology.size(k);
+        if (k < 0 || k >= layers.length) throw new UserError("update: layer must be in 0.." + (layers.length - 1) + ", got " + k);
+        int rows = layers[k].outputs(), cols = layers[k].inputs();
         if (terms < 0 || d.length != (long) terms * rows || x.length != (long) terms * cols) {
             throw new UserError("update: expected " + terms + " x " + rows + " row values and " + terms + " x " + cols + " column values, got "
                     + d.length + " and " + x.length);
@@ -131,20 +95,14 @@ public final class Crossbars {
         for (double v : d) if (!Double.isFinite(v)) throw new UserError("update: a row value is not a finite number");
         for (double v : x) if (!Double.isFinite(v)) throw new UserError("update: a column value is not a finite number");
         if (!Double.isFinite(scale) || !Double.isFinite(bias)) throw new UserError("update: the scale or the bias value is not a finite number");
-        programmingSlots += trains.apply(weightDevices[k], biasDevices[k], d, x, bias, terms, rows, cols, scale, now, writes);
+        programmingSlots += layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
         if (ghostCopy != null) ghostCopy.updateOuterProduct(trains, k, d, x, bias, terms, scale, now);
         refresh(now);
     }
 
     /** Re-reads the effective weights at time {@code now} (drifting devices change with it). */
     public void refresh(double now) {
-        for (int k = 0; k < weightDevices.length; k++) {
-            weightDevices[k].weightsAndLoads(w[k], now, topology.size(k), bottomUpG[k], topDownG[k]);
-            biasDevices[k].weightsAndLoads(b[k], now, 1, biasScratch, rowScratch);
-            double bias = 0;
-            for (int i = 0, n = topology.size(k + 1); i < n; i++) bias += rowScratch[i];
-            biasG[k] = bias;
-        }
+        for (CrossbarLayer layer : layers) layer.refresh(now);
         if (ghostCopy != null) ghostCopy.refresh(now);
         generation++;
     }
@@ -154,17 +112,17 @@ public final class Crossbars {
      * input voltage V_j drives bottom-up, dissipating V_j^2 times this.
      */
     double[] bottomUpConductance(int k) {
-        return bottomUpG[k];
+        return layers[k].bottomUpConductance();
     }
 
     /** Per output i of layer k: sum over the inputs of G+_ij + G-_ij (µS), the load a top-down voltage on i drives. */
     double[] topDownConductance(int k) {
-        return topDownG[k];
+        return layers[k].topDownConductance();
     }
 
     /** Sum of G+ + G- over layer k's bias column (µS), driven at 1 V. */
     double biasConductance(int k) {
-        return biasG[k];
+        return layers[k].biasConductance();
     }
 
     /**
@@ -184,21 +142,12 @@ public final class Crossbars {
         return generation;
     }
 
-    /** The live effective weights of layer k (not a copy: the integrator's hot loop reads them). */
-    double[] weights(int k) {
-        return w[k];
-    }
-
-    double[] biases(int k) {
-        return b[k];
-    }
-
     /** The weights the devices hold now (a verification read, noise-free), as a copy. */
     public LayerParams read() {
         LayerParams p = new LayerParams(topology);
-        for (int k = 0; k < w.length; k++) {
-            System.arraycopy(w[k], 0, p.w[k], 0, w[k].length);
-            System.arraycopy(b[k], 0, p.b[k], 0, b[k].length);
+        for (int k = 0; k < layers.length; k++) {
+            System.arraycopy(layers[k].weights(), 0, p.w[k], 0, p.w[k].length);
+            System.arraycopy(layers[k].biases(), 0, p.b[k], 0, p.b[k].length);
         }
         return p;
     }
@@ -206,12 +155,7 @@ public final class Crossbars {
     /** {pulses up, pulses down, device updates, verify writes} over every device. */
     public long[] programmingCounts() {
         long[] sum = new long[4];
-        for (ConductanceArray[] arrays : new ConductanceArray[][] {weightDevices, biasDevices}) {
-            for (ConductanceArray a : arrays) {
-                long[] c = a.counts();
-                for (int i = 0; i < 4; i++) sum[i] += c[i];
-            }
-        }
+        for (CrossbarLayer layer : layers) layer.addCounts(sum);
         if (ghostCopy != null) {
             long[] c = ghostCopy.programmingCounts();
             for (int i = 0; i < 4; i++) sum[i] += c[i];
@@ -222,30 +166,31 @@ public final class Crossbars {
     /** Every device's state; for each layer: weights G+, weights G-, bias G+, bias G-; then the ghosts' crossbar's, the same way. */
     double[][][] deviceStates() {
         double[][][] d = new double[deviceArrays()][][];
-        for (int k = 0; k < weightDevices.length; k++) {
-            d[4 * k] = weightDevices[k].plus().state();
-            d[4 * k + 1] = weightDevices[k].minus().state();
-            d[4 * k + 2] = biasDevices[k].plus().state();
-            d[4 * k + 3] = biasDevices[k].minus().state();
-        }
-        if (ghostCopy != null) System.arraycopy(ghostCopy.deviceStates(), 0, d, 4 * weightDevices.length, 4 * weightDevices.length);
+        int own = CrossbarLayer.PERSISTED_ARRAYS * layers.length;
+        for (int k = 0; k < layers.length; k++) layers[k].persistInto(d, CrossbarLayer.PERSISTED_ARRAYS * k);
+        if (ghostCopy != null) System.arraycopy(ghostCopy.deviceStates(), 0, d, own, own);
         return d;
     }
 
     int layers() {
-        return weightDevices.length;
+        return layers.length;
+    }
+
+    /** Layer k as the chip maps it onto devices. */
+    CrossbarLayer layer(int k) {
+        return layers[k];
     }
 
     /** Device arrays a persisted state holds: four per layer, twice with the ghosts' crossbar. */
     int deviceArrays() {
-        return 4 * weightDevices.length * (ghostCopy == null ? 1 : 2);
+        return CrossbarLayer.PERSISTED_ARRAYS * layers.length * (ghostCopy == null ? 1 : 2);
     }
 
     /** Restores every device, or (when any state does not fit) none. */
     void restoreDevices(double[][][] d) {
-        int layers = weightDevices.length;
+        int n = CrossbarLayer.PERSISTED_ARRAYS * layers.length;
         if (ghostCopy != null) {
-            double[][][] own = java.util.Arrays.copyOfRange(d, 0, 4 * layers), copy = java.util.Arrays.copyOfRange(d, 4 * layers, 8 * layers);
+            double[][][] own = java.util.Arrays.copyOfRange(d, 0, n), copy = java.util.Arrays.copyOfRange(d, n, 2 * n);
             checkDevices(own);
             ghostCopy.checkDevices(copy);
             restoreChecked(own);
@@ -257,23 +202,11 @@ public final class Crossbars {
     }
 
     private void checkDevices(double[][][] d) {
-        int layers = weightDevices.length;
-        for (int k = 0; k < layers; k++) {
-            weightDevices[k].plus().check(d[4 * k]);
-            weightDevices[k].minus().check(d[4 * k + 1]);
-            biasDevices[k].plus().check(d[4 * k + 2]);
-            biasDevices[k].minus().check(d[4 * k + 3]);
-        }
+        for (int k = 0; k < layers.length; k++) layers[k].check(d, CrossbarLayer.PERSISTED_ARRAYS * k);
     }
 
     private void restoreChecked(double[][][] d) {
-        int layers = weightDevices.length;
-        for (int k = 0; k < layers; k++) {
-            weightDevices[k].plus().restore(d[4 * k]);
-            weightDevices[k].minus().restore(d[4 * k + 1]);
-            biasDevices[k].plus().restore(d[4 * k + 2]);
-            biasDevices[k].minus().restore(d[4 * k + 3]);
-        }
+        for (int k = 0; k < layers.length; k++) layers[k].restore(d, CrossbarLayer.PERSISTED_ARRAYS * k);
     }
 
     Rng writeStream() {

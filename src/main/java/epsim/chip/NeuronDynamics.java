@@ -274,18 +274,10 @@ public final class NeuronDynamics {
     }
 
     private void computeInputDrive() {
-        bottomUp(crossbars, 0, input, inputDrive);
-        if (ghostInputDrive != null) bottomUp(crossbars.ghostCopy(), 0, input, ghostInputDrive);
+        crossbars.layer(0).forward(input, batch, inputDrive);
+        if (ghostInputDrive != null) crossbars.ghostCopy().layer(0).forward(input, batch, ghostInputDrive);
         inputLoad = load(input, topology.inputSize(), crossbars.bottomUpConductance(0));
         inputDriveGeneration = crossbars.generation();
-    }
-
-    /** {@code into} = b_k + W_k {@code below} for every example, through {@code arrays}' layer k. */
-    private void bottomUp(Crossbars arrays, int k, double[] below, double[] into) {
-        int n = topology.size(k + 1);
-        double[] bias = arrays.biases(k);
-        for (int s = 0; s < batch; s++) System.arraycopy(bias, 0, into, s * n, n);
-        Kernels.multiplyTransposedAccumulate(below, batch, topology.size(k), arrays.weights(k), n, into);
     }
 
     /** sum over the batch and j of v_j^2 g_j: the power (µS V^2 = µW) voltages {@code v} dissipate in loads {@code g}. */
@@ -320,25 +312,24 @@ public final class NeuronDynamics {
         if (ghosts.enabled) ghosts.computeOutputs(transfer);
         double ghostPower = 0; // with ghost units: the top-down G V^2 of the cancelled voltages, which no square accumulates
         for (int l = 1; l <= layers; l++) {
-            int n = topology.size(l);
             double[] d = drive[l];
             if (l == 1) {
                 System.arraycopy(inputDrive, 0, d, 0, d.length);
             } else {
-                bottomUp(crossbars, l - 1, r[l - 1], d);
+                crossbars.layer(l - 1).forward(r[l - 1], batch, d);
             }
             if (ghosts.enabled) {
                 Crossbars own = crossbars.ghostCopy();
                 if (own == null) System.arraycopy(d, 0, ghosts.drive[l - 1], 0, d.length); // the same current, mirrored
                 else if (l == 1) System.arraycopy(ghostInputDrive, 0, ghosts.drive[0], 0, d.length);
-                else bottomUp(own, l - 1, r[l - 1], ghosts.drive[l - 1]);
+                else own.layer(l - 1).forward(r[l - 1], batch, ghosts.drive[l - 1]);
                 readNoiseStd(ghosts.readStd[l - 1], r[l - 1], topology.size(l - 1), null, 0, 0);
             }
             double[] above = null;
             if (l < layers && feedbackGain != 0) {
                 above = r[l + 1];
                 if (ghosts.enabled) above = ghosts.cancelled(l, above);
-                Kernels.multiplyAccumulateScaled(feedbackGain, above, batch, topology.size(l + 1), crossbars.weights(l), n, d);
+                crossbars.layer(l).backward(feedbackGain, above, batch, d);
                 if (ghosts.enabled && readsAbove(l)) {
                     ghostPower += feedbackGain * feedbackGain * load(above, topology.size(l + 1), crossbars.topDownConductance(l));
                 }

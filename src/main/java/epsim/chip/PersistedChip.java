@@ -24,20 +24,20 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
      * time. The device model's own bounds are checked on restore.
      */
     public void checkShape(Topology t) {
-        int layers = t.weightLayers();
-        if (devices == null || (devices.length != 4 * layers && devices.length != 8 * layers)) {
-            throw new UserError((devices == null ? 0 : devices.length) + " device arrays, a " + t + " chip has " + 4 * layers
-                    + " (" + 8 * layers + " with a separate ghost crossbar)");
+        int layers = t.weightLayers(), per = CrossbarLayer.PERSISTED_ARRAYS;
+        if (devices == null || (devices.length != per * layers && devices.length != 2 * per * layers)) {
+            throw new UserError((devices == null ? 0 : devices.length) + " device arrays, a " + t + " chip has " + per * layers
+                    + " (" + 2 * per * layers + " with a separate ghost crossbar)");
         }
-        for (int k = 0; k < devices.length / 4; k++) {
-            for (int j = 0; j < 4; j++) {
-                double[][] d = devices[4 * k + j];
+        for (int k = 0; k < devices.length / per; k++) {
+            for (int j = 0; j < per; j++) {
+                double[][] d = devices[per * k + j];
                 int layer = k % layers;
-                int n = j < 2 ? t.size(layer + 1) * t.size(layer) : t.size(layer + 1);
-                if (d == null || d.length < 1 || d.length > 2) throw new UserError("device state " + (4 * k + j) + ": expected 1 or 2 arrays");
+                int n = CrossbarLayer.persistedLength(j, t.size(layer + 1), t.size(layer));
+                if (d == null || d.length < 1 || d.length > 2) throw new UserError("device state " + (per * k + j) + ": expected 1 or 2 arrays");
                 for (double[] a : d) {
-                    if (a == null || a.length != n) throw new UserError("device state " + (4 * k + j) + ": " + (a == null ? 0 : a.length) + " values, expected " + n);
-                    for (double v : a) if (!Double.isFinite(v)) throw new UserError("device state " + (4 * k + j) + ": a value is not finite");
+                    if (a == null || a.length != n) throw new UserError("device state " + (per * k + j) + ": " + (a == null ? 0 : a.length) + " values, expected " + n);
+                    for (double v : a) if (!Double.isFinite(v)) throw new UserError("device state " + (per * k + j) + ": a value is not finite");
                 }
             }
         }
@@ -53,7 +53,7 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
         if (!Double.isFinite(time) || time < 0) throw new UserError("checkpoint: chip time " + time + " is not a finite number >= 0");
         if (devices == null || devices.length != crossbars.deviceArrays()) {
             throw new UserError("checkpoint: " + (devices == null ? 0 : devices.length) + " device arrays, the chip has " + crossbars.deviceArrays()
-                    + (crossbars.deviceArrays() > 4 * layers ? " (its ghost crossbar's included)" : ""));
+                    + (crossbars.deviceArrays() > CrossbarLayer.PERSISTED_ARRAYS * layers ? " (its ghost crossbar's included)" : ""));
         }
         if (noiseState == null || writeState == null || noiseState.length != 4 || writeState.length != 4) {
             throw new UserError("checkpoint: random state of " + noiseState.length + " + " + writeState.length + " words, expected 4 + 4");

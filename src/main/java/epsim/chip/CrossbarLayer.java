@@ -1,0 +1,154 @@
+package epsim.chip;
+
+import epsim.common.Rng;
+import epsim.device.ConductanceArray;
+import epsim.device.OuterProductUpdate;
+import epsim.math.Kernels;
+import epsim.model.HardwareModel;
+
+/**
+ * One weight layer as the chip builds it: its shape (outputs x inputs), how its weight matrix and
+ * bias column map onto device arrays, and what those arrays give the rest of the chip (effective
+ * weights, the loads a voltage drives, the persisted states, the counts). The mapping today is one
+ * differential array for the matrix and one for the bias column (driven at 1 V); a tiled mapping is
+ * another implementation of these methods, and nothing outside this class needs to know which.
+ *
+ * <p>Persisted, a layer is {@value #PERSISTED_ARRAYS} device states: weights G+, weights G-, bias
+ * G+, bias G-; each holds {@link #persistedLength} values per array.
+ */
+final class CrossbarLayer {
+    /** Device states one layer persists (weights G+, G-, bias G+, G-). */
+    static final int PERSISTED_ARRAYS = 4;
+
+    private final int outputs, inputs;
+    private final ConductanceArray weightDevices, biasDevices;
+    private final double[] w;         // effective weights, outputs x inputs, row-major
+    private final double[] b;         // effective biases
+    private final double[] bottomUpG; // per input j: sum over the outputs i of G+_ij + G-_ij (µS)
+    private final double[] topDownG;  // per output i: sum over the inputs j of G+_ij + G-_ij
+    private double biasG;             // sum of G+ + G- over the bias column
+    private final double[] biasColumnLoad = new double[1];
+    private final double[] biasRowLoads;
+
+    /** Fabricates the layer's devices from {@code fabrication}: the matrix first, then the bias column. */
+    CrossbarLayer(HardwareModel.Device device, int outputs, int inputs, Rng fabrication) {
+        this.outputs = outputs;
+        this.inputs = inputs;
+        this.weightDevices = new ConductanceArray(device, outputs * inputs, fabrication);
+        this.biasDevices = new ConductanceArray(device, outputs, fabrication);
+        this.w = new double[outputs * inputs];
+        this.b = new double[outputs];
+        this.bottomUpG = new double[inputs];
+        this.topDownG = new double[outputs];
+        this.biasRowLoads = new double[outputs];
+    }
+
+    /** The length of persisted device state {@code j} (0..3) of a layer of this shape: the matrix's or the bias column's. */
+    static int persistedLength(int j, int outputs, int inputs) {
+        return j < 2 ? outputs * inputs : outputs;
+    }
+
+    int outputs() {
+        return outputs;
+    }
+
+    int inputs() {
+        return inputs;
+    }
+
+    void writeVerified(double[] weights, double[] biases, double now) {
+        weightDevices.writeVerified(weights, now);
+        biasDevices.writeVerified(biases, now);
+    }
+
+    /** Requested changes become pulses; returns the pulse slots taken, row by row (a row: one neuron's synapses and its bias device). */
+    long program(double[] deltaW, double[] deltaB, double now, Rng writes) {
+        long[][] rowMax = new long[4][outputs];
+        weightDevices.program(deltaW, now, writes, inputs, rowMax);
+        biasDevices.program(deltaB, now, writes, 1, rowMax);
+        return ConductanceArray.slots(rowMax);
+    }
+
+    /** The array's own update from pulse trains (docs/update.md); returns the slots taken. */
+    long updateOuterProduct(OuterProductUpdate trains, double[] d, double[] x, double bias, int terms, double scale, double now, Rng writes) {
+        return trains.apply(weightDevices, biasDevices, d, x, bias, terms, outputs, inputs, scale, now, writes);
+    }
+
+    /** Re-reads the effective weights and the loads at time {@code now}. */
+    void refresh(double now) {
+        weightDevices.weightsAndLoads(w, now, inputs, bottomUpG, topDownG);
+        biasDevices.weightsAndLoads(b, now, 1, biasColumnLoad, biasRowLoads);
+        double bias = 0;
+        for (int i = 0; i < outputs; i++) bias += biasRowLoads[i];
+        biasG = bias;
+    }
+
+    /**
+     * The forward read (rows driven by the layer below, columns collect): {@code into} = b + W
+     * {@code below} for each of {@code batch} examples.
+     */
+    void forward(double[] below, int batch, double[] into) {
+        for (int s = 0; s < batch; s++) System.arraycopy(b, 0, into, s * outputs, outputs);
+        Kernels.multiplyTransposedAccumulate(below, batch, inputs, w, outputs, into);
+    }
+
+    /**
+     * The backward read (columns driven by the layer above, rows collect): {@code into} += gain
+     * W^T {@code above} for each of {@code batch} examples.
+     */
+    void backward(double gain, double[] above, int batch, double[] into) {
+        Kernels.multiplyAccumulateScaled(gain, above, batch, outputs, w, inputs, into);
+    }
+
+    /** The live effective weights (not a copy: the integrator's hot loop reads them). */
+    double[] weights() {
+        return w;
+    }
+
+    double[] biases() {
+        return b;
+    }
+
+    double[] bottomUpConductance() {
+        return bottomUpG;
+    }
+
+    double[] topDownConductance() {
+        return topDownG;
+    }
+
+    double biasConductance() {
+        return biasG;
+    }
+
+    /** Adds {pulses up, pulses down, device updates, verify writes} of every device to {@code sum}. */
+    void addCounts(long[] sum) {
+        for (ConductanceArray a : new ConductanceArray[] {weightDevices, biasDevices}) {
+            long[] c = a.counts();
+            for (int i = 0; i < 4; i++) sum[i] += c[i];
+        }
+    }
+
+    /** Puts the layer's persisted states into {@code d} from index {@code at}. */
+    void persistInto(double[][][] d, int at) {
+        d[at] = weightDevices.plus().state();
+        d[at + 1] = weightDevices.minus().state();
+        d[at + 2] = biasDevices.plus().state();
+        d[at + 3] = biasDevices.minus().state();
+    }
+
+    /** Refuses states from index {@code at} that do not fit these devices (nothing is restored). */
+    void check(double[][][] d, int at) {
+        weightDevices.plus().check(d[at]);
+        weightDevices.minus().check(d[at + 1]);
+        biasDevices.plus().check(d[at + 2]);
+        biasDevices.minus().check(d[at + 3]);
+    }
+
+    void restore(double[][][] d, int at) {
+        weightDevices.plus().restore(d[at]);
+        weightDevices.minus().restore(d[at + 1]);
+        biasDevices.plus().restore(d[at + 2]);
+        biasDevices.minus().restore(d[at + 3]);
+    }
+}
