@@ -57,10 +57,7 @@ public final class NeuronDynamics {
     private double[] inputSquares; // sum_j x_j^2 per example: the input's share of the read-noise variance
     private long inputDriveGeneration = -1; // the crossbars' generation inputDrive was computed at; -1: stale
     private double[][] readStd;    // scratch: read-noise std of layer l's currents, one per example
-    private double inputLoad;      // sum over the batch of x_j^2 times the conductance x_j drives: layer 1's bottom-up G V^2 (µS V^2)
-    private double crossbarJoules; // sum of G V^2 dt over every device read so far
-    private double[][] squares;    // per layer l and neuron j: sum over the relaxation's steps and the batch of rho(u_lj)^2
-    private int energySteps;       // steps whose squares are accumulated and not yet turned into energy
+    private final CrossbarReads energy;
 
     /** Neurons over {@code crossbars}, inputs through {@code converters}; noise from the seed's "chip-noise" stream. */
     public NeuronDynamics(HardwareModel model, Crossbars crossbars, Converters converters, ChipTime time, long seed) {
@@ -76,6 +73,7 @@ public final class NeuronDynamics {
         this.noise = Rng.stream(seed, "chip-noise");
         this.clamps = new Clamps(topology);
         this.ghosts = new GhostPopulations(topology);
+        this.energy = new CrossbarReads(this, crossbars, neuron.dt());
     }
 
     Rng noiseStream() {
@@ -111,6 +109,14 @@ public final class NeuronDynamics {
 
     public void setGhostUnits(boolean enabled) {
         ghosts.enabled = enabled;
+    }
+
+    boolean ghostsEnabled() {
+        return ghosts.enabled;
+    }
+
+    double feedbackGain() {
+        return feedbackGain;
     }
 
     public int batch() {
@@ -149,8 +155,7 @@ public final class NeuronDynamics {
             drive[l] = new double[batchSize * topology.size(l)];
             readStd[l] = new double[batchSize];
         }
-        squares = new double[layers + 1][];
-        for (int l = 1; l <= layers; l++) squares[l] = new double[topology.size(l)];
+        energy.allocate(batchSize);
         inputDrive = new double[batchSize * topology.size(1)];
         ghostInputDrive = crossbars.ghostCopy() == null ? null : new double[inputDrive.length];
         clamps.reset();
@@ -173,22 +178,9 @@ public final class NeuronDynamics {
         if (input == null) throw new UserError("set the inputs first");
     }
 
-    /**
-     * Device currents the crossbars sum in one step of the whole batch, in the circuit as it is set
-     * now (clamps, feedback gain, ghost units): for every free layer its bottom-up crossbar and bias
-     * column and, with feedback, the crossbar above; a ghost population reads its bottom-up
-     * crossbar again. Two devices per synapse and per bias. (The simulator computes the input
-     * layer's current once per relaxation; the chip's crossbar conducts every step, so it counts.)
-     */
+    /** Device currents the crossbars sum in one step of the whole batch, in the circuit as it is set now (docs/cost.md). */
     public long deviceReadsPerStep() {
-        if (input == null) return 0;
-        long perExample = 0;
-        for (int l = 1; l <= layers; l++) {
-            long bottomUp = (long) topology.size(l) * topology.size(l - 1) + topology.size(l);
-            perExample += 2 * bottomUp * bottomUpReads(l);
-            if (readsAbove(l)) perExample += 2L * topology.size(l + 1) * topology.size(l);
-        }
-        return perExample * batch;
+        return input == null ? 0 : energy.deviceReadsPerStep();
     }
 
     /** Integrates up to {@code maxSteps} steps (dt of chip time each), stopping once max |du| < tolerance. */
@@ -202,7 +194,7 @@ public final class NeuronDynamics {
             for (int step = 1; step <= maxSteps; step++) {
                 time.advance(neuron.dt());
                 change = step();
-                energySteps++;
+                energy.stepDone();
                 if (change < tolerance) {
                     // a diverged (NaN) state changes by NaN, which the step's max ignores: never call it converged
                     return finiteState() ? new Chip.Relaxation(step, true, change) : new Chip.Relaxation(step, false, Double.NaN);
@@ -213,58 +205,19 @@ public final class NeuronDynamics {
             }
             return new Chip.Relaxation(maxSteps, false, maxSteps > 0 && !finiteState() ? Double.NaN : change);
         } finally {
-            settleEnergy();
+            energy.settle();
         }
     }
 
     /** Reads of layer l's bottom-up crossbar and bias column per step: by the layer when it is free, again by its ghost population. */
-    private int bottomUpReads(int l) {
+    int bottomUpReads(int l) {
         return (clamps.held(l) == null ? 1 : 0) + (ghosts.enabled ? 1 : 0);
     }
 
     /** Whether free layer l reads the crossbar above it top-down (feedback on). */
-    private boolean readsAbove(int l) {
+    boolean readsAbove(int l) {
         return l < layers && clamps.held(l) == null && feedbackGain != 0;
     }
-
-    /**
-     * Turns the relaxation's accumulated squared voltages into the crossbars' energy. The circuit
-     * (clamps, gain, ghosts) and the conductances do not change during a relaxation, so the energy
-     * of its steps is sum over layers l and neurons j of (sum over steps and batch of V_lj^2) times
-     * the conductance V_lj drives: bottom-up into layer l+1 when that layer is read, top-down into
-     * layer l-1 (gain^2) when it is read; plus the input's and the bias columns' constant loads. This
-     * is the per-step sum of G V^2 reordered, so that a step adds one square per neuron to an array
-     * (a loop the compiler vectorises) instead of a weighted reduction per crossbar, which cost 15%
-     * of an ideal step (docs/performance.md).
-     */
-    private void settleEnergy() {
-        if (energySteps == 0) return;
-        double power = 0; // µS V^2 summed over the steps
-        for (int l = 1; l <= layers; l++) {
-            power += bottomUpReads(l) * energySteps * ((l == 1 ? inputLoad : 0) + batch * crossbars.biasConductance(l - 1));
-        }
-        for (int l = 1; l <= layers; l++) {
-            double[] sq = squares[l];
-            int drivenAbove = l < layers ? bottomUpReads(l + 1) : 0; // layer l's voltages drive the crossbar above bottom-up
-            // and the crossbar below top-down; with ghost units that voltage is the cancelled one, counted per step instead
-            boolean drivenBelow = l >= 2 && readsAbove(l - 1) && !ghosts.enabled;
-            double sum = 0;
-            if (drivenAbove > 0) {
-                double[] g = crossbars.bottomUpConductance(l);
-                for (int j = 0; j < sq.length; j++) sum += drivenAbove * sq[j] * g[j];
-            }
-            if (drivenBelow) {
-                double[] g = crossbars.topDownConductance(l - 1);
-                double gain2 = feedbackGain * feedbackGain;
-                for (int j = 0; j < sq.length; j++) sum += gain2 * sq[j] * g[j];
-            }
-            power += sum;
-            Arrays.fill(sq, 0);
-        }
-        crossbarJoules += power * 1e-6 * neuron.dt();
-        energySteps = 0;
-    }
-
 
     /** Whether every neuron's (and ghost's) state is a finite number: checked once per relaxation, not per step. */
     private boolean finiteState() {
@@ -276,38 +229,26 @@ public final class NeuronDynamics {
     private void computeInputDrive() {
         crossbars.layer(0).forward(input, batch, inputDrive);
         if (ghostInputDrive != null) crossbars.ghostCopy().layer(0).forward(input, batch, ghostInputDrive);
-        inputLoad = load(input, topology.inputSize(), crossbars.bottomUpConductance(0));
+        energy.inputs(input);
         inputDriveGeneration = crossbars.generation();
-    }
-
-    /** sum over the batch and j of v_j^2 g_j: the power (µS V^2 = µW) voltages {@code v} dissipate in loads {@code g}. */
-    private double load(double[] v, int n, double[] g) {
-        double sum = 0;
-        for (int s = 0; s < batch; s++) {
-            for (int j = 0, at = s * n; j < n; j++, at++) sum += v[at] * v[at] * g[j];
-        }
-        return sum;
     }
 
     /** Energy the crossbars dissipated while conducting, since this chip was built (J): sum of G V^2 dt. */
     public double crossbarJoules() {
-        return crossbarJoules;
+        return energy.joules();
     }
 
     /** One synchronous integration step of every free layer (and ghost population); returns max |du|. */
     private double step() {
         for (int l = 1; l <= layers; l++) {
-            double[] held = clamps.held(l), rl = r[l], sq = squares[l];
-            int n = sq.length;
+            double[] held = clamps.held(l), rl = r[l];
             if (held != null) {
                 System.arraycopy(held, 0, rl, 0, rl.length);
             } else {
                 double[] ul = u[l];
                 for (int i = 0; i < ul.length; i++) rl[i] = transfer.rho(ul[i]);
             }
-            for (int s = 0, at = 0; s < batch; s++) {
-                for (int j = 0; j < n; j++, at++) sq[j] += rl[at] * rl[at];
-            }
+            energy.accumulate(l, rl);
         }
         if (ghosts.enabled) ghosts.computeOutputs(transfer);
         double ghostPower = 0; // with ghost units: the top-down G V^2 of the cancelled voltages, which no square accumulates
@@ -331,12 +272,12 @@ public final class NeuronDynamics {
                 if (ghosts.enabled) above = ghosts.cancelled(l, above);
                 crossbars.layer(l).backward(feedbackGain, above, batch, d);
                 if (ghosts.enabled && readsAbove(l)) {
-                    ghostPower += feedbackGain * feedbackGain * load(above, topology.size(l + 1), crossbars.topDownConductance(l));
+                    ghostPower += feedbackGain * feedbackGain * CrossbarReads.load(above, batch, topology.size(l + 1), crossbars.topDownConductance(l));
                 }
             }
             readNoiseStd(readStd[l], r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
         }
-        if (ghostPower != 0) crossbarJoules += ghostPower * 1e-6 * neuron.dt();
+        energy.addPower(ghostPower);
         double maxChange = 0;
         for (int l = 1; l <= layers; l++) {
             if (clamps.held(l) != null) continue;

@@ -41,10 +41,10 @@ final class ConformanceCommand implements Callable<Integer> {
         if (!(tolerance >= 0) || !Double.isFinite(tolerance)) throw new UserError("--tolerance " + tolerance + ": expected a finite number >= 0");
         if (repeats < 1 || repeats > 100_000) throw new UserError("--repeats " + repeats + ": expected an integer in 1..100000");
         if (!(timeout > 0) || !Double.isFinite(timeout)) throw new UserError("--chip-timeout " + timeout + ": expected a number of seconds > 0");
-        Conformance.Report r = Conformance.run(chip, new Conformance.Options(timeout, destructive, tolerance, repeats));
-        System.out.print(Conformance.describe(r));
+        epsim.cosim.ConformanceReport r = Conformance.run(chip, new Conformance.Options(timeout, destructive, tolerance, repeats));
+        System.out.print(r.text());
         if (report != null) {
-            AtomicFiles.writeString(report, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(Conformance.toJson(r)) + "\n");
+            AtomicFiles.writeString(report, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()) + "\n");
         }
         return r.passed() ? 0 : 1;
     }

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  */
 public final class ModelLoader {
 
-    private static final Set<String> TOP_LEVEL_TEXT = Set.of("name", "description", "source");
+    static final Set<String> TOP_LEVEL_TEXT = Set.of("name", "description", "source");
     /** How many presets a model may build on in a chain (a preset's base may have a base...). */
     private static final int MAX_BASES = 4;
 
@@ -98,7 +98,7 @@ public final class ModelLoader {
         double stepBefore = nominalStep(tree);
         Map<String, String> overridden = new LinkedHashMap<>();
         for (String o : overrides) applyOverride(tree, o, overridden);
-        HardwareModel m = validate(tree, origin, overridden, stepBefore);
+        HardwareModel m = ModelValidator.validate(tree, origin, overridden, stepBefore);
         List<String> warnings = new ArrayList<>();
         HardwareModel.Device d = m.device();
         boolean relative = !tree.get("device").has(ModelField.WRITE_NOISE_US.name);
@@ -142,7 +142,7 @@ public final class ModelLoader {
         if (base == null) return tree;
         if (!base.isTextual() || !base.asText().matches("[A-Za-z0-9_-]+") || readPreset(base.asText()) == null) {
             throw new UserError(origin + ": base: expected the name of a preset (" + String.join(", ", presetNames()) + "), got "
-                    + Reader.describe(base));
+                    + JsonFields.describe(base));
         }
         if (depth >= MAX_BASES) throw new UserError(origin + ": base: more than " + MAX_BASES + " presets built on each other (a cycle?)");
         String baseOrigin = "hardware-models/" + base.asText() + ".json";
@@ -215,264 +215,6 @@ public final class ModelLoader {
         List<String> names = new ArrayList<>();
         for (ModelField f : ModelField.values()) names.add(f.key());
         return String.join(", ", names);
-    }
-
-    private static HardwareModel validate(ObjectNode tree, String origin, Map<String, String> overridden, double stepBefore) {
-        Set<String> sections = ModelField.sections();
-        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!TOP_LEVEL_TEXT.contains(k) && !sections.contains(k)) {
-                throw new UserError(origin + ": " + k + ": unknown field (expected name, description, source, base, "
-                        + String.join(", ", sections) + ")");
-            }
-        }
-        for (String k : TOP_LEVEL_TEXT) {
-            JsonNode n = tree.get(k);
-            if (n != null && !n.isTextual()) throw new UserError(origin + ": " + k + ": expected a string");
-        }
-        Reader r = new Reader(tree, origin, overridden);
-        boolean costed = tree.has(ModelField.COST_SECTION), updated = tree.has(ModelField.UPDATE_SECTION), ghosted = tree.has(ModelField.GHOST_SECTION);
-        for (String section : sections) if (present(section, costed, updated, ghosted)) r.section(section);
-        Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
-        for (ModelField f : ModelField.values()) {
-            if (!present(f.section, costed, updated, ghosted)) continue;
-            boolean given = tree.get(f.section).has(f.name);
-            if (given) v.put(f, r.read(f));
-            else if (f.presence == ModelField.Presence.OPTIONAL) v.put(f, f.whenAbsent);
-        }
-
-        // the checks that relate two fields
-        double tau = (Double) v.get(ModelField.TAU), dt = (Double) v.get(ModelField.DT);
-        if (dt > tau) throw r.error(ModelField.DT, dt);
-        TransferCurve transfer = (TransferCurve) v.get(ModelField.TRANSFER);
-        double gMin = (Double) v.get(ModelField.G_MIN), gMax = (Double) v.get(ModelField.G_MAX);
-        if (gMax <= gMin) throw r.error(ModelField.G_MAX, gMax);
-        double stuckMin = (Double) v.get(ModelField.STUCK_AT_MIN), stuckMax = (Double) v.get(ModelField.STUCK_AT_MAX);
-        if (stuckMin + stuckMax > 1) throw r.error(ModelField.STUCK_AT_MAX, stuckMax);
-        int levels = (Integer) v.get(ModelField.LEVELS);
-        v.put(ModelField.WRITE_NOISE, relativeWriteNoise(r, v, levels == HardwareModel.IDEAL ? 0 : (gMax - gMin) / (levels - 1), stepBefore));
-        if (levels == HardwareModel.IDEAL) {
-            // pulse effects need pulses: a continuous device takes every request exactly
-            for (ModelField f : List.of(ModelField.WRITE_NOISE, ModelField.STEP_DTOD, ModelField.UP_DOWN, ModelField.UP_DOWN_DTOD,
-                    ModelField.GAMMA_UP, ModelField.GAMMA_DOWN)) {
-                if ((Double) v.get(f) != 0) {
-                    throw new UserError(r.where(f) + ": must be 0 when device.levels is \"ideal\""
-                            + " (a pulse effect, and continuous devices take no pulses)");
-                }
-            }
-        }
-        double dacMin = (Double) v.get(ModelField.DAC_MIN), dacMax = (Double) v.get(ModelField.DAC_MAX);
-        if (dacMax <= dacMin) throw r.error(ModelField.DAC_MAX, dacMax);
-        double adcMin = v.get(ModelField.ADC_MIN) == RAILS ? transfer.railLow : (Double) v.get(ModelField.ADC_MIN);
-        double adcMax = v.get(ModelField.ADC_MAX) == RAILS ? transfer.railHigh : (Double) v.get(ModelField.ADC_MAX);
-        if (adcMax <= adcMin) throw r.error(ModelField.ADC_MAX, adcMax);
-
-        // quantities derived from the fields must be finite too, or they turn into NaN in the chip
-        derived(r, ModelField.DAC_MAX, dacMax - dacMin, "the DAC range dacMax - dacMin");
-        derived(r, ModelField.ADC_MAX, adcMax - adcMin, "the ADC range adcMax - adcMin");
-        derived(r, ModelField.G_MAX, gMax - gMin, "the conductance range gMax - gMin");
-        double gRef = (Double) v.get(ModelField.G_REF);
-        derived(r, ModelField.G_REF, 1 / gRef, "1 / gRef");
-        derived(r, ModelField.G_REF, (gMax - gMin) / gRef, "the largest weight (gMax - gMin) / gRef");
-        derived(r, ModelField.G_MAX, gMax + gMin, "gMax + gMin (twice the mid-range)");
-        if (levels != HardwareModel.IDEAL) {
-            double step = (gMax - gMin) / (levels - 1);
-            if (!(step > 0) || !Double.isFinite(step) || !(step / gRef > 0)) {
-                throw new UserError(r.where(ModelField.LEVELS) + ": the step (gMax - gMin) / (levels - 1) = " + step
-                        + " is too small to program (expected a finite step > 0, also in weight units)");
-            }
-        }
-        if (!(dt / tau > 0)) throw new UserError(r.where(ModelField.DT) + ": dt / tau = " + dt / tau + " (expected a number > 0)");
-
-        HardwareModel.Update update = updated ? new HardwareModel.Update((HardwareModel.UpdateMode) v.get(ModelField.UPDATE_MODE),
-                (Integer) v.get(ModelField.BIT_LENGTH), (Boolean) v.get(ModelField.MANAGEMENT), (Boolean) v.get(ModelField.BL_MANAGEMENT),
-                (HardwareModel.PulseType) v.get(ModelField.PULSE_TYPE)) : HardwareModel.Update.HOST;
-        if (update.mode() == HardwareModel.UpdateMode.OUTER_PRODUCT && levels == HardwareModel.IDEAL) {
-            throw new UserError(r.where(ModelField.UPDATE_MODE) + ": \"outerProduct\" needs pulsed devices (device.levels an integer):"
-                    + " an outer-product update is a count of programming pulses, and continuous devices take none");
-        }
-
-        String name = tree.hasNonNull("name") ? tree.get("name").asText() : origin;
-        return new HardwareModel(name,
-                tree.hasNonNull("description") ? tree.get("description").asText() : "",
-                tree.hasNonNull("source") ? tree.get("source").asText() : "",
-                new HardwareModel.Neuron(tau, dt, transfer, (Double) v.get(ModelField.THERMAL_NOISE)),
-                device(v, gMin, gMax, levels, stuckMin, stuckMax),
-                new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax,
-                        (Double) v.get(ModelField.ADC_NOISE)),
-                costed ? cost(v) : null, update,
-                ghosted ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR)) : HardwareModel.Ghost.SHARED);
-    }
-
-    /** The device section's named parts. */
-    private static HardwareModel.Device device(Map<ModelField, Object> v, double gMin, double gMax, int levels, double stuckMin, double stuckMax) {
-        return new HardwareModel.Device(
-                new HardwareModel.Device.Conductance(gMin, gMax, (Double) v.get(ModelField.G_REF), levels),
-                HardwareModel.Device.StepResponse.of((HardwareModel.Response) v.get(ModelField.RESPONSE), (Double) v.get(ModelField.GAMMA_UP),
-                        (Double) v.get(ModelField.GAMMA_DOWN), (Double) v.get(ModelField.UP_DOWN)),
-                new HardwareModel.Device.Variation((Double) v.get(ModelField.STEP_DTOD), (Double) v.get(ModelField.BOUNDS_DTOD),
-                        (Double) v.get(ModelField.UP_DOWN_DTOD)),
-                new HardwareModel.Device.Noise((Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE)),
-                new HardwareModel.Device.Faults(stuckMin, stuckMax),
-                new HardwareModel.Device.Drift((Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)));
-    }
-
-
-    /**
-     * The write noise in nominal steps, from whichever form the model gives. A model that gives both
-     * (as 'models show' prints it) must mean one thing: they agree at the model's own step
-     * ({@code stepBefore}, before overrides), and the conductance form holds if an override moves the step.
-     */
-    private static double relativeWriteNoise(Reader r, Map<ModelField, Object> v, double step, double stepBefore) {
-        Double relative = (Double) v.get(ModelField.WRITE_NOISE), absolute = (Double) v.get(ModelField.WRITE_NOISE_US);
-        if (absolute == null) return relative;
-        if (step == 0) {
-            if (absolute != 0) throw new UserError(r.where(ModelField.WRITE_NOISE_US) + ": must be 0 when device.levels is \"ideal\""
-                    + " (a pulse effect, and continuous devices take no pulses)");
-            return relative == null ? 0 : relative;
-        }
-        double own = stepBefore > 0 ? stepBefore : step, fromAbsolute = absolute / own;
-        // 'models show' prints both as the shortest decimals that read back: they agree to ~1e-16, and 1e-9 is far above that
-        if (relative != null && Math.abs(relative - fromAbsolute) > 1e-9 * Math.max(Math.abs(relative), Math.abs(fromAbsolute))) {
-            throw new UserError(r.where(ModelField.WRITE_NOISE_US) + ": " + absolute + " µS disagrees with device.writeNoise = " + relative
-                    + " steps of " + own + " µS (= " + relative * own + " µS); give one of the two");
-        }
-        return absolute / step;
-    }
-
-    /** Whether a section's fields are read: the optional cost, update and ghost sections only when the file has them. */
-    private static boolean present(String section, boolean costed, boolean updated, boolean ghosted) {
-        if (section.equals(ModelField.COST_SECTION)) return costed;
-        if (section.equals(ModelField.UPDATE_SECTION)) return updated;
-        if (section.equals(ModelField.GHOST_SECTION)) return ghosted;
-        return true;
-    }
-
-    private static HardwareModel.Cost cost(Map<ModelField, Object> v) {
-        return new HardwareModel.Cost((Double) v.get(ModelField.ADC_FOM), (Double) v.get(ModelField.ADC_SECONDS),
-                (Integer) v.get(ModelField.ADCS), (Double) v.get(ModelField.DAC_FOM), (Double) v.get(ModelField.DAC_SECONDS),
-                (Integer) v.get(ModelField.IDEAL_BITS), (Double) v.get(ModelField.NEURON_POWER), (Double) v.get(ModelField.PULSE_ENERGY),
-                (Double) v.get(ModelField.PULSE_SECONDS), (Double) v.get(ModelField.MAC_ENERGY), (Double) v.get(ModelField.MAC_SECONDS),
-                (Double) v.get(ModelField.MEMORY_ENERGY), (String) v.get(ModelField.COST_SOURCE));
-    }
-
-    /** A quantity the chip computes from the fields: it must be a finite number > 0. */
-    private static void derived(Reader r, ModelField f, double value, String what) {
-        if (!(value > 0) || !Double.isFinite(value)) {
-            throw new UserError(r.where(f) + ": " + what + " = " + value + " (expected a finite number > 0; the values are too far apart or too small)");
-        }
-    }
-
-    /** The value "rails" of an ADC bound, before the transfer curve resolves it. */
-    private static final Object RAILS = new Object();
-
-    /** Field access with errors that name the origin, the field and the expectation. */
-    private static final class Reader {
-        final ObjectNode tree;
-        final String origin;
-        final Map<String, String> overridden;
-
-        Reader(ObjectNode tree, String origin, Map<String, String> overridden) {
-            this.tree = tree;
-            this.origin = origin;
-            this.overridden = overridden;
-        }
-
-        String where(ModelField f) {
-            return overridden.getOrDefault(f.key(), origin + ": " + f.key());
-        }
-
-        UserError error(ModelField f, Object got) {
-            return new UserError(where(f) + ": expected " + f.expectation + ", got " + got);
-        }
-
-        /** The field's value, checked against its own range: Double, Integer (levels, bits), TransferCurve, Response or RAILS. */
-        Object read(ModelField f) {
-            JsonNode n = tree.get(f.section).get(f.name);
-            return switch (f.kind) {
-                case NUMBER -> number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
-                case POSITIVE -> number(f, n, 0, false, Double.POSITIVE_INFINITY);
-                case NON_NEGATIVE -> number(f, n, 0, true, Double.POSITIVE_INFINITY);
-                case FRACTION -> number(f, n, 0, true, 1);
-                case NOISE -> number(f, n, 0, true, ModelField.MAX_NOISE);
-                case OPEN_UNIT -> {
-                    double x = number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
-                    if (!(x > -1 && x < 1)) throw error(f, x);
-                    yield x;
-                }
-                case TEXT -> {
-                    if (!n.isTextual()) throw error(f, describe(n));
-                    Object parsed = switch (f) {
-                        case TRANSFER -> JsonName.lookup(TransferCurve.class, n.asText());
-                        case UPDATE_MODE -> JsonName.lookup(HardwareModel.UpdateMode.class, n.asText());
-                        case PULSE_TYPE -> JsonName.lookup(HardwareModel.PulseType.class, n.asText());
-                        case GHOST_CROSSBAR -> JsonName.lookup(HardwareModel.GhostCrossbar.class, n.asText());
-                        default -> JsonName.lookup(HardwareModel.Response.class, n.asText());
-                    };
-                    if (parsed == null) throw error(f, describe(n));
-                    yield parsed;
-                }
-                case BOOLEAN -> {
-                    if (!n.isBoolean()) throw error(f, describe(n));
-                    yield n.asBoolean();
-                }
-                case LEVELS -> levels(f, n, 2, Integer.MAX_VALUE);
-                case BITS -> levels(f, n, 1, 24);
-                case RAILS_OR_NUMBER -> n.isTextual() && n.asText().equals("rails") ? RAILS
-                        : number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
-                case COST -> number(f, n, 0, true, ModelField.MAX_COST);
-                case COUNT -> integer(f, n, 1, 1_000_000);
-                case RESOLUTION -> integer(f, n, 1, 24);
-                case FREE_TEXT -> {
-                    if (n == null) yield "";
-                    if (!n.isTextual() || n.asText().length() > 4000) throw error(f, describe(n));
-                    yield n.asText();
-                }
-            };
-        }
-
-        void section(String section) {
-            JsonNode n = tree.get(section);
-            if (n == null) throw new UserError(origin + ": " + section + ": missing section");
-            if (!n.isObject()) throw new UserError(origin + ": " + section + ": expected an object");
-            List<String> names = new ArrayList<>();
-            for (ModelField f : ModelField.inSection(section)) names.add(f.name);
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!names.contains(k)) {
-                    throw new UserError(origin + ": " + section + "." + k + ": unknown field (expected one of "
-                            + String.join(", ", names) + ")");
-                }
-            }
-            for (ModelField f : ModelField.inSection(section)) {
-                if (n.has(f.name) || f.presence == ModelField.Presence.OPTIONAL) continue;
-                if (f.presence == ModelField.Presence.ONE_OF_TWO && (n.has(f.otherForm().name) || f.otherForm().ordinal() < f.ordinal())) continue;
-                throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
-            }
-        }
-
-        double number(ModelField f, JsonNode n, double low, boolean lowInclusive, double high) {
-            return FIELDS.number(n, where(f), low, lowInclusive, high, f.expectation);
-        }
-
-        int levels(ModelField f, JsonNode n, int min, int max) {
-            if (n.isTextual() && n.asText().equals("ideal")) return HardwareModel.IDEAL;
-            return integer(f, n, min, max);
-        }
-
-        int integer(ModelField f, JsonNode n, int min, int max) {
-            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
-                throw error(f, describe(n));
-            }
-            return n.asInt();
-        }
-
-        /** Every message already names the file or the --set flag in {@link #where}. */
-        private static final JsonFields FIELDS = new JsonFields("");
-
-        static String describe(JsonNode n) {
-            return JsonFields.describe(n);
-        }
     }
 
     /** The fully resolved model, as JSON (what {@code models show} prints). */
