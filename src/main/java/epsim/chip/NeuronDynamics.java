@@ -3,7 +3,6 @@ package epsim.chip;
 import epsim.common.Rng;
 import epsim.common.UserError;
 import epsim.device.Converters;
-import epsim.math.Kernels;
 import epsim.math.Topology;
 import epsim.model.HardwareModel;
 import epsim.model.TransferCurve;

@@ -74,6 +74,19 @@ public final class Rng {
         return (int) ((nextLong() >>> 33) * bound >>> 31);
     }
 
+    /** A uniformly random order of 0..n-1 (Fisher-Yates, from the last position down). */
+    public int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
     /**
      * Standard normal by the ziggurat method (Marsaglia & Tsang 2000): one 64-bit draw gives the
      * layer (7 bits), the sign (1 bit) and the abscissa (53 bits), so no bits are shared between

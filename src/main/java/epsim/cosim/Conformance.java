@@ -1,8 +1,6 @@
 package epsim.cosim;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.chip.ChipOp;
 import epsim.common.Rng;
@@ -10,7 +8,6 @@ import epsim.math.LayerParams;
 import epsim.math.Topology;
 import epsim.model.TransferCurve;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;

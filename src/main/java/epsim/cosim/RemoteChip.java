@@ -15,7 +15,6 @@ import epsim.model.TransferCurve;
 
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * A chip on the other side of the co-simulation protocol: another process started with
@@ -31,8 +30,7 @@ public final class RemoteChip implements HostedChip {
     public static final int MAX_REPLY_BYTES = 268_435_456;
 
     private final String spec;
-    private final LineChannel channel;
-    private final double timeoutSeconds;
+    private final RemoteCalls calls;
     private final Topology topology;
     private final HardwareModel model;
     /** The ops the chip implements: its handshake's "ops", or every op when the handshake lists none. */
@@ -41,11 +39,6 @@ public final class RemoteChip implements HostedChip {
     private final java.util.Set<epsim.chip.ChipOp> refused = java.util.EnumSet.noneOf(epsim.chip.ChipOp.class);
     private String lastRefusal;
     private final ArrayDeque<Integer> states = new ArrayDeque<>();
-    private long nextId = 1;
-    /** Per op: calls and nanoseconds of round trip (the request's encoding, the wire, the chip's work and the reply's decoding). */
-    private final java.util.Map<String, long[]> roundTrips = new java.util.TreeMap<>();
-    // what a reply may hold before its tree is built (a handshake is small; afterwards the chip's sizes bound it)
-    private Wire.ShapeLimit replyShape = new Wire.ShapeLimit(100_000, 10_000);
     private int batch;
     // What the chip was last told, so that rules re-stating their circuit each batch cost no round trip
     private double sentGain = 1;
@@ -71,21 +64,20 @@ public final class RemoteChip implements HostedChip {
 
     private RemoteChip(String spec, LineChannel channel, double timeoutSeconds) {
         this.spec = spec;
-        this.channel = channel;
-        this.timeoutSeconds = timeoutSeconds;
-        ObjectNode hello = request("hello");
+        this.calls = new RemoteCalls(spec, channel, timeoutSeconds);
+        ObjectNode hello = calls.request("hello");
         hello.put("protocol", Wire.PROTOCOL);
-        JsonNode h = call(hello);
+        JsonNode h = calls.call(hello);
         JsonNode sizes = h.get("topology");
-        if (sizes == null || !sizes.isArray() || sizes.size() < 2) throw fail("the handshake has no topology");
+        if (sizes == null || !sizes.isArray() || sizes.size() < 2) throw calls.fail("the handshake has no topology");
         StringBuilder net = new StringBuilder();
         for (JsonNode n : sizes) {
-            if (!n.isIntegralNumber() || !n.canConvertToInt()) throw fail("the handshake's topology holds " + Wire.abbreviate(n.toString()) + ", not layer sizes");
+            if (!n.isIntegralNumber() || !n.canConvertToInt()) throw calls.fail("the handshake's topology holds " + Wire.abbreviate(n.toString()) + ", not layer sizes");
             net.append(net.length() == 0 ? "" : "-").append(n.asInt());
         }
         this.topology = Topology.parse(net.toString(), "--chip " + spec + ": topology");
         this.clampedLayers = new boolean[topology.neuronLayers()];
-        this.replyShape = Wire.ShapeLimit.forChip(topology);
+        calls.limitReplies(Wire.ShapeLimit.forChip(topology));
         this.ops = handshakeOps(h.get("ops"));
         JsonNode m = h.get("model");
         if (m == null || m.isNull()) {
@@ -94,7 +86,7 @@ public final class RemoteChip implements HostedChip {
             try {
                 this.model = ModelLoader.parse(Wire.JSON.writeValueAsString(m), "--chip " + spec + ": model", List.of());
             } catch (JsonProcessingException e) {
-                throw fail("the handshake's model is not JSON");
+                throw calls.fail("the handshake's model is not JSON");
             }
         }
     }
@@ -102,7 +94,7 @@ public final class RemoteChip implements HostedChip {
     /** The handshake's list of ops; a chip that lists none is taken to implement every op (as the first protocol text assumed). */
     private java.util.Set<epsim.chip.ChipOp> handshakeOps(JsonNode list) {
         if (list == null || list.isNull()) return java.util.EnumSet.allOf(epsim.chip.ChipOp.class);
-        if (!list.isArray()) throw fail("the handshake's ops: expected an array of op names");
+        if (!list.isArray()) throw calls.fail("the handshake's ops: expected an array of op names");
         java.util.EnumSet<epsim.chip.ChipOp> set = java.util.EnumSet.noneOf(epsim.chip.ChipOp.class);
         for (JsonNode n : list) {
             epsim.chip.ChipOp op = n.isTextual() ? epsim.chip.ChipOp.byWire(n.asText()) : null;
@@ -111,7 +103,7 @@ public final class RemoteChip implements HostedChip {
         set.add(epsim.chip.ChipOp.HELLO);
         java.util.EnumSet<epsim.chip.ChipOp> missing = java.util.EnumSet.copyOf(epsim.chip.ChipOp.core());
         missing.removeAll(set);
-        if (!missing.isEmpty()) throw fail("the chip lacks the core ops " + epsim.chip.ChipOp.names(missing) + " (docs/cosim-protocol.md, \"The chip contract\")");
+        if (!missing.isEmpty()) throw calls.fail("the chip lacks the core ops " + epsim.chip.ChipOp.names(missing) + " (docs/cosim-protocol.md, \"The chip contract\")");
         return set;
     }
 
@@ -122,7 +114,7 @@ public final class RemoteChip implements HostedChip {
      */
     private HardwareModel standIn(JsonNode transfer) {
         if (transfer == null || !transfer.isTextual() || epsim.common.JsonName.lookup(TransferCurve.class, transfer.asText()) == null) {
-            throw fail("a handshake without a model must give \"transfer\" (hardSigmoid, sigmoid or tanh)");
+            throw calls.fail("a handshake without a model must give \"transfer\" (hardSigmoid, sigmoid or tanh)");
         }
         ObjectNode ideal = ModelLoader.toJson(ModelLoader.load("ideal", List.of()));
         ideal.remove(epsim.model.ModelField.COST_SECTION);
@@ -139,9 +131,7 @@ public final class RemoteChip implements HostedChip {
     /** Per op: calls and seconds of round trip so far (docs/cosim-protocol.md, "Overhead"). */
     @Override
     public java.util.Map<String, double[]> roundTrips() {
-        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
-        roundTrips.forEach((op, t) -> out.put(op, new double[] {t[0], t[1] / 1e9}));
-        return out;
+        return calls.roundTrips();
     }
 
     @Override
@@ -149,77 +139,16 @@ public final class RemoteChip implements HostedChip {
         return ops.contains(op) && !refused.contains(op);
     }
 
-    private UserError fail(String what) {
-        return new UserError("--chip " + spec + ": " + what);
-    }
-
-    private ObjectNode request(String op) {
-        ObjectNode o = Wire.NODES.objectNode();
-        o.put("id", nextId++);
-        o.put("op", op);
-        return o;
-    }
-
-    /**
-     * Sends a request and waits for its reply, both within the timeout: a peer that stops reading
-     * (so that the write blocks) is ended when the time is up, as is one that never answers.
-     */
-    private JsonNode call(ObjectNode request) {
-        return call(request, timeoutSeconds);
-    }
-
-    private JsonNode call(ObjectNode request, double seconds) {
-        return call(request, seconds, false);
-    }
-
-    /** @param refusable an error reply is returned (the op is optional) instead of ending the run */
-    private JsonNode call(ObjectNode request, double seconds, boolean refusable) {
-        String op = request.get("op").asText();
-        String reply;
-        long start = System.nanoTime();
-        try {
-            reply = channel.exchange(Wire.JSON.writeValueAsString(request), seconds);
-        } catch (LineChannel.Broken e) {
-            throw fail(e.timeout && !e.getMessage().startsWith("the chip was ended") ? "no reply to \"" + op + "\" within " + seconds + " s" : e.getMessage());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        JsonNode r;
-        try {
-            replyShape.check(reply);
-            r = Wire.JSON.readTree(reply);
-        } catch (Wire.BadMessage e) {
-            throw fail("a reply to \"" + op + "\" is refused: " + e.getMessage());
-        } catch (JsonProcessingException e) {
-            throw fail("a reply is not JSON: " + Wire.abbreviate(reply));
-        }
-        if (r == null || !r.isObject()) throw fail("a reply is not a JSON object");
-        long[] t = roundTrips.computeIfAbsent(op, k -> new long[2]);
-        t[0]++;
-        t[1] += System.nanoTime() - start;
-        if (!r.path("ok").asBoolean(false) && !refusable) throw fail(r.path("error").asText("error without a message"));
-        if (r.path("id").asLong(-1) != request.get("id").asLong()) throw fail("reply id " + r.path("id") + " does not match request " + request.get("id"));
-        return r;
-    }
-
     /**
      * {@link #call} for an op the chip may refuse (persist): an error reply is said once on stderr
      * and gives null; a dead or silent chip still ends the run.
      */
     private JsonNode callOptional(ObjectNode request) {
-        JsonNode r = call(request, timeoutSeconds, true);
+        JsonNode r = calls.call(request, calls.timeoutSeconds(), true);
         if (r.path("ok").asBoolean(false)) return r;
         refused.add(epsim.chip.ChipOp.byWire(request.get("op").asText()));
         lastRefusal = Wire.abbreviate(r.path("error").asText(""));
         return null;
-    }
-
-    private double[] values(JsonNode r, String field) {
-        try {
-            return Wire.doubles(r.get(field), field);
-        } catch (Wire.BadMessage e) {
-            throw fail("reply " + e.getMessage());
-        }
     }
 
     @Override
@@ -240,7 +169,7 @@ public final class RemoteChip implements HostedChip {
     @Override
     public void setFeedbackGain(double gain) {
         if (gain == sentGain) return;
-        call(request("set_feedback_gain").put("gain", gain));
+        calls.call(calls.request("set_feedback_gain").put("gain", gain));
         sentGain = gain;
     }
 
@@ -248,31 +177,31 @@ public final class RemoteChip implements HostedChip {
     public void clamp(int layer, double[] outputs) {
         boolean inRange = layer >= 1 && layer < clampedLayers.length;
         if (outputs == null && inRange && !clampedLayers[layer] && batch > 0) return;
-        ObjectNode r = request("clamp").put("layer", layer);
+        ObjectNode r = calls.request("clamp").put("layer", layer);
         if (outputs == null) r.putNull("values");
         else r.set("values", Wire.array(outputs, Wire.Encoding.F64));
-        call(r);
+        calls.call(r);
         if (inRange) clampedLayers[layer] = outputs != null;
     }
 
     @Override
     public void setGhostUnits(boolean enabled) {
         if (enabled == sentGhosts) return;
-        call(request("set_ghost_units").put("enabled", enabled));
+        calls.call(calls.request("set_ghost_units").put("enabled", enabled));
         sentGhosts = enabled;
     }
 
     @Override
     public double[] readGhost(int k) {
-        double[] v = values(call(request("read_ghost").put("population", k).put("encoding", "f64")), "values");
+        double[] v = calls.values(calls.call(calls.request("read_ghost").put("population", k).put("encoding", "f64")), "values");
         return sized(v, (long) batch * (k >= 0 && k + 1 < topology.neuronLayers() ? topology.size(k + 1) : 0), "read_ghost");
     }
 
     @Override
     public void setInputs(double[] inputs, int batchSize) {
-        ObjectNode r = request("set_inputs").put("batch", batchSize);
+        ObjectNode r = calls.request("set_inputs").put("batch", batchSize);
         r.set("inputs", Wire.array(inputs, Wire.Encoding.F64));
-        call(r);
+        calls.call(r);
         if (batchSize != batch) java.util.Arrays.fill(clampedLayers, false); // a new batch size releases every clamp
         batch = batchSize;
     }
@@ -284,51 +213,51 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public void setNudge(double[] target, double beta) {
-        ObjectNode r = request("set_nudge").put("beta", beta);
+        ObjectNode r = calls.request("set_nudge").put("beta", beta);
         if (target != null && beta != 0) r.set("target", Wire.array(target, Wire.Encoding.F64));
-        call(r);
+        calls.call(r);
     }
 
     @Override
     public void resetState() {
-        call(request("reset"));
+        calls.call(calls.request("reset"));
     }
 
     @Override
     public Relaxation relax(int maxSteps, double tolerance) {
-        JsonNode r = call(request("relax").put("steps", maxSteps).put("tolerance", tolerance));
+        JsonNode r = calls.call(calls.request("relax").put("steps", maxSteps).put("tolerance", tolerance));
         JsonNode steps = r.get("steps"), converged = r.get("converged"), change = r.get("last_change");
         if (steps == null || !steps.isIntegralNumber() || !steps.canConvertToInt() || steps.asInt() < 0 || steps.asInt() > maxSteps) {
-            throw fail("reply to \"relax\": steps: expected an integer in 0.." + maxSteps + ", got " + Wire.abbreviate(String.valueOf(steps)));
+            throw calls.fail("reply to \"relax\": steps: expected an integer in 0.." + maxSteps + ", got " + Wire.abbreviate(String.valueOf(steps)));
         }
-        if (converged == null || !converged.isBoolean()) throw fail("reply to \"relax\": converged: expected true or false");
-        if (change != null && !change.isNull() && !change.isNumber()) throw fail("reply to \"relax\": last_change: expected a number");
+        if (converged == null || !converged.isBoolean()) throw calls.fail("reply to \"relax\": converged: expected true or false");
+        if (change != null && !change.isNull() && !change.isNumber()) throw calls.fail("reply to \"relax\": last_change: expected a number");
         return new Relaxation(steps.asInt(), converged.asBoolean(), change == null || change.isNull() ? Double.NaN : change.asDouble());
     }
 
     @Override
     public double[] read(int layer) {
-        double[] v = values(call(request("read").put("layer", layer).put("encoding", "f64")), "values");
+        double[] v = calls.values(calls.call(calls.request("read").put("layer", layer).put("encoding", "f64")), "values");
         int size = layer >= 0 && layer < topology.neuronLayers() ? topology.size(layer) : 0;
         return sized(v, (long) batch * size, "read");
     }
 
     /** A reply's values must be as many as asked for, and finite. */
     private double[] sized(double[] v, long expected, String op) {
-        if (v.length != expected) throw fail("reply to \"" + op + "\": " + v.length + " values, expected " + expected + " (batch x layer size)");
-        for (double x : v) if (!Double.isFinite(x)) throw fail("reply to \"" + op + "\": a value is not finite");
+        if (v.length != expected) throw calls.fail("reply to \"" + op + "\": " + v.length + " values, expected " + expected + " (batch x layer size)");
+        for (double x : v) if (!Double.isFinite(x)) throw calls.fail("reply to \"" + op + "\": a value is not finite");
         return v;
     }
 
     @Override
     public State saveState() {
-        JsonNode state = call(request("save_state")).get("state");
-        if (state == null || !state.isIntegralNumber() || !state.canConvertToInt()) throw fail("reply to \"save_state\": state: expected an integer handle");
+        JsonNode state = calls.call(calls.request("save_state")).get("state");
+        if (state == null || !state.isIntegralNumber() || !state.canConvertToInt()) throw calls.fail("reply to \"save_state\": state: expected an integer handle");
         int handle = state.asInt();
         states.addLast(handle);
         if (states.size() > KEPT_STATES) {
             int oldest = states.removeFirst();
-            if (supports(epsim.chip.ChipOp.DROP_STATE)) callOptional(request("drop_state").put("state", oldest)); // else the chip bounds its own
+            if (supports(epsim.chip.ChipOp.DROP_STATE)) callOptional(calls.request("drop_state").put("state", oldest)); // else the chip bounds its own
         }
         return new RemoteState(handle);
     }
@@ -336,14 +265,14 @@ public final class RemoteChip implements HostedChip {
     @Override
     public void restoreState(State state) {
         if (!(state instanceof RemoteState s)) throw new UserError("restore: the state does not belong to this chip");
-        call(request("restore_state").put("state", s.handle()));
+        calls.call(calls.request("restore_state").put("state", s.handle()));
     }
 
     @Override
     public void program(LayerParams delta) {
-        ObjectNode r = request("program");
+        ObjectNode r = calls.request("program");
         r.set("delta", Wire.params(delta, Wire.Encoding.F64));
-        call(r);
+        calls.call(r);
     }
 
     /** The update mode the chip's handshake model states (host when its model has no update section). */
@@ -354,26 +283,26 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
-        ObjectNode r = request("update_outer_product").put("layer", k).put("bias", bias).put("terms", terms).put("scale", scale);
+        ObjectNode r = calls.request("update_outer_product").put("layer", k).put("bias", bias).put("terms", terms).put("scale", scale);
         r.set("rows", Wire.array(d, Wire.Encoding.F64));
         r.set("columns", Wire.array(x, Wire.Encoding.F64));
-        call(r);
+        calls.call(r);
     }
 
     @Override
     public LayerParams readWeights() {
-        JsonNode r = call(request("read_weights").put("encoding", "f64"));
+        JsonNode r = calls.call(calls.request("read_weights").put("encoding", "f64"));
         try {
             return Wire.params(r, topology, "weights");
         } catch (Wire.BadMessage e) {
-            throw fail("reply " + e.getMessage());
+            throw calls.fail("reply " + e.getMessage());
         }
     }
 
     @Override
     public PersistedChip persist() {
         if (!supports(epsim.chip.ChipOp.PERSIST)) return null;
-        JsonNode reply = callOptional(request("persist"));
+        JsonNode reply = callOptional(calls.request("persist"));
         if (reply == null) { // refused: the chip keeps its state, and is not asked again
             System.err.println("epsim: warning: --chip " + spec + " refused \"persist\" (" + lastRefusal
                     + "), so it is not asked again");
@@ -383,57 +312,50 @@ public final class RemoteChip implements HostedChip {
         try {
             p = Wire.persisted(reply.get("chip"), "chip");
         } catch (Wire.BadMessage e) {
-            throw fail("reply " + e.getMessage());
+            throw calls.fail("reply " + e.getMessage());
         }
         try {
             p.checkShape(topology); // a checkpoint is only written if it can be read back
         } catch (UserError e) {
-            throw fail("reply to \"persist\": " + e.getMessage());
+            throw calls.fail("reply to \"persist\": " + e.getMessage());
         }
         return p;
     }
 
     @Override
     public void restore(PersistedChip state) {
-        ObjectNode r = request("restore");
+        ObjectNode r = calls.request("restore");
         r.set("chip", Wire.persisted(state));
-        call(r);
+        calls.call(r);
     }
 
     /** The chip's own counts (op "counters"); a chip without them answers with an error, which stops the run. */
     @Override
     public ChipCounters counters() {
-        if (!supports(epsim.chip.ChipOp.COUNTERS)) throw fail("the chip does not implement counters");
+        if (!supports(epsim.chip.ChipOp.COUNTERS)) throw calls.fail("the chip does not implement counters");
         try {
-            return Wire.counters(call(request("counters")).get("counters"), "counters");
+            return Wire.counters(calls.call(calls.request("counters")).get("counters"), "counters");
         } catch (Wire.BadMessage e) {
-            throw fail("reply " + e.getMessage());
+            throw calls.fail("reply " + e.getMessage());
         }
     }
 
     @Override
     public void resetCounters() {
-        if (!supports(epsim.chip.ChipOp.RESET_COUNTERS)) throw fail("the chip does not implement reset_counters");
-        call(request("reset_counters"));
+        if (!supports(epsim.chip.ChipOp.RESET_COUNTERS)) throw calls.fail("the chip does not implement reset_counters");
+        calls.call(calls.request("reset_counters"));
     }
 
     @Override
     public void advanceTime(double seconds) {
         if (seconds == 0) return;
-        if (!supports(epsim.chip.ChipOp.ADVANCE_TIME)) throw fail("the chip does not implement advance_time (idle drift)");
-        call(request("advance_time").put("seconds", seconds));
+        if (!supports(epsim.chip.ChipOp.ADVANCE_TIME)) throw calls.fail("the chip does not implement advance_time (idle drift)");
+        calls.call(calls.request("advance_time").put("seconds", seconds));
     }
 
     /** Says goodbye (briefly), then ends the connection and the chip's process with every process it started. */
     @Override
     public void close() {
-        if (!channel.ended()) {
-            try {
-                call(request("close"), Math.min(timeoutSeconds, 2));
-            } catch (UserError ignored) {
-                // closing a peer that already went away is not an error
-            }
-        }
-        channel.close();
+        calls.close();
     }
 }

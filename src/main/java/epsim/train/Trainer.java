@@ -175,7 +175,7 @@ public final class Trainer {
         int batches = (n + batch - 1) / batch;
         for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
             long[] orderAtStart = dataOrder.state();
-            int[] order = permutation(n, dataOrder);
+            int[] order = dataOrder.permutation(n);
             listener.epochStarted(epoch, config.epochs(), n);
             long started = System.nanoTime();
             double lossSum = sums.loss(), secondsBefore = sums.seconds();
@@ -189,8 +189,8 @@ public final class Trainer {
                 Dataset.Examples examples = train.examples(order, from, size, topology.outputSize());
                 double[] x = examples.inputs(), y = examples.targets();
                 LearningRule.Estimate e = rule.train(chip, x, y, size);
-                lossSum += loss(e.prediction(), y) ;
-                correct += correct(e.prediction(), y, size);
+                lossSum += Scoring.loss(e.prediction(), y);
+                correct += Scoring.correct(e.prediction(), y, size);
                 steps += e.freeSteps();
                 done++;
                 seen += size;
@@ -270,8 +270,8 @@ public final class Trainer {
             Dataset.Examples examples = data.examples(null, from, size, topology.outputSize());
             double[] y = examples.targets();
             double[] prediction = rule.infer(chip, examples.inputs(), size).prediction();
-            lossSum += loss(prediction, y);
-            correct += correct(prediction, y, size);
+            lossSum += Scoring.loss(prediction, y);
+            correct += Scoring.correct(prediction, y, size);
         }
         return new double[] {lossSum / n, (double) correct / n};
     }
@@ -316,42 +316,6 @@ public final class Trainer {
     /** Lets the chip sit idle (its devices drifting) before an evaluation. */
     public void advanceTime(double seconds) {
         chip.advanceTime(seconds);
-    }
-
-    /** Sum over the batch of 1/2 |prediction - y|^2. */
-    static double loss(double[] prediction, double[] y) {
-        double s = 0;
-        for (int i = 0; i < y.length; i++) {
-            double d = prediction[i] - y[i];
-            s += 0.5 * d * d;
-        }
-        return s;
-    }
-
-    /** Examples whose largest output (first on ties) is the target class. */
-    static int correct(double[] prediction, double[] y, int batch) {
-        int k = y.length / batch, hits = 0;
-        for (int s = 0; s < batch; s++) {
-            int best = 0, label = 0;
-            for (int i = 1; i < k; i++) {
-                if (prediction[s * k + i] > prediction[s * k + best]) best = i;
-                if (y[s * k + i] > y[s * k + label]) label = i;
-            }
-            if (best == label) hits++;
-        }
-        return hits;
-    }
-
-    static int[] permutation(int n, Rng rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private void writeJson(ObjectNode run) {

@@ -1,0 +1,123 @@
+package epsim.cosim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import epsim.common.UserError;
+
+/**
+ * The host's side of the protocol's request and reply: numbered requests, each reply awaited
+ * within the timeout, refused when it is too large, not JSON, not an object, an error (unless the
+ * op is optional) or of another id, and every round trip timed per op.
+ */
+final class RemoteCalls {
+    private final String spec;
+    private final LineChannel channel;
+    private final double timeoutSeconds;
+    private long nextId = 1;
+    /** Per op: calls and nanoseconds of round trip (the request's encoding, the wire, the chip's work and the reply's decoding). */
+    private final java.util.Map<String, long[]> roundTrips = new java.util.TreeMap<>();
+    // what a reply may hold before its tree is built (a handshake is small; afterwards the chip's sizes bound it)
+    private Wire.ShapeLimit replyShape = new Wire.ShapeLimit(100_000, 10_000);
+
+    RemoteCalls(String spec, LineChannel channel, double timeoutSeconds) {
+        this.spec = spec;
+        this.channel = channel;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    double timeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    /** Bounds the replies from now on (the chip's sizes, once its handshake gave them). */
+    void limitReplies(Wire.ShapeLimit limit) {
+        replyShape = limit;
+    }
+
+    /** Per op: calls and seconds of round trip so far. */
+    java.util.Map<String, double[]> roundTrips() {
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        roundTrips.forEach((op, t) -> out.put(op, new double[] {t[0], t[1] / 1e9}));
+        return out;
+    }
+
+    UserError fail(String what) {
+        return new UserError("--chip " + spec + ": " + what);
+    }
+
+
+    ObjectNode request(String op) {
+        ObjectNode o = Wire.NODES.objectNode();
+        o.put("id", nextId++);
+        o.put("op", op);
+        return o;
+    }
+
+
+    /**
+     * Sends a request and waits for its reply, both within the timeout: a peer that stops reading
+     * (so that the write blocks) is ended when the time is up, as is one that never answers.
+     */
+    JsonNode call(ObjectNode request) {
+        return call(request, timeoutSeconds);
+    }
+
+
+    JsonNode call(ObjectNode request, double seconds) {
+        return call(request, seconds, false);
+    }
+
+
+    /** @param refusable an error reply is returned (the op is optional) instead of ending the run */
+    JsonNode call(ObjectNode request, double seconds, boolean refusable) {
+        String op = request.get("op").asText();
+        String reply;
+        long start = System.nanoTime();
+        try {
+            reply = channel.exchange(Wire.JSON.writeValueAsString(request), seconds);
+        } catch (LineChannel.Broken e) {
+            throw fail(e.timeout && !e.getMessage().startsWith("the chip was ended") ? "no reply to \"" + op + "\" within " + seconds + " s" : e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        JsonNode r;
+        try {
+            replyShape.check(reply);
+            r = Wire.JSON.readTree(reply);
+        } catch (Wire.BadMessage e) {
+            throw fail("a reply to \"" + op + "\" is refused: " + e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw fail("a reply is not JSON: " + Wire.abbreviate(reply));
+        }
+        if (r == null || !r.isObject()) throw fail("a reply is not a JSON object");
+        long[] t = roundTrips.computeIfAbsent(op, k -> new long[2]);
+        t[0]++;
+        t[1] += System.nanoTime() - start;
+        if (!r.path("ok").asBoolean(false) && !refusable) throw fail(r.path("error").asText("error without a message"));
+        if (r.path("id").asLong(-1) != request.get("id").asLong()) throw fail("reply id " + r.path("id") + " does not match request " + request.get("id"));
+        return r;
+    }
+
+
+    double[] values(JsonNode r, String field) {
+        try {
+            return Wire.doubles(r.get(field), field);
+        } catch (Wire.BadMessage e) {
+            throw fail("reply " + e.getMessage());
+        }
+    }
+
+
+    /** Says goodbye (briefly), then ends the connection and the chip's process with every process it started. */
+    void close() {
+        if (!channel.ended()) {
+            try {
+                call(request("close"), Math.min(timeoutSeconds, 2));
+            } catch (UserError ignored) {
+                // closing a peer that already went away is not an error
+            }
+        }
+        channel.close();
+    }
+}
