@@ -9,13 +9,16 @@
 # A record holds what the README promises and what users keep: the README run's metrics.csv and
 # run.json, the full testbench report, an `epsim gradient` dump, a sweep's sweep.csv, one short run
 # of every rule with its gradient probe, every preset as `models show` resolves it, an exported
-# netlist, and a run folder cut after its first epoch (compare resumes the *old* folder with the
+# netlist, one `epsim cost` report, one `epsim compare` of two runs, one atlas table (scripts/atlas.sh
+# --quick on one family and one rule), one sweep run in two shards and merged, one outerProduct run,
+# and a run folder cut after its first epoch (compare resumes the *old* folder with the
 # *new* code and holds it to the old code's uninterrupted run: old run folders still resume).
 # Timings are the only thing removed before comparing (metrics.csv's and sweep.csv's seconds
 # columns, the testbench rows that time ngspice against epsim); everything else must match byte for byte.
 set -euo pipefail
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" # as the launcher: the same bits on any machine
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DEFAULT_BASE=14a7b33   # main before the redesign (issue 12)
+DEFAULT_BASE=a3d127b   # main before the second redesign (issue 25)
 
 record() { # record LAUNCHER_DIR OUT
   local src="$1" out="$2" e="$1/epsim"
@@ -39,6 +42,28 @@ record() { # record LAUNCHER_DIR OUT
   done
   for m in capacitor default ecram ideal pcm rram; do "$e" models show "$m" > "$out/model-$m.json"; done
   "$e" export-spice --model ideal --set neuron.transfer=sigmoid --net 6-5-3 --out "$out/net.cir" > /dev/null
+  "$e" cost --model default --net 784-40-10 --batches 2 --train-limit 200 --test-limit 100 > "$out/cost.txt"
+  "$e" compare "$out/rule-ep" "$out/rule-bp" --out "$out/compare" > /dev/null
+  # compare.csv without the folders (they name the record) and the wall times
+  python3 - "$out/compare/compare.csv" > "$out/compare.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+keep = [i for i, h in enumerate(rows[0]) if h not in ("folder", "seconds")]
+for r in rows:
+    print(",".join(r[i] for i in keep))
+PY
+  "$src/scripts/atlas.sh" --quick --families adc-bits --rules ep-symmetric "$out/atlas" > /dev/null 2>&1
+  sed -n '/^| /p' "$out/atlas/atlas.md" > "$out/atlas-table.md"
+  local shard
+  for shard in 1/2 2/2; do
+    "$e" sweep --vary device.levels=16,64 --vary seed=1,2 --net 784-20-10 --epochs 1 --train-limit 300 --test-limit 100 \
+        --threads 1 --shard "$shard" --no-progress --out "$out/sharded" > /dev/null 2>&1
+  done
+  "$e" sweep merge "$out/sharded" > /dev/null
+  cut -d, -f1-7 "$out/sharded/sweep.csv" > "$out/sharded-sweep.csv"
+  "$e" train --set update.mode=outerProduct --net 784-40-10 --epochs 1 --train-limit 400 --test-limit 200 \
+      --out "$out/outer-product" --no-progress > /dev/null
+  cut -d, -f1-6 "$out/outer-product/metrics.csv" > "$out/outer-product.csv"
   "$e" train --net 784-40-10 --epochs 1 --train-limit 400 --test-limit 200 --out "$out/cut-run" --no-progress > /dev/null
   "$e" train --net 784-40-10 --epochs 2 --train-limit 400 --test-limit 200 --out "$out/whole-run" --no-progress > /dev/null
   cut -d, -f1-6 "$out/whole-run/metrics.csv" > "$out/whole-run.csv"
@@ -47,7 +72,8 @@ record() { # record LAUNCHER_DIR OUT
 
 compare() { # compare OLD NEW
   local a="$1" b="$2" bad=0 f
-  for f in metrics.csv run.json gradient.txt gradient-meta.json sweep.csv net.cir whole-run.csv \
+  for f in metrics.csv run.json gradient.txt gradient-meta.json sweep.csv net.cir whole-run.csv cost.txt compare.csv atlas-table.md \
+           sharded-sweep.csv outer-product.csv \
            $(cd "$a" && ls rule-*.csv rule-*.json rule-*-eval.txt model-*.json); do
     if cmp -s "$a/$f" "$b/$f"; then echo "same      $f"; else echo "DIFFERENT $f"; bad=1; fi
   done
