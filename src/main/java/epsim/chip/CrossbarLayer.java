@@ -100,6 +100,16 @@ final class CrossbarLayer {
         Kernels.multiplyAccumulateScaled(gain, above, batch, outputs, w, inputs, into);
     }
 
+    /** Devices one forward read of one example conducts through: both of every synapse and of every bias. */
+    long forwardReadDevices() {
+        return 2 * ((long) outputs * inputs + outputs);
+    }
+
+    /** Devices one backward read of one example conducts through: both of every synapse (the bias column is not driven). */
+    long backwardReadDevices() {
+        return 2L * outputs * inputs;
+    }
+
     /** The live effective weights (not a copy: the integrator's hot loop reads them). */
     double[] weights() {
         return w;

@@ -40,9 +40,8 @@ final class CrossbarReads {
     long deviceReadsPerStep() {
         long perExample = 0;
         for (int l = 1; l <= layers; l++) {
-            long bottomUp = (long) topology.size(l) * topology.size(l - 1) + topology.size(l);
-            perExample += 2 * bottomUp * circuit.bottomUpReads(l);
-            if (circuit.readsAbove(l)) perExample += 2L * topology.size(l + 1) * topology.size(l);
+            perExample += crossbars.layer(l - 1).forwardReadDevices() * circuit.bottomUpReads(l);
+            if (circuit.readsAbove(l)) perExample += crossbars.layer(l).backwardReadDevices();
         }
         return perExample * batch;
     }
