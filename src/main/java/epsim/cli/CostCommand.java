@@ -116,6 +116,13 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
         table("latency (s)", trainCost.latency().components(), trainCost.latency().total(), inferCost.latency().components(),
                 inferCost.latency().total());
 
+        phases(m, t, trainingPhases, trainingMacs, trained);
+        baseline(m, t, batch, trainCost.energy().total(), inferCost.energy().total());
+        return 0;
+    }
+
+    /** Each training phase's events, energy and latency per training sample. */
+    private static void phases(HardwareModel m, Topology t, PhaseLedger trainingPhases, long trainingMacs, int trained) {
         System.out.println();
         System.out.printf(Locale.ROOT, "%-22s %12s %10s %12s %12s %12s %12s%n", "phase (per training sample)", "relaxations",
                 "steps", "ADC", "device reads", "energy (J)", "latency (s)");
@@ -128,15 +135,18 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
                     (double) c.deviceReads() / trained, f.energy().total(), f.latency().total());
         }
 
+    }
+
+    /** Backprop on a digital accelerator at the model's MAC and SRAM energies, and the analog chip against it. */
+    private static void baseline(HardwareModel m, Topology t, int batch, double trainEnergy, double inferEnergy) {
         DigitalBaseline.Work dTrain = DigitalBaseline.training(t, batch), dInfer = DigitalBaseline.inference(t, batch);
         double[] dt = DigitalBaseline.energyAndLatency(m, dTrain), di = DigitalBaseline.energyAndLatency(m, dInfer);
         System.out.println();
         System.out.printf(Locale.ROOT, "digital baseline (backprop on a digital accelerator at this model's %.3g pJ per MAC and %.3g pJ per "
                 + "SRAM word): training sample %.4g J (%.4g MACs, %.4g words), %.4g s; inference %.4g J, %.4g s (one MAC at a time)%n",
                 m.cost().macEnergy(), m.cost().memoryEnergy(), dt[0], dTrain.macs(), dTrain.words(), dt[1], di[0], di[1]);
-        System.out.printf(Locale.ROOT, "analog / digital energy: training %.3g, inference %.3g%n", trainCost.energy().total() / dt[0],
-                inferCost.energy().total() / di[0]);
-        return 0;
+        System.out.printf(Locale.ROOT, "analog / digital energy: training %.3g, inference %.3g%n", trainEnergy / dt[0],
+                inferEnergy / di[0]);
     }
 
     private static void table(String title, Map<String, Double> train, double trainTotal, Map<String, Double> infer, double inferTotal) {

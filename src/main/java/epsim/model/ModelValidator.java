@@ -24,17 +24,7 @@ final class ModelValidator {
 
     static HardwareModel validate(ObjectNode tree, String origin, Map<String, String> overridden, double stepBefore) {
         Set<String> sections = ModelField.sections();
-        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!ModelLoader.TOP_LEVEL_TEXT.contains(k) && !sections.contains(k)) {
-                throw new UserError(origin + ": " + k + ": unknown field (expected name, description, source, base, "
-                        + String.join(", ", sections) + ")");
-            }
-        }
-        for (String k : ModelLoader.TOP_LEVEL_TEXT) {
-            JsonNode n = tree.get(k);
-            if (n != null && !n.isTextual()) throw new UserError(origin + ": " + k + ": expected a string");
-        }
+        checkTopLevel(tree, origin, sections);
         Reader r = new Reader(tree, origin, overridden);
         boolean costed = tree.has(ModelField.COST_SECTION), updated = tree.has(ModelField.UPDATE_SECTION), ghosted = tree.has(ModelField.GHOST_SECTION);
         for (String section : sections) if (present(section, costed, updated, ghosted)) r.section(section);
@@ -72,22 +62,7 @@ final class ModelValidator {
         double adcMax = v.get(ModelField.ADC_MAX) == RAILS ? transfer.railHigh : (Double) v.get(ModelField.ADC_MAX);
         if (adcMax <= adcMin) throw r.error(ModelField.ADC_MAX, adcMax);
 
-        // quantities derived from the fields must be finite too, or they turn into NaN in the chip
-        derived(r, ModelField.DAC_MAX, dacMax - dacMin, "the DAC range dacMax - dacMin");
-        derived(r, ModelField.ADC_MAX, adcMax - adcMin, "the ADC range adcMax - adcMin");
-        derived(r, ModelField.G_MAX, gMax - gMin, "the conductance range gMax - gMin");
-        double gRef = (Double) v.get(ModelField.G_REF);
-        derived(r, ModelField.G_REF, 1 / gRef, "1 / gRef");
-        derived(r, ModelField.G_REF, (gMax - gMin) / gRef, "the largest weight (gMax - gMin) / gRef");
-        derived(r, ModelField.G_MAX, gMax + gMin, "gMax + gMin (twice the mid-range)");
-        if (levels != HardwareModel.IDEAL) {
-            double step = (gMax - gMin) / (levels - 1);
-            if (!(step > 0) || !Double.isFinite(step) || !(step / gRef > 0)) {
-                throw new UserError(r.where(ModelField.LEVELS) + ": the step (gMax - gMin) / (levels - 1) = " + step
-                        + " is too small to program (expected a finite step > 0, also in weight units)");
-            }
-        }
-        if (!(dt / tau > 0)) throw new UserError(r.where(ModelField.DT) + ": dt / tau = " + dt / tau + " (expected a number > 0)");
+        derivedQuantities(r, v, dacMax - dacMin, adcMax - adcMin);
 
         HardwareModel.Update update = updated ? new HardwareModel.Update((HardwareModel.UpdateMode) v.get(ModelField.UPDATE_MODE),
                 (Integer) v.get(ModelField.BIT_LENGTH), (Boolean) v.get(ModelField.MANAGEMENT), (Boolean) v.get(ModelField.BL_MANAGEMENT),
@@ -107,6 +82,43 @@ final class ModelValidator {
                         (Double) v.get(ModelField.ADC_NOISE)),
                 costed ? cost(v) : null, update,
                 ghosted ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR)) : HardwareModel.Ghost.SHARED);
+    }
+
+    /** Only the known top-level keys, and the text ones as text. */
+    private static void checkTopLevel(ObjectNode tree, String origin, Set<String> sections) {
+        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!ModelLoader.TOP_LEVEL_TEXT.contains(k) && !sections.contains(k)) {
+                throw new UserError(origin + ": " + k + ": unknown field (expected name, description, source, base, "
+                        + String.join(", ", sections) + ")");
+            }
+        }
+        for (String k : ModelLoader.TOP_LEVEL_TEXT) {
+            JsonNode n = tree.get(k);
+            if (n != null && !n.isTextual()) throw new UserError(origin + ": " + k + ": expected a string");
+        }
+    }
+
+    /** The quantities the chip derives from the fields must be finite too, or they turn into NaN in the chip. */
+    private static void derivedQuantities(Reader r, Map<ModelField, Object> v, double dacRange, double adcRange) {
+        double gMin = (Double) v.get(ModelField.G_MIN), gMax = (Double) v.get(ModelField.G_MAX), gRef = (Double) v.get(ModelField.G_REF);
+        double tau = (Double) v.get(ModelField.TAU), dt = (Double) v.get(ModelField.DT);
+        int levels = (Integer) v.get(ModelField.LEVELS);
+        derived(r, ModelField.DAC_MAX, dacRange, "the DAC range dacMax - dacMin");
+        derived(r, ModelField.ADC_MAX, adcRange, "the ADC range adcMax - adcMin");
+        derived(r, ModelField.G_MAX, gMax - gMin, "the conductance range gMax - gMin");
+        derived(r, ModelField.G_REF, 1 / gRef, "1 / gRef");
+        derived(r, ModelField.G_REF, (gMax - gMin) / gRef, "the largest weight (gMax - gMin) / gRef");
+        derived(r, ModelField.G_MAX, gMax + gMin, "gMax + gMin (twice the mid-range)");
+        if (levels != HardwareModel.IDEAL) {
+            double step = (gMax - gMin) / (levels - 1);
+            if (!(step > 0) || !Double.isFinite(step) || !(step / gRef > 0)) {
+                throw new UserError(r.where(ModelField.LEVELS) + ": the step (gMax - gMin) / (levels - 1) = " + step
+                        + " is too small to program (expected a finite step > 0, also in weight units)");
+            }
+        }
+        if (!(dt / tau > 0)) throw new UserError(r.where(ModelField.DT) + ": dt / tau = " + dt / tau + " (expected a number > 0)");
+
     }
 
     /** The device section's named parts. */

@@ -62,18 +62,8 @@ final class DevicePhysics {
             }
             if (!d.response().constant(true) || !d.response().constant(false)) {
                 double upHigh = pulses(pop, k, 0.5, true, rng).mean, downLow = pulses(pop, k, -0.5, false, rng).mean;
-                // the shape at x = 0.5, from the response's own formula written out again per type
-                double expectUp, expectDown;
-                if (d.response() instanceof HardwareModel.Device.PowerLaw pl) {
-                    expectUp = Math.pow(0.5, pl.exponentUp());
-                    expectDown = Math.pow(0.5, pl.exponentDown());
-                } else {
-                    HardwareModel.Device.LinearStep ls = (HardwareModel.Device.LinearStep) d.response();
-                    expectUp = 1 - 0.5 * ls.slopeUp();
-                    expectDown = 1 - 0.5 * ls.slopeDown();
-                }
-                rows.add(row(name, "up step at x = +0.5 over up step at mid (response)", upHigh / up.mean, expectUp, bound));
-                rows.add(row(name, "down step at x = -0.5 over down step at mid (response)", downLow / down.mean, expectDown, bound));
+                rows.add(row(name, "up step at x = +0.5 over up step at mid (response)", upHigh / up.mean, shapeAtHalf(d, true), bound));
+                rows.add(row(name, "down step at x = -0.5 over down step at mid (response)", downLow / down.mean, shapeAtHalf(d, false), bound));
             }
         }
         if (d.stuckAtMin() > 0 || d.stuckAtMax() > 0) {
@@ -199,4 +189,11 @@ final class DevicePhysics {
 
 
 
+
+    /** The step's shape halfway towards the bound it approaches, from each response's formula written out again (not the model's code). */
+    private static double shapeAtHalf(HardwareModel.Device d, boolean up) {
+        if (d.response() instanceof HardwareModel.Device.PowerLaw p) return Math.pow(0.5, up ? p.exponentUp() : p.exponentDown());
+        HardwareModel.Device.LinearStep l = (HardwareModel.Device.LinearStep) d.response();
+        return 1 - 0.5 * (up ? l.slopeUp() : l.slopeDown());
+    }
 }
