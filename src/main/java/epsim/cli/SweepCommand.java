@@ -1,6 +1,7 @@
 package epsim.cli;
 
 import epsim.common.AtomicFiles;
+import epsim.common.Shell;
 import epsim.common.UserError;
 import epsim.experiment.SweepGrid;
 import epsim.experiment.SweepManifest;
@@ -139,6 +140,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
         for (SweepGrid.Point p : all) if (p.index() % shards == shardIndex - 1) mine.add(p);
         Path dir = out != null ? out
                 : AtomicFiles.newFolder(Path.of("runs"), "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
+        if (slurm) sbatchValue(dir.toAbsolutePath().normalize().resolve("slurm").toString(), "--out " + dir); // refused before any file
         AtomicFiles.folder(dir, "--out");
         List<String> command = new ArrayList<>();
         for (java.util.Iterator<String> it = spec.commandLine().getParseResult().originalArgs().iterator(); it.hasNext(); ) {
@@ -186,6 +188,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
             if (!o.startsWith("-") || o.contains("\n") || o.contains("\r")) throw new UserError("--slurm-opt " + o + ": expected one sbatch option, e.g. --time=01:00:00");
         }
         Path out = dir.toAbsolutePath().normalize();
+        String outputPattern = sbatchValue(out.resolve("slurm").toString(), "--out " + out) + "/%A_%a.out";
         List<String> args = new ArrayList<>();
         // the java and class path this command runs on (the jar, or a build's classes): a cluster's nodes share the file system
         String javaBinary = ProcessHandle.current().info().command().orElse("java");
@@ -204,13 +207,13 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
         }
         StringBuilder script = new StringBuilder("#!/bin/sh\n# epsim sweep as a Slurm job array: task k of " + tasks + " runs shard k (docs/sweeps.md)\n");
         script.append("#SBATCH --job-name=epsim-sweep\n#SBATCH --array=1-").append(tasks).append('\n');
-        script.append("#SBATCH --output=").append(out.resolve("slurm")).append("/%A_%a.out\n");
+        script.append("#SBATCH --output=").append(outputPattern).append('\n');
         for (String o : slurmOptions) script.append("#SBATCH ").append(o).append('\n');
         // as the launcher: one BLAS thread, so that every task's bits are those of a one-machine run
         script.append("export OPENBLAS_NUM_THREADS=\"${OPENBLAS_NUM_THREADS:-1}\" OMP_NUM_THREADS=\"${OMP_NUM_THREADS:-1}\"\n");
         script.append("exec");
-        for (String a : args) script.append(' ').append(quote(a));
-        script.append(" --no-progress --shard \"${SLURM_ARRAY_TASK_ID}/").append(tasks).append("\" --out ").append(quote(out.toString())).append('\n');
+        for (String a : args) script.append(' ').append(Shell.quote(a));
+        script.append(" --no-progress --shard \"${SLURM_ARRAY_TASK_ID}/").append(tasks).append("\" --out ").append(Shell.quote(out.toString())).append('\n');
         java.nio.file.Files.createDirectories(out.resolve("slurm"));
         Path file = out.resolve("sweep.sbatch");
         AtomicFiles.writeString(file, script.toString());
@@ -234,9 +237,24 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
         return 0;
     }
 
-    /** One word for sh, quoted so that nothing in it is expanded. */
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
+
+    /**
+     * A literal file name as the value of an {@code #SBATCH} directive (sbatch's own reading of
+     * such a line: whitespace splits, quotes group, a backslash takes the next character as it is,
+     * an unquoted # starts a comment; then its file-name pattern, where %% is a literal %). A name
+     * that no directive can carry (a control character such as a newline, which would end the line
+     * and start a shell command, or a backslash, which turns the pattern's %A_%a off) is refused.
+     */
+    static String sbatchValue(String name, String what) {
+        if (Shell.hasControl(name) || name.contains("\\")) {
+            throw new UserError(what + ": a Slurm job's output path cannot hold a control character (a newline...) or a backslash; choose another --out");
+        }
+        StringBuilder b = new StringBuilder();
+        for (char c : name.replace("%", "%%").toCharArray()) {
+            if (c == ' ' || c == '"' || c == '\'' || c == '#') b.append('\\');
+            b.append(c);
+        }
+        return b.toString();
     }
 
     @Command(name = "merge", mixinStandardHelpOptions = true,

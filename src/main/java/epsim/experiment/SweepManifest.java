@@ -131,7 +131,13 @@ public record SweepManifest(List<SweepGrid.Axis> axes, boolean zip, TrainConfig 
                 GradientProbe.Settings.parse(f.text(p, "settings", "probe.settings"), where + ": probe.settings"));
         List<String> command = new ArrayList<>();
         JsonNode c = o.get("command");
-        if (c != null && c.isArray()) for (int i = 0; i < c.size(); i++) command.add(f.text(c, i, "command[" + i + "]"));
+        if (c != null && c.isArray()) {
+            for (int i = 0; i < c.size(); i++) {
+                String arg = f.text(c, i, "command[" + i + "]");
+                if (arg.length() > 4096 || epsim.common.Shell.hasControl(arg)) throw f.error("command[" + i + "]", "a command-line argument (printable, at most 4096 characters)", c.get(i));
+                command.add(arg);
+            }
+        }
         SweepManifest m = of(axes, zip.asBoolean(), base, kind, probe, f.text(o, "epsim", "epsim"), command);
         if (!m.hash.equals(f.text(o, "hash", "hash"))) throw new UserError(where + ": hash: does not match the manifest's content (edited by hand?)");
         return m;

@@ -63,30 +63,71 @@ public record SweepOutcome(SweepGrid.Point point, double testAccuracy, double tr
         else a.add(v);
     }
 
-    /** The point's outcome of this sweep ({@code hash}), or null when it has none (not run, failed, or of another sweep). */
+    /** The longest error text an outcome may carry (a one-line message; a longer one was not written by epsim). */
+    static final int MAX_ERROR_CHARS = 4000;
+
+    /**
+     * The point's outcome of this sweep ({@code hash}), or null when it has none (not run). The file
+     * is data: every field is checked against what a point can have written (accuracies in [0, 1],
+     * a cosine in [-1, 1], times, energies and half-widths finite and >= 0, the point's own index and
+     * values, an epoch row a run can have written), and anything else is refused in one line naming
+     * the file and the field.
+     */
     static SweepOutcome read(Path dir, String hash, SweepGrid.Point p) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError(dir + ": not a folder (a point's folder holds its run and outcome); remove it to run the point again");
+        }
         Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) return null;
+        if (!Files.exists(file)) return null;
         String where = file.toString();
+        if (!Files.isRegularFile(file)) throw new UserError(where + ": not a file; remove it to run the point again");
+        JsonFields f = new JsonFields(where);
         JsonNode j = JsonFields.readFile(file, where);
-        if (!j.isObject() || !hash.equals(j.path("manifest").asText()) || j.path("index").asInt(-1) != p.index()) {
+        if (!j.isObject()) throw new UserError(where + ": expected a JSON object, got " + JsonFields.describe(j) + "; remove it to run the point again");
+        f.onlyKeys(j, "", java.util.List.of("manifest", "index", "values", "testAccuracy", "trainAccuracy", "gradientCosine",
+                "gradientHalfWidth", "seconds", "lastEpoch", "error"));
+        if (!hash.equals(f.text(j, "manifest", "manifest")) || f.integer(j, "index", "index", 0, SweepGrid.MAX_POINTS) != p.index()) {
             throw new UserError(where + ": the outcome of another sweep or point (its manifest hash or index differs); remove the folder to run it again");
         }
+        JsonNode values = j.get("values");
+        java.util.List<String> given = new java.util.ArrayList<>();
+        if (values == null || !values.isArray()) throw f.error("values", "the point's values", values);
+        for (int i = 0; i < values.size(); i++) given.add(f.text(values, i, "values[" + i + "]"));
+        if (!given.equals(p.values())) throw f.error("values", "the point's values " + p.values(), values);
         double[] row = null;
         JsonNode last = j.get("lastEpoch");
-        if (last != null && last.isArray()) {
+        if (last != null && !last.isNull()) {
+            if (!last.isArray() || !EpochRow.validLength(last.size())) throw f.error("lastEpoch", "an epoch row", last);
             row = new double[last.size()];
-            for (int i = 0; i < row.length; i++) row[i] = last.get(i).isNumber() ? last.get(i).asDouble() : Double.NaN;
-            if (!EpochRow.validLength(row.length)) throw new UserError(where + ": lastEpoch: not an epoch row");
+            for (int i = 0; i < row.length; i++) {
+                JsonNode x = last.get(i);
+                if (!x.isNull() && !x.isNumber()) throw f.error("lastEpoch[" + i + "]", "a number or null", x);
+                row[i] = x.isNull() ? Double.NaN : x.asDouble();
+            }
         }
-        EpochRow.EpochCost cost = row == null ? null : EpochRow.of(row).cost();
-        String error = j.hasNonNull("error") ? j.get("error").asText().replace('\n', ' ').replace('\r', ' ') : null;
-        return new SweepOutcome(p, number(j, "testAccuracy"), number(j, "trainAccuracy"), number(j, "gradientCosine"), number(j, "gradientHalfWidth"),
-                number(j, "seconds"), cost, error);
+        EpochRow lastRow = row == null ? null : EpochRow.of(row);
+        if (lastRow != null && !lastRow.plausible(lastRow.epoch())) throw new UserError(where + ": lastEpoch: not a row a run can have written");
+        String error = null;
+        if (j.hasNonNull("error")) {
+            error = f.text(j, "error", "error");
+            if (error.length() > MAX_ERROR_CHARS) throw f.error("error", "a message of at most " + MAX_ERROR_CHARS + " characters", j.get("error"));
+            error = error.replace('\n', ' ').replace('\r', ' ');
+        }
+        return new SweepOutcome(p, number(f, j, "testAccuracy", 0, 1), number(f, j, "trainAccuracy", 0, 1),
+                number(f, j, "gradientCosine", -1 - COSINE_ROUNDING, 1 + COSINE_ROUNDING), number(f, j, "gradientHalfWidth", 0, Double.MAX_VALUE),
+                number(f, j, "seconds", 0, Double.MAX_VALUE), lastRow == null ? null : lastRow.cost(), error);
     }
 
-    private static double number(JsonNode j, String key) {
+    /** How far a computed cosine may pass +-1 by rounding (as a checkpoint's tracked cosines). */
+    private static final double COSINE_ROUNDING = 1e-9;
+
+    /** A figure in [low, high], or null (not measured: NaN). */
+    private static double number(JsonFields f, JsonNode j, String key, double low, double high) {
         JsonNode n = j.get(key);
-        return n != null && n.isNumber() ? n.asDouble() : Double.NaN;
+        if (n == null || n.isNull()) return Double.NaN;
+        if (!n.isNumber() || !(n.asDouble() >= low && n.asDouble() <= high)) {
+            throw f.error(key, "null or " + (high == Double.MAX_VALUE ? "a finite number >= 0" : "a number in [" + Math.round(low) + ", " + Math.round(high) + "]"), n);
+        }
+        return n.asDouble();
     }
 }

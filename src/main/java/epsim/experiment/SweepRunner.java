@@ -73,6 +73,7 @@ public final class SweepRunner {
             return finished;
         }
         long start = System.nanoTime();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError(dir + ": not a folder (a point's folder holds its run); remove it");
         try {
             Files.createDirectories(dir);
             TrainConfig c = grid.config(p);
@@ -126,7 +127,7 @@ public final class SweepRunner {
         if (!missing.isEmpty()) {
             String which = missing.size() <= 12 ? missing.toString() : missing.subList(0, 12) + " and " + (missing.size() - 12) + " more";
             throw new UserError(dir + ": " + missing.size() + " of " + grid.points().size() + " points have no outcome (" + which + "): run the sweep "
-                    + "again, which skips the finished points" + (m.command().isEmpty() ? "" : ": epsim " + String.join(" ", m.command())));
+                    + "again, which skips the finished points" + (m.command().isEmpty() ? "" : ": " + epsim.common.Shell.command("epsim", m.command())));
         }
         SweepReport.write(dir, grid, outcomes, m.probe(), "sweep.csv", true, true);
         return outcomes;

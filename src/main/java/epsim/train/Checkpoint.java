@@ -150,33 +150,16 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
         if (epoch < 1) bad = "epoch " + epoch;
         else if (batchIndex < 0) bad = "batch index " + batchIndex;
         else if (history.size() != epoch - 1) bad = history.size() + " finished epochs before epoch " + epoch;
-        else if (!loss(sums.loss()) || sums.correct() < 0 || sums.freeSteps() < 0 || sums.batches() < 0
+        else if (!EpochRow.lossValue(sums.loss()) || sums.correct() < 0 || sums.freeSteps() < 0 || sums.batches() < 0
                 || sums.seen() < sums.correct() || sums.batches() != batchIndex || !(sums.seconds() >= 0) || !Double.isFinite(sums.seconds())) {
             bad = "running sums";
         } else if (chip != null && (!Double.isFinite(chip.time()) || chip.time() < 0)) {
             bad = "chip time " + chip.time();
         }
         for (int i = 0; bad == null && i < history.size(); i++) {
-            EpochRow row = history.get(i);
-            boolean ok = row.epoch() == i + 1 && loss(row.trainLoss()) && fraction(row.trainAccuracy())
-                    && loss(row.testLoss()) && fraction(row.testAccuracy()) && finiteAtLeast(row.meanFreeSteps(), 0)
-                    && finiteAtLeast(row.seconds(), 0) && row.costValid() && row.gradientValid();
-            if (!ok) bad = "history row " + (i + 1);
+            if (!history.get(i).plausible(i + 1)) bad = "history row " + (i + 1);
         }
         if (bad != null) throw new UserError(file + ": corrupt checkpoint (" + bad + ")");
-    }
-
-    private static boolean finiteAtLeast(double v, double low) {
-        return Double.isFinite(v) && v >= low;
-    }
-
-    /** A loss is >= 0, or NaN: the honest record of a chip whose state diverged. */
-    private static boolean loss(double v) {
-        return Double.isNaN(v) || finiteAtLeast(v, 0);
-    }
-
-    private static boolean fraction(double v) {
-        return v >= 0 && v <= 1;
     }
 
     /** Reads lengths no larger than what the rest of the file can hold, so a damaged length never allocates gigabytes. */

@@ -113,6 +113,29 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
         return new EpochRow((int) v[0], v[1], v[2], v[3], v[4], v[5], v[6], cost, gradient);
     }
 
+    /**
+     * Whether this row holds figures a run can have written as its epoch {@code epoch}: losses >= 0
+     * (or NaN, the honest record of a diverged state), accuracies in [0, 1], steps and seconds
+     * finite and >= 0, the cost and the tracked cosines valid.
+     */
+    public boolean plausible(int epoch) {
+        return this.epoch == epoch && lossValue(trainLoss) && fraction(trainAccuracy) && lossValue(testLoss) && fraction(testAccuracy)
+                && finiteAtLeast(meanFreeSteps, 0) && finiteAtLeast(seconds, 0) && costValid() && gradientValid();
+    }
+
+    static boolean finiteAtLeast(double v, double low) {
+        return Double.isFinite(v) && v >= low;
+    }
+
+    /** A loss is >= 0, or NaN: the honest record of a chip whose state diverged. */
+    static boolean lossValue(double v) {
+        return Double.isNaN(v) || finiteAtLeast(v, 0);
+    }
+
+    static boolean fraction(double v) {
+        return v >= 0 && v <= 1;
+    }
+
     /** Whether the tracked cosines are cosines (in [-1, 1]) and their half-widths >= 0, each or NaN (nothing to measure). */
     boolean gradientValid() {
         if (gradient == null) return true;

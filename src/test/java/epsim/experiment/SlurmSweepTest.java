@@ -119,6 +119,22 @@ class SlurmSweepTest {
         return b.toString();
     }
 
+    /** An --out path with a space, a quote, a %, a # and shell syntax: the real sbatch puts each task's log in it, and nothing runs. */
+    @Test
+    void aPathWithSpacesQuotesAndPercentsReachesSlurmIntact() throws Exception {
+        Path out = dir.resolve("a b'c%A#d;$(touch INJECTED)").resolve("sweep");
+        String said = run(epsim("sweep", "--vary", "device.levels=16", "--net", "784-4-10", "--kind", "gradient", "--gradient-batch", "2",
+                "--gradient-batches", "1", "--threads", "1", "--no-progress", "--slurm", "--out", out.toString()));
+        Matcher m = Pattern.compile("submitted job array (\\d+)").matcher(said);
+        assertTrue(m.find(), said);
+        awaitEmptyQueue(m.group(1));
+        assertTrue(Files.isRegularFile(out.resolve("slurm").resolve(m.group(1) + "_1.out")), "the task's log in the path asked for" + taskLogs(out));
+        assertTrue(Files.isRegularFile(out.resolve("points/0000").resolve(SweepOutcome.FILE)), "the point ran" + taskLogs(out));
+        try (var all = Files.walk(dir)) {
+            assertTrue(all.noneMatch(f -> f.getFileName().toString().equals("INJECTED")), "no command ran from the path");
+        }
+    }
+
     @Test
     void aJobArrayMergesIntoTheOneMachineSweep() throws Exception {
         Path out = dir.resolve("cluster");
