@@ -65,6 +65,7 @@ final class EvalCommand implements Callable<Integer> {
             Path data = dataDir != null ? dataDir : (dataset == null && config.dataDir() != null ? AtomicFiles.path(config.dataDir(), "run.json: dataDir") : null);
             Dataset test = Datasets.load(name, data).test();
             if (testLimit > 0) test = test.head(testLimit);
+            TrainingData.fitting(test, t, name);
             Trainer.Evaluation f = trainer.evaluateCounted(test);
             String what = String.format(Locale.ROOT, "%s: %s test set (%d examples)%s", dir, name, test.count(),
                     after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "");

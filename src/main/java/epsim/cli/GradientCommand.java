@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import epsim.backend.ChipFactory;
 import epsim.chip.AnalogChip;
 import epsim.common.AtomicFiles;
+import epsim.common.MemoryBudget;
 import epsim.common.Npy;
 import epsim.common.Rng;
 import epsim.common.UserError;
@@ -169,11 +170,21 @@ final class GradientCommand implements Callable<Integer>, RuleOptions.Command, R
         int fdCount = fdCoordinates != null ? fdCoordinates : (params <= 2000 ? (int) params : 200);
         if (fdCount < 0 || fdCount > params) throw new UserError("--fd-coordinates " + fdCount + ": expected 0.." + params);
         IdealNetwork ideal = new IdealNetwork(weights, m.neuron().transfer(), m.neuron().epsilon());
-        LayerParams implicit = References.implicit(ideal, x, y, batch);
+        int steps;
+        LayerParams implicit, fd, bptt;
         int[] coords = fdCount == params ? null : sample(params, fdCount, seed);
-        LayerParams fd = References.finiteDifferences(ideal, x, y, batch, fdStep, coords);
-        int steps = bpttSteps != null ? bpttSteps : References.settleSteps(ideal, x, batch);
-        LayerParams bptt = References.bptt(ideal, x, y, batch, steps);
+        try {
+            implicit = References.implicit(ideal, x, y, batch);
+            fd = References.finiteDifferences(ideal, x, y, batch, fdStep, coords);
+            steps = bpttSteps != null ? bpttSteps : References.settleSteps(ideal, x, batch);
+            // BPTT keeps every step's state of every free neuron, and a mask of the clipped ones, per example in turn
+            MemoryBudget.require((double) (steps + 1) * t.freeNeurons() * 9, "--bptt-steps " + steps + " on " + t);
+            bptt = References.bptt(ideal, x, y, batch, steps);
+        } catch (IllegalStateException e) {
+            // the ideal copy has no equilibrium to differentiate: on this batch, or (finite differences) once a weight moves by --fd-step
+            throw new UserError("--out: the references cannot be computed here: " + e.getMessage()
+                    + " (on this batch, or with a weight moved by --fd-step " + fdStep + "; finite differences need a small step, e.g. 1e-5)");
+        }
 
         Npy.writeDoubles(out.resolve("inputs.npy"), x, batch, t.inputSize());
         Npy.writeDoubles(out.resolve("targets.npy"), y, batch, t.outputSize());

@@ -16,12 +16,17 @@ public record TrainingData(Dataset train, Dataset test) {
         Datasets.Split split = Datasets.load(config.dataset(), config.dataDir() == null ? null : AtomicFiles.path(config.dataDir(), "--data-dir"));
         Dataset train = config.trainLimit() > 0 ? split.train().head(config.trainLimit()) : split.train();
         Dataset test = config.testLimit() > 0 ? split.test().head(config.testLimit()) : split.test();
-        if (train.pixels() != t.inputSize()) {
-            throw new UserError("--net " + t + ": the input layer has " + t.inputSize() + " neurons but "
-                    + config.dataset() + " images have " + train.pixels() + " pixels");
-        }
-        int classes = Math.max(train.classes(), test.classes());
-        if (classes > t.outputSize()) throw new UserError("--net " + t + ": " + t.outputSize() + " outputs for " + classes + " classes");
+        fitting(train, t, config.dataset());
+        fitting(test, t, config.dataset());
         return new TrainingData(train, test);
+    }
+
+    /** {@code data} ({@code name}) when its images fill network {@code t}'s inputs and its labels are classes of its outputs. */
+    public static Dataset fitting(Dataset data, Topology t, String name) {
+        if (data.pixels() != t.inputSize()) {
+            throw new UserError("--net " + t + ": the input layer has " + t.inputSize() + " neurons but " + name + " images have " + data.pixels() + " pixels");
+        }
+        if (data.classes() > t.outputSize()) throw new UserError("--net " + t + ": " + t.outputSize() + " outputs for " + data.classes() + " classes in " + name);
+        return data;
     }
 }

@@ -133,4 +133,15 @@ class RefusedInputsTest {
         assertEquals(0, r.exitCode(), r.err());
         assertFalse(Files.exists(leftover));
     }
+
+    /** What ended in "internal error": a BPTT reference too long to hold, finite differences whose step leaves no equilibrium. */
+    @Test
+    void referencesThatCannotBeComputedAreRefused(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--net", "784-4-10", "--batch", "2", "--gradient-batches", "1",
+                "--bptt-steps", "2000000000", "--out", tmp.resolve("a").toString()), "--bptt-steps", "memory");
+        TestSupport.assertOneLineError(TestSupport.cli("gradient", "--net", "784-20-10", "--batch", "2", "--gradient-batches", "1",
+                "--fd-step", "10", "--out", tmp.resolve("b").toString()), "--fd-step 10");
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(tmp.resolve("a")) || java.nio.file.Files.exists(tmp.resolve("b")),
+                "nothing written");
+    }
 }

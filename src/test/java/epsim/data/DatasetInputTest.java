@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 import static epsim.TestSupport.assertOneLineError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Bad dataset paths, corrupt or truncated IDX files and bad training flags: one line, exit 2. */
 class DatasetInputTest {
@@ -96,5 +97,20 @@ class DatasetInputTest {
         assertOneLineError(TestSupport.cli("train", "--rule", "magic", "--out", dir.resolve("o").toString()), "--rule magic");
         assertOneLineError(TestSupport.cli("train", "--resume", dir.resolve("none").toString()), "no run to resume");
         assertOneLineError(TestSupport.cli("eval", "--checkpoint", dir.toString()), "run.json");
+    }
+
+    /** eval on another dataset holds it to the run's network as train does: a label past the outputs is refused, not an internal error. */
+    @Test
+    void evalRefusesALabelPastTheOutputs() throws IOException {
+        Path im = images(4, 2, 2, 16);
+        ByteBuffer b = ByteBuffer.allocate(8 + 4);
+        b.putInt(0x801).putInt(4).put(new byte[] {0, 1, 1, (byte) 255});
+        Path l = dir.resolve("labels-255");
+        Files.write(l, b.array());
+        Path good = labels(4, 4); // all class 0
+        String fine = "idx:" + im + "," + good + "," + im + "," + good;
+        assertEquals(0, TestSupport.cli(train(fine)).exitCode());
+        assertOneLineError(TestSupport.cli("eval", "--checkpoint", dir.resolve("out").toString(), "--dataset", "idx:" + im + "," + l + "," + im + "," + l),
+                "2 outputs for 256 classes");
     }
 }
