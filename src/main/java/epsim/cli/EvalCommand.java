@@ -55,6 +55,7 @@ final class EvalCommand implements Callable<Integer> {
         if (repeats < 1 || repeats > 1000) throw new UserError("--repeats " + repeats + ": expected an integer in 1..1000");
         TrainConfig config = saved.config(dir, c -> c);
         Topology t = Topology.parse(config.net(), "--net");
+        if (gradientProbe == null) probe.refuseUnused("--gradient-probe N");
         epsim.train.GradientProbe.Plan plan = gradientProbe == null ? null : probe.plan(gradientProbe, "--gradient-probe");
         if (!(after >= 0) || !Double.isFinite(after)) throw new UserError("--after " + after + ": expected a finite number of seconds >= 0");
         TrainingData training = TrainingData.load(config, t);

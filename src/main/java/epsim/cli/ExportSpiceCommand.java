@@ -35,6 +35,9 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         return run;
     }
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Take the model, network and weights of a training run's last checkpoint.")
     Path checkpoint;
 
@@ -60,6 +63,11 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         LayerParams weights;
         long seed = run.seed(); // the synthetic input's, also beside --checkpoint
         if (checkpoint != null) {
+            for (String flag : java.util.List.of("--model", "--set", "--net")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                    throw new UserError(flag + ": with --checkpoint the model and network are the run's (" + checkpoint + "/run.json)");
+                }
+            }
             TrainConfig c = TrainConfig.read(checkpoint, "no run record (is --checkpoint a run folder?)");
             TrainConfig.checkModelFile(checkpoint, c);
             m = ModelLoader.load(c.model(), c.overrides());

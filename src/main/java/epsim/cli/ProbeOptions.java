@@ -14,6 +14,18 @@ final class ProbeOptions {
                     + "(the training set's first ones, as a batch holds them) (default: ${DEFAULT-VALUE}).")
     String examples;
 
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec command;
+
+    /** Refuses the probe's options where no probe runs ({@code when} says what would run one): given, they would be silently ignored. */
+    void refuseUnused(String when) {
+        for (String flag : java.util.List.of("--gradient-batches", "--probe-examples")) {
+            if (command.commandLine().getParseResult().hasMatchedOption(flag)) {
+                throw new epsim.common.UserError(flag + ": no gradient probe runs here; it takes effect with " + when);
+            }
+        }
+    }
+
     GradientProbe.Plan plan(int batchSize, String batchFlag) {
         if (batchSize < 1) throw new epsim.common.UserError(batchFlag + " " + batchSize + ": expected an integer >= 1");
         if (batches < 1 || batches > 10_000) throw new epsim.common.UserError("--gradient-batches " + batches + ": expected an integer in 1..10000");

@@ -45,7 +45,9 @@ final class RuleOptions {
         EnumMap<RuleSetting, Object> given = new EnumMap<>(RuleSetting.class);
         for (RuleSetting s : RuleSetting.values()) {
             if (!parsed.hasMatchedOption(s.flag)) continue;
-            List<String> items = s.isList() ? parsed.matchedOptionValue(s.flag, List.<String>of()) : List.of(parsed.matchedOptionValue(s.flag, ""));
+            // a list from the words as typed, split keeping empty items ("0.1," has two, the second empty and refused)
+            List<String> items = s.isList() ? List.of(String.join(",", parsed.matchedOption(s.flag).originalStringValues()).split(",", -1))
+                    : List.of(parsed.matchedOptionValue(s.flag, ""));
             given.put(s, s.parse(items, s.flag, t));
         }
         return defaults.given(given);

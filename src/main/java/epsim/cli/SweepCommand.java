@@ -115,6 +115,11 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
             epsim.train.GradientProbe.Plan p = probe.plan(gradientBatch, "--gradient-batch");
             plan = new epsim.train.GradientProbe.Plan(p.batchSize(), p.batches(), p.selection(),
                     epsim.train.GradientProbe.Settings.parse(gradientSettings, "--gradient-settings"));
+        } else {
+            probe.refuseUnused("--kind gradient or both");
+            for (String flag : List.of("--gradient-batch", "--gradient-settings")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(flag)) throw new UserError(flag + ": --kind train runs no gradient probe");
+            }
         }
         int shardIndex = 1, shards = 1;
         if (shard != null) {

@@ -102,6 +102,7 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command, RunO
         } else {
             config = run.config(model, rule, chip);
             if (trackGradient != null) config = config.withTracking(probe.plan(trackGradient, "--track-gradient"));
+            else probe.refuseUnused("--track-gradient N");
             dir = out != null ? out
                     : AtomicFiles.newFolder(Path.of("runs"), LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
             if (Files.exists(dir.resolve(Checkpoint.FILE))) {
@@ -114,6 +115,7 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command, RunO
         Topology t = Topology.parse(config.net(), "--net");
         TrainingData data = TrainingData.load(config, t);
         HardwareModel m = resume == null ? model.load() : ModelLoader.load(config.model(), config.overrides()); // parsed once
+        if (resume != null) TrainConfig.checkModel(dir, m);
         Trainer trainer = new Trainer(config, ChipFactory.build(config.chip(), m, t, config.seed(), chipTimeout), data, dir, Main.version());
         if (noCheckpoint) trainer.withoutCheckpoints(); // (refused with --resume above: a resumed run keeps its checkpoints)
         System.out.printf("epsim %s: %s on %s (%s, %s chip), net %s, %s: %d train / %d test, %d epochs, %s kernels -> %s%n",

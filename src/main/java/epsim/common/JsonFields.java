@@ -63,7 +63,11 @@ public final class JsonFields {
         try {
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) throw new UserError(origin + ": " + size + " bytes; a JSON file epsim reads is at most " + MAX_FILE_BYTES);
+            if (Files.isDirectory(file)) throw new UserError(origin + ": a folder, not a file");
+            if (!Files.isRegularFile(file)) throw new UserError(origin + ": " + (Files.exists(file) ? "not a regular file (a device or a pipe?)" : "no such file"));
             return Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(origin + ": not UTF-8 text (JSON files are UTF-8)");
         } catch (IOException | RuntimeException e) {
             if (e instanceof UserError u) throw u;
             throw new UserError(origin + ": cannot read (" + e.getMessage() + ")");

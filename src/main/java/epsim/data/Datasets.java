@@ -66,7 +66,8 @@ public final class Datasets {
 
     public static Dataset files(String name, Path images, Path labels) {
         for (Path p : new Path[] {images, labels}) {
-            if (!Files.isRegularFile(p)) throw new UserError(p + ": no such dataset file");
+            if (Files.isDirectory(p)) throw new UserError(p + ": a folder, not a dataset file");
+            if (!Files.isRegularFile(p)) throw new UserError(p + ": " + (Files.exists(p) ? "not a regular file (a device or a pipe?)" : "no such dataset file"));
         }
         Idx.Images im = Idx.readImages(() -> Files.newInputStream(images), images.toString());
         int[] lb = Idx.readLabels(() -> Files.newInputStream(labels), labels.toString());

@@ -43,7 +43,15 @@ public final class SweepGrid {
     private final boolean zip;
     private final Map<List<String>, ModelLoader.Loaded> models = new ConcurrentHashMap<>();
 
+    /** A grid of {@code axes} over {@code base}; two axes that set the same field (or run or rule setting) are refused. */
     public SweepGrid(TrainConfig base, List<Axis> axes, boolean zip) {
+        Set<String> varied = new HashSet<>();
+        for (Axis a : axes) {
+            List<String> fields = linkedFields(a.key());
+            for (String f : fields != null ? fields : List.of(a.key())) {
+                if (!varied.add(f)) throw new UserError("--vary " + a.key() + ": " + f + " is varied by another --vary too; give its values once");
+            }
+        }
         this.base = base;
         this.axes = List.copyOf(axes);
         this.zip = zip;

@@ -19,7 +19,7 @@ public final class Topology {
 
     /** Parses {@code 784-500-10}; {@code where} names the flag or file field in errors. */
     public static Topology parse(String spec, String where) {
-        String[] parts = spec.trim().split("-");
+        String[] parts = spec.trim().split("-", -1); // -1: a trailing '-' is an empty size, refused below
         if (parts.length < 2) {
             throw new UserError(where + ": expected layer sizes joined by '-', input first (e.g. 784-500-10), got \"" + spec + "\"");
         }

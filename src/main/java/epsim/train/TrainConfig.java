@@ -142,6 +142,22 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         }
     }
 
+    /**
+     * Refuses to continue a run whose model, as its run.json's {@code model} and {@code set} give it
+     * now ({@code m}), is not the model the run recorded when it started (its resolved {@code model}
+     * block): an edited {@code set}, or a preset that changed since. A record without the block has
+     * nothing to compare.
+     */
+    public static void checkModel(Path dir, epsim.model.HardwareModel m) {
+        Path runFile = dir.resolve("run.json");
+        JsonNode recorded = JsonFields.readFile(runFile, runFile.toString()).get("model");
+        if (recorded == null || recorded.isNull()) return;
+        if (!recorded.equals(ModelLoader.toJson(m))) {
+            throw new UserError(runFile + ": the hardware model its options give (model and set) is not the one the run started with "
+                    + "(its \"model\" block); was run.json edited, or the preset changed? Start a new run");
+        }
+    }
+
     /** run.json's key for the SHA-256 of a model file. */
     public static final String MODEL_HASH = "modelFileSha256";
 

@@ -103,4 +103,32 @@ class InputValidationTest {
         TestSupport.assertOneLineError(TestSupport.cli("train", "--rule", "bp", "--bp-loss", "l1", "--out", dir.resolve("r").toString()), "--bp-loss");
         TestSupport.assertOneLineError(TestSupport.cli("gradient", "--out", dir.toString(), "--lr", "0.1,0.2,0.3", "--net", "4-3-2"), "--lr");
     }
+
+    /** Inputs that were taken silently or answered with a misleading message (the third hardening round). */
+    @Test
+    void silentlyAcceptedInputIsRefused() throws Exception {
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--net", "784-5-10-", "--out", dir.resolve("n").toString()), "--net", "layer 3");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--lr", "0.1,", "--net", "784-5-10", "--out", dir.resolve("l").toString()), "--lr 0.1,");
+        TestSupport.assertOneLineError(TestSupport.cli("sweep", "--vary", "device.levels=16", "--vary", "device.levels=64", "--net", "784-5-10",
+                "--out", dir.resolve("v").toString()), "device.levels is varied by another --vary");
+        TestSupport.assertOneLineError(TestSupport.cli("sweep", "--vary", "device.gammaUp+device.gammaDown=0,1", "--vary", "device.gammaUp=0.5",
+                "--net", "784-5-10", "--out", dir.resolve("w").toString()), "device.gammaUp is varied by another --vary");
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--probe-examples", "consecutive", "--net", "784-5-10",
+                "--out", dir.resolve("p").toString()), "--probe-examples", "--track-gradient");
+        TestSupport.assertOneLineError(TestSupport.cli("sweep", "--vary", "device.levels=16", "--kind", "train", "--gradient-settings", "training",
+                "--net", "784-5-10", "--out", dir.resolve("k").toString()), "--gradient-settings");
+        Path bad = dir.resolve("latin1.json");
+        Files.write(bad, new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xff, '"', '}'});
+        TestSupport.assertOneLineError(TestSupport.cli("models", "show", bad.toString()), "not UTF-8");
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--dataset", "idx:" + folder + "," + folder + "," + folder + "," + folder,
+                "--net", "4-3-2", "--out", dir.resolve("d").toString()), "a folder, not a dataset file");
+        Path run = TestSupport.trainedRun(dir.resolve("run"));
+        TestSupport.assertOneLineError(TestSupport.cli("export-spice", "--checkpoint", run.toString(), "--net", "784-10-10",
+                "--out", dir.resolve("x.cir").toString()), "--net", "the run's");
+        Path runJson = run.resolve("run.json");
+        Files.writeString(runJson, Files.readString(runJson).replaceFirst("\"set\" : \\[ \\]", "\"set\" : [ \"device.readNoise=0.01\" ]"));
+        TestSupport.assertOneLineError(TestSupport.cli("train", "--resume", run.toString(), "--epochs", "2"), "not the one the run started with");
+        TestSupport.assertOneLineError(TestSupport.cli("eval", "--checkpoint", run.toString()), "not the one the run started with");
+    }
 }
