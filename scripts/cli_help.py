@@ -10,8 +10,10 @@ text = open(doc, encoding="utf-8").read()
 
 
 def help_of(command):
-    out = subprocess.run(["java", "-jar", "target/epsim.jar", *command.split(), "--help"], capture_output=True, text=True,
-                         env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"})
+    # UTF-8 out (a +- sign, a µ), whatever the caller's locale
+    out = subprocess.run(["java", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-jar", "target/epsim.jar", *command.split(), "--help"],
+                         capture_output=True, text=True, encoding="utf-8",
+                         env={"COLUMNS": "80", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
     if out.returncode != 0 or out.stderr.strip():
         sys.exit(f"epsim {command} --help failed: {out.stderr.strip()}")
     return out.stdout.rstrip("\n")

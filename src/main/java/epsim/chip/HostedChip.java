@@ -10,6 +10,14 @@ import epsim.model.HardwareModel;
 public interface HostedChip extends Chip {
     HardwareModel model();
 
+    /**
+     * Whether {@link #model} is the chip's own: false for a remote chip whose handshake sent none,
+     * whose model is then a stand-in with its transfer curve and no cost constants.
+     */
+    default boolean reportsModel() {
+        return true;
+    }
+
     /** Whether the chip implements {@code op} (every op for epsim's own chips; a remote chip says in its handshake). */
     default boolean supports(ChipOp op) {
         return true;

@@ -18,14 +18,16 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run folders written by epsim train (read from their checkpoint, or from metrics.csv for a run with --no-checkpoint).")
     List<Path> runs;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Folder for compare.csv and the plots (default: the current folder).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder for compare.csv and the plots (default: a new runs/compare-<timestamp>).")
     Path out;
 
     @Override
     public Integer call() {
         if (runs.size() > 100) throw new UserError("compare: at most 100 runs at once, got " + runs.size());
         List<Comparison.Run> read = Comparison.readAll(runs);
-        Path dir = AtomicFiles.folder(out != null ? out : Path.of("."), "--out");
+        Path dir = out != null ? AtomicFiles.folder(out, "--out")
+                : AtomicFiles.folder(AtomicFiles.newFolder(Path.of("runs"), "compare-" + java.time.LocalDateTime.now()
+                        .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out"), "--out");
         System.out.print(Comparison.table(read));
         AtomicFiles.writeString(dir.resolve("compare.csv"), Comparison.csv(read));
         Comparison.plots(dir, read);

@@ -223,7 +223,8 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
         Path file = out.resolve("sweep.sbatch");
         AtomicFiles.writeString(file, script.toString());
         if (dryRun) {
-            System.out.printf("wrote %s (%d tasks); submit it with: sbatch %s; then: epsim sweep merge %s%n", file, tasks, file, out);
+            System.out.printf("wrote %s (%d tasks); submit it with: sbatch %s; once its tasks are done: %s sweep merge %s%n", file, tasks,
+                    Shell.quote(file.toString()), Shell.launcher(), Shell.quote(out.toString()));
             return 0;
         }
         Process p;
@@ -237,8 +238,8 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
             throw new UserError("--slurm: sbatch refused " + file + ": " + reply.replace('\n', ' '));
         }
         String job = reply.split(";")[0];
-        System.out.printf("submitted job array %s (%d tasks, %s); watch it with: squeue -j %s; when it is done: epsim sweep merge %s%n", job, tasks, file,
-                job, out);
+        System.out.printf("submitted job array %s (%d tasks, %s); watch it with: squeue -j %s; when it is done: %s sweep merge %s%n", job, tasks, file,
+                job, Shell.launcher(), Shell.quote(out.toString()));
         return 0;
     }
 

@@ -119,7 +119,8 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command, RunO
         Trainer trainer = new Trainer(config, ChipFactory.build(config.chip(), m, t, config.seed(), chipTimeout), data, dir, Main.version());
         if (noCheckpoint) trainer.withoutCheckpoints(); // (refused with --resume above: a resumed run keeps its checkpoints)
         System.out.printf("epsim %s: %s on %s (%s, %s chip), net %s, %s: %d train / %d test, %d epochs, %s kernels -> %s%n",
-                Main.version(), config.ruleLabel(), config.modelLabel(trainer.model().name()), config.model(), config.backend(),
+                Main.version(), config.ruleLabel(), config.modelLabel(trainer.model().name()),
+                trainer.chip().reportsModel() ? config.model() : "no model from the chip", config.backend(),
                 config.net(), config.dataset(), trainer.trainSet().count(), trainer.testSet().count(), config.epochs(),
                 Kernels.backend().label, dir);
 
@@ -130,8 +131,8 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command, RunO
                 System.out.printf("%nstopped after the current batch; no checkpoint was written (--no-checkpoint), so the run cannot be resumed%n");
                 System.out.flush();
             } else if (trainer.stoppedEarly()) {
-                System.out.printf("%nstopped after saving the checkpoint in %s (the last complete batch); continue with: epsim train --resume %s%n",
-                        runDir.resolve(epsim.train.Checkpoint.FILE), runDir);
+                System.out.printf("%nstopped after saving the checkpoint in %s (the last complete batch); continue with: %s train --resume %s%n",
+                        runDir.resolve(epsim.train.Checkpoint.FILE), epsim.common.Shell.launcher(), epsim.common.Shell.quote(runDir.toString()));
                 System.out.flush();
             }
         });

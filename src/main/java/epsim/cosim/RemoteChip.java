@@ -30,6 +30,7 @@ public final class RemoteChip implements HostedChip {
     public static final int MAX_REPLY_BYTES = 268_435_456;
 
     private final String spec;
+    private boolean ownModel = true;
     private final RemoteCalls calls;
     private final Topology topology;
     private final HardwareModel model;
@@ -82,6 +83,7 @@ public final class RemoteChip implements HostedChip {
         JsonNode m = h.get("model");
         if (m == null || m.isNull()) {
             this.model = standIn(h.get("transfer"));
+            this.ownModel = false;
         } else {
             try {
                 this.model = ModelLoader.parse(Wire.JSON.writeValueAsString(m), "--chip " + spec + ": model", List.of());
@@ -132,6 +134,11 @@ public final class RemoteChip implements HostedChip {
     @Override
     public java.util.Map<String, double[]> roundTrips() {
         return calls.roundTrips();
+    }
+
+    @Override
+    public boolean reportsModel() {
+        return ownModel;
     }
 
     @Override

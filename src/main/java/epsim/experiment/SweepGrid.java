@@ -196,7 +196,13 @@ public final class SweepGrid {
         List<String> key = new ArrayList<>();
         key.add(modelName(p));
         key.addAll(overrides(p));
-        return models.computeIfAbsent(key, k -> ModelLoader.loadWithWarnings(k.get(0), k.subList(1, k.size())));
+        List<String> shownAs = new ArrayList<>();
+        for (String o : base.overrides()) shownAs.add("--set " + o);
+        for (int k = 0; k < axes.size(); k++) {
+            List<String> fields = axes.get(k).key().equals(MODEL) ? null : linkedFields(axes.get(k).key());
+            if (fields != null) for (String f : fields) shownAs.add("--vary " + f + "=" + p.values().get(k));
+        }
+        return models.computeIfAbsent(key, k -> ModelLoader.loadWithWarnings(k.get(0), k.subList(1, k.size()), shownAs));
     }
 
     /** Every point's model and run settings, validated before any work (or any file). */

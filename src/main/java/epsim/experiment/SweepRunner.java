@@ -127,7 +127,7 @@ public final class SweepRunner {
         if (!missing.isEmpty()) {
             String which = missing.size() <= 12 ? missing.toString() : missing.subList(0, 12) + " and " + (missing.size() - 12) + " more";
             throw new UserError(dir + ": " + missing.size() + " of " + grid.points().size() + " points have no outcome (" + which + "): run the sweep "
-                    + "again, which skips the finished points" + (m.command().isEmpty() ? "" : ": " + epsim.common.Shell.command("epsim", m.command())));
+                    + "again, which skips the finished points" + (m.command().isEmpty() ? "" : ": " + epsim.common.Shell.command(epsim.common.Shell.launcher(), m.command())));
         }
         SweepReport.write(dir, grid, outcomes, m.probe(), "sweep.csv", true, true);
         return outcomes;

@@ -50,6 +50,11 @@ public final class ModelLoader {
     public record Loaded(HardwareModel model, List<String> warnings) {}
 
     public static Loaded loadWithWarnings(String nameOrPath, List<String> overrides) {
+        return loadWithWarnings(nameOrPath, overrides, overrides.stream().map(o -> "--set " + o).toList());
+    }
+
+    /** As above; {@code shownAs} names each override as the user gave it (e.g. "--vary device.levels=16") in errors and warnings. */
+    public static Loaded loadWithWarnings(String nameOrPath, List<String> overrides, List<String> shownAs) {
         Path path = AtomicFiles.path(nameOrPath, "--model " + nameOrPath);
         String origin;
         String text;
@@ -66,7 +71,7 @@ public final class ModelLoader {
         } else {
             throw new UserError(nameOrPath + ": hardware-model file not found");
         }
-        return parseWithWarnings(text, origin, overrides);
+        return parseWithWarnings(text, origin, overrides, shownAs);
     }
 
     /**
@@ -86,16 +91,16 @@ public final class ModelLoader {
 
     /** Parses model JSON {@code text}; {@code origin} names it in error messages. */
     public static HardwareModel parse(String text, String origin, List<String> overrides) {
-        return parseWithWarnings(text, origin, overrides).model();
+        return parseWithWarnings(text, origin, overrides, overrides.stream().map(o -> "--set " + o).toList()).model();
     }
 
-    private static Loaded parseWithWarnings(String text, String origin, List<String> overrides) {
+    private static Loaded parseWithWarnings(String text, String origin, List<String> overrides, List<String> shownAs) {
         JsonNode root = JsonFields.parse(text, origin);
         if (!root.isObject()) throw new UserError(origin + ": expected a JSON object");
         ObjectNode tree = resolveBase((ObjectNode) root, origin, 0);
         double stepBefore = nominalStep(tree);
         Map<String, String> overridden = new LinkedHashMap<>();
-        for (String o : overrides) applyOverride(tree, o, overridden);
+        for (int i = 0; i < overrides.size(); i++) applyOverride(tree, overrides.get(i), shownAs.get(i), overridden);
         HardwareModel m = ModelValidator.validate(tree, origin, overridden, stepBefore);
         List<String> warnings = new ArrayList<>();
         HardwareModel.Device d = m.device();
@@ -162,8 +167,7 @@ public final class ModelLoader {
         return merged;
     }
 
-    private static void applyOverride(ObjectNode tree, String spec, Map<String, String> overridden) {
-        String where = "--set " + spec;
+    private static void applyOverride(ObjectNode tree, String spec, String where, Map<String, String> overridden) {
         int eq = spec.indexOf('=');
         if (eq <= 0) throw new UserError(where + ": expected section.field=value, e.g. device.levels=64");
         String key = spec.substring(0, eq).trim();

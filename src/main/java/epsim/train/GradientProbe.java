@@ -226,12 +226,22 @@ public final class GradientProbe {
         return Math.sqrt(s);
     }
 
+    /** The settings of the rule's phases, in its own terms (CHL clamps and has a feedback gain; EP and ghost units nudge with beta). */
+    private static String phases(RuleSettings s) {
+        return switch (s.rule()) {
+            case EP, GHOST -> String.format(java.util.Locale.ROOT, "beta %s, %d free and %d nudged steps at most", s.beta(), s.freeSteps(), s.nudgeSteps());
+            case CHL -> String.format(java.util.Locale.ROOT, "feedback gain %s, %d free and %d clamped steps at most", s.gamma(), s.freeSteps(), s.nudgeSteps());
+            case GAITPROP -> String.format(java.util.Locale.ROOT, "target step %s, %d steps at most per pass", s.gamma(), s.freeSteps());
+            case LAGRANGIAN -> String.format(java.util.Locale.ROOT, "%d saddle iterations of %d steps at most", s.saddleSteps(), s.nudgeSteps());
+            case BP -> String.format(java.util.Locale.ROOT, "a feed-forward pass of %d steps at most", s.freeSteps());
+        };
+    }
+
     /** The report as lines: the settings it used, the examples, then per layer and overall its three figures, or why there are none. */
     public static List<String> describe(Report r, RuleSettings s) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(java.util.Locale.ROOT, "gradient probe: %s, beta %s, %d free and %d nudged steps at most, tolerance %s;"
-                        + " %d batches of %s examples (95%% intervals over batches)", s.rule().describe(s), s.beta(), s.freeSteps(), s.nudgeSteps(),
-                s.tolerance(), r.batches(), r.selection().label));
+        lines.add(String.format(java.util.Locale.ROOT, "gradient probe: %s, %s, tolerance %s; %d batches of %s examples (95%% intervals over batches)",
+                s.rule().describe(s), phases(s), s.tolerance(), r.batches(), r.selection().label));
         if (r.selection() == Selection.INFORMATIVE && r.screenedOut() > 0) {
             lines.add(String.format(java.util.Locale.ROOT, "%d of the %d examples screened have an exact gradient of zero (outputs"
                     + " clipped on the rails, where the squared error is flat) and were passed over", r.screenedOut(), r.screened()));

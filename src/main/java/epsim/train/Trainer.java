@@ -82,7 +82,10 @@ public final class Trainer {
         }
         this.dataOrder = Rng.stream(config.seed(), "data-order");
         this.counting = model.cost() != null;
-        if (!counting) notCosted = "the hardware model has no cost section";
+        if (!counting) {
+            notCosted = chip.reportsModel() ? "the hardware model has no cost section"
+                    : "the chip sent no hardware model (its handshake has none), so there are no cost constants for it";
+        }
         Plots.prepare();
     }
 
