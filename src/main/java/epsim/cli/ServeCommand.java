@@ -149,13 +149,84 @@ final class ServeCommand implements Callable<Integer>, RunOptions.Command {
     }
 
     private void serveSession(AnalogChip chip, Socket client) {
+        ReplyWatch replies = null;
         try (client) {
             client.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout * 1000));
-            new ChipServer(chip, Main.version(), maxMessage, requestSeconds, persona()).serve(client.getInputStream(), client.getOutputStream());
+            replies = new ReplyWatch(client, (long) Math.min(Long.MAX_VALUE / 2.0, idleTimeout * 1e9));
+            new ChipServer(chip, Main.version(), maxMessage, requestSeconds, persona()).serve(client.getInputStream(), replies);
         } catch (SocketTimeoutException e) {
             System.err.println("epsim serve: no request for " + idleTimeout + " s; session closed");
         } catch (IOException e) {
-            System.err.println("epsim serve: session ended (" + e.getMessage() + ")");
+            System.err.println("epsim serve: session ended (" + (replies != null && replies.stalled ? "the client read no reply for " + idleTimeout
+                    + " s: a client that does not read is idle" : e.getMessage()) + ")");
+        } finally {
+            if (replies != null) replies.stop();
+        }
+    }
+
+    /**
+     * The replies to a TCP client, with the idle limit on writing them: a client that stops reading
+     * fills the socket's buffers and would block a write forever (holding the chip, every other
+     * client answered "busy"); a write still blocked after the idle timeout closes the connection.
+     */
+    private static final class ReplyWatch extends java.io.FilterOutputStream {
+        private final Socket socket;
+        private final long limitNanos;
+        private volatile long writingSince; // 0: not writing
+        private volatile boolean stalled;
+        private final Thread watchdog;
+
+        ReplyWatch(Socket socket, long limitNanos) throws IOException {
+            super(socket.getOutputStream());
+            this.socket = socket;
+            this.limitNanos = limitNanos;
+            this.watchdog = new Thread(this::watch, "serve-reply-watch");
+            watchdog.setDaemon(true);
+            watchdog.start();
+        }
+
+        private void watch() {
+            while (!socket.isClosed()) {
+                try {
+                    Thread.sleep(Math.max(10, Math.min(1000, limitNanos / 4_000_000)));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long since = writingSince;
+                if (since != 0 && System.nanoTime() - since > limitNanos) {
+                    stalled = true;
+                    try {
+                        socket.close(); // the blocked write ends with an exception
+                    } catch (IOException ignored) {
+                        // closed already
+                    }
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            writingSince = System.nanoTime();
+            try {
+                out.write(b, off, len);
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            writingSince = System.nanoTime();
+            try {
+                out.flush();
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        void stop() {
+            watchdog.interrupt();
         }
     }
 

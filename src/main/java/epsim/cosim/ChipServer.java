@@ -150,6 +150,7 @@ public final class ChipServer {
             if (id != null) reply.set("id", id);
             reply.put("ok", true);
             chip.setDeadline(System.nanoTime() + requestNanos);
+            epsim.common.WorkLimit.until(System.nanoTime() + requestNanos);
             dispatch(op.asText(), request, reply);
             return reply;
         } catch (Wire.BadMessage | UserError e) {
@@ -159,6 +160,7 @@ public final class ChipServer {
             return error(id, op.asText() + ": failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Wire.abbreviate(e.getMessage())) + ")");
         } finally {
             chip.setDeadline(Long.MAX_VALUE);
+            epsim.common.WorkLimit.clear();
         }
     }
 

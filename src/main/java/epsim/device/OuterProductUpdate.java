@@ -74,6 +74,7 @@ public final class OuterProductUpdate {
             int rowOffset = t * rows, colOffset = t * cols;
             if (p.pulseType() == HardwareModel.PulseType.DETERMINISTIC) {
                 for (int i = 0; i < rows; i++) {
+                    epsim.common.WorkLimit.check("update_outer_product");
                     if (pRow[i] == 0) continue;
                     for (int j = 0; j <= cols; j++) {
                         long n = Math.round(tr.bl() * pRow[i] * qCol[j]);
@@ -86,6 +87,7 @@ public final class OuterProductUpdate {
                 int[][] rowsFired = fired(pRow, rows, tr.bl(), rng), colsFired = fired(qCol, cols + 1, tr.bl(), rng);
                 int[] rowCount = rowsFired[tr.bl()], colCount = colsFired[tr.bl()];
                 for (int slot = 0; slot < tr.bl(); slot++) {
+                    epsim.common.WorkLimit.check("update_outer_product");
                     for (int a = 0; a < rowCount[slot]; a++) {
                         int i = rowsFired[slot][a];
                         for (int c = 0; c < colCount[slot]; c++) {

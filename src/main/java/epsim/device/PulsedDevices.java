@@ -153,6 +153,7 @@ public final class PulsedDevices {
         }
         long limit = Math.min(count, 4L * Math.max(2, p.levels())); // beyond this every device sits on a bound
         for (long k = 0; k < limit; k++) {
+            if ((k & 1023) == 1023) epsim.common.WorkLimit.check("programming");
             double s = stepSize(i, g[i], up);
             if (noise > 0) s += noise * rng.nextGaussian();
             g[i] = clamp(g[i] + (up ? s : -s), low[i], high[i]);

@@ -27,7 +27,7 @@ public enum ModelField {
             "highest device conductance", m -> m.device().gMax()),
     G_REF("device", "gRef", Kind.POSITIVE, "a finite number > 0 (microsiemens)", "µS", "> 0",
             "maps a conductance difference to a weight, `W = (G+ - G-)/gRef`; weights lie in `±(gMax - gMin)/gRef`", m -> m.device().gRef()),
-    LEVELS("device", "levels", Kind.LEVELS, "an integer >= 2 or \"ideal\"", "—", "integer >= 2, or `\"ideal\"`",
+    LEVELS("device", "levels", Kind.LEVELS, "an integer in 2..1000000 or \"ideal\"", "—", "2 .. 1e6, or `\"ideal\"` (finer is continuous in effect; a bound on the pulses one update may take)",
             "nominal programmable levels; the nominal step `s = (gMax - gMin)/(levels - 1)` is aihwkit's `dw_min`; `\"ideal\"` = continuous (then every pulse effect below must be 0)",
             m -> levels(m.device().levels())),
     RESPONSE("device", "response", Kind.TEXT, "one of \"linearStep\", \"power\"", "—", "`linearStep`, `power`",

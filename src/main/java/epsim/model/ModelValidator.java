@@ -22,6 +22,13 @@ import java.util.Set;
 final class ModelValidator {
     private ModelValidator() {}
 
+    /**
+     * The most levels a device may have: a state-dependent device steps pulse by pulse, up to 4 x
+     * levels pulses in one update, so the levels bound the work one update may take (4 million
+     * pulses per device here); a device finer than this is continuous in effect ("ideal").
+     */
+    static final int MAX_LEVELS = 1_000_000;
+
     static HardwareModel validate(ObjectNode tree, String origin, Map<String, String> overridden, double stepBefore) {
         Set<String> sections = ModelField.sections();
         checkTopLevel(tree, origin, sections);
@@ -233,7 +240,7 @@ final class ModelValidator {
                     if (!n.isBoolean()) throw error(f, describe(n));
                     yield n.asBoolean();
                 }
-                case LEVELS -> levels(f, n, 2, Integer.MAX_VALUE);
+                case LEVELS -> levels(f, n, 2, MAX_LEVELS);
                 case BITS -> levels(f, n, 1, 24);
                 case RAILS_OR_NUMBER -> n.isTextual() && n.asText().equals("rails") ? RAILS
                         : number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);

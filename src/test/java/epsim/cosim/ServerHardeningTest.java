@@ -170,6 +170,40 @@ class ServerHardeningTest {
         }
     }
 
+    /** A client that sends large requests and never reads the replies is idle: its session ends after the idle timeout, and the next client is served. */
+    @Test
+    void aClientThatDoesNotReadIsIdle() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "epsim.cli.Main", "serve",
+                "--port", "0", "--idle-timeout", "2", "--model", "ideal", "--net", "784-200-10").start();
+        try {
+            BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+            Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(err.readLine());
+            assertTrue(m.find());
+            int port = Integer.parseInt(m.group(1));
+            try (Session greedy = new Session(port)) {
+                greedy.ok("{\"op\":\"hello\",\"protocol\":1}");
+                // about 4 MB of replies each, never read: the socket's buffers fill and the server's write blocks
+                for (int i = 0; i < 40; i++) greedy.out.write("{\"op\":\"read_weights\",\"encoding\":\"json\"}\n".getBytes(StandardCharsets.UTF_8));
+                greedy.out.flush();
+                long start = System.nanoTime();
+                String reply = null;
+                while (System.nanoTime() - start < 20_000_000_000L) {
+                    try (Session next = new Session(port)) {
+                        reply = next.send("{\"op\":\"hello\",\"protocol\":1}");
+                        if (reply != null && !reply.contains("busy")) break;
+                    }
+                    Thread.sleep(250);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertTrue(reply != null && reply.contains("\"ok\":true"), "the next client is served: " + reply);
+                assertTrue(seconds < 10, "served " + seconds + " s after the greedy client stopped reading (idle timeout 2 s)");
+            }
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
     private static final class Session implements AutoCloseable {
         final Socket socket;
         final OutputStream out;
