@@ -7,6 +7,12 @@ import epsim.common.UserError;
  * integrator that advances it and the crossbars that read and program by it share one clock.
  */
 public final class ChipTime {
+    /**
+     * The latest chip time (about 32 million years): a clock that can only reach it by idling stays
+     * finite whatever is added, and drift factors and checkpoints keep finite values.
+     */
+    public static final double MAX_SECONDS = 1e15;
+
     private double now;
 
     public double now() {
@@ -16,6 +22,9 @@ public final class ChipTime {
     /** Lets {@code seconds} pass without activity (e.g. hours of drift between training and use). */
     public void idle(double seconds) {
         if (!(seconds >= 0) || !Double.isFinite(seconds)) throw new UserError("time: expected a finite number of seconds >= 0");
+        if (now + seconds > MAX_SECONDS) {
+            throw new UserError("time: " + seconds + " s more would take the chip past " + MAX_SECONDS + " s of chip time (it is at " + now + " s)");
+        }
         now += seconds;
     }
 

@@ -39,7 +39,7 @@ final class SavedRunOptions {
     Trainer open(Path dir, TrainConfig config, TrainingData data, String version) {
         Topology t = Topology.parse(config.net(), "--net");
         HardwareModel model = ModelLoader.load(config.model(), config.overrides());
-        TrainConfig.checkModel(dir, model);
+        if (!config.external()) TrainConfig.checkModel(dir, model);
         Trainer trainer = new Trainer(config, ChipFactory.build(config.chip(), model, t, config.seed(), chipTimeout), data, dir, version);
         try {
             if (!atInit) trainer.restore(Checkpoint.read(dir));

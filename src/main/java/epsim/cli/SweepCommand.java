@@ -145,7 +145,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
         for (SweepGrid.Point p : all) if (p.index() % shards == shardIndex - 1) mine.add(p);
         Path dir = out != null ? out
                 : AtomicFiles.newFolder(Path.of("runs"), "sweep-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out");
-        if (slurm) sbatchValue(dir.toAbsolutePath().normalize().resolve("slurm").toString(), "--out " + dir); // refused before any file
+        if (slurm) sbatchOutput(dir.toAbsolutePath().normalize().resolve("slurm").toString(), "--out " + dir); // refused before any file
         AtomicFiles.folder(dir, "--out");
         List<String> command = new ArrayList<>();
         for (java.util.Iterator<String> it = spec.commandLine().getParseResult().originalArgs().iterator(); it.hasNext(); ) {
@@ -193,7 +193,7 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
             if (!o.startsWith("-") || o.contains("\n") || o.contains("\r")) throw new UserError("--slurm-opt " + o + ": expected one sbatch option, e.g. --time=01:00:00");
         }
         Path out = dir.toAbsolutePath().normalize();
-        String outputPattern = sbatchValue(out.resolve("slurm").toString(), "--out " + out) + "/%A_%a.out";
+        String outputPattern = sbatchOutput(out.resolve("slurm").toString(), "--out " + out);
         List<String> args = new ArrayList<>();
         // the java and class path this command runs on (the jar, or a build's classes): a cluster's nodes share the file system
         String javaBinary = ProcessHandle.current().info().command().orElse("java");
@@ -245,22 +245,19 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
 
 
     /**
-     * A literal file name as the value of an {@code #SBATCH} directive (sbatch's own reading of
-     * such a line: whitespace splits, quotes group, a backslash takes the next character as it is,
-     * an unquoted # starts a comment; then its file-name pattern, where %% is a literal %). A name
-     * that no directive can carry (a control character such as a newline, which would end the line
-     * and start a shell command, or a backslash, which turns the pattern's %A_%a off) is refused.
+     * The job's output pattern in folder {@code name} as the value of an {@code #SBATCH} directive: in double quotes (sbatch
+     * reads a quoted directive value whole, spaces, quotes and # included: checked against the real
+     * sbatch in SlurmSweepTest), with % written %% (sbatch's file-name pattern). A name that no
+     * directive can carry is refused: a control character (a newline would end the line and start a
+     * shell command), a double quote (it would end the value) or a backslash (sbatch takes it as an
+     * escape, and in a file name it turns the pattern's %A_%a off).
      */
-    static String sbatchValue(String name, String what) {
-        if (Shell.hasControl(name) || name.contains("\\")) {
-            throw new UserError(what + ": a Slurm job's output path cannot hold a control character (a newline...) or a backslash; choose another --out");
+    static String sbatchOutput(String name, String what) {
+        if (Shell.hasControl(name) || name.contains("\\") || name.contains("\"")) {
+            throw new UserError(what + ": a Slurm job's output path cannot hold a control character (a newline...), a double quote or a "
+                    + "backslash; choose another --out");
         }
-        StringBuilder b = new StringBuilder();
-        for (char c : name.replace("%", "%%").toCharArray()) {
-            if (c == ' ' || c == '"' || c == '\'' || c == '#') b.append('\\');
-            b.append(c);
-        }
-        return b.toString();
+        return "\"" + name.replace("%", "%%") + "/%A_%a.out\""; // the pattern: job array id _ task id
     }
 
     @Command(name = "merge", mixinStandardHelpOptions = true,

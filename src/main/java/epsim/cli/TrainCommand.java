@@ -115,7 +115,7 @@ final class TrainCommand implements Callable<Integer>, RuleOptions.Command, RunO
         Topology t = Topology.parse(config.net(), "--net");
         TrainingData data = TrainingData.load(config, t);
         HardwareModel m = resume == null ? model.load() : ModelLoader.load(config.model(), config.overrides()); // parsed once
-        if (resume != null) TrainConfig.checkModel(dir, m);
+        if (resume != null && !config.external()) TrainConfig.checkModel(dir, m);
         Trainer trainer = new Trainer(config, ChipFactory.build(config.chip(), m, t, config.seed(), chipTimeout), data, dir, Main.version());
         if (noCheckpoint) trainer.withoutCheckpoints(); // (refused with --resume above: a resumed run keeps its checkpoints)
         System.out.printf("epsim %s: %s on %s (%s, %s chip), net %s, %s: %d train / %d test, %d epochs, %s kernels -> %s%n",

@@ -238,8 +238,10 @@ public final class PulsedDevices {
         }
         for (int i = 0; i < n; i++) {
             double v = state[0][i];
-            // 1e-12 uS: the rounding of a conductance programmed up to its own bound
-            if (!(v >= low[i] - 1e-12 && v <= high[i] + 1e-12)) throw new UserError("checkpoint: conductance outside the device's bounds");
+            // 1e-12 uS: the rounding of a conductance programmed up to its own bound; a drifting device decays below its
+            // lower bound towards 0 between programmings (G (t/t0 + 1)^-nu), so its state may hold any value down to 0
+            double least = programmedAt == null ? low[i] - 1e-12 : 0;
+            if (!(v >= least && v <= high[i] + 1e-12)) throw new UserError("checkpoint: conductance outside the device's bounds");
         }
         if (arrays == 2) for (double t : state[1]) if (!Double.isFinite(t)) throw new UserError("checkpoint: a programming time is not finite");
     }

@@ -13,41 +13,41 @@ import java.util.function.Function;
  * walk this list.
  */
 public enum ModelField {
-    TAU("neuron", "tau", Kind.POSITIVE, "a finite number > 0 (seconds)", "s", "> 0",
+    TAU("neuron", "tau", Kind.TIME, "a finite number in (0, 1000] (seconds)", "s", "(0, 1e3]",
             "membrane time constant", m -> m.neuron().tau()),
-    DT("neuron", "dt", Kind.POSITIVE, "a finite number > 0 and <= neuron.tau (seconds)", "s", "> 0, <= tau",
+    DT("neuron", "dt", Kind.TIME, "a finite number in (0, 1000] and <= neuron.tau (seconds)", "s", "(0, 1e3], <= tau",
             "integration step; the Euler factor is `eps = dt / tau`", m -> m.neuron().dt()),
     TRANSFER("neuron", "transfer", Kind.TEXT, "one of \"hardSigmoid\", \"sigmoid\", \"tanh\"", "—", "`hardSigmoid`, `sigmoid`, `tanh`",
             "amplifier transfer curve `rho(u)`; the hard sigmoid's rails also clip the state to [0, 1]", m -> m.neuron().transfer().jsonName),
     THERMAL_NOISE("neuron", "thermalNoise", Kind.NOISE, "a finite number in [0, 1e6] (volts per step)", "V per step", "0 .. 1e6",
             "std of Gaussian noise added to every `u` at every step", m -> m.neuron().thermalNoise()),
-    G_MIN("device", "gMin", Kind.NON_NEGATIVE, "a finite number >= 0 (microsiemens)", "µS", ">= 0",
+    G_MIN("device", "gMin", Kind.CONDUCTANCE, "a finite number in [0, 1e6] (microsiemens)", "µS", "[0, 1e6]",
             "lowest device conductance", m -> m.device().gMin()),
-    G_MAX("device", "gMax", Kind.POSITIVE, "a finite number > device.gMin (microsiemens)", "µS", "> gMin",
+    G_MAX("device", "gMax", Kind.CONDUCTANCE, "a finite number in [0, 1e6], > device.gMin (microsiemens)", "µS", "> gMin, <= 1e6",
             "highest device conductance", m -> m.device().gMax()),
-    G_REF("device", "gRef", Kind.POSITIVE, "a finite number > 0 (microsiemens)", "µS", "> 0",
+    G_REF("device", "gRef", Kind.REFERENCE, "a finite number in [0.001, 1e6] (microsiemens)", "µS", "[1e-3, 1e6]",
             "maps a conductance difference to a weight, `W = (G+ - G-)/gRef`; weights lie in `±(gMax - gMin)/gRef`", m -> m.device().gRef()),
     LEVELS("device", "levels", Kind.LEVELS, "an integer in 2..1000000 or \"ideal\"", "—", "2 .. 1e6, or `\"ideal\"` (finer is continuous in effect; a bound on the pulses one update may take)",
             "nominal programmable levels; the nominal step `s = (gMax - gMin)/(levels - 1)` is aihwkit's `dw_min`; `\"ideal\"` = continuous (then every pulse effect below must be 0)",
             m -> levels(m.device().levels())),
     RESPONSE("device", "response", Kind.TEXT, "one of \"linearStep\", \"power\"", "—", "`linearStep`, `power`",
             "how the step depends on the state (below)", m -> m.device().response().type().jsonName),
-    GAMMA_UP("device", "gammaUp", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
+    GAMMA_UP("device", "gammaUp", Kind.SHAPE, "a finite number in [0, 1000]", "—", "[0, 1e3]",
             "linearStep: slope of the up step (0 constant, 1 soft bounds); power: exponent", m -> m.device().response().upParameter()),
-    GAMMA_DOWN("device", "gammaDown", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
+    GAMMA_DOWN("device", "gammaDown", Kind.SHAPE, "a finite number in [0, 1000]", "—", "[0, 1e3]",
             "the same for the down step", m -> m.device().response().downParameter()),
     UP_DOWN("device", "upDown", Kind.OPEN_UNIT, "a finite number in (-1, 1)", "—", "(-1, 1)",
             "mean asymmetry b: up steps `s(1 + b)`, down steps `s(1 - b)` (aihwkit `up_down`)", m -> m.device().upDown()),
-    UP_DOWN_DTOD("device", "upDownDtod", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
+    UP_DOWN_DTOD("device", "upDownDtod", Kind.SHAPE, "a finite number in [0, 1000]", "—", "[0, 1e3]",
             "device-to-device std of b (`up_down_dtod`)", m -> m.device().upDownDtod()),
-    STEP_DTOD("device", "stepDtod", Kind.NON_NEGATIVE, "a finite number >= 0 (relative)", "relative", ">= 0",
+    STEP_DTOD("device", "stepDtod", Kind.SHAPE, "a finite number in [0, 1000] (relative)", "relative", "[0, 1e3]",
             "device-to-device std of the step (`dw_min_dtod`)", m -> m.device().stepDtod()),
-    BOUNDS_DTOD("device", "boundsDtod", Kind.NON_NEGATIVE, "a finite number >= 0 (relative)", "relative", ">= 0",
+    BOUNDS_DTOD("device", "boundsDtod", Kind.SHAPE, "a finite number in [0, 1000] (relative)", "relative", "[0, 1e3]",
             "device-to-device std of each half-range (`w_max_dtod`, `w_min_dtod`)", m -> m.device().boundsDtod()),
-    WRITE_NOISE("device", "writeNoise", Kind.NON_NEGATIVE, "a finite number >= 0 (nominal steps per pulse)", "nominal steps", ">= 0",
+    WRITE_NOISE("device", "writeNoise", Kind.NOISE, "a finite number in [0, 1e6] (nominal steps per pulse)", "nominal steps", "[0, 1e6]",
             "cycle-to-cycle std of every pulse (`dw_min_std`, additive), relative to the nominal step s; or give `writeNoiseMicrosiemens`",
             m -> m.device().writeNoise(), Presence.ONE_OF_TWO, null),
-    WRITE_NOISE_US("device", "writeNoiseMicrosiemens", Kind.NON_NEGATIVE, "a finite number >= 0 (microsiemens per pulse)", "µS", ">= 0",
+    WRITE_NOISE_US("device", "writeNoiseMicrosiemens", Kind.NOISE, "a finite number in [0, 1e6] (microsiemens per pulse)", "µS", "[0, 1e6]",
             "the same std in conductance, `writeNoise x s`; a model gives one of the two (both only if they agree), and the one it gives"
                     + " holds when `levels`, `gMin` or `gMax` change", m -> m.device().writeNoise() * m.device().step(), Presence.ONE_OF_TWO, null),
     READ_NOISE("device", "readNoise", Kind.NOISE, "a finite number in [0, 1e6] (weight units)", "weight units", "0 .. 1e6",
@@ -56,23 +56,23 @@ public enum ModelField {
             "devices stuck at their lowest conductance (chosen at fabrication)", m -> m.device().stuckAtMin()),
     STUCK_AT_MAX("device", "stuckAtMax", Kind.FRACTION, "a fraction in [0, 1] with stuckAtMin + stuckAtMax <= 1", "fraction",
             "[0, 1], sum <= 1", "devices stuck at their highest conductance", m -> m.device().stuckAtMax()),
-    DRIFT_NU("device", "driftNu", Kind.NON_NEGATIVE, "a finite number >= 0", "—", ">= 0",
+    DRIFT_NU("device", "driftNu", Kind.DRIFT_EXPONENT, "a finite number in [0, 10]", "—", "[0, 10]",
             "drift exponent nu (0: no drift)", m -> m.device().driftNu()),
-    DRIFT_T0("device", "driftT0", Kind.POSITIVE, "a finite number > 0 (seconds)", "s", "> 0",
+    DRIFT_T0("device", "driftT0", Kind.DRIFT_TIME, "a finite number in (0, 1e12] (seconds)", "s", "(0, 1e12]",
             "drift time constant t0", m -> m.device().driftT0()),
     DAC_BITS("periphery", "dacBits", Kind.BITS, "an integer in 1..24 or \"ideal\"", "bits", "1..24 or `\"ideal\"`",
             "input DAC resolution", m -> levels(m.periphery().dacBits())),
-    DAC_MIN("periphery", "dacMin", Kind.NUMBER, "a finite number (volts)", "V", "< dacMax",
+    DAC_MIN("periphery", "dacMin", Kind.VOLTAGE, "a finite number in [-1000, 1000] (volts)", "V", "[-1e3, 1e3], < dacMax",
             "lower end of the DAC range: requested input voltages (pixel values in [0, 1]) are clipped to [dacMin, dacMax] and quantized over it",
             m -> m.periphery().dacMin()),
-    DAC_MAX("periphery", "dacMax", Kind.NUMBER, "a finite number > periphery.dacMin (volts)", "V", "> dacMin",
+    DAC_MAX("periphery", "dacMax", Kind.VOLTAGE, "a finite number in [-1000, 1000], > periphery.dacMin (volts)", "V", "[-1e3, 1e3], > dacMin",
             "upper end of the DAC range", m -> m.periphery().dacMax()),
     ADC_BITS("periphery", "adcBits", Kind.BITS, "an integer in 1..24 or \"ideal\"", "bits", "1..24 or `\"ideal\"`",
             "read-out ADC resolution", m -> levels(m.periphery().adcBits())),
-    ADC_MIN("periphery", "adcMin", Kind.RAILS_OR_NUMBER, "a finite number (volts) or \"rails\" (the transfer curve's lower rail)", "V",
+    ADC_MIN("periphery", "adcMin", Kind.RAILS_OR_NUMBER, "a finite number in [-1000, 1000] (volts) or \"rails\" (the transfer curve's lower rail)", "V",
             "< adcMax, or `\"rails\"`", "lower end of the ADC range: `rho` is clipped to [adcMin, adcMax] and quantized over it; `\"rails\"` = the transfer curve's rail",
             m -> m.periphery().adcMin()),
-    ADC_MAX("periphery", "adcMax", Kind.RAILS_OR_NUMBER, "a finite number > periphery.adcMin (volts) or \"rails\" (the upper rail)", "V",
+    ADC_MAX("periphery", "adcMax", Kind.RAILS_OR_NUMBER, "a finite number in [-1000, 1000], > periphery.adcMin (volts) or \"rails\" (the upper rail)", "V",
             "> adcMin, or `\"rails\"`", "upper end of the ADC range", m -> m.periphery().adcMax()),
     ADC_NOISE("periphery", "adcNoise", Kind.NOISE, "a finite number in [0, 1e6] (volts)", "V per conversion", "0 .. 1e6; optional, 0",
             "std of Gaussian noise at the ADC input, drawn anew for every conversion (before clipping and quantization): "
@@ -132,7 +132,21 @@ public enum ModelField {
     }
 
     /** What a field's value may be, before the checks that relate two fields. */
-    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN }
+    enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN,
+        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME }
+
+    /*
+     * Physical ranges, so that no value that passes validation turns into NaN or Infinity in what the
+     * chip, the cost model or the protocol compute from it. The worst cases, from the other bounds
+     * (2e8 synapses, 1e7 steps per relaxation, costs <= 1e9 per event):
+     *  - a step of chip time dt <= 1e3 s: steps x dt per relaxation <= 1e10 s, and any run's sum stays finite;
+     *  - conductances <= 1e6 uS (1 S) and gRef >= 1e-3 uS: |W| <= 1e9, a current sum over 1e6 inputs <= 1e15,
+     *    the crossbar energy per step G V^2 dt <= 1e6 uS x 1e6 V^2 x 2e8 devices x 1e3 s = 2e17 J per step;
+     *  - DAC and ADC ranges within +-1e3 V; shape parameters and spreads <= 1e3; write noise <= 1e6 (steps or uS);
+     *  - drift: nu <= 10 and t0 in (0, 1e12] s: the factor (t/t0 + 1)^-nu lies in [0, 1].
+     */
+    static final double MAX_SECONDS = 1e3, MAX_MICROSIEMENS = 1e6, MIN_REFERENCE = 1e-3, MAX_VOLTS = 1e3, MAX_SHAPE = 1e3,
+            MAX_DRIFT_EXPONENT = 10, MAX_DRIFT_TIME = 1e12;
 
     /** The cost section, which a model may leave out (then {@link HardwareModel#cost} is null). */
     public static final String COST_SECTION = "cost";

@@ -219,6 +219,13 @@ final class ModelValidator {
                 case NON_NEGATIVE -> number(f, n, 0, true, Double.POSITIVE_INFINITY);
                 case FRACTION -> number(f, n, 0, true, 1);
                 case NOISE -> number(f, n, 0, true, ModelField.MAX_NOISE);
+                case TIME -> number(f, n, 0, false, ModelField.MAX_SECONDS);
+                case CONDUCTANCE -> number(f, n, 0, true, ModelField.MAX_MICROSIEMENS);
+                case REFERENCE -> number(f, n, ModelField.MIN_REFERENCE, true, ModelField.MAX_MICROSIEMENS);
+                case VOLTAGE -> number(f, n, -ModelField.MAX_VOLTS, true, ModelField.MAX_VOLTS);
+                case SHAPE -> number(f, n, 0, true, ModelField.MAX_SHAPE);
+                case DRIFT_EXPONENT -> number(f, n, 0, true, ModelField.MAX_DRIFT_EXPONENT);
+                case DRIFT_TIME -> number(f, n, 0, false, ModelField.MAX_DRIFT_TIME);
                 case OPEN_UNIT -> {
                     double x = number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
                     if (!(x > -1 && x < 1)) throw error(f, x);
@@ -243,7 +250,7 @@ final class ModelValidator {
                 case LEVELS -> levels(f, n, 2, MAX_LEVELS);
                 case BITS -> levels(f, n, 1, 24);
                 case RAILS_OR_NUMBER -> n.isTextual() && n.asText().equals("rails") ? RAILS
-                        : number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
+                        : number(f, n, -ModelField.MAX_VOLTS, true, ModelField.MAX_VOLTS);
                 case COST -> number(f, n, 0, true, ModelField.MAX_COST);
                 case COUNT -> integer(f, n, 1, 1_000_000);
                 case RESOLUTION -> integer(f, n, 1, 24);

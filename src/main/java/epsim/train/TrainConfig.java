@@ -37,6 +37,11 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         return overrides.isEmpty() ? modelName : modelName + " + " + String.join(", ", overrides);
     }
 
+    /** Whether the chip is another process's (exec:, tcp:), whose model is the one its handshake sends, not the options'. */
+    public boolean external() {
+        return chip != null && !chip.equals("spice");
+    }
+
     /** The chip backend: in-process, spice, exec or tcp (a command or address itself is not shown: it may hold a path). */
     public String backend() {
         if (chip == null) return "in-process";

@@ -43,7 +43,8 @@ class ShardedSweepTest {
         TestSupport.assertOneLineError(early, "no sweep manifest");
         for (String shard : List.of("1/3", "3/3")) assertEquals(0, TestSupport.cli(with("--shard", shard, "--out", sharded.toString())).exitCode());
         TestSupport.Run incomplete = TestSupport.cli("sweep", "merge", sharded.toString());
-        TestSupport.assertOneLineError(incomplete, "2 of 6 points have no outcome ([1, 4])", "epsim sweep --vary device.levels=16,64,256");
+        TestSupport.assertOneLineError(incomplete, "2 of 6 points have no outcome ([1, 4])",
+                "epsim 'sweep' '--vary' 'device.levels=16,64,256'");
         // another sweep's shard into the same folder is refused before any work
         TestSupport.assertOneLineError(TestSupport.cli(with("--shard", "2/3", "--batch", "10", "--out", sharded.toString())), "holds another sweep");
         assertEquals(0, TestSupport.cli(with("--shard", "2/3", "--out", sharded.toString())).exitCode());

@@ -57,7 +57,8 @@ class SlurmScriptTest {
                 "--slurm", "--dry-run", "--out", out.toString());
         if (r.exitCode() != 0) {
             TestSupport.assertOneLineError(r, "--out");
-            assertTrue(name.contains("\\") || name.chars().anyMatch(c -> c < 0x20), "refused only what no directive can carry: " + r.err());
+            assertTrue(name.contains("\\") || name.contains("\"") || name.chars().anyMatch(c -> c < 0x20),
+                    "refused only what no directive can carry: " + r.err());
             assertFalse(Files.exists(out), "nothing written for a refused path");
             return;
         }
