@@ -45,6 +45,27 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
             throw new UserError("random states: expected 4 + 4 words");
         }
         if (!Double.isFinite(time) || time < 0) throw new UserError("chip time " + time + ": expected a finite number >= 0");
+        consistent("");
+    }
+
+    /**
+     * What no chip's own state holds: a random state of four zero words (a stream never reaches it)
+     * or a device programmed after the chip's present time (the second array of a drifting device's
+     * state holds its programming times).
+     */
+    private void consistent(String prefix) {
+        for (long[] r : new long[][] {noiseState, writeState}) {
+            if (r == null || r.length != 4) continue; // checked apart
+            if (r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0) throw new UserError(prefix + "random state: all four words are 0, which no stream reaches");
+        }
+        for (int k = 0; devices != null && k < devices.length; k++) {
+            if (devices[k] == null || devices[k].length < 2 || devices[k][1] == null) continue; // shapes are checked apart
+            for (double at : devices[k][1]) {
+                if (!(at >= 0 && at <= time)) {
+                    throw new UserError(prefix + "device state " + k + ": a programming time " + at + " s outside the chip's past (0.." + time + " s)");
+                }
+            }
+        }
     }
 
     /** Puts this state back into a chip built from these parts (same model, topology and seed). */
@@ -58,6 +79,7 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
         if (noiseState == null || writeState == null || noiseState.length != 4 || writeState.length != 4) {
             throw new UserError("checkpoint: random state of " + noiseState.length + " + " + writeState.length + " words, expected 4 + 4");
         }
+        consistent("checkpoint: ");
         crossbars.restoreDevices(devices);
         neurons.noiseStream().restore(noiseState);
         crossbars.writeStream().restore(writeState);

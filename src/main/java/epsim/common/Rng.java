@@ -119,6 +119,8 @@ public final class Rng {
 
     public void restore(long[] state) {
         if (state.length != 4) throw new IllegalArgumentException("RNG state must have 4 words");
+        // xoshiro's one state it never reaches and never leaves: all zero, which would draw 0 forever
+        if (state[0] == 0 && state[1] == 0 && state[2] == 0 && state[3] == 0) throw new UserError("random state: all four words are 0, which no stream reaches");
         s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3];
     }
 }

@@ -226,6 +226,9 @@ public final class ChipServer {
             }
             case "save_state" -> {
                 if (snapshots.size() >= MAX_SNAPSHOTS) throw new Wire.BadMessage("already " + MAX_SNAPSHOTS + " saved states; drop one first");
+                // every kept state holds the batch's neuron states (and the ghosts'): the saved ones and this one within the budget
+                epsim.common.MemoryBudget.require(16.0 * (snapshots.size() + 1) * Math.max(1, chip.batch()) * t.freeNeurons(),
+                        "save_state: " + (snapshots.size() + 1) + " saved states of a batch of " + chip.batch() + " on " + t);
                 int handle = nextSnapshot++;
                 snapshots.put(handle, chip.saveState());
                 reply.put("state", handle);

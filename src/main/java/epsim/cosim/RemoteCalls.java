@@ -94,7 +94,8 @@ final class RemoteCalls {
         long[] t = roundTrips.computeIfAbsent(op, k -> new long[2]);
         t[0]++;
         t[1] += System.nanoTime() - start;
-        if (!r.path("ok").asBoolean(false) && !refusable) throw fail(r.path("error").asText("error without a message"));
+        if (!r.has("ok") || !r.get("ok").isBoolean()) throw fail("a reply to \"" + op + "\" has no \"ok\": true or false");
+        if (!Wire.ok(r) && !refusable) throw fail(r.path("error").asText("error without a message"));
         if (r.path("id").asLong(-1) != request.get("id").asLong()) throw fail("reply id " + r.path("id") + " does not match request " + request.get("id"));
         return r;
     }

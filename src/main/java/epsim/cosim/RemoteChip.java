@@ -69,6 +69,16 @@ public final class RemoteChip implements HostedChip {
         ObjectNode hello = calls.request("hello");
         hello.put("protocol", Wire.PROTOCOL);
         JsonNode h = calls.call(hello);
+        JsonNode version = h.get("protocol");
+        if (version == null || !version.isIntegralNumber() || version.asLong() != Wire.PROTOCOL) {
+            throw calls.fail("the handshake's protocol is " + (version == null ? "missing" : Wire.abbreviate(version.toString())) + ", this host speaks "
+                    + Wire.PROTOCOL + " (docs/cosim-protocol.md)");
+        }
+        JsonNode transfer = h.get("transfer");
+        if (transfer != null && !transfer.isNull()
+                && (!transfer.isTextual() || epsim.common.JsonName.lookup(TransferCurve.class, transfer.asText()) == null)) {
+            throw calls.fail("the handshake's transfer " + Wire.abbreviate(transfer.toString()) + " is not hardSigmoid, sigmoid or tanh");
+        }
         JsonNode sizes = h.get("topology");
         if (sizes == null || !sizes.isArray() || sizes.size() < 2) throw calls.fail("the handshake has no topology");
         StringBuilder net = new StringBuilder();
@@ -89,6 +99,9 @@ public final class RemoteChip implements HostedChip {
                 this.model = ModelLoader.parse(Wire.JSON.writeValueAsString(m), "--chip " + spec + ": model", List.of());
             } catch (JsonProcessingException e) {
                 throw calls.fail("the handshake's model is not JSON");
+            }
+            if (transfer != null && !transfer.isNull() && !transfer.asText().equals(model.neuron().transfer().jsonName)) {
+                throw calls.fail("the handshake's transfer " + transfer.asText() + " is not its model's (" + model.neuron().transfer().jsonName + ")");
             }
         }
     }
@@ -152,7 +165,7 @@ public final class RemoteChip implements HostedChip {
      */
     private JsonNode callOptional(ObjectNode request) {
         JsonNode r = calls.call(request, calls.timeoutSeconds(), true);
-        if (r.path("ok").asBoolean(false)) return r;
+        if (Wire.ok(r)) return r;
         refused.add(epsim.chip.ChipOp.byWire(request.get("op").asText()));
         lastRefusal = Wire.abbreviate(r.path("error").asText(""));
         return null;

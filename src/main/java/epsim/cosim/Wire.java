@@ -27,9 +27,20 @@ import java.util.Base64;
  */
 public final class Wire {
     public static final int PROTOCOL = 1;
-    /** Strings up to the largest message (f64 arrays travel as one base64 string); NaN is refused, never read. */
+    /**
+     * Strings up to the largest message (f64 arrays travel as one base64 string); NaN is refused,
+     * never read; one message per line: anything after the first JSON value (a second object) is an
+     * error, not dropped.
+     */
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build());
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Whether a reply says ok: the JSON value true, not a string or a number that reads as one. */
+    static boolean ok(com.fasterxml.jackson.databind.JsonNode reply) {
+        com.fasterxml.jackson.databind.JsonNode ok = reply == null ? null : reply.get("ok");
+        return ok != null && ok.isBoolean() && ok.booleanValue();
+    }
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Wire() {}

@@ -176,6 +176,10 @@ public final class Trainer {
         int batch = config.batch();
         int n = train.count();
         int batches = (n + batch - 1) / batch;
+        if (startBatch > batches) {
+            throw new UserError(out.resolve(Checkpoint.FILE) + ": batch index " + startBatch + " is past the epoch's " + batches + " batches of "
+                    + batch + " of " + n + " examples (not this run's checkpoint?)");
+        }
         for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
             long[] orderAtStart = dataOrder.state();
             int[] order = dataOrder.permutation(n);

@@ -55,6 +55,28 @@ class ServerHardeningTest {
         assertOk(s.handle("{\"op\":\"relax\",\"steps\":5}"));
     }
 
+    /** A state no chip can have is refused whole: random states of zero words, a device programmed after the chip's present. */
+    @Test
+    void aRestoreOfAnImpossibleStateIsRefused() throws Exception {
+        ChipServer s = server("pcm", "4-3-2", 600);
+        JsonNode weightsBefore = assertOk(s.handle("{\"op\":\"read_weights\"}"));
+        PersistedChip p = Wire.persisted(assertOk(s.handle("{\"op\":\"persist\"}")).get("chip"), "chip");
+        double[][][] future = p.devices().clone();
+        double[] times = future[0][1].clone();
+        times[0] = p.time() + 1;
+        future[0] = new double[][] {future[0][0], times};
+        for (PersistedChip bad : List.of(new PersistedChip(p.devices(), new long[4], p.writeState(), p.time()),
+                new PersistedChip(p.devices(), p.noiseState(), new long[4], p.time()), new PersistedChip(future, p.noiseState(), p.writeState(), p.time()))) {
+            String request = JSON.writeValueAsString(JSON.createObjectNode().put("op", "restore").set("chip", Wire.persisted(bad)));
+            JsonNode reply = s.handle(request);
+            assertFalse(reply.path("ok").asBoolean(true), reply.toString());
+            assertTrue(reply.path("error").asText().matches(".*(all four words are 0|outside the chip's past).*"), reply.toString());
+        }
+        assertEquals(weightsBefore.get("w"), assertOk(s.handle("{\"op\":\"read_weights\"}")).get("w"), "nothing was restored");
+        assertError(s.handle("{\"op\":\"read_weights\"}{\"op\":\"relax\",\"steps\":1}"), "");
+        assertStillServes(s);
+    }
+
     /** A restore whose device arrays do not fit (here: the drift times of pcm) is refused whole; the server goes on. */
     @Test
     void aWronglySizedRestoreIsRefused() throws Exception {
@@ -267,7 +289,13 @@ class ServerHardeningTest {
                         "not valid JSON"},
                 {goodRelax, "n = 20 * (784 if r['layer'] == 0 else 40 if r['layer'] == 1 else 10); "
                         + "out['values'] = {'f64': base64.b64encode(struct.pack('<%dd' % n, *([float('nan')] * n))).decode()}", "not finite"},
-                {goodRelax, "out['values'] = [{}] * 3000000", "refused"}};
+                {goodRelax, "out['values'] = [{}] * 3000000", "refused"},
+                // an "ok" that is a string, not true; two replies on one line (the second would have been dropped)
+                {goodRelax + "; out['ok'] = 'true'", goodRead, "\"ok\": true or false"},
+                {goodRelax + "; print(json.dumps(out), end='')", goodRead, "not JSON"},
+                // a handshake of another protocol, or with a transfer curve epsim does not know
+                {goodRelax, goodRead + "\n    if op == 'hello': out['protocol'] = 2", "protocol is 2"},
+                {goodRelax, goodRead + "\n    if op == 'hello': out['transfer'] = 'cubic'", "transfer"}};
         int i = 0;
         for (String[] c : cases) {
             Path fake = fakeChip(c[0], c[1]);
