@@ -22,8 +22,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "export-spice", mixinStandardHelpOptions = true,
         description = "Write the chip as a SPICE netlist (docs/spice.md): neuron nodes with their capacitor and leak, "
-                + "synaptic and nudging currents as behavioural sources, inputs as voltage sources; ends with an "
-                + ".op card (or .tran with --tran) and a .print card, so that 'ngspice -b FILE' prints the outputs.")
+                + "synaptic and nudging currents as behavioural sources, inputs as voltage sources; ends with a "
+                + "control block that prints the operating point's outputs to 16 digits (or .tran and .print with --tran), so that 'ngspice -b FILE' "
+                + "prints them; --check compares ngspice's operating point with epsim's equilibrium.")
 final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command {
     @Mixin
     ModelOptions model;
@@ -49,6 +50,10 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
 
     @Option(names = "--target-class", defaultValue = "0", paramLabel = "C", description = "With --beta: the one-hot target's class (default: ${DEFAULT-VALUE}).")
     int targetClass;
+
+    @Option(names = "--check", description = "Also run ngspice on the netlist and print how far its operating point is from epsim's free equilibrium "
+            + "(every neuron's u; needs ngspice).")
+    boolean check;
 
     @Option(names = "--tran", paramLabel = "STEP,STOP", split = ",", description = "End with a transient from rest instead of an operating point.")
     double[] tran;
@@ -108,14 +113,44 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         deck.append("* neuron node nL_I: membrane potential u of neuron I of layer L; output rho(u)\n");
         deck.append(Netlist.body("", weights, m.neuron().tau(), 1, x, beta, beta == 0 ? null : y, rest, tran != null));
         deck.append(Netlist.options());
-        deck.append(tran != null ? ".tran " + Netlist.num(tran[0]) + " " + Netlist.num(tran[1]) + " uic\n" : ".op\n");
-        // without a .print card 'ngspice -b' runs no transient and prints no operating point: list the output layer's potentials
+        String circuit = deck.toString();
         StringBuilder outputs = new StringBuilder();
         for (int i = 0; i < t.outputSize(); i++) outputs.append(" v(").append(Netlist.node("", t.neuronLayers() - 1, i)).append(')');
-        deck.append("* ngspice -b prints the output layer's u (rho(u) is the chip's output)").append(tran != null ? " over time\n" : "; the operating point lists every node too\n");
-        deck.append(tran != null ? ".print tran" : ".print dc").append(outputs).append('\n').append(".end\n");
+        if (tran != null) {
+            deck.append(".tran ").append(Netlist.num(tran[0])).append(' ').append(Netlist.num(tran[1])).append(" uic\n");
+            deck.append("* ngspice -b prints the output layer's u over time (rho(u) is the chip's output)\n.print tran").append(outputs).append('\n');
+        } else {
+            // the operating point in a control block: full precision (16 digits), and no '.print' that ngspice would call an error
+            deck.append("* ngspice -b prints the output layer's u at the operating point (rho(u) is the chip's output), to 16 digits\n");
+            deck.append(".control\nset numdgt=16\nop\nprint").append(outputs).append("\n.endc\n");
+        }
+        deck.append(".end\n");
         AtomicFiles.writeString(out, deck.toString());
         System.out.printf("wrote %s (%s, %d neurons, %d weights and biases)%n", out, t, t.freeNeurons(), t.parameterCount());
+        if (check) check(circuit, weights, m, t, x);
         return 0;
+    }
+
+    /**
+     * Runs ngspice on the netlist's circuit and compares its operating point, every neuron's u, with
+     * the free equilibrium epsim's ideal copy relaxes to from the same weights and inputs.
+     */
+    private void check(String circuit, LayerParams weights, HardwareModel m, Topology t, double[] x) {
+        if (tran != null || beta != 0) throw new UserError("--check compares the free operating point: give neither --tran nor --beta");
+        epsim.spice.Ngspice.OperatingPoint op = epsim.spice.Ngspice.solve(circuit, 600);
+        epsim.reference.IdealNetwork ideal = new epsim.reference.IdealNetwork(weights, m.neuron().transfer(), m.neuron().epsilon());
+        double[][] u = epsim.reference.References.equilibria(ideal, x, 1)[0];
+        double worst = 0;
+        int neurons = 0;
+        for (int l = 1; l < t.neuronLayers(); l++) {
+            for (int i = 0; i < t.size(l); i++) {
+                Double v = op.voltages().get(Netlist.node("", l, i).toLowerCase());
+                if (v == null) throw new UserError("--check: ngspice gave no voltage for node " + Netlist.node("", l, i));
+                worst = Math.max(worst, Math.abs(v - u[l][i]));
+                neurons++;
+            }
+        }
+        System.out.printf(java.util.Locale.ROOT, "check: ngspice's operating point against epsim's equilibrium: max |u difference| %.3g V over %d neurons%s%n",
+                worst, neurons, op.direct() ? "" : " (ngspice needed gmin or source stepping)");
     }
 }

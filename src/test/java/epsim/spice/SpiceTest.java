@@ -73,7 +73,7 @@ class SpiceTest {
         assertEquals(0, run.exitCode(), run.err());
         String deck = Files.readString(cir);
         assertTrue(deck.contains("Vin0 in0 0 ") && deck.contains("Cn1_0 n1_0 0 ") && deck.contains("Bn2_2 0 n2_2 I={") && deck.trim().endsWith(".end"));
-        String body = deck.substring(0, deck.lastIndexOf(".op"));
+        String body = deck.substring(0, deck.lastIndexOf(".control"));
         var v = Ngspice.operatingPoint(body);
         epsim.chip.AnalogChip chip = epsim.chip.AnalogChip.fabricate(epsim.model.ModelLoader.load("ideal", List.of("neuron.transfer=sigmoid")),
                 epsim.math.Topology.parse("6-5-3", "net"), 2);
@@ -85,6 +85,13 @@ class SpiceTest {
             double u = v.get("n2_" + i);
             assertEquals(out[i], 1 / (1 + Math.exp(-u)), 1e-9, "output " + i);
         }
+        // the netlist checks itself against ngspice: its full-precision operating point against epsim's equilibrium
+        TestSupport.Run checked = TestSupport.cli("export-spice", "--model", "ideal", "--set", "neuron.transfer=sigmoid", "--net", "6-5-3",
+                "--seed", "2", "--check", "--out", dir.resolve("checked.cir").toString());
+        assertEquals(0, checked.exitCode(), checked.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("max \\|u difference\\| (\\S+) V over 8 neurons").matcher(checked.out());
+        assertTrue(m.find(), checked.out());
+        assertTrue(Double.parseDouble(m.group(1)) < 1e-9, "ngspice and epsim agree to 1e-9 V (ngspice's reltol 1e-10): " + checked.out());
     }
 
     private static String[] concat(String[] a, String... b) {
