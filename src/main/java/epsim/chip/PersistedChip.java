@@ -44,7 +44,7 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
         if (noiseState == null || writeState == null || noiseState.length != 4 || writeState.length != 4) {
             throw new UserError("random states: expected 4 + 4 words");
         }
-        if (!Double.isFinite(time) || time < 0) throw new UserError("chip time " + time + ": expected a finite number >= 0");
+        if (!(time >= 0 && time <= ChipTime.MAX_SECONDS)) throw new UserError("chip time " + time + ": expected a number in 0.." + ChipTime.MAX_SECONDS + " s");
         consistent("");
     }
 
@@ -71,7 +71,7 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
     /** Puts this state back into a chip built from these parts (same model, topology and seed). */
     public void restoreInto(Crossbars crossbars, NeuronDynamics neurons, ChipTime clock) {
         int layers = crossbars.layers();
-        if (!Double.isFinite(time) || time < 0) throw new UserError("checkpoint: chip time " + time + " is not a finite number >= 0");
+        if (!(time >= 0 && time <= ChipTime.MAX_SECONDS)) throw new UserError("checkpoint: chip time " + time + " is not a number in 0.." + ChipTime.MAX_SECONDS + " s");
         if (devices == null || devices.length != crossbars.deviceArrays()) {
             throw new UserError("checkpoint: " + (devices == null ? 0 : devices.length) + " device arrays, the chip has " + crossbars.deviceArrays()
                     + (crossbars.deviceArrays() > CrossbarLayer.PERSISTED_ARRAYS * layers ? " (its ghost crossbar's included)" : ""));
