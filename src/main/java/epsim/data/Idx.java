@@ -8,7 +8,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -28,7 +27,7 @@ public final class Idx {
         raw.mark(2);
         int b0 = raw.read(), b1 = raw.read();
         raw.reset();
-        if (b0 == 0x1f && b1 == 0x8b) return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+        if (b0 == 0x1f && b1 == 0x8b) return new BufferedInputStream(new StrictGzip(raw, name), 1 << 16);
         return raw;
     }
 

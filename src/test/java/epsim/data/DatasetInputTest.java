@@ -113,4 +113,44 @@ class DatasetInputTest {
         assertOneLineError(TestSupport.cli("eval", "--checkpoint", dir.resolve("out").toString(), "--dataset", "idx:" + im + "," + l + "," + im + "," + l),
                 "2 outputs for 256 classes");
     }
+
+    /** gzip read strictly: members concatenated are one file, bytes after the last member (here a gzip followed by garbage) are refused. */
+    @Test
+    void gzipFollowedByGarbageIsRefused() throws IOException {
+        java.io.ByteArrayOutputStream imagesRaw = new java.io.ByteArrayOutputStream();
+        ByteBuffer header = ByteBuffer.allocate(16).putInt(0x803).putInt(4).putInt(2).putInt(2);
+        imagesRaw.write(header.array());
+        imagesRaw.write(new byte[16]);
+        byte[] whole = gzip(imagesRaw.toByteArray());
+        ByteBuffer lb = ByteBuffer.allocate(12).putInt(0x801).putInt(4);
+        byte[] labelsRaw = lb.array();
+        // the labels in two gzip members, one after the other: still one file
+        byte[] twoMembers = concat(gzip(java.util.Arrays.copyOfRange(labelsRaw, 0, 6)), gzip(java.util.Arrays.copyOfRange(labelsRaw, 6, 12)));
+        Path im = dir.resolve("im.gz"), l = dir.resolve("l.gz"), bad = dir.resolve("im-garbage.gz");
+        Files.write(im, whole);
+        Files.write(l, twoMembers);
+        Files.write(bad, concat(whole, "not gzip".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(0, TestSupport.cli(train("idx:" + im + "," + l + "," + im + "," + l)).exitCode(), "a clean gzip and two members read");
+        String[] garbage = train("idx:" + bad + "," + l + "," + bad + "," + l);
+        garbage[garbage.length - 2] = dir.resolve("out-garbage").toString();
+        assertOneLineError(TestSupport.cli(garbage), bad.toString(), "trailing bytes after the gzip data");
+        byte[] flipped = whole.clone();
+        flipped[flipped.length - 6] ^= 1; // the stored CRC-32
+        Files.write(bad, flipped);
+        assertOneLineError(TestSupport.cli(garbage), bad.toString(), "CRC");
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(b)) {
+            z.write(data);
+        }
+        return b.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
 }
