@@ -122,7 +122,8 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         } else {
             // the operating point in a control block: full precision (16 digits), and no '.print' that ngspice would call an error
             deck.append("* ngspice -b prints the output layer's u at the operating point (rho(u) is the chip's output), to 16 digits\n");
-            deck.append(".control\nset numdgt=16\nop\nprint").append(outputs).append("\n.endc\n");
+            // 'quit 0': ngspice -b ends a control block's run with exit status 1 unless told otherwise
+            deck.append(".control\nset numdgt=16\nop\nprint").append(outputs).append("\nquit 0\n.endc\n");
         }
         deck.append(".end\n");
         AtomicFiles.writeString(out, deck.toString());

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,9 +65,15 @@ class UntrustedDataTest {
         Path net = dir.resolve("net.cir");
         TestSupport.Run r = TestSupport.cli("export-spice", "--model", model.toString(), "--net", "4-3-2", "--out", net.toString());
         assertEquals(0, r.exitCode(), r.err());
-        for (String line : Files.readAllLines(net)) {
-            assertFalse(line.startsWith(".control") || line.startsWith("shell") || line.startsWith(".endc"), line);
-        }
+        // the netlist's one control block is epsim's own (set numdgt, op, print): no card from the model's text
+        List<String> lines = Files.readAllLines(net);
+        for (String line : lines) assertFalse(line.startsWith("shell"), line);
+        int control = lines.indexOf(".control");
+        assertEquals(List.of(".control", "set numdgt=16", "op"), lines.subList(control, control + 3));
+        assertTrue(lines.get(control + 3).startsWith("print v(") && lines.get(control + 4).equals("quit 0") && lines.get(control + 5).equals(".endc")
+                        && lines.get(control + 6).equals(".end"),
+                lines.subList(control, lines.size()).toString());
+        assertEquals(1, lines.stream().filter(l -> l.startsWith(".control") || l.startsWith(".endc")).count() / 2, "one control block");
         // and a hostile path of a run folder named on the command line
         Path run = dir.resolve("r\n.control\nshell touch " + marker + "\n.endc");
         TestSupport.Run t = TestSupport.cli(TestSupport.trainArgs("--model", model.toString(), "--epochs", "1",
