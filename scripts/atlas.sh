@@ -97,7 +97,9 @@ for fam in "${family_specs[@]}"; do
       dir="$out/$fname/$rname/$kind"
       # shellcheck disable=SC2086
       args=(sweep --model ideal $rflags "${protocol[@]}" "${setargs[@]}" --vary "$key=$values" --vary "seed=$seeds"
-            --kind "$run_kind" --gradient-batches "$batches" --no-progress --out "$dir")
+            --kind "$run_kind" --no-progress --out "$dir")
+      # the probe's batches only where a probe runs (epsim refuses probe options a train-only sweep would ignore)
+      [[ $run_kind == train ]] || args+=(--gradient-batches "$batches")
       if [[ $report == 1 ]]; then
         [[ -f "$dir/sweep-summary.csv" ]] || epsim sweep merge "$dir" > /dev/null
       elif [[ $slurm == 1 ]]; then
