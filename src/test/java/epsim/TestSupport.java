@@ -175,4 +175,12 @@ public final class TestSupport {
             Thread.sleep(10);
         }
     }
+
+    /** Deletes {@code root} and everything below it (a test's own temporary folder). */
+    public static void deleteTree(Path root) throws IOException {
+        if (!java.nio.file.Files.exists(root)) return;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(root)) {
+            for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) java.nio.file.Files.deleteIfExists(p);
+        }
+    }
 }

@@ -37,9 +37,7 @@ class SlurmScriptTest {
 
     @AfterContainer
     static void tearDown() throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) Files.deleteIfExists(p);
-        }
+        TestSupport.deleteTree(dir);
     }
 
     @Provide

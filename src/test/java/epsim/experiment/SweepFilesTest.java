@@ -45,9 +45,7 @@ class SweepFilesTest {
 
     @AfterContainer
     static void tearDown() throws Exception {
-        try (Stream<Path> files = Files.walk(sweep.getParent())) {
-            for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) Files.deleteIfExists(p);
-        }
+        TestSupport.deleteTree(sweep.getParent());
     }
 
     private static Path outcomeFile() {
