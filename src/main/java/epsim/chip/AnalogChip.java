@@ -82,10 +82,6 @@ public final class AnalogChip implements HostedChip {
         neurons.resetCircuit();
     }
 
-    /** See {@link NeuronDynamics#setDeadline}. */
-    public void setDeadline(long nanoTime) {
-        neurons.setDeadline(nanoTime);
-    }
 
     @Override
     public void setFeedbackGain(double gain) {

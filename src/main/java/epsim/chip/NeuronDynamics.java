@@ -44,7 +44,6 @@ public final class NeuronDynamics {
     private final GhostPopulations ghosts;
     private final Nudge nudge = new Nudge();
     private double feedbackGain = 1;
-    private long deadline = Long.MAX_VALUE; // System.nanoTime() past which a relaxation stops (a server's bound on one request)
 
     private int batch;
     private double[] input;        // DAC output, batch x size(0)
@@ -89,11 +88,6 @@ public final class NeuronDynamics {
         ghosts.enabled = false;
         batch = 0;
         input = null;
-    }
-
-    /** Relaxations stop with an error once {@code System.nanoTime()} passes {@code nanoTime} (Long.MAX_VALUE: never). */
-    public void setDeadline(long nanoTime) {
-        deadline = nanoTime;
     }
 
     public void setFeedbackGain(double gain) {
@@ -198,7 +192,7 @@ public final class NeuronDynamics {
                     // a diverged (NaN) state changes by NaN, which the step's max ignores: never call it converged
                     return finiteState() ? new Chip.Relaxation(step, true, change) : new Chip.Relaxation(step, false, Double.NaN);
                 }
-                if ((step & 255) == 0 && deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+                if ((step & 255) == 0 && epsim.common.WorkLimit.past()) { // a server's bound on one request
                     throw new UserError("relax: stopped after " + step + " of " + maxSteps + " steps: past the time limit of one request");
                 }
             }

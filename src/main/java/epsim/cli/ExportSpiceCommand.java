@@ -76,6 +76,7 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
             TrainConfig c = TrainConfig.read(checkpoint, "no run record (is --checkpoint a run folder?)");
             TrainConfig.checkModelFile(checkpoint, c);
             m = ModelLoader.load(c.model(), c.overrides());
+            if (!c.external()) TrainConfig.checkModel(checkpoint, m); // as resume and eval: the run's own model, not an edited set
             t = Topology.parse(c.net(), checkpoint.resolve("run.json") + ": net");
             AnalogChip chip = ChipFactory.inProcess(m, t, c.seed());
             Checkpoint cp = Checkpoint.read(checkpoint);

@@ -55,20 +55,19 @@ final class RunOptions {
         return command.commandLine().getParseResult().hasMatchedOption(s.flag);
     }
 
-    /** The value of {@code s}: given and validated, or the command's default ({@code t}: the run's network, for a batch's range). */
+    /**
+     * The value of {@code s}, given or the command's default, validated either way ({@code t}: the
+     * run's network, for a batch's range: a default batch can be too large for a large network).
+     */
     Object value(RunSetting s, Topology t) {
-        if (!given(s)) return defaults.get(s);
-        return s.parse(command.commandLine().getParseResult().matchedOptionValue(s.flag, ""), s.flag, t);
+        Object fallback = defaults.get(s);
+        if (!given(s) && fallback == null) return null;
+        String text = given(s) ? command.commandLine().getParseResult().matchedOptionValue(s.flag, "") : String.valueOf(fallback);
+        return s.parse(text, s.flag, t);
     }
 
     Topology topology() {
         return Topology.parse((String) value(RunSetting.NET, null), RunSetting.NET.flag);
-    }
-
-    int batch(Topology t) {
-        int batch = (Integer) value(RunSetting.BATCH, t);
-        if (batch > t.maxBatch()) return (Integer) RunSetting.BATCH.parse(Integer.toString(batch), RunSetting.BATCH.flag, t); // a default beyond the net's
-        return batch;
     }
 
     long seed() {
@@ -83,7 +82,7 @@ final class RunOptions {
         }
         int epochs = settings.contains(RunSetting.EPOCHS) ? (Integer) value(RunSetting.EPOCHS, t) : 1;
         model.load(); // validates the model before any work
-        TrainConfig c = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)), batch(t), epochs,
+        TrainConfig c = new TrainConfig(model.model, model.overrides, t.toString(), rule.settings(t, RuleSettings.defaults(t)), (Integer) value(RunSetting.BATCH, t), epochs,
                 seed(), null, null, 0, 0, chip, null);
         for (RunSetting s : EnumSet.of(RunSetting.DATASET, RunSetting.DATA_DIR, RunSetting.TRAIN_LIMIT, RunSetting.TEST_LIMIT)) {
             c = s.with(c, value(s, t));

@@ -22,11 +22,14 @@ public final class WorkLimit {
         DEADLINE.get()[0] = Long.MAX_VALUE;
     }
 
+    /** Whether this thread's request is past its time limit. */
+    public static boolean past() {
+        long deadline = DEADLINE.get()[0];
+        return deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0;
+    }
+
     /** Throws a one-line error naming {@code what} when this thread's request is past its time limit. */
     public static void check(String what) {
-        long deadline = DEADLINE.get()[0];
-        if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
-            throw new UserError(what + ": stopped past the time limit of one request (the chip keeps what was done until then)");
-        }
+        if (past()) throw new UserError(what + ": stopped past the time limit of one request (the chip keeps what was done until then)");
     }
 }

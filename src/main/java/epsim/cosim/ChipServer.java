@@ -149,7 +149,6 @@ public final class ChipServer {
             ObjectNode reply = Wire.NODES.objectNode();
             if (id != null) reply.set("id", id);
             reply.put("ok", true);
-            chip.setDeadline(System.nanoTime() + requestNanos);
             epsim.common.WorkLimit.until(System.nanoTime() + requestNanos);
             dispatch(op.asText(), request, reply);
             return reply;
@@ -159,7 +158,6 @@ public final class ChipServer {
             // one request never ends the session: it is answered, and the chip stays as it was or as far as the request got
             return error(id, op.asText() + ": failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Wire.abbreviate(e.getMessage())) + ")");
         } finally {
-            chip.setDeadline(Long.MAX_VALUE);
             epsim.common.WorkLimit.clear();
         }
     }

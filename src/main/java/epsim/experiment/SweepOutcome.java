@@ -33,6 +33,13 @@ public record SweepOutcome(SweepGrid.Point point, double testAccuracy, double tr
         return new SweepOutcome(point, Double.NaN, Double.NaN, Double.NaN, Double.NaN, seconds, null, error);
     }
 
+    /** Refuses a point's folder that is something else (a plain file where the point's run goes). */
+    static void requireFolder(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError(dir + ": not a folder (a point's folder holds its run and outcome); remove it to run the point again");
+        }
+    }
+
     /** The folder of point {@code p} in the sweep folder {@code out}. */
     static Path pointDir(Path out, SweepGrid.Point p) {
         return out.resolve("points").resolve(String.format(Locale.ROOT, "%04d", p.index()));
@@ -74,9 +81,7 @@ public record SweepOutcome(SweepGrid.Point point, double testAccuracy, double tr
      * the file and the field.
      */
     static SweepOutcome read(Path dir, String hash, SweepGrid.Point p) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UserError(dir + ": not a folder (a point's folder holds its run and outcome); remove it to run the point again");
-        }
+        requireFolder(dir);
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) return null;
         String where = file.toString();

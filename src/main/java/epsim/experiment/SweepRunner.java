@@ -73,7 +73,7 @@ public final class SweepRunner {
             return finished;
         }
         long start = System.nanoTime();
-        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError(dir + ": not a folder (a point's folder holds its run); remove it");
+        SweepOutcome.requireFolder(dir); // (read checks it too, with a manifest)
         try {
             Files.createDirectories(dir);
             TrainConfig c = grid.config(p);

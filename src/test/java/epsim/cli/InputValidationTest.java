@@ -130,5 +130,7 @@ class InputValidationTest {
         Files.writeString(runJson, Files.readString(runJson).replaceFirst("\"set\" : \\[ \\]", "\"set\" : [ \"device.readNoise=0.01\" ]"));
         TestSupport.assertOneLineError(TestSupport.cli("train", "--resume", run.toString(), "--epochs", "2"), "not the one the run started with");
         TestSupport.assertOneLineError(TestSupport.cli("eval", "--checkpoint", run.toString()), "not the one the run started with");
+        TestSupport.assertOneLineError(TestSupport.cli("export-spice", "--checkpoint", run.toString(), "--out", dir.resolve("y.cir").toString()),
+                "not the one the run started with");
     }
 }
