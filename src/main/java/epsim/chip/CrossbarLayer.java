@@ -29,9 +29,13 @@ final class CrossbarLayer {
     private double biasG;             // sum of G+ + G- over the bias column
     private final double[] biasColumnLoad = new double[1];
     private final double[] biasRowLoads;
+    private final LayerTiles tiles;   // null: one array with ideal wires, read by plain products
 
-    /** Fabricates the layer's devices from {@code fabrication}: the matrix first, then the bias column. */
-    CrossbarLayer(HardwareModel.Device device, int outputs, int inputs, Rng fabrication) {
+    /**
+     * Fabricates the layer's devices from {@code fabrication}: the matrix first, then the bias
+     * column; layer {@code index} (0: the input layer) is mapped onto tiles as {@code array} says.
+     */
+    CrossbarLayer(HardwareModel.Device device, HardwareModel.Array array, int index, int outputs, int inputs, Rng fabrication) {
         this.outputs = outputs;
         this.inputs = inputs;
         this.weightDevices = new ConductanceArray(device, outputs * inputs, fabrication);
@@ -41,6 +45,13 @@ final class CrossbarLayer {
         this.bottomUpG = new double[inputs];
         this.topDownG = new double[outputs];
         this.biasRowLoads = new double[outputs];
+        // the input layer's drive is constant during a relaxation: it is solved per read, the others keep their map
+        this.tiles = LayerTiles.needed(array) ? new LayerTiles(array, device.gRef(), index, outputs, inputs, index == 0) : null;
+    }
+
+    /** The layer's tiles, or null for one array with ideal wires. */
+    LayerTiles tiles() {
+        return tiles;
     }
 
     /** The length of persisted device state {@code j} (0..3) of a layer of this shape: the matrix's or the bias column's. */
@@ -81,23 +92,34 @@ final class CrossbarLayer {
         double bias = 0;
         for (int i = 0; i < outputs; i++) bias += biasRowLoads[i];
         biasG = bias;
+        if (tiles != null) tiles.refresh(weightDevices, biasDevices, now, w, b);
     }
 
     /**
      * The forward read (rows driven by the layer below, columns collect): {@code into} = b + W
-     * {@code below} for each of {@code batch} examples.
+     * {@code below} for each of {@code batch} examples, W and b as the tiles' wires let the
+     * currents through; digital partial sums draw their ADC noise from {@code noise}.
      */
-    void forward(double[] below, int batch, double[] into) {
-        for (int s = 0; s < batch; s++) System.arraycopy(b, 0, into, s * outputs, outputs);
-        Kernels.multiplyTransposedAccumulate(below, batch, inputs, w, outputs, into);
+    void forward(double[] below, int batch, double[] into, Rng noise) {
+        if (tiles != null && !tiles.readsByMap()) {
+            tiles.forward(below, batch, into, noise);
+            return;
+        }
+        double[] readW = tiles == null ? w : tiles.readWeights(), readB = tiles == null ? b : tiles.readBiases();
+        for (int s = 0; s < batch; s++) System.arraycopy(readB, 0, into, s * outputs, outputs);
+        Kernels.multiplyTransposedAccumulate(below, batch, inputs, readW, outputs, into);
     }
 
     /**
      * The backward read (columns driven by the layer above, rows collect): {@code into} += gain
      * W^T {@code above} for each of {@code batch} examples.
      */
-    void backward(double gain, double[] above, int batch, double[] into) {
-        Kernels.multiplyAccumulateScaled(gain, above, batch, outputs, w, inputs, into);
+    void backward(double gain, double[] above, int batch, double[] into, Rng noise) {
+        if (tiles != null && !tiles.readsByMap()) {
+            tiles.backward(gain, above, batch, into, noise);
+            return;
+        }
+        Kernels.multiplyAccumulateScaled(gain, above, batch, outputs, tiles == null ? w : tiles.readWeights(), inputs, into);
     }
 
     /** Devices one forward read of one example conducts through: both of every synapse and of every bias. */
@@ -110,7 +132,7 @@ final class CrossbarLayer {
         return 2L * outputs * inputs;
     }
 
-    /** The live effective weights (not a copy: the integrator's hot loop reads them). */
+    /** The devices' weights (G+ - G-) / gRef, live: what a verification read of each device gives. */
     double[] weights() {
         return w;
     }

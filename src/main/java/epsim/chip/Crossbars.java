@@ -34,24 +34,27 @@ public final class Crossbars {
     static final int BYTES_PER_PARAMETER = 140;
 
     public Crossbars(HardwareModel.Device device, Topology topology, long seed) {
-        this(device, topology, seed, false);
+        this(device, HardwareModel.Array.NONE, topology, seed, false);
     }
 
-    /** With {@code ghostCrossbar}, also the ghost populations' own copy of every array. */
-    public Crossbars(HardwareModel.Device device, Topology topology, long seed, boolean ghostCrossbar) {
-        this(device, topology, seed, "fabrication", null, ghostCrossbar);
+    /** Layers on tiles as {@code array} says; with {@code ghostCrossbar}, also the ghost populations' own copy of every array. */
+    public Crossbars(HardwareModel.Device device, HardwareModel.Array array, Topology topology, long seed, boolean ghostCrossbar) {
+        this(device, array, topology, seed, "fabrication", null, ghostCrossbar);
     }
 
-    private Crossbars(HardwareModel.Device device, Topology topology, long seed, String fabricationStream, Rng sharedWrites, boolean ghostCrossbar) {
-        MemoryBudget.require((double) BYTES_PER_PARAMETER * topology.parameterCount() * (ghostCrossbar ? 2 : 1),
+    private Crossbars(HardwareModel.Device device, HardwareModel.Array array, Topology topology, long seed, String fabricationStream, Rng sharedWrites,
+                      boolean ghostCrossbar) {
+        // wired tiles keep ten solver vectors per device, two devices per weight, and the solved map; digital sums a copy of it per direction
+        int perParameter = BYTES_PER_PARAMETER + (array.wired() ? 2 * 10 * 8 + 8 : 0) + (array.digital() ? 16 : 0);
+        MemoryBudget.require((double) perParameter * topology.parameterCount() * (ghostCrossbar ? 2 : 1),
                 "network " + topology + " (" + topology.parameterCount() + " weights and biases" + (ghostCrossbar ? ", twice with the ghosts' crossbar)" : ")"));
         this.device = device;
         this.topology = topology;
         this.layers = new CrossbarLayer[topology.weightLayers()];
         Rng fabrication = Rng.stream(seed, fabricationStream);
-        for (int k = 0; k < layers.length; k++) layers[k] = new CrossbarLayer(device, topology.size(k + 1), topology.size(k), fabrication);
+        for (int k = 0; k < layers.length; k++) layers[k] = new CrossbarLayer(device, array, k, topology.size(k + 1), topology.size(k), fabrication);
         this.writes = sharedWrites != null ? sharedWrites : Rng.stream(seed, "chip-writes");
-        this.ghostCopy = ghostCrossbar ? new Crossbars(device, topology, seed, "ghost-fabrication", writes, false) : null;
+        this.ghostCopy = ghostCrossbar ? new Crossbars(device, array, topology, seed, "ghost-fabrication", writes, false) : null;
         refresh(0);
     }
 

@@ -220,8 +220,8 @@ public final class NeuronDynamics {
     }
 
     private void computeInputDrive() {
-        crossbars.layer(0).forward(input, batch, inputDrive);
-        if (ghostInputDrive != null) crossbars.ghostCopy().layer(0).forward(input, batch, ghostInputDrive);
+        crossbars.layer(0).forward(input, batch, inputDrive, noise);
+        if (ghostInputDrive != null) crossbars.ghostCopy().layer(0).forward(input, batch, ghostInputDrive, noise);
         energy.inputs(input);
         inputDriveGeneration = crossbars.generation();
     }
@@ -248,22 +248,26 @@ public final class NeuronDynamics {
         for (int l = 1; l <= layers; l++) {
             double[] d = drive[l];
             if (l == 1) {
-                System.arraycopy(inputDrive, 0, d, 0, d.length);
+                LayerTiles inputTiles = crossbars.layer(0).tiles();
+                // a noisy tile ADC converts the input layer's constant currents anew on every step
+                if (inputTiles != null && inputTiles.noisyConversions()) inputTiles.reconvert(d, noise);
+                else System.arraycopy(inputDrive, 0, d, 0, d.length);
             } else {
-                crossbars.layer(l - 1).forward(r[l - 1], batch, d);
+                crossbars.layer(l - 1).forward(r[l - 1], batch, d, noise);
             }
             if (ghosts.enabled) {
                 Crossbars own = crossbars.ghostCopy();
                 if (own == null) System.arraycopy(d, 0, ghosts.drive[l - 1], 0, d.length); // the same current, mirrored
+                else if (l == 1 && own.layer(0).tiles() != null && own.layer(0).tiles().noisyConversions()) own.layer(0).tiles().reconvert(ghosts.drive[0], noise);
                 else if (l == 1) System.arraycopy(ghostInputDrive, 0, ghosts.drive[0], 0, d.length);
-                else own.layer(l - 1).forward(r[l - 1], batch, ghosts.drive[l - 1]);
+                else own.layer(l - 1).forward(r[l - 1], batch, ghosts.drive[l - 1], noise);
                 readNoiseStd(ghosts.readStd[l - 1], r[l - 1], topology.size(l - 1), null, 0, 0);
             }
             double[] above = null;
             if (l < layers && feedbackGain != 0) {
                 above = r[l + 1];
                 if (ghosts.enabled) above = ghosts.cancelled(l, above);
-                crossbars.layer(l).backward(feedbackGain, above, batch, d);
+                crossbars.layer(l).backward(feedbackGain, above, batch, d, noise);
                 if (ghosts.enabled && readsAbove(l)) {
                     ghostPower += feedbackGain * feedbackGain * CrossbarReads.load(above, batch, topology.size(l + 1), crossbars.topDownConductance(l));
                 }

@@ -7,7 +7,7 @@ import epsim.common.JsonName;
  * {@link ModelLoader}; see docs/hardware-models.md for units and ranges.
  */
 public record HardwareModel(String name, String description, String source,
-                            Neuron neuron, Device device, Periphery periphery, Cost cost, Update update, Ghost ghost) {
+                            Neuron neuron, Device device, Periphery periphery, Cost cost, Update update, Ghost ghost, Array array) {
 
     /** {@code IDEAL} marks a quantity that is not quantized (continuous devices, ideal ADC/DAC). */
     public static final int IDEAL = 0;
@@ -299,6 +299,53 @@ public record HardwareModel(String name, String description, String source,
 
         public boolean separate() {
             return crossbar == GhostCrossbar.SEPARATE;
+        }
+    }
+
+    /** How tiles' partial column currents reach a neuron (docs/tiles.md). */
+    public enum PartialSums {
+        /** The tiles' column currents for one neuron meet at its input node: one analog sum. */
+        ANALOG,
+        /** Each tile's column current is converted by its own ADC and the conversions are added digitally before the neuron. */
+        DIGITAL;
+
+        /** The name in model files. */
+        public final String jsonName = JsonName.of(this);
+    }
+
+    /**
+     * How layers sit on arrays (docs/tiles.md): tiles of at most {@code tileRows} x {@code tileColumns}
+     * devices ({@link #UNBOUNDED}: one array per layer, of any size), their partial sums, and the
+     * resistance of each wire segment between neighbouring cells. A model without an array section
+     * has {@link #NONE}: one array per layer with ideal wires, the chip as it was before tiles.
+     *
+     * @param tileRows           rows per tile: the lines the forward read drives (a layer's inputs and its bias row)
+     * @param tileColumns        columns per tile: the lines the forward read senses (a layer's outputs)
+     * @param partialSums        analog or digital partial sums
+     * @param partialSumBits     resolution of a tile's partial-sum ADC (digital), or {@link #IDEAL}
+     * @param partialSumRange    a partial-sum ADC converts [-range, range] of a tile's output current / gRef (weight x volts)
+     * @param partialSumNoise    std of the Gaussian noise at a partial-sum ADC's input, same unit
+     * @param rowWireOhms        resistance of a row wire between neighbouring cells (and from the driver to the first), ohms
+     * @param columnWireOhms     the same for column wires (and from the last cell to the sensing terminal)
+     */
+    public record Array(int tileRows, int tileColumns, PartialSums partialSums, int partialSumBits, double partialSumRange,
+                        double partialSumNoise, double rowWireOhms, double columnWireOhms) {
+        /** A tile dimension without a bound. */
+        public static final int UNBOUNDED = 0;
+        public static final Array NONE = new Array(UNBOUNDED, UNBOUNDED, PartialSums.ANALOG, 8, 4.0, 0.0, 0.0, 0.0);
+
+        /** Whether any wire has resistance: reads then solve the tiles' networks. */
+        public boolean wired() {
+            return rowWireOhms > 0 || columnWireOhms > 0;
+        }
+
+        public boolean digital() {
+            return partialSums == PartialSums.DIGITAL;
+        }
+
+        /** Tiles along a dimension of {@code lines} lines with tiles of {@code size} ({@link #UNBOUNDED}: one). */
+        public static int tilesAlong(int lines, int size) {
+            return size == UNBOUNDED ? 1 : (lines + size - 1) / size;
         }
     }
 

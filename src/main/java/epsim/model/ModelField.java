@@ -120,7 +120,31 @@ public enum ModelField {
     GHOST_CROSSBAR("ghost", "crossbar", Kind.TEXT, "one of \"shared\", \"separate\"", "—", "`shared`, `separate`",
             "ghost units: the ghost populations read the forward crossbar itself (complete duplication: their weights equal the forward ones exactly), "
                     + "or a crossbar of their own, fabricated and programmed like any other, so that the cancellation is as imperfect as the devices (docs/rules.md)",
-            m -> m.ghost().crossbar().jsonName);
+            m -> m.ghost().crossbar().jsonName),
+    TILE_ROWS("array", "tileRows", Kind.TILE, "an integer in 1..1000000 or \"unbounded\"", "rows", "1 .. 1e6 or `\"unbounded\"`; optional, unbounded",
+            "rows of one tile: a layer's inputs and its bias row (the lines the forward read drives) are split over tiles of at most this many rows",
+            m -> tile(m.array().tileRows()), Presence.OPTIONAL, HardwareModel.Array.UNBOUNDED),
+    TILE_COLUMNS("array", "tileColumns", Kind.TILE, "an integer in 1..1000000 or \"unbounded\"", "columns", "1 .. 1e6 or `\"unbounded\"`; optional, unbounded",
+            "columns of one tile: a layer's outputs (the lines the forward read senses) are split over tiles of at most this many columns",
+            m -> tile(m.array().tileColumns()), Presence.OPTIONAL, HardwareModel.Array.UNBOUNDED),
+    PARTIAL_SUMS("array", "partialSums", Kind.TEXT, "one of \"analog\", \"digital\"", "—", "`analog`, `digital`; optional, analog",
+            "how the tiles of one neuron's inputs combine: their column currents meet at the neuron's input node, or each tile's current is converted by its own ADC "
+                    + "and the conversions are added digitally (on every integration step)", m -> m.array().partialSums().jsonName,
+            Presence.OPTIONAL, HardwareModel.PartialSums.ANALOG),
+    PARTIAL_SUM_BITS("array", "partialSumBits", Kind.BITS, "an integer in 1..24 or \"ideal\"", "bits", "1..24 or `\"ideal\"`; optional, 8",
+            "digital partial sums: resolution of each tile's ADC", m -> levels(m.array().partialSumBits()), Presence.OPTIONAL, 8),
+    PARTIAL_SUM_RANGE("array", "partialSumRange", Kind.RANGE, "a finite number in (0, 1e6] (current / gRef)", "µA / gRef (weight x V)", "(0, 1e6]; optional, 4",
+            "digital partial sums: each tile's ADC converts [-range, range] of its column's current divided by gRef, clipping beyond",
+            m -> m.array().partialSumRange(), Presence.OPTIONAL, 4.0),
+    PARTIAL_SUM_NOISE("array", "partialSumNoise", Kind.NOISE, "a finite number in [0, 1e6] (current / gRef)", "µA / gRef per conversion", "0 .. 1e6; optional, 0",
+            "digital partial sums: std of Gaussian noise at each tile ADC's input, drawn anew for every conversion", m -> m.array().partialSumNoise(),
+            Presence.OPTIONAL, 0.0),
+    ROW_WIRE("array", "rowWireResistance", Kind.WIRE, "a finite number in [0, 1e4] (ohms per cell)", "Ω per cell", "[0, 1e4]; optional, 0",
+            "resistance of a row wire between neighbouring cells and from its terminal to the first cell (0: ideal wires)",
+            m -> m.array().rowWireOhms(), Presence.OPTIONAL, 0.0),
+    COLUMN_WIRE("array", "columnWireResistance", Kind.WIRE, "a finite number in [0, 1e4] (ohms per cell)", "Ω per cell", "[0, 1e4]; optional, 0",
+            "resistance of a column wire between neighbouring cells and from the last cell to its terminal (0: ideal wires)",
+            m -> m.array().columnWireOhms(), Presence.OPTIONAL, 0.0);
 
     /** Whether a file must give a field (in a section it has). */
     public enum Presence {
@@ -133,7 +157,7 @@ public enum ModelField {
 
     /** What a field's value may be, before the checks that relate two fields. */
     enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN,
-        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME }
+        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME, TILE, RANGE, WIRE }
 
     /*
      * Physical ranges, so that no value that passes validation turns into NaN or Infinity in what the
@@ -146,7 +170,7 @@ public enum ModelField {
      *  - drift: nu <= 10 and t0 in (0, 1e12] s: the factor (t/t0 + 1)^-nu lies in [0, 1].
      */
     static final double MAX_SECONDS = 1e3, MAX_MICROSIEMENS = 1e6, MIN_REFERENCE = 1e-3, MAX_VOLTS = 1e3, MAX_SHAPE = 1e3,
-            MAX_DRIFT_EXPONENT = 10, MAX_DRIFT_TIME = 1e12;
+            MAX_DRIFT_EXPONENT = 10, MAX_DRIFT_TIME = 1e12, MAX_WIRE_OHMS = 1e4, MAX_RANGE = 1e6;
 
     /** The cost section, which a model may leave out (then {@link HardwareModel#cost} is null). */
     public static final String COST_SECTION = "cost";
@@ -156,6 +180,9 @@ public enum ModelField {
 
     /** A section a model may leave out and that then means ghost populations on the forward crossbar ({@link HardwareModel.Ghost#SHARED}). */
     public static final String GHOST_SECTION = "ghost";
+
+    /** A section a model may leave out and that then means one ideal-wired array per layer ({@link HardwareModel.Array#NONE}). */
+    public static final String ARRAY_SECTION = "array";
 
     /** The largest cost a model may state, in the field's unit: far beyond anything physical, and products with counts stay finite. */
     static final double MAX_COST = 1e9;
@@ -213,6 +240,10 @@ public enum ModelField {
     public Object valueIn(HardwareModel m) {
         if (section.equals(COST_SECTION) && m.cost() == null) return null;
         return value.apply(m);
+    }
+
+    private static Object tile(int v) {
+        return v == HardwareModel.Array.UNBOUNDED ? "unbounded" : v;
     }
 
     private static Object levels(int v) {

@@ -227,6 +227,8 @@ public final class ModelLoader {
         root.put("source", m.source());
         for (String section : ModelField.sections()) {
             if (section.equals(ModelField.COST_SECTION) && m.cost() == null) continue;
+            // a chip without tiles or wires is written as it was before the array section existed (run records, manifests' hashes)
+            if (section.equals(ModelField.ARRAY_SECTION) && m.array().equals(HardwareModel.Array.NONE)) continue;
             ObjectNode node = root.putObject(section);
             for (ModelField f : ModelField.inSection(section)) {
                 Object value = f.valueIn(m);

@@ -33,13 +33,13 @@ final class ModelValidator {
         Set<String> sections = ModelField.sections();
         checkTopLevel(tree, origin, sections);
         Reader r = new Reader(tree, origin, overridden);
-        boolean costed = tree.has(ModelField.COST_SECTION), updated = tree.has(ModelField.UPDATE_SECTION), ghosted = tree.has(ModelField.GHOST_SECTION);
-        for (String section : sections) if (present(section, costed, updated, ghosted)) r.section(section);
+        Set<String> given = new java.util.HashSet<>();
+        tree.fieldNames().forEachRemaining(given::add);
+        for (String section : sections) if (present(section, given)) r.section(section);
         Map<ModelField, Object> v = new EnumMap<>(ModelField.class);
         for (ModelField f : ModelField.values()) {
-            if (!present(f.section, costed, updated, ghosted)) continue;
-            boolean given = tree.get(f.section).has(f.name);
-            if (given) v.put(f, r.read(f));
+            if (!present(f.section, given)) continue;
+            if (tree.get(f.section).has(f.name)) v.put(f, r.read(f));
             else if (f.presence == ModelField.Presence.OPTIONAL) v.put(f, f.whenAbsent);
         }
 
@@ -71,7 +71,7 @@ final class ModelValidator {
 
         derivedQuantities(r, v, dacMax - dacMin, adcMax - adcMin);
 
-        HardwareModel.Update update = updated ? new HardwareModel.Update((HardwareModel.UpdateMode) v.get(ModelField.UPDATE_MODE),
+        HardwareModel.Update update = given.contains(ModelField.UPDATE_SECTION) ? new HardwareModel.Update((HardwareModel.UpdateMode) v.get(ModelField.UPDATE_MODE),
                 (Integer) v.get(ModelField.BIT_LENGTH), (Boolean) v.get(ModelField.MANAGEMENT), (Boolean) v.get(ModelField.BL_MANAGEMENT),
                 (HardwareModel.PulseType) v.get(ModelField.PULSE_TYPE)) : HardwareModel.Update.HOST;
         if (update.mode() == HardwareModel.UpdateMode.OUTER_PRODUCT && levels == HardwareModel.IDEAL) {
@@ -87,8 +87,10 @@ final class ModelValidator {
                 device(v, gMin, gMax, levels, stuckMin, stuckMax),
                 new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax,
                         (Double) v.get(ModelField.ADC_NOISE)),
-                costed ? cost(v) : null, update,
-                ghosted ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR)) : HardwareModel.Ghost.SHARED);
+                given.contains(ModelField.COST_SECTION) ? cost(v) : null, update,
+                given.contains(ModelField.GHOST_SECTION) ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR))
+                        : HardwareModel.Ghost.SHARED,
+                given.contains(ModelField.ARRAY_SECTION) ? array(v) : HardwareModel.Array.NONE);
     }
 
     /** Only the known top-level keys, and the text ones as text. */
@@ -164,12 +166,18 @@ final class ModelValidator {
         return absolute / step;
     }
 
-    /** Whether a section's fields are read: the optional cost, update and ghost sections only when the file has them. */
-    private static boolean present(String section, boolean costed, boolean updated, boolean ghosted) {
-        if (section.equals(ModelField.COST_SECTION)) return costed;
-        if (section.equals(ModelField.UPDATE_SECTION)) return updated;
-        if (section.equals(ModelField.GHOST_SECTION)) return ghosted;
-        return true;
+    /** Whether a section's fields are read: the optional cost, update, ghost and array sections only when the file has them. */
+    private static boolean present(String section, Set<String> given) {
+        boolean optional = section.equals(ModelField.COST_SECTION) || section.equals(ModelField.UPDATE_SECTION)
+                || section.equals(ModelField.GHOST_SECTION) || section.equals(ModelField.ARRAY_SECTION);
+        return !optional || given.contains(section);
+    }
+
+    private static HardwareModel.Array array(Map<ModelField, Object> v) {
+        return new HardwareModel.Array((Integer) v.get(ModelField.TILE_ROWS), (Integer) v.get(ModelField.TILE_COLUMNS),
+                (HardwareModel.PartialSums) v.get(ModelField.PARTIAL_SUMS), (Integer) v.get(ModelField.PARTIAL_SUM_BITS),
+                (Double) v.get(ModelField.PARTIAL_SUM_RANGE), (Double) v.get(ModelField.PARTIAL_SUM_NOISE),
+                (Double) v.get(ModelField.ROW_WIRE), (Double) v.get(ModelField.COLUMN_WIRE));
     }
 
     private static HardwareModel.Cost cost(Map<ModelField, Object> v) {
@@ -226,6 +234,9 @@ final class ModelValidator {
                 case SHAPE -> number(f, n, 0, true, ModelField.MAX_SHAPE);
                 case DRIFT_EXPONENT -> number(f, n, 0, true, ModelField.MAX_DRIFT_EXPONENT);
                 case DRIFT_TIME -> number(f, n, 0, false, ModelField.MAX_DRIFT_TIME);
+                case WIRE -> number(f, n, 0, true, ModelField.MAX_WIRE_OHMS);
+                case RANGE -> number(f, n, 0, false, ModelField.MAX_RANGE);
+                case TILE -> n.isTextual() && n.asText().equals("unbounded") ? HardwareModel.Array.UNBOUNDED : integer(f, n, 1, 1_000_000);
                 case OPEN_UNIT -> {
                     double x = number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
                     if (!(x > -1 && x < 1)) throw error(f, x);
@@ -238,6 +249,7 @@ final class ModelValidator {
                         case UPDATE_MODE -> JsonName.lookup(HardwareModel.UpdateMode.class, n.asText());
                         case PULSE_TYPE -> JsonName.lookup(HardwareModel.PulseType.class, n.asText());
                         case GHOST_CROSSBAR -> JsonName.lookup(HardwareModel.GhostCrossbar.class, n.asText());
+                        case PARTIAL_SUMS -> JsonName.lookup(HardwareModel.PartialSums.class, n.asText());
                         default -> JsonName.lookup(HardwareModel.Response.class, n.asText());
                     };
                     if (parsed == null) throw error(f, describe(n));

@@ -1,0 +1,320 @@
+package epsim.chip;
+
+import epsim.common.Rng;
+import epsim.common.UserError;
+import epsim.device.Converters;
+import epsim.device.ConductanceArray;
+import epsim.math.Kernels;
+import epsim.math.WiredArray;
+import epsim.model.HardwareModel;
+
+import java.util.Arrays;
+
+/**
+ * A layer's matrix on fixed-size tiles (docs/tiles.md): which devices each tile holds, the map its
+ * reads see through resistive wires, and the partial sums.
+ *
+ * <p>The forward read drives the layer's inputs and its bias row (1 V) on the tiles' rows and
+ * senses its outputs on their columns: row r in 0..inputs (r = inputs is the bias row) and column
+ * c in 0..outputs-1 sit on tile (r / tileRows, c / tileColumns). Each tile holds a G+ array and a
+ * G- array side by side with the same drivers; a tile's output is their current difference over
+ * gRef. With wires, every tile is solved as a resistive network ({@link WiredArray}). For given
+ * conductances a tile is a linear map of its terminal voltages, so a layer read every integration
+ * step keeps the map itself, solved once per change of conductances (one unit solve per line on the
+ * tile's shorter side); the input layer, whose drive is constant during a relaxation, solves each
+ * read instead (one solve per example and tile, fewer than a map would take).
+ *
+ * <p>With analog partial sums the tiles' currents meet at the neuron's node, so the layer's read is
+ * one product with the assembled map. With digital partial sums each tile's column currents are
+ * converted by its own ADC (clipped to +-partialSumRange, quantized, optionally noisy) and added
+ * digitally: one conversion per output and row tile for a forward read, per input and column tile
+ * for a backward read.
+ */
+final class LayerTiles {
+    private final HardwareModel.Array array;
+    private final double gRef;
+    private final int outputs, inputs, rows; // rows = inputs + 1: the bias row
+    private final int tileRows, tileCols, rowTiles, colTiles;
+    private final int layerIndex;
+    private final boolean perRead;
+    private final WiredArray[][] plus, minus; // [row tile][column tile]; null without wires
+    private double[] readW, readB;            // the map the reads see (outputs x inputs, outputs); the devices' own without wires
+    private double[][] forwardBlocks;         // digital: per row tile, outputs x its rows (the bias row last in the last tile)
+    private double[][] backwardBlocks;        // digital: per column tile, its columns x inputs
+    private double[] scratch;
+    private double[][] partials;              // the last forward read's partial sums per row tile, batch x outputs, unconverted
+
+    /**
+     * Tiles for layer {@code layerIndex} (0: the input layer, read per example) of
+     * {@code outputs} x {@code inputs}; {@code perRead}: solve each read rather than keep the map.
+     */
+    LayerTiles(HardwareModel.Array array, double gRef, int layerIndex, int outputs, int inputs, boolean perRead) {
+        this.array = array;
+        this.gRef = gRef;
+        this.layerIndex = layerIndex;
+        this.outputs = outputs;
+        this.inputs = inputs;
+        this.rows = inputs + 1;
+        this.tileRows = array.tileRows() == HardwareModel.Array.UNBOUNDED ? rows : Math.min(array.tileRows(), rows);
+        this.tileCols = array.tileColumns() == HardwareModel.Array.UNBOUNDED ? outputs : Math.min(array.tileColumns(), outputs);
+        this.rowTiles = HardwareModel.Array.tilesAlong(rows, array.tileRows());
+        this.colTiles = HardwareModel.Array.tilesAlong(outputs, array.tileColumns());
+        this.perRead = perRead && array.wired();
+        if (array.wired()) {
+            plus = new WiredArray[rowTiles][colTiles];
+            minus = new WiredArray[rowTiles][colTiles];
+            for (int p = 0; p < rowTiles; p++) {
+                for (int q = 0; q < colTiles; q++) {
+                    plus[p][q] = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
+                    minus[p][q] = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
+                }
+            }
+        } else {
+            plus = minus = null;
+        }
+    }
+
+    /** Whether the reads differ from the devices' own weights (wires), or are converted per tile (digital sums). */
+    static boolean needed(HardwareModel.Array array) {
+        return array.wired() || array.digital();
+    }
+
+    int rowTiles() {
+        return rowTiles;
+    }
+
+    int columnTiles() {
+        return colTiles;
+    }
+
+    private int rowsOf(int p) {
+        return Math.min(tileRows, rows - p * tileRows);
+    }
+
+    private int colsOf(int q) {
+        return Math.min(tileCols, outputs - q * tileCols);
+    }
+
+    /**
+     * Takes the devices' conductances at {@code now} into the tiles and re-solves what the reads
+     * need; {@code w}, {@code b}: the devices' own weights, the map of ideal wires.
+     */
+    void refresh(ConductanceArray weightDevices, ConductanceArray biasDevices, double now, double[] w, double[] b) {
+        if (plus == null) {
+            readW = w;
+            readB = b;
+        } else {
+            for (int p = 0; p < rowTiles; p++) {
+                for (int q = 0; q < colTiles; q++) {
+                    WiredArray gp = plus[p][q], gm = minus[p][q];
+                    for (int r = 0; r < gp.rows(); r++) {
+                        int row = p * tileRows + r;
+                        for (int c = 0; c < gp.cols(); c++) {
+                            int col = q * tileCols + c;
+                            ConductanceArray devices = row < inputs ? weightDevices : biasDevices;
+                            int at = row < inputs ? col * inputs + row : col;
+                            gp.set(r, c, devices.plus().read(at, now));
+                            gm.set(r, c, devices.minus().read(at, now));
+                        }
+                    }
+                    gp.factor();
+                    gm.factor();
+                }
+            }
+            if (perRead) return;
+            if (readW == null || readW == w) {
+                readW = new double[outputs * inputs];
+                readB = new double[outputs];
+            }
+            solveMaps();
+        }
+        if (array.digital()) blocks();
+    }
+
+    /** The forward map of every tile by unit solves on its shorter side (the backward map is its transpose: reciprocity). */
+    private void solveMaps() {
+        for (int p = 0; p < rowTiles; p++) {
+            for (int q = 0; q < colTiles; q++) {
+                WiredArray gp = plus[p][q], gm = minus[p][q];
+                int m = gp.rows(), n = gp.cols();
+                double[] ip = new double[Math.max(m, n)], im = new double[ip.length];
+                if (n <= m) {
+                    double[] vr = new double[m], vc = new double[n];
+                    for (int c = 0; c < n; c++) {
+                        vc[c] = 1;
+                        solve(gp, p, q, vr, vc, ip, null);
+                        solve(gm, p, q, vr, vc, im, null);
+                        vc[c] = 0;
+                        // the current a row terminal collects is minus what it delivers
+                        for (int r = 0; r < m; r++) put(p * tileRows + r, q * tileCols + c, (im[r] - ip[r]) / gRef);
+                    }
+                } else {
+                    double[] vr = new double[m], vc = new double[n];
+                    for (int r = 0; r < m; r++) {
+                        vr[r] = 1;
+                        solve(gp, p, q, vr, vc, null, ip);
+                        solve(gm, p, q, vr, vc, null, im);
+                        vr[r] = 0;
+                        for (int c = 0; c < n; c++) put(p * tileRows + r, q * tileCols + c, (ip[c] - im[c]) / gRef);
+                    }
+                }
+            }
+        }
+    }
+
+    private void put(int row, int col, double value) {
+        if (row < inputs) readW[col * inputs + row] = value;
+        else readB[col] = value;
+    }
+
+    private void solve(WiredArray a, int p, int q, double[] vr, double[] vc, double[] rowCurrents, double[] colCurrents) {
+        if (!a.solve(vr, vc, rowCurrents, colCurrents)) {
+            throw new UserError("array: the wires of layer " + (layerIndex + 1) + "'s tile (" + p + ", " + q + ") do not settle: the solve did not reach "
+                    + WiredArray.TOLERANCE + " in " + WiredArray.MAX_ITERATIONS + " iterations (lower array.rowWireResistance or array.columnWireResistance,"
+                    + " or use smaller tiles)");
+        }
+    }
+
+    private void blocks() {
+        forwardBlocks = new double[rowTiles][];
+        for (int p = 0; p < rowTiles; p++) {
+            int r0 = p * tileRows, n = rowsOf(p);
+            double[] block = new double[outputs * n];
+            for (int i = 0; i < outputs; i++) {
+                for (int r = 0; r < n; r++) block[i * n + r] = r0 + r < inputs ? readW[i * inputs + r0 + r] : readB[i];
+            }
+            forwardBlocks[p] = block;
+        }
+        backwardBlocks = new double[colTiles][];
+        for (int q = 0; q < colTiles; q++) {
+            backwardBlocks[q] = Arrays.copyOfRange(readW, q * tileCols * inputs, (q * tileCols + colsOf(q)) * inputs);
+        }
+    }
+
+    /** The map the forward read sees, outputs x inputs (the devices' own weights without wires). */
+    double[] readWeights() {
+        return readW;
+    }
+
+    double[] readBiases() {
+        return readB;
+    }
+
+    /** Whether the reads are plain products with {@link #readWeights}: analog sums, solved maps. */
+    boolean readsByMap() {
+        return !array.digital() && !perRead;
+    }
+
+    /**
+     * into = the forward read of {@code below} (batch x inputs): every tile's column currents over
+     * gRef, converted per tile when the sums are digital, summed per neuron. The unconverted partial
+     * sums are kept for {@link #reconvert}.
+     */
+    void forward(double[] below, int batch, double[] into, Rng noise) {
+        if (partials == null || partials.length != rowTiles || partials[0].length != batch * outputs) partials = new double[rowTiles][batch * outputs];
+        for (int p = 0; p < rowTiles; p++) {
+            int r0 = p * tileRows, n = rowsOf(p);
+            double[] partial = partials[p];
+            if (perRead) {
+                forwardSolved(p, below, batch, partial);
+                continue;
+            }
+            double[] x = scratch(batch * n);
+            for (int s = 0; s < batch; s++) {
+                for (int r = 0; r < n; r++) x[s * n + r] = r0 + r < inputs ? below[s * inputs + r0 + r] : 1;
+            }
+            Arrays.fill(partial, 0);
+            Kernels.multiplyTransposedAccumulate(x, batch, n, forwardBlocks[p], outputs, partial);
+        }
+        reconvert(into, noise);
+    }
+
+    /**
+     * into = the last forward read's partial sums converted again (fresh ADC noise) and summed: what
+     * a tile's ADCs give on each integration step while its inputs hold still.
+     */
+    void reconvert(double[] into, Rng noise) {
+        int n = partials[0].length;
+        Arrays.fill(into, 0, n, 0);
+        for (double[] partial : partials) convertInto(partial, n, 1, into, noise);
+    }
+
+    /** Whether every integration step converts the partial sums anew with fresh noise. */
+    boolean noisyConversions() {
+        return array.digital() && array.partialSumNoise() > 0;
+    }
+
+    /** into += gain x the backward read of {@code above} (batch x outputs), converted per column tile. */
+    void backward(double gain, double[] above, int batch, double[] into, Rng noise) {
+        if (perRead) {
+            backwardSolved(gain, above, batch, into, noise);
+            return;
+        }
+        for (int q = 0; q < colTiles; q++) {
+            int c0 = q * tileCols, n = colsOf(q);
+            double[] y = scratch(batch * n);
+            for (int s = 0; s < batch; s++) System.arraycopy(above, s * outputs + c0, y, s * n, n);
+            double[] partial = new double[batch * inputs];
+            Kernels.multiplyAccumulateScaled(gain, y, batch, n, backwardBlocks[q], inputs, partial);
+            convertInto(partial, batch * inputs, 1, into, noise);
+        }
+    }
+
+    /** Row tile {@code p}'s partial sums of the forward read (batch x outputs), solved example by example (the input layer). */
+    private void forwardSolved(int p, double[] below, int batch, double[] partial) {
+        int r0 = p * tileRows, m = rowsOf(p);
+        double[] vr = new double[m];
+        for (int s = 0; s < batch; s++) {
+            for (int r = 0; r < m; r++) vr[r] = r0 + r < inputs ? below[s * inputs + r0 + r] : 1;
+            for (int q = 0; q < colTiles; q++) {
+                int n = colsOf(q);
+                double[] vc = new double[n], ip = new double[n], im = new double[n];
+                solve(plus[p][q], p, q, vr, vc, null, ip);
+                solve(minus[p][q], p, q, vr, vc, null, im);
+                for (int c = 0; c < n; c++) partial[s * outputs + q * tileCols + c] = (ip[c] - im[c]) / gRef;
+            }
+        }
+    }
+
+    /** The backward read solved example by example and tile by tile. */
+    private void backwardSolved(double gain, double[] above, int batch, double[] into, Rng noise) {
+        for (int s = 0; s < batch; s++) {
+            for (int q = 0; q < colTiles; q++) {
+                int c0 = q * tileCols, n = colsOf(q);
+                double[] vc = new double[n];
+                for (int c = 0; c < n; c++) vc[c] = gain * above[s * outputs + c0 + c];
+                for (int p = 0; p < rowTiles; p++) {
+                    int r0 = p * tileRows, m = Math.min(rowsOf(p), inputs - r0); // the bias row collects nothing a neuron reads
+                    if (m <= 0) continue;
+                    double[] vr = new double[rowsOf(p)], ip = new double[rowsOf(p)], im = new double[rowsOf(p)];
+                    solve(plus[p][q], p, q, vr, vc, ip, null);
+                    solve(minus[p][q], p, q, vr, vc, im, null);
+                    for (int r = 0; r < m; r++) {
+                        double current = (im[r] - ip[r]) / gRef;
+                        into[s * inputs + r0 + r] += array.digital() ? convert(current, noise) : current;
+                    }
+                }
+            }
+        }
+    }
+
+    private void convertInto(double[] partial, int n, double scale, double[] into, Rng noise) {
+        if (array.digital()) {
+            for (int i = 0; i < n; i++) into[i] += convert(scale * partial[i], noise);
+        } else {
+            for (int i = 0; i < n; i++) into[i] += scale * partial[i];
+        }
+    }
+
+    /** One partial-sum ADC conversion. */
+    private double convert(double value, Rng noise) {
+        double sigma = array.partialSumNoise();
+        double v = sigma > 0 ? value + sigma * noise.nextGaussian() : value;
+        return Converters.quantize(v, -array.partialSumRange(), array.partialSumRange(), array.partialSumBits());
+    }
+
+    private double[] scratch(int length) {
+        if (scratch == null || scratch.length < length) scratch = new double[length];
+        return scratch;
+    }
+}
