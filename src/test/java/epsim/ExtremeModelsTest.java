@@ -51,7 +51,7 @@ class ExtremeModelsTest {
     static {
         for (ModelField f : ModelField.values()) {
             if (!List.of(ModelField.TRANSFER, ModelField.RESPONSE, ModelField.UPDATE_MODE, ModelField.PULSE_TYPE, ModelField.GHOST_CROSSBAR,
-                    ModelField.COST_SOURCE, ModelField.MANAGEMENT, ModelField.BL_MANAGEMENT).contains(f)) NUMERIC.add(f);
+                    ModelField.COST_SOURCE, ModelField.MANAGEMENT, ModelField.BL_MANAGEMENT, ModelField.PARTIAL_SUMS).contains(f)) NUMERIC.add(f);
         }
     }
 

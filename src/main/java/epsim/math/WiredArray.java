@@ -38,7 +38,8 @@ public final class WiredArray {
     private final int rows, cols, n;
     private final double gr, gc;        // segment conductances (µS); +Infinity for an ideal line
     private final double[] g;           // device conductances, row-major rows x cols
-    private final double[] rowInv, colInv; // Thomas factors: 1 / pivot of each node's row line and column line
+    private final double[] rowInv, colInv;     // Thomas factors: 1 / pivot of each node's row line and column line
+    private final double[] rowLower, colLower; // and the eliminations' multipliers, gr / previous pivot, gc / previous pivot
     // scratch, one read at a time
     private final double[] a, b, r, z, p, q, t;
     private int lastIterations;
@@ -57,6 +58,8 @@ public final class WiredArray {
         this.g = new double[n];
         this.rowInv = new double[n];
         this.colInv = new double[n];
+        this.rowLower = new double[n];
+        this.colLower = new double[n];
         this.a = new double[n];
         this.b = new double[n];
         this.r = new double[n];
@@ -93,6 +96,7 @@ public final class WiredArray {
                     double diag = g[at] + (j == cols - 1 ? gr : 2 * gr);
                     pivot = j == 0 ? diag : diag - gr * gr / pivot;
                     rowInv[at] = 1 / pivot;
+                    if (j > 0) rowLower[at] = gr * rowInv[at - 1];
                 }
             }
         }
@@ -103,6 +107,7 @@ public final class WiredArray {
                 for (int j = 0, at = i * cols; j < cols; j++, at++) {
                     double diag = g[at] + edge;
                     colInv[at] = 1 / (i == 0 ? diag : diag - gc * gc * colInv[at - cols]);
+                    if (i > 0) colLower[at] = gc * colInv[at - cols];
                 }
             }
         }
@@ -227,15 +232,13 @@ public final class WiredArray {
     private void schur(double[] x, double[] out) {
         for (int at = 0; at < n; at++) t[at] = g[at] * x[at];
         rowSolve(t);
+        // B x: each column node's own conductances, minus its neighbours above and below
         for (int i = 0, at = 0; i < rows; i++) {
             double edge = i == 0 ? gc : 2 * gc;
-            for (int j = 0; j < cols; j++, at++) {
-                double bx = (g[at] + edge) * x[at];
-                if (i > 0) bx -= gc * x[at - cols];
-                if (i < rows - 1) bx -= gc * x[at + cols];
-                out[at] = bx - g[at] * t[at];
-            }
+            for (int j = 0; j < cols; j++, at++) out[at] = (g[at] + edge) * x[at] - g[at] * t[at];
         }
+        for (int at = cols; at < n; at++) out[at] -= gc * x[at - cols];
+        for (int at = 0; at < n - cols; at++) out[at] -= gc * x[at + cols];
     }
 
     /** rhs of the row lines for column voltages {@code bNodes}: D b + gr Vr e_0. */
@@ -250,20 +253,31 @@ public final class WiredArray {
         for (int j = 0, at = (rows - 1) * cols; j < cols; j++, at++) out[at] += gc * vc[j];
     }
 
-    /** x = A^-1 x, every row line at once (Thomas: forward elimination, back substitution). */
+    /** Rows whose Thomas chains advance together: independent chains the CPU overlaps, each on its own cache line stream. */
+    private static final int ROW_BLOCK = 8;
+
+    /**
+     * x = A^-1 x, every row line at once (Thomas: forward elimination, back substitution). A block
+     * of rows advances together, cell by cell, so that no row's chain of dependent steps stalls the
+     * loop while each row still streams through memory in order.
+     */
     private void rowSolve(double[] x) {
-        for (int i = 0; i < rows; i++) {
-            int start = i * cols, end = start + cols;
-            for (int at = start + 1; at < end; at++) x[at] += gr * rowInv[at - 1] * x[at - 1];
-            x[end - 1] *= rowInv[end - 1];
-            for (int at = end - 2; at >= start; at--) x[at] = (x[at] + gr * x[at + 1]) * rowInv[at];
+        for (int i0 = 0; i0 < rows; i0 += ROW_BLOCK) {
+            int start = i0 * cols, end = Math.min(rows, i0 + ROW_BLOCK) * cols;
+            for (int j = 1; j < cols; j++) {
+                for (int at = start + j; at < end; at += cols) x[at] += rowLower[at] * x[at - 1];
+            }
+            for (int at = start + cols - 1; at < end; at += cols) x[at] *= rowInv[at];
+            for (int j = cols - 2; j >= 0; j--) {
+                for (int at = start + j; at < end; at += cols) x[at] = (x[at] + gr * x[at + 1]) * rowInv[at];
+            }
         }
     }
 
     /** x = B^-1 x, every column line at once, all columns side by side. */
     private void columnSolve(double[] x) {
         for (int i = 1; i < rows; i++) {
-            for (int j = 0, at = i * cols; j < cols; j++, at++) x[at] += gc * colInv[at - cols] * x[at - cols];
+            for (int j = 0, at = i * cols; j < cols; j++, at++) x[at] += colLower[at] * x[at - cols];
         }
         for (int j = 0, at = (rows - 1) * cols; j < cols; j++, at++) x[at] *= colInv[at];
         for (int i = rows - 2; i >= 0; i--) {

@@ -139,10 +139,10 @@ public enum ModelField {
     PARTIAL_SUM_NOISE("array", "partialSumNoise", Kind.NOISE, "a finite number in [0, 1e6] (current / gRef)", "µA / gRef per conversion", "0 .. 1e6; optional, 0",
             "digital partial sums: std of Gaussian noise at each tile ADC's input, drawn anew for every conversion", m -> m.array().partialSumNoise(),
             Presence.OPTIONAL, 0.0),
-    ROW_WIRE("array", "rowWireResistance", Kind.WIRE, "a finite number in [0, 1e4] (ohms per cell)", "Ω per cell", "[0, 1e4]; optional, 0",
+    ROW_WIRE("array", "rowWireResistance", Kind.WIRE, "0 or a finite number in [1e-6, 1e4] (ohms per cell)", "Ω per cell", "0 or [1e-6, 1e4]; optional, 0",
             "resistance of a row wire between neighbouring cells and from its terminal to the first cell (0: ideal wires)",
             m -> m.array().rowWireOhms(), Presence.OPTIONAL, 0.0),
-    COLUMN_WIRE("array", "columnWireResistance", Kind.WIRE, "a finite number in [0, 1e4] (ohms per cell)", "Ω per cell", "[0, 1e4]; optional, 0",
+    COLUMN_WIRE("array", "columnWireResistance", Kind.WIRE, "0 or a finite number in [1e-6, 1e4] (ohms per cell)", "Ω per cell", "0 or [1e-6, 1e4]; optional, 0",
             "resistance of a column wire between neighbouring cells and from the last cell to its terminal (0: ideal wires)",
             m -> m.array().columnWireOhms(), Presence.OPTIONAL, 0.0);
 
@@ -171,6 +171,8 @@ public enum ModelField {
      */
     static final double MAX_SECONDS = 1e3, MAX_MICROSIEMENS = 1e6, MIN_REFERENCE = 1e-3, MAX_VOLTS = 1e3, MAX_SHAPE = 1e3,
             MAX_DRIFT_EXPONENT = 10, MAX_DRIFT_TIME = 1e12, MAX_WIRE_OHMS = 1e4, MAX_RANGE = 1e6;
+    /** The least nonzero wire resistance: a micro-ohm per cell is ideal in effect, and 1e6 / r (µS) stays far from overflow. */
+    static final double MIN_WIRE_OHMS = 1e-6;
 
     /** The cost section, which a model may leave out (then {@link HardwareModel#cost} is null). */
     public static final String COST_SECTION = "cost";

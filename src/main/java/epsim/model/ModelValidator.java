@@ -234,7 +234,11 @@ final class ModelValidator {
                 case SHAPE -> number(f, n, 0, true, ModelField.MAX_SHAPE);
                 case DRIFT_EXPONENT -> number(f, n, 0, true, ModelField.MAX_DRIFT_EXPONENT);
                 case DRIFT_TIME -> number(f, n, 0, false, ModelField.MAX_DRIFT_TIME);
-                case WIRE -> number(f, n, 0, true, ModelField.MAX_WIRE_OHMS);
+                case WIRE -> {
+                    double ohms = number(f, n, 0, true, ModelField.MAX_WIRE_OHMS);
+                    if (ohms != 0 && ohms < ModelField.MIN_WIRE_OHMS) throw error(f, ohms);
+                    yield ohms;
+                }
                 case RANGE -> number(f, n, 0, false, ModelField.MAX_RANGE);
                 case TILE -> n.isTextual() && n.asText().equals("unbounded") ? HardwareModel.Array.UNBOUNDED : integer(f, n, 1, 1_000_000);
                 case OPEN_UNIT -> {
