@@ -128,7 +128,7 @@ public final class AnalogChip implements HostedChip {
 
     @Override
     public Relaxation relax(int maxSteps, double tolerance) {
-        long readsPerStep = neurons.deviceReadsPerStep(); // the circuit does not change during a relaxation
+        ChipEvents.StepReads readsPerStep = neurons.readsPerStep(); // the circuit does not change during a relaxation
         Relaxation r = neurons.relax(maxSteps, tolerance);
         events.relaxed(neurons.batch(), r.steps(), readsPerStep, model.neuron().dt());
         return r;

@@ -23,11 +23,13 @@ package epsim.chip;
  *                            pulses in parallel, as many slots as its busiest device, up and down apart, G+ then G-)
  * @param weightReads         devices read by verification reads of the weights ({@link Chip#readWeights})
  * @param verifyWrites        devices written with write-verify (at initialisation; at least one verifying read each)
+ * @param tileReads           tiles conducting, per step and example, over the crossbars' reads (one per layer without tiles)
+ * @param partialSumConversions conversions of the tiles' partial-sum ADCs (digital partial sums), per step and example
  */
 public record ChipCounters(long relaxations, long steps, double chipSeconds, long dacConversions, long adcConversions,
                            long deviceReads, double crossbarJoules, long pulsesUp, long pulsesDown, long deviceUpdates,
-                           long programmingSlots, long weightReads, long verifyWrites) {
-    public static final ChipCounters ZERO = new ChipCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                           long programmingSlots, long weightReads, long verifyWrites, long tileReads, long partialSumConversions) {
+    public static final ChipCounters ZERO = new ChipCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** The events counted between {@code earlier} and this snapshot. */
     public ChipCounters minus(ChipCounters earlier) {
@@ -44,6 +46,6 @@ public record ChipCounters(long relaxations, long steps, double chipSeconds, lon
                 deviceReads + sign * o.deviceReads, crossbarJoules + sign * o.crossbarJoules, pulsesUp + sign * o.pulsesUp,
                 pulsesDown + sign * o.pulsesDown, deviceUpdates + sign * o.deviceUpdates,
                 programmingSlots + sign * o.programmingSlots, weightReads + sign * o.weightReads,
-                verifyWrites + sign * o.verifyWrites);
+                verifyWrites + sign * o.verifyWrites, tileReads + sign * o.tileReads, partialSumConversions + sign * o.partialSumConversions);
     }
 }

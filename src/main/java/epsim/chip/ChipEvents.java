@@ -11,9 +11,14 @@ import epsim.math.Topology;
  */
 public final class ChipEvents {
     private final Crossbars crossbars;
-    private long relaxations, steps, dacConversions, adcConversions, deviceReads, weightReads;
+    private long relaxations, steps, dacConversions, adcConversions, deviceReads, weightReads, tileReads, partialSumConversions;
     private double chipSeconds;
     private ChipCounters baseline = ChipCounters.ZERO;
+
+    /** What one step of a whole batch reads: devices, tiles conducting, and partial-sum conversions. */
+    public record StepReads(long devices, long tiles, long conversions) {
+        public static final StepReads NONE = new StepReads(0, 0, 0);
+    }
 
     public ChipEvents(Crossbars crossbars) {
         this.crossbars = crossbars;
@@ -30,12 +35,14 @@ public final class ChipEvents {
     /**
      * {@code examples} relaxations of {@code stepsEach} steps, one example after another (a chip
      * relaxes the examples of a batch one at a time), of {@code dt} seconds each, reading
-     * {@code deviceReadsPerStep} devices per step over the batch.
+     * {@code perStep} devices, tiles and partial-sum conversions per step over the batch.
      */
-    public void relaxed(int examples, long stepsEach, long deviceReadsPerStep, double dt) {
+    public void relaxed(int examples, long stepsEach, ChipEvents.StepReads perStep, double dt) {
         relaxations += examples;
         steps += stepsEach * examples;
-        deviceReads += stepsEach * deviceReadsPerStep;
+        deviceReads += stepsEach * perStep.devices();
+        tileReads += stepsEach * perStep.tiles();
+        partialSumConversions += stepsEach * perStep.conversions();
         chipSeconds += stepsEach * dt * examples;
     }
 
@@ -49,7 +56,7 @@ public final class ChipEvents {
     public ChipCounters counters(double crossbarJoules) {
         long[] p = crossbars.programmingCounts();
         return new ChipCounters(relaxations, steps, chipSeconds, dacConversions, adcConversions, deviceReads, crossbarJoules, p[0], p[1], p[2],
-                crossbars.programmingSlots(), weightReads, p[3]).minus(baseline);
+                crossbars.programmingSlots(), weightReads, p[3], tileReads, partialSumConversions).minus(baseline);
     }
 
     public void reset(double crossbarJoules) {

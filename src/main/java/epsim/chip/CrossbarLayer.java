@@ -132,6 +132,21 @@ final class CrossbarLayer {
         return 2L * outputs * inputs;
     }
 
+    /** Tiles a read conducts through: all the layer's (one without tiles). */
+    int tileCount() {
+        return tiles == null ? 1 : tiles.rowTiles() * tiles.columnTiles();
+    }
+
+    /** Partial-sum conversions of one forward read of one example: each output once per row tile (digital sums only). */
+    long forwardConversions() {
+        return tiles == null || !tiles.digital() ? 0 : (long) outputs * tiles.rowTiles();
+    }
+
+    /** Partial-sum conversions of one backward read of one example: each input once per column tile. */
+    long backwardConversions() {
+        return tiles == null || !tiles.digital() ? 0 : (long) inputs * tiles.columnTiles();
+    }
+
     /** The devices' weights (G+ - G-) / gRef, live: what a verification read of each device gives. */
     double[] weights() {
         return w;

@@ -35,15 +35,26 @@ final class CrossbarReads {
      * now (clamps, feedback gain, ghost units): for every free layer its bottom-up crossbar and bias
      * column and, with feedback, the crossbar above; a ghost population reads its bottom-up
      * crossbar again. Two devices per synapse and per bias. (The simulator computes the input
-     * layer's current once per relaxation; the chip's crossbar conducts every step, so it counts.)
+     * layer's current once per relaxation; the chip's crossbar conducts every step, so it counts,
+     * and so do its tiles' partial-sum conversions.) The tiles those reads conduct through, and the
+     * conversions of their partial sums, count the same way.
      */
-    long deviceReadsPerStep() {
-        long perExample = 0;
+    ChipEvents.StepReads perStep() {
+        long devices = 0, tiles = 0, conversions = 0;
         for (int l = 1; l <= layers; l++) {
-            perExample += crossbars.layer(l - 1).forwardReadDevices() * circuit.bottomUpReads(l);
-            if (circuit.readsAbove(l)) perExample += crossbars.layer(l).backwardReadDevices();
+            CrossbarLayer below = crossbars.layer(l - 1);
+            int reads = circuit.bottomUpReads(l);
+            devices += below.forwardReadDevices() * reads;
+            tiles += (long) below.tileCount() * reads;
+            conversions += below.forwardConversions() * reads;
+            if (circuit.readsAbove(l)) {
+                CrossbarLayer above = crossbars.layer(l);
+                devices += above.backwardReadDevices();
+                tiles += above.tileCount();
+                conversions += above.backwardConversions();
+            }
         }
-        return perExample * batch;
+        return new ChipEvents.StepReads(devices * batch, tiles * batch, conversions * batch);
     }
 
     void allocate(int batchSize) {

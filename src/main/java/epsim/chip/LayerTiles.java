@@ -79,6 +79,10 @@ final class LayerTiles {
         return array.wired() || array.digital();
     }
 
+    boolean digital() {
+        return array.digital();
+    }
+
     int rowTiles() {
         return rowTiles;
     }

@@ -171,9 +171,9 @@ public final class NeuronDynamics {
         if (input == null) throw new UserError("set the inputs first");
     }
 
-    /** Device currents the crossbars sum in one step of the whole batch, in the circuit as it is set now (docs/cost.md). */
-    public long deviceReadsPerStep() {
-        return input == null ? 0 : energy.deviceReadsPerStep();
+    /** Devices, tiles and partial-sum conversions one step of the whole batch reads, in the circuit as it is set now (docs/cost.md). */
+    ChipEvents.StepReads readsPerStep() {
+        return input == null ? ChipEvents.StepReads.NONE : energy.perStep();
     }
 
     /** Integrates up to {@code maxSteps} steps (dt of chip time each), stopping once max |du| < tolerance. */

@@ -100,6 +100,10 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
         counts.row("device updates", ChipCounters::deviceUpdates);
         counts.row("programming slots", ChipCounters::programmingSlots);
         counts.row("weight verification reads", ChipCounters::weightReads);
+        if (!m.array().equals(epsim.model.HardwareModel.Array.NONE)) {
+            counts.row("tile reads", ChipCounters::tileReads);
+            counts.row("partial-sum conversions", ChipCounters::partialSumConversions);
+        }
         System.out.printf(Locale.ROOT, "%-34s %16.6g %16.6g%n", "host multiply-accumulates", (double) trainingMacs / trained,
                 (double) inferenceMacs / inferred);
         System.out.printf(Locale.ROOT, "(initialisation, not in the figures above: %d devices written with write-verify)%n", initialisation);

@@ -176,16 +176,19 @@ public final class Wire {
         o.put("programming_slots", c.programmingSlots());
         o.put("weight_reads", c.weightReads());
         o.put("verify_writes", c.verifyWrites());
+        o.put("tile_reads", c.tileReads());
+        o.put("partial_sum_conversions", c.partialSumConversions());
         return o;
     }
 
     /** Counts a chip may leave out of its "counters" reply (a chip that does not count them): read as 0, as docs/cosim-protocol.md says. */
-    private static final java.util.Set<String> OPTIONAL_COUNTS = java.util.Set.of("programming_slots", "weight_reads");
+    private static final java.util.Set<String> OPTIONAL_COUNTS = java.util.Set.of("programming_slots", "weight_reads", "tile_reads",
+            "partial_sum_conversions");
 
     public static ChipCounters counters(JsonNode node, String field) {
         if (node == null || !node.isObject()) throw new BadMessage(field + ": expected an object of counts");
         String[] keys = {"relaxations", "steps", "dac_conversions", "adc_conversions", "device_reads", "pulses_up", "pulses_down",
-                "device_updates", "programming_slots", "weight_reads", "verify_writes"};
+                "device_updates", "programming_slots", "weight_reads", "verify_writes", "tile_reads", "partial_sum_conversions"};
         long[] v = new long[keys.length];
         for (int i = 0; i < keys.length; i++) {
             JsonNode n = node.get(keys[i]);
@@ -197,7 +200,7 @@ public final class Wire {
         }
         double seconds = nonNegative(node, field, "chip_seconds", false);
         double joules = nonNegative(node, field, "crossbar_joules", true);
-        return new ChipCounters(v[0], v[1], seconds, v[2], v[3], v[4], joules, v[5], v[6], v[7], v[8], v[9], v[10]);
+        return new ChipCounters(v[0], v[1], seconds, v[2], v[3], v[4], joules, v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]);
     }
 
     private static double nonNegative(JsonNode node, String field, String key, boolean optional) {

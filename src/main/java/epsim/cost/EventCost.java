@@ -14,7 +14,7 @@ import java.util.Map;
  * energy, which the chip computed from its own state (sum of G V^2 dt).
  *
  * <pre>
- *   ADC         (adcConversions + weightReads) x adcFom x 2^adcBits
+ *   ADC         (adcConversions + weightReads) x adcFom x 2^adcBits + partialSumConversions x adcFom x 2^partialSumBits
  *   DAC         dacConversions x dacFom x 2^dacBits
  *   crossbar    crossbarJoules (counted)
  *   neurons     neuronPower x (neurons of layers 1..L) x chipSeconds
@@ -22,8 +22,10 @@ import java.util.Map;
  *   host        host MACs x macEnergy
  * </pre>
  * Latency, the parts one after another (no overlap: an upper bound): the integration's chip time;
- * conversions spread over {@code adcs} ADCs; one DAC settling per set of inputs (a DAC per input
- * line); programming slots (rows one after another) x pulse width; host MACs x macSeconds.
+ * conversions spread over {@code adcs} ADCs; the tiles' partial-sum conversions, one ADC per tile
+ * converting its lines one after another and the tiles of a step in parallel (steps x conversions
+ * per tile read x adcSeconds); one DAC settling per set of inputs (a DAC per input line);
+ * programming slots (rows one after another) x pulse width; host MACs x macSeconds.
  */
 public final class EventCost {
     private EventCost() {}
@@ -139,6 +141,11 @@ public final class EventCost {
         return m.cost().adcFom() * 1e-15 * Math.pow(2, bits(m.periphery().adcBits(), m.cost()));
     }
 
+    /** Energy of one conversion of a tile's partial-sum ADC, J. */
+    public static double partialSumConversionJoules(HardwareModel m) {
+        return m.cost().adcFom() * 1e-15 * Math.pow(2, bits(m.array().partialSumBits(), m.cost()));
+    }
+
     /** Energy of one DAC conversion, J. */
     public static double dacConversionJoules(HardwareModel m) {
         return m.cost().dacFom() * 1e-15 * Math.pow(2, bits(m.periphery().dacBits(), m.cost()));
@@ -152,7 +159,7 @@ public final class EventCost {
         long writes = events.pulsesUp() + events.pulsesDown() + (m.device().continuous() ? events.deviceUpdates() : 0);
         long neurons = t.freeNeurons();
         Energy energy = new Energy(
-                conversions * adcConversionJoules(m),
+                conversions * adcConversionJoules(m) + events.partialSumConversions() * partialSumConversionJoules(m),
                 events.dacConversions() * dacConversionJoules(m),
                 events.crossbarJoules(),
                 c.neuronPower() * 1e-6 * neurons * events.chipSeconds(),
@@ -160,7 +167,8 @@ public final class EventCost {
                 hostMacs * c.macEnergy() * 1e-12);
         Latency latency = new Latency(
                 events.chipSeconds(),
-                conversions * c.adcSeconds() / c.adcs(),
+                conversions * c.adcSeconds() / c.adcs() + (events.tileReads() == 0 ? 0
+                        : (double) events.partialSumConversions() / events.tileReads() * events.steps() * c.adcSeconds()),
                 (double) events.dacConversions() / t.inputSize() * c.dacSeconds(),
                 events.programmingSlots() * c.pulseSeconds(),
                 hostMacs * c.macSeconds());

@@ -174,7 +174,7 @@ public final class SpiceChip implements HostedChip {
                 }
             }
         }
-        events.relaxed(batch, 1, 0, 0); // per example, as the other chips count; one "step" each, no chip time or per-step reads
+        events.relaxed(batch, 1, epsim.chip.ChipEvents.StepReads.NONE, 0); // per example, as the other chips count; one "step" each, no chip time or per-step reads
         return new Relaxation(1, true, change);
     }
 

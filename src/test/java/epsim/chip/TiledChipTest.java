@@ -167,4 +167,20 @@ class TiledChipTest {
         List<double[]> untiled = reads(chip());
         assertTrue(!Arrays.equals(untiled.get(1), first.get(1)));
     }
+
+    @Test
+    void tileReadsAndConversionsAreCountedPerTile() {
+        AnalogChip chip = chip("array.tileRows=5", "array.tileColumns=4", "array.partialSums=digital");
+        chip.setInputs(inputs(3), 3);
+        chip.resetState();
+        chip.relax(10, -1);
+        ChipCounters c = chip.counters();
+        // 12-9-5: layer 1 has 13 rows (inputs and bias) on 3 row tiles x 3 column tiles (9 outputs), layer 2 has 10 rows on 2 x 2;
+        // a step reads layer 1 and layer 2 forward and layer 2 backward (feedback into the hidden layer)
+        long tilesPerStep = 3 * 3 + 2 * 2 + 2 * 2;
+        long conversionsPerStep = 9 * 3 + 5 * 2 + 9 * 2; // forward: each output once per row tile; backward: each input once per column tile
+        assertEquals(10 * 3 * tilesPerStep, c.tileReads());
+        assertEquals(10 * 3 * conversionsPerStep, c.partialSumConversions());
+        assertEquals(10 * 3, c.steps());
+    }
 }
