@@ -87,6 +87,75 @@ final class SpiceChecks {
         return rows;
     }
 
+    /**
+     * One tile with resistive wires, epsim's solver against ngspice's operating point of the same
+     * netlist: for every tile shape and pair of (row, column) wire resistances, a forward read
+     * (random row voltages, columns at 0 V) and a backward read (random column voltages, rows at
+     * 0 V); the largest difference of any terminal current of either array, relative to the largest
+     * current. Conductances are drawn uniformly over the model's [gMin, gMax] from the seed.
+     */
+    static List<Row> tile(Testbench tb) {
+        requireNgspice(tb);
+        HardwareModel m = CheckSupport.model(tb, List.of());
+        epsim.common.Rng rng = epsim.common.Rng.stream(tb.seed(), "spice-tile");
+        List<Row> rows = new ArrayList<>();
+        var pairs = tb.params().get("ohms");
+        if (pairs == null || !pairs.isArray() || pairs.isEmpty()) throw new UserError(tb.file() + ": params.ohms: expected [[row, column], ...] in ohms");
+        for (String shape : texts(tb, "tiles")) {
+            String[] rc = shape.split("x");
+            int r, c;
+            try {
+                r = Integer.parseInt(rc[0]);
+                c = Integer.parseInt(rc[1]);
+            } catch (RuntimeException e) {
+                throw new UserError(tb.file() + ": params.tiles: expected ROWSxCOLUMNS such as 16x8, got " + shape);
+            }
+            if (rc.length != 2 || r < 1 || c < 1 || (long) r * c > 20_000) {
+                throw new UserError(tb.file() + ": params.tiles: " + shape + ": expected ROWSxCOLUMNS with at most 20000 devices (ngspice's own time grows fast)");
+            }
+            for (var pair : pairs) {
+                if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isNumber() || !pair.get(1).isNumber()
+                        || !(pair.get(0).asDouble() >= 0) || !(pair.get(1).asDouble() >= 0)) {
+                    throw new UserError(tb.file() + ": params.ohms: expected pairs [row, column] of resistances >= 0, got " + pair);
+                }
+                double rowOhms = pair.get(0).asDouble(), colOhms = pair.get(1).asDouble();
+                epsim.math.WiredArray plus = new epsim.math.WiredArray(r, c, rowOhms, colOhms), minus = new epsim.math.WiredArray(r, c, rowOhms, colOhms);
+                for (epsim.math.WiredArray a : new epsim.math.WiredArray[] {plus, minus}) {
+                    for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a.set(i, j, m.device().gMin() + rng.nextDouble() * (m.device().gMax() - m.device().gMin()));
+                    a.factor();
+                }
+                for (boolean forward : new boolean[] {true, false}) {
+                    double[] vr = new double[r], vc = new double[c];
+                    if (forward) for (int i = 0; i < r; i++) vr[i] = rng.nextDouble();
+                    else for (int j = 0; j < c; j++) vc[j] = rng.nextDouble();
+                    var spice = epsim.spice.TileNetlist.solve(epsim.spice.TileNetlist.of(plus, minus, rowOhms, colOhms, vr, vc, tb.name()), r, c, 600);
+                    double[][] theirs = {spice.rowsPlus(), spice.colsPlus(), spice.rowsMinus(), spice.colsMinus()};
+                    double[][] ours = {new double[r], new double[c], new double[r], new double[c]};
+                    plus.solve(vr, vc, ours[0], ours[1]);
+                    minus.solve(vr, vc, ours[2], ours[3]);
+                    double worst = 0, scale = 0;
+                    for (int k = 0; k < 4; k++) {
+                        for (int i = 0; i < ours[k].length; i++) {
+                            worst = Math.max(worst, Math.abs(ours[k][i] - theirs[k][i]));
+                            scale = Math.max(scale, Math.abs(theirs[k][i]));
+                        }
+                    }
+                    String what = shape + " tile, wires " + rowOhms + " / " + colOhms + " ohm, " + (forward ? "forward" : "backward") + " read: ";
+                    rows.add(new Row(tb.name(), what + "max |epsim - ngspice| / max |current|", worst / scale, tb.bounds().get("relativeError")));
+                    if (forward) {
+                        double ideal = 0, wired = 0;
+                        for (int j = 0; j < c; j++) {
+                            for (int i = 0; i < r; i++) ideal += plus.conductance(i, j) * vr[i];
+                            wired += theirs[1][j];
+                        }
+                        rows.add(new Row(tb.name(), what + "G+ column current lost to the wires (ngspice), fraction", 1 - wired / ideal, Bound.REPORT));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
     /** Mean seconds of epsim's free relaxation after 20 warm-up runs (the first runs time the JIT, not the chip). */
     private static double warmTime(AnalogChip chip, Testbench tb) {
         chip.setNudge(null, 0);
