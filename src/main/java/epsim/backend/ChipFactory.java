@@ -48,7 +48,13 @@ public final class ChipFactory {
      */
     public static HostedChip build(String spec, HardwareModel model, Topology t, long seed, double timeoutSeconds) {
         if (spec == null) return inProcess(model, t, seed);
-        if (spec.equals("spice")) return new SpiceChip(model, t, seed);
+        if (spec.equals("spice")) {
+            if (!model.array().equals(epsim.model.HardwareModel.Array.NONE)) {
+                throw new UserError("--chip spice: the SPICE chip is one array per layer with ideal wires, and model " + model.name()
+                        + " has an array section (tiles or wires); check a tile against ngspice with export-spice --tile (docs/tiles.md)");
+            }
+            return new SpiceChip(model, t, seed);
+        }
         HostedChip chip = RemoteChip.connect(spec, timeoutSeconds);
         if (!chip.topology().equals(t)) {
             chip.close();

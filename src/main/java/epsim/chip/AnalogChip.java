@@ -180,6 +180,12 @@ public final class AnalogChip implements HostedChip {
         crossbars.updateOuterProduct(trains, k, d, x, bias, terms, scale, time.now());
     }
 
+    /** Tile (p, q) of weight layer {@code layer} (1..L) as a circuit of its own, with its devices' conductances now (docs/tiles.md). */
+    public TileCircuit tile(int layer, int p, int q) {
+        if (layer < 1 || layer > topology.weightLayers()) throw new epsim.common.UserError("tile: layer must be in 1.." + topology.weightLayers() + ", got " + layer);
+        return crossbars.layer(layer - 1).tile(model.array(), model.device().gRef(), layer - 1, p, q, time.now());
+    }
+
     @Override
     public PersistedChip persist() {
         return PersistedChip.of(crossbars, neurons, time);

@@ -49,6 +49,12 @@ final class CrossbarLayer {
         this.tiles = LayerTiles.needed(array) ? new LayerTiles(array, device.gRef(), index, outputs, inputs, index == 0) : null;
     }
 
+    /** Tile (p, q) of this layer as the model {@code array} maps it, a circuit of its own with the devices' conductances at {@code now}. */
+    TileCircuit tile(HardwareModel.Array array, double gRef, int index, int p, int q, double now) {
+        LayerTiles map = tiles != null ? tiles : new LayerTiles(array, gRef, index, outputs, inputs, false);
+        return map.circuit(p, q, weightDevices, biasDevices, now);
+    }
+
     /** The layer's tiles, or null for one array with ideal wires. */
     LayerTiles tiles() {
         return tiles;

@@ -49,6 +49,11 @@ final class LayerTiles {
      * {@code outputs} x {@code inputs}; {@code perRead}: solve each read rather than keep the map.
      */
     LayerTiles(HardwareModel.Array array, double gRef, int layerIndex, int outputs, int inputs, boolean perRead) {
+        this(array, gRef, layerIndex, outputs, inputs, perRead, 0);
+    }
+
+    /** The same with a bound of {@code maxIterations} on every solve (0: each array's own, {@link WiredArray#maxIterations}). */
+    LayerTiles(HardwareModel.Array array, double gRef, int layerIndex, int outputs, int inputs, boolean perRead, int maxIterations) {
         this.array = array;
         this.gRef = gRef;
         this.layerIndex = layerIndex;
@@ -65,13 +70,18 @@ final class LayerTiles {
             minus = new WiredArray[rowTiles][colTiles];
             for (int p = 0; p < rowTiles; p++) {
                 for (int q = 0; q < colTiles; q++) {
-                    plus[p][q] = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
-                    minus[p][q] = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
+                    plus[p][q] = wired(rowsOf(p), colsOf(q), maxIterations);
+                    minus[p][q] = wired(rowsOf(p), colsOf(q), maxIterations);
                 }
             }
         } else {
             plus = minus = null;
         }
+    }
+
+    private WiredArray wired(int rows, int cols, int maxIterations) {
+        return maxIterations > 0 ? new WiredArray(rows, cols, array.rowWireOhms(), array.columnWireOhms(), maxIterations)
+                : new WiredArray(rows, cols, array.rowWireOhms(), array.columnWireOhms());
     }
 
     /** Whether the reads differ from the devices' own weights (wires), or are converted per tile (digital sums). */
@@ -109,21 +119,7 @@ final class LayerTiles {
             readB = b;
         } else {
             for (int p = 0; p < rowTiles; p++) {
-                for (int q = 0; q < colTiles; q++) {
-                    WiredArray gp = plus[p][q], gm = minus[p][q];
-                    for (int r = 0; r < gp.rows(); r++) {
-                        int row = p * tileRows + r;
-                        for (int c = 0; c < gp.cols(); c++) {
-                            int col = q * tileCols + c;
-                            ConductanceArray devices = row < inputs ? weightDevices : biasDevices;
-                            int at = row < inputs ? col * inputs + row : col;
-                            gp.set(r, c, devices.plus().read(at, now));
-                            gm.set(r, c, devices.minus().read(at, now));
-                        }
-                    }
-                    gp.factor();
-                    gm.factor();
-                }
+                for (int q = 0; q < colTiles; q++) fill(plus[p][q], minus[p][q], p, q, weightDevices, biasDevices, now);
             }
             if (perRead) return;
             if (readW == null || readW == w) {
@@ -133,6 +129,33 @@ final class LayerTiles {
             solveMaps();
         }
         if (array.digital()) blocks();
+    }
+
+    /** Puts tile (p, q)'s devices' conductances at {@code now} into {@code gp} (G+) and {@code gm} (G-) and factors them. */
+    void fill(WiredArray gp, WiredArray gm, int p, int q, ConductanceArray weightDevices, ConductanceArray biasDevices, double now) {
+        for (int r = 0; r < gp.rows(); r++) {
+            int row = p * tileRows + r;
+            for (int c = 0; c < gp.cols(); c++) {
+                int col = q * tileCols + c;
+                ConductanceArray devices = row < inputs ? weightDevices : biasDevices;
+                int at = row < inputs ? col * inputs + row : col;
+                gp.set(r, c, devices.plus().read(at, now));
+                gm.set(r, c, devices.minus().read(at, now));
+            }
+        }
+        gp.factor();
+        gm.factor();
+    }
+
+    /** Tile (p, q) as a circuit of its own: a fresh copy of its two arrays with the devices' conductances at {@code now}. */
+    TileCircuit circuit(int p, int q, ConductanceArray weightDevices, ConductanceArray biasDevices, double now) {
+        if (p < 0 || p >= rowTiles || q < 0 || q >= colTiles) {
+            throw new UserError("tile (" + p + ", " + q + "): layer " + (layerIndex + 1) + " has tiles (0..." + (rowTiles - 1) + ", 0..." + (colTiles - 1) + ")");
+        }
+        WiredArray gp = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
+        WiredArray gm = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
+        fill(gp, gm, p, q, weightDevices, biasDevices, now);
+        return new TileCircuit(gp, gm, p * tileRows, q * tileCols, inputs, array.rowWireOhms(), array.columnWireOhms());
     }
 
     /** The forward map of every tile by unit solves on its shorter side (the backward map is its transpose: reciprocity). */
@@ -174,7 +197,7 @@ final class LayerTiles {
     private void solve(WiredArray a, int p, int q, double[] vr, double[] vc, double[] rowCurrents, double[] colCurrents) {
         if (!a.solve(vr, vc, rowCurrents, colCurrents)) {
             throw new UserError("array: the wires of layer " + (layerIndex + 1) + "'s tile (" + p + ", " + q + ") do not settle: the solve did not reach "
-                    + WiredArray.TOLERANCE + " in " + WiredArray.MAX_ITERATIONS + " iterations (lower array.rowWireResistance or array.columnWireResistance,"
+                    + WiredArray.TOLERANCE + " in " + a.maxIterations() + " iterations (lower array.rowWireResistance or array.columnWireResistance,"
                     + " or use smaller tiles)");
         }
     }

@@ -58,6 +58,15 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
     @Option(names = "--tran", paramLabel = "STEP,STOP", split = ",", description = "End with a transient from rest instead of an operating point.")
     double[] tran;
 
+    @Option(names = "--tile", paramLabel = "LAYER,P,Q", split = ",", description = "Write one tile of weight layer LAYER (1..L) instead: row tile P, "
+            + "column tile Q (from 0), every device and wire segment a resistor, its terminals voltage sources (docs/tiles.md).")
+    int[] tile;
+
+    @Option(names = "--read", defaultValue = "forward", paramLabel = "DIRECTION", description = "With --tile: forward (the rows driven by the layer below's "
+            + "outputs at the ideal copy's free equilibrium, the columns at 0 V) or backward (the columns driven by the layer above's, the rows at 0 V) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String read;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Netlist file to write.")
     Path out;
 
@@ -96,12 +105,14 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         if (tran != null && (tran.length != 2 || !(tran[0] > 0) || !(tran[1] > tran[0]) || !Double.isFinite(tran[1]))) {
             throw new UserError("--tran: expected STEP,STOP with 0 < STEP < STOP (seconds)");
         }
+        if (tile == null && spec.commandLine().getParseResult().hasMatchedOption("--read")) throw new UserError("--read: only with --tile");
         SyntheticBatch d = SyntheticBatch.draw(t, example + 1, seed);
         AnalogChip dac = AnalogChip.withWeights(m, weights, seed);
         dac.setInputs(d.inputs(), example + 1);
         double[] all = dac.read(0);
         double[] x = new double[t.inputSize()];
         System.arraycopy(all, example * t.inputSize(), x, 0, x.length);
+        if (tile != null) return tile(checkpoint != null ? chipOf(m, t) : ChipFactory.inProcess(m, t, seed), weights, m, x);
         double[] y = new double[t.outputSize()];
         y[targetClass] = 1;
         double[][] rest = null;
@@ -131,6 +142,60 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         System.out.printf("wrote %s (%s, %d neurons, %d weights and biases)%n", out, t, t.freeNeurons(), t.parameterCount());
         if (check) check(circuit, weights, m, t, x);
         return 0;
+    }
+
+    private AnalogChip chipOf(HardwareModel m, Topology t) {
+        TrainConfig c = TrainConfig.read(checkpoint, "no run record (is --checkpoint a run folder?)");
+        AnalogChip chip = ChipFactory.inProcess(m, t, c.seed());
+        chip.restore(Checkpoint.read(checkpoint).chip());
+        return chip;
+    }
+
+    /**
+     * One tile with its wires (--tile): the voltages its read applies are the layer's neighbours'
+     * outputs rho(u) at the free equilibrium of the ideal copy of these weights for this example.
+     */
+    private int tile(AnalogChip chip, LayerParams weights, HardwareModel m, double[] x) throws IOException {
+        if (tile.length != 3) throw new UserError("--tile: expected LAYER,P,Q, e.g. 1,0,0");
+        if (tran != null || beta != 0) throw new UserError("--tile: a tile's read is an operating point: give neither --tran nor --beta");
+        if (!read.equals("forward") && !read.equals("backward")) throw new UserError("--read " + read + ": expected forward or backward");
+        epsim.chip.TileCircuit c = chip.tile(tile[0], tile[1], tile[2]);
+        epsim.reference.IdealNetwork ideal = new epsim.reference.IdealNetwork(weights, m.neuron().transfer(), m.neuron().epsilon());
+        double[][] u = epsim.reference.References.equilibria(ideal, x, 1)[0];
+        boolean forward = read.equals("forward");
+        int layer = tile[0];
+        double[] neighbour = forward ? (layer == 1 ? x : rho(m, u[layer - 1])) : rho(m, u[layer]);
+        double[] vr = forward ? c.rowVoltages(neighbour) : new double[c.plus().rows()];
+        double[] vc = forward ? new double[c.plus().cols()] : c.columnVoltages(neighbour);
+        String title = "epsim " + Main.version() + ": model " + m.name() + ", layer " + layer + " tile (" + tile[1] + ", " + tile[2] + "), " + read + " read"
+                + (checkpoint != null ? ", weights of " + checkpoint : ", seed " + run.seed());
+        String netlist = epsim.spice.TileNetlist.of(c.plus(), c.minus(), c.rowOhms(), c.columnOhms(), vr, vc, title);
+        AtomicFiles.writeString(out, netlist);
+        System.out.printf("wrote %s (layer %d tile (%d, %d): %d x %d devices per array, %s read)%n", out, layer, tile[1], tile[2], c.plus().rows(),
+                c.plus().cols(), read);
+        if (!check) return 0;
+        int rows = c.plus().rows(), cols = c.plus().cols();
+        epsim.spice.TileNetlist.Currents spice = epsim.spice.TileNetlist.solve(netlist, rows, cols, 600);
+        double[][] ours = {new double[rows], new double[cols], new double[rows], new double[cols]};
+        c.plus().solve(vr, vc, ours[0], ours[1]);
+        c.minus().solve(vr, vc, ours[2], ours[3]);
+        double[][] theirs = {spice.rowsPlus(), spice.colsPlus(), spice.rowsMinus(), spice.colsMinus()};
+        double worst = 0, scale = 0;
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; i < ours[k].length; i++) {
+                worst = Math.max(worst, Math.abs(ours[k][i] - theirs[k][i]));
+                scale = Math.max(scale, Math.abs(theirs[k][i]));
+            }
+        }
+        System.out.printf(java.util.Locale.ROOT, "check: ngspice's terminal currents against epsim's solver: max difference %.3g of the largest current (%.4g uA)%n",
+                scale == 0 ? 0 : worst / scale, scale);
+        return 0;
+    }
+
+    private static double[] rho(HardwareModel m, double[] u) {
+        double[] v = new double[u.length];
+        for (int i = 0; i < u.length; i++) v[i] = m.neuron().transfer().rho(u[i]);
+        return v;
     }
 
     /**

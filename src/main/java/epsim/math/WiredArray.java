@@ -32,8 +32,15 @@ package epsim.math;
 public final class WiredArray {
     /** Relative residual ||S b - rhs|| / ||rhs|| at which the iteration stops. */
     public static final double TOLERANCE = 1e-13;
-    /** Iterations after which a solve that has not reached {@link #TOLERANCE} is an error: the network does not settle. */
-    public static final int MAX_ITERATIONS = 5000;
+    /**
+     * Iterations after which a solve that has not reached {@link #TOLERANCE} is an error (the network
+     * does not settle): 100 plus 20 per line. Conjugate gradients need about as many iterations as
+     * the square root of the condition, which for lines of N cells grows like N (measured: 1400 for
+     * 256 x 256 cells of 1 S on 10 kOhm segments, the most the model's ranges allow).
+     */
+    public int maxIterations() {
+        return maxIterations;
+    }
 
     private final int rows, cols, n;
     private final double gr, gc;        // segment conductances (µS); +Infinity for an ideal line
@@ -43,9 +50,15 @@ public final class WiredArray {
     // scratch, one read at a time
     private final double[] a, b, r, z, p, q, t;
     private int lastIterations;
+    private final int maxIterations;
 
     /** An array of {@code rows} x {@code cols} devices, wires of the given resistance per segment (ohms, >= 0). */
     public WiredArray(int rows, int cols, double rowOhms, double colOhms) {
+        this(rows, cols, rowOhms, colOhms, 100 + 20 * (rows + cols));
+    }
+
+    /** The same with a bound of its own on the iterations of a solve. */
+    public WiredArray(int rows, int cols, double rowOhms, double colOhms, int maxIterations) {
         if (rows < 1 || cols < 1) throw new IllegalArgumentException("an array needs rows and columns");
         if (!(rowOhms >= 0) || !(colOhms >= 0) || !Double.isFinite(rowOhms) || !Double.isFinite(colOhms)) {
             throw new IllegalArgumentException("wire resistances must be finite and >= 0");
@@ -53,6 +66,7 @@ public final class WiredArray {
         this.rows = rows;
         this.cols = cols;
         this.n = rows * cols;
+        this.maxIterations = maxIterations;
         this.gr = rowOhms == 0 ? Double.POSITIVE_INFINITY : 1e6 / rowOhms;
         this.gc = colOhms == 0 ? Double.POSITIVE_INFINITY : 1e6 / colOhms;
         this.g = new double[n];
@@ -122,7 +136,7 @@ public final class WiredArray {
      * Solves the array with row terminals at {@code vr} and column terminals at {@code vc} (V); puts
      * the current each row terminal delivers into the array into {@code rowCurrents} and the current
      * each column terminal takes out of it into {@code colCurrents} (µA; either may be null). Returns
-     * false when the iteration did not settle within {@link #MAX_ITERATIONS}.
+     * false when the iteration did not settle within {@link #maxIterations}.
      */
     public boolean solve(double[] vr, double[] vc, double[] rowCurrents, double[] colCurrents) {
         boolean settled = nodeVoltages(vr, vc);
@@ -188,7 +202,7 @@ public final class WiredArray {
         System.arraycopy(z, 0, p, 0, n);
         double rz = dot(r, z);
         boolean settled = false;
-        for (int it = 1; it <= MAX_ITERATIONS; it++) {
+        for (int it = 1; it <= maxIterations; it++) {
             schur(p, q);
             double pq = dot(p, q);
             if (!(pq > 0)) break; // only when the residual is at rounding level already

@@ -183,4 +183,24 @@ class TiledChipTest {
         assertEquals(10 * 3 * conversionsPerStep, c.partialSumConversions());
         assertEquals(10 * 3, c.steps());
     }
+
+    /** Tile sizes, resistances and modes are validated like every model field; a network that does not settle names its tile and the fields. */
+    @Test
+    void badArraySettingsAreRefusedInOneLine() {
+        for (String bad : new String[] {"array.tileRows=0", "array.tileColumns=-3", "array.tileRows=2.5", "array.tileRows=\"huge\"",
+                "array.partialSums=hybrid", "array.partialSumBits=25", "array.partialSumRange=0", "array.partialSumNoise=-1",
+                "array.rowWireResistance=-1", "array.columnWireResistance=1e5", "array.rowWireResistance=1e-9", "array.columnWireResistance=NaN",
+                "array.tiles=4"}) {
+            String key = bad.substring(0, bad.indexOf('='));
+            epsim.TestSupport.assertOneLineError(epsim.TestSupport.cli("models", "show", "default", "--set", bad), key);
+        }
+        // a solve that does not settle in its bound (here a bound of 2 iterations on a network that needs more) names the tile and the fields
+        ConductanceArray[] d = devices(7, 11);
+        HardwareModel.Array heavy = new HardwareModel.Array(6, 4, HardwareModel.PartialSums.ANALOG, 8, 4, 0, 1000, 1000);
+        LayerTiles t = new LayerTiles(heavy, 5.0, 1, 7, 11, false, 2);
+        double[] w = new double[77], b = new double[7];
+        epsim.common.UserError e = org.junit.jupiter.api.Assertions.assertThrows(epsim.common.UserError.class, () -> t.refresh(d[0], d[1], 0, w, b));
+        assertTrue(e.getMessage().contains("layer 2's tile (0, 0) do not settle") && e.getMessage().contains("array.rowWireResistance")
+                && !e.getMessage().contains("\n"), e.getMessage());
+    }
 }
