@@ -180,6 +180,13 @@ public final class AnalogChip implements HostedChip {
         crossbars.updateOuterProduct(trains, k, d, x, bias, terms, scale, time.now());
     }
 
+    /** Row tiles and column tiles of weight layer {@code layer} (1..L): its inputs and bias row over tile rows, its outputs over tile columns. */
+    public int[] tileCounts(int layer) {
+        if (layer < 1 || layer > topology.weightLayers()) throw new epsim.common.UserError("tile: layer must be in 1.." + topology.weightLayers() + ", got " + layer);
+        return new int[] {HardwareModel.Array.tilesAlong(topology.size(layer - 1) + 1, model.array().tileRows()),
+                HardwareModel.Array.tilesAlong(topology.size(layer), model.array().tileColumns())};
+    }
+
     /** Tile (p, q) of weight layer {@code layer} (1..L) as a circuit of its own, with its devices' conductances now (docs/tiles.md). */
     public TileCircuit tile(int layer, int p, int q) {
         if (layer < 1 || layer > topology.weightLayers()) throw new epsim.common.UserError("tile: layer must be in 1.." + topology.weightLayers() + ", got " + layer);

@@ -155,38 +155,19 @@ final class LayerTiles {
         WiredArray gp = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
         WiredArray gm = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
         fill(gp, gm, p, q, weightDevices, biasDevices, now);
-        return new TileCircuit(gp, gm, p * tileRows, q * tileCols, inputs, array.rowWireOhms(), array.columnWireOhms());
+        return circuitOf(gp, gm, p, q);
     }
 
-    /** The forward map of every tile by unit solves on its shorter side (the backward map is its transpose: reciprocity). */
+    /** The forward map of every tile (the backward map is its transpose: reciprocity). */
     private void solveMaps() {
         for (int p = 0; p < rowTiles; p++) {
-            for (int q = 0; q < colTiles; q++) {
-                WiredArray gp = plus[p][q], gm = minus[p][q];
-                int m = gp.rows(), n = gp.cols();
-                double[] ip = new double[Math.max(m, n)], im = new double[ip.length];
-                if (n <= m) {
-                    double[] vr = new double[m], vc = new double[n];
-                    for (int c = 0; c < n; c++) {
-                        vc[c] = 1;
-                        solve(gp, p, q, vr, vc, ip, null);
-                        solve(gm, p, q, vr, vc, im, null);
-                        vc[c] = 0;
-                        // the current a row terminal collects is minus what it delivers
-                        for (int r = 0; r < m; r++) put(p * tileRows + r, q * tileCols + c, (im[r] - ip[r]) / gRef);
-                    }
-                } else {
-                    double[] vr = new double[m], vc = new double[n];
-                    for (int r = 0; r < m; r++) {
-                        vr[r] = 1;
-                        solve(gp, p, q, vr, vc, null, ip);
-                        solve(gm, p, q, vr, vc, null, im);
-                        vr[r] = 0;
-                        for (int c = 0; c < n; c++) put(p * tileRows + r, q * tileCols + c, (ip[c] - im[c]) / gRef);
-                    }
-                }
-            }
+            for (int q = 0; q < colTiles; q++) circuitOf(plus[p][q], minus[p][q], p, q).map(gRef, this::put);
         }
+    }
+
+    private TileCircuit circuitOf(WiredArray gp, WiredArray gm, int p, int q) {
+        return new TileCircuit(gp, gm, p * tileRows, q * tileCols, inputs, array.rowWireOhms(), array.columnWireOhms(),
+                "layer " + (layerIndex + 1) + "'s tile (" + p + ", " + q + ")");
     }
 
     private void put(int row, int col, double value) {

@@ -136,7 +136,14 @@ public final class GradientProbe {
      *                     because the ideal copy's dynamics did not settle on them: no equilibrium, no gradient
      */
     public record Report(List<LayerFigures> layers, LayerFigures overall, int batches, int zeroGradient, Selection selection,
-                         int screened, int screenedOut, int unsettledExamples, int unsettledBatches) {}
+                         int screened, int screenedOut, int unsettledExamples, int unsettledBatches, Wired wired) {}
+
+    /**
+     * The same figures against the wired chip's own gradient (docs/tiles.md): the rule's reference at
+     * the weights the reads see, pulled back through the tiles' wires to the device weights; null
+     * for a chip without wire resistance or one out of process.
+     */
+    public record Wired(List<LayerFigures> layers, LayerFigures overall) {}
 
     /** The longest screen for informative examples, in multiples of the examples wanted: bounds the probe's time. */
     static final int SCREEN_FACTOR = 50;
@@ -173,13 +180,18 @@ public final class GradientProbe {
                 Figure none = new Figure(Double.NaN, Double.NaN, 0);
                 LayerFigures empty = new LayerFigures(none, none, none);
                 return new Report(java.util.Collections.nCopies(layers, empty), empty, 0, 0, selection, screened,
-                        screened - available - unsettled, unsettled, 0);
+                        screened - available - unsettled, unsettled, 0, null);
             }
         } else if (data.count() < batchSize) {
             throw new UserError("gradient probe: fewer than " + batchSize + " examples in the dataset");
         }
-        List<List<double[]>> perLayer = new ArrayList<>(); // per layer, then the whole: per batch {cosine, relative error, norm ratio}
-        for (int k = 0; k <= layers; k++) perLayer.add(new ArrayList<>());
+        List<List<double[]>> perLayer = new ArrayList<>(), perLayerWired = new ArrayList<>(); // per layer, then the whole: per batch {cosine, relative error, norm ratio}
+        for (int k = 0; k <= layers; k++) {
+            perLayer.add(new ArrayList<>());
+            perLayerWired.add(new ArrayList<>());
+        }
+        epsim.chip.AnalogChip wired = chip instanceof epsim.chip.AnalogChip a && a.model().array().wired() ? a : null;
+        LayerParams seen = wired == null ? null : epsim.chip.WiredGradient.effectiveWeights(wired);
         int measured = 0, zero = 0;
         for (int b = 0; b < batches && (long) (b + 1) * batchSize <= available; b++) {
             Dataset.Examples e = data.examples(order, b * batchSize, batchSize, out);
@@ -197,19 +209,44 @@ public final class GradientProbe {
                 zero++;
                 continue;
             }
-            for (int k = 0; k <= layers; k++) {
-                double[] a = k < layers ? estimate.layerVector(k) : estimate.flatten(), g = k < layers ? exact.layerVector(k) : exact.flatten();
-                double ng = norm(g);
-                if (ng == 0) continue; // this layer has no gradient on this batch
-                perLayer.get(k).add(new double[] {Compare.cosine(a, g), Compare.relativeError(a, g), norm(a) / ng});
+            compare(estimate, exact, layers, perLayer);
+            if (wired != null) {
+                LayerParams own;
+                try {
+                    own = epsim.chip.WiredGradient.pullBack(wired, s.rule().reference(seen, chip.transfer(), chip.model().neuron().epsilon(), s,
+                            e.inputs(), e.targets(), batchSize));
+                } catch (IllegalStateException notSettled) {
+                    throw unsettled(notSettled);
+                }
+                compare(estimate, own, layers, perLayerWired);
             }
         }
-        List<LayerFigures> figures = new ArrayList<>();
-        for (List<double[]> rows : perLayer) figures.add(new LayerFigures(figure(rows, 0), figure(rows, 1), figure(rows, 2)));
+        List<LayerFigures> figures = figures(perLayer);
         LayerFigures overall = figures.remove(layers);
+        Wired wiredFigures = null;
+        if (wired != null) {
+            List<LayerFigures> own = figures(perLayerWired);
+            wiredFigures = new Wired(own, own.remove(layers));
+        }
         if (measured == 0 && lastUnsettled != null) throw unsettled(lastUnsettled);
         return new Report(figures, overall, measured, zero, selection, screened, selection == Selection.INFORMATIVE ? screened - available - unsettled : 0,
-                unsettled, unsettledBatches);
+                unsettled, unsettledBatches, wiredFigures);
+    }
+
+    /** Adds one batch's {cosine, relative error, norm ratio} of {@code estimate} to {@code exact}, per layer and overall. */
+    private static void compare(LayerParams estimate, LayerParams exact, int layers, List<List<double[]>> perLayer) {
+        for (int k = 0; k <= layers; k++) {
+            double[] a = k < layers ? estimate.layerVector(k) : estimate.flatten(), g = k < layers ? exact.layerVector(k) : exact.flatten();
+            double ng = norm(g);
+            if (ng == 0) continue; // this layer has no gradient on this batch
+            perLayer.get(k).add(new double[] {Compare.cosine(a, g), Compare.relativeError(a, g), norm(a) / ng});
+        }
+    }
+
+    private static List<LayerFigures> figures(List<List<double[]>> perLayer) {
+        List<LayerFigures> figures = new ArrayList<>();
+        for (List<double[]> rows : perLayer) figures.add(new LayerFigures(figure(rows, 0), figure(rows, 1), figure(rows, 2)));
+        return figures;
     }
 
     private static Figure figure(List<double[]> rows, int column) {
@@ -261,9 +298,19 @@ public final class GradientProbe {
             lines.add(r.zeroGradient() + " of " + r.batches() + " batches have an exact gradient of zero (every output on a rail, where the"
                     + " squared error is flat): they say nothing about direction and are left out; --probe-examples informative passes such examples over");
         }
-        for (int k = 0; k <= r.layers().size(); k++) {
-            LayerFigures f = k < r.layers().size() ? r.layers().get(k) : r.overall();
-            String name = k < r.layers().size() ? "layer " + (k + 1) : "all layers";
+        layerLines(lines, r.layers(), r.overall(), "");
+        if (r.wired() != null) {
+            lines.add("against the wired chip's own gradient (the reference at the weights its reads see, pulled back through the wires to the"
+                    + " device weights; docs/tiles.md):");
+            layerLines(lines, r.wired().layers(), r.wired().overall(), "wired ");
+        }
+        return lines;
+    }
+
+    private static void layerLines(List<String> lines, List<LayerFigures> layers, LayerFigures overall, String prefix) {
+        for (int k = 0; k <= layers.size(); k++) {
+            LayerFigures f = k < layers.size() ? layers.get(k) : overall;
+            String name = prefix + (k < layers.size() ? "layer " + (k + 1) : "all layers");
             if (f.cosine().batches() == 0) {
                 lines.add(name + ": the exact gradient is zero on every batch measured; probe more examples, or a checkpoint"
                         + " where the outputs leave the rails");
@@ -272,6 +319,5 @@ public final class GradientProbe {
             lines.add(String.format(java.util.Locale.ROOT, "%s: cosine %s, relative error %s, norm ratio %s (%d batches)", name,
                     f.cosine(), f.relativeError(), f.normRatio(), f.cosine().batches()));
         }
-        return lines;
     }
 }

@@ -46,7 +46,7 @@ class GradientProbeTest {
         GradientProbe.Figure none = new GradientProbe.Figure(Double.NaN, Double.NaN, 0), some = new GradientProbe.Figure(0.5, 0.1, 3);
         GradientProbe.Report r = new GradientProbe.Report(List.of(new GradientProbe.LayerFigures(some, some, some),
                 new GradientProbe.LayerFigures(none, none, none)), new GradientProbe.LayerFigures(some, some, some), 5, 2,
-                GradientProbe.Selection.CONSECUTIVE, 0, 0, 3, 0);
+                GradientProbe.Selection.CONSECUTIVE, 0, 0, 3, 0, null);
         List<String> lines = GradientProbe.describe(r, RuleSettings.defaults(new Topology(4, 6, 3)));
         String all = String.join("\n", lines);
         assertTrue(lines.get(0).contains("beta 1.0") && lines.get(0).contains("30 free and 8 nudged steps") && lines.get(0).contains("tolerance"),
