@@ -158,11 +158,33 @@ final class LayerTiles {
         return circuitOf(gp, gm, p, q);
     }
 
-    /** The forward map of every tile (the backward map is its transpose: reciprocity). */
+    /**
+     * The forward map of every tile (the backward map is its transpose: reciprocity), tiles on all
+     * cores: each writes its own entries, so the result does not depend on the threads.
+     */
     private void solveMaps() {
-        for (int p = 0; p < rowTiles; p++) {
-            for (int q = 0; q < colTiles; q++) circuitOf(plus[p][q], minus[p][q], p, q).map(gRef, this::put);
-        }
+        eachTile((p, q) -> circuitOf(plus[p][q], minus[p][q], p, q).map(gRef, this::put));
+    }
+
+    /** What one tile does in {@link #eachTile}. */
+    private interface TileTask {
+        void run(int p, int q);
+    }
+
+    /**
+     * Runs {@code task} on every tile, the tiles on all cores. A tile that fails makes the whole
+     * fail with the error of the first failing tile in tile order, whatever the threads did first.
+     */
+    private void eachTile(TileTask task) {
+        UserError[] failed = new UserError[rowTiles * colTiles];
+        java.util.stream.IntStream.range(0, failed.length).parallel().forEach(at -> {
+            try {
+                task.run(at / colTiles, at % colTiles);
+            } catch (UserError e) {
+                failed[at] = e;
+            }
+        });
+        for (UserError e : failed) if (e != null) throw e;
     }
 
     private TileCircuit circuitOf(WiredArray gp, WiredArray gm, int p, int q) {
@@ -220,19 +242,18 @@ final class LayerTiles {
      */
     void forward(double[] below, int batch, double[] into, Rng noise) {
         if (partials == null || partials.length != rowTiles || partials[0].length != batch * outputs) partials = new double[rowTiles][batch * outputs];
-        for (int p = 0; p < rowTiles; p++) {
-            int r0 = p * tileRows, n = rowsOf(p);
-            double[] partial = partials[p];
-            if (perRead) {
-                forwardSolved(p, below, batch, partial);
-                continue;
+        if (perRead) {
+            forwardSolved(below, batch);
+        } else {
+            for (int p = 0; p < rowTiles; p++) {
+                int r0 = p * tileRows, n = rowsOf(p);
+                double[] x = scratch(batch * n);
+                for (int s = 0; s < batch; s++) {
+                    for (int r = 0; r < n; r++) x[s * n + r] = r0 + r < inputs ? below[s * inputs + r0 + r] : 1;
+                }
+                Arrays.fill(partials[p], 0);
+                Kernels.multiplyTransposedAccumulate(x, batch, n, forwardBlocks[p], outputs, partials[p]);
             }
-            double[] x = scratch(batch * n);
-            for (int s = 0; s < batch; s++) {
-                for (int r = 0; r < n; r++) x[s * n + r] = r0 + r < inputs ? below[s * inputs + r0 + r] : 1;
-            }
-            Arrays.fill(partial, 0);
-            Kernels.multiplyTransposedAccumulate(x, batch, n, forwardBlocks[p], outputs, partial);
         }
         reconvert(into, noise);
     }
@@ -268,20 +289,22 @@ final class LayerTiles {
         }
     }
 
-    /** Row tile {@code p}'s partial sums of the forward read (batch x outputs), solved example by example (the input layer). */
-    private void forwardSolved(int p, double[] below, int batch, double[] partial) {
-        int r0 = p * tileRows, m = rowsOf(p);
-        double[] vr = new double[m];
-        for (int s = 0; s < batch; s++) {
-            for (int r = 0; r < m; r++) vr[r] = r0 + r < inputs ? below[s * inputs + r0 + r] : 1;
-            for (int q = 0; q < colTiles; q++) {
-                int n = colsOf(q);
-                double[] vc = new double[n], ip = new double[n], im = new double[n];
+    /**
+     * Every row tile's partial sums of the forward read (batch x outputs), solved example by example
+     * (the input layer), the tiles on all cores: each tile writes its own columns of its row tile's
+     * partial sums, so the result does not depend on the threads.
+     */
+    private void forwardSolved(double[] below, int batch) {
+        eachTile((p, q) -> {
+            int r0 = p * tileRows, m = rowsOf(p), n = colsOf(q);
+            double[] vr = new double[m], vc = new double[n], ip = new double[n], im = new double[n], partial = partials[p];
+            for (int s = 0; s < batch; s++) {
+                for (int r = 0; r < m; r++) vr[r] = r0 + r < inputs ? below[s * inputs + r0 + r] : 1;
                 solve(plus[p][q], p, q, vr, vc, null, ip);
                 solve(minus[p][q], p, q, vr, vc, null, im);
                 for (int c = 0; c < n; c++) partial[s * outputs + q * tileCols + c] = (ip[c] - im[c]) / gRef;
             }
-        }
+        });
     }
 
     /** The backward read solved example by example and tile by tile. */

@@ -197,14 +197,11 @@ public final class WiredArray {
         if (rhsNorm == 0) {
             return true;
         }
-        System.arraycopy(r, 0, z, 0, n);
-        columnSolve(z);
+        double rz = columnSolveOf(r, z);
         System.arraycopy(z, 0, p, 0, n);
-        double rz = dot(r, z);
         boolean settled = false;
         for (int it = 1; it <= maxIterations; it++) {
-            schur(p, q);
-            double pq = dot(p, q);
+            double pq = schur(p, q);
             if (!(pq > 0)) break; // only when the residual is at rounding level already
             double alpha = rz / pq;
             double rr = 0;
@@ -218,9 +215,7 @@ public final class WiredArray {
                 settled = true;
                 break;
             }
-            System.arraycopy(r, 0, z, 0, n);
-            columnSolve(z);
-            double rzNext = dot(r, z);
+            double rzNext = columnSolveOf(r, z);
             double beta = rzNext / rz;
             rz = rzNext;
             for (int at = 0; at < n; at++) p[at] = z[at] + beta * p[at];
@@ -236,23 +231,63 @@ public final class WiredArray {
             settled = Math.sqrt(rr) <= 1e3 * TOLERANCE * rhsNorm;
         }
         // a = a0 + A^-1 D b
-        for (int at = 0; at < n; at++) t[at] = g[at] * b[at];
-        rowSolve(t);
+        rowSolveOf(b, t);
         for (int at = 0; at < n; at++) a[at] += t[at];
         return settled;
     }
 
-    /** out = S x = B x - D A^-1 D x. */
-    private void schur(double[] x, double[] out) {
-        for (int at = 0; at < n; at++) t[at] = g[at] * x[at];
-        rowSolve(t);
+    /** out = S x = B x - D A^-1 D x; returns x . out. The passes are fused: each array is streamed as few times as the recurrences allow. */
+    private double schur(double[] x, double[] out) {
+        rowSolveOf(x, t);
         // B x: each column node's own conductances, minus its neighbours above and below
+        double dot = 0;
         for (int i = 0, at = 0; i < rows; i++) {
             double edge = i == 0 ? gc : 2 * gc;
-            for (int j = 0; j < cols; j++, at++) out[at] = (g[at] + edge) * x[at] - g[at] * t[at];
+            boolean above = i > 0, below = i < rows - 1;
+            for (int j = 0; j < cols; j++, at++) {
+                double v = (g[at] + edge) * x[at] - g[at] * t[at];
+                if (above) v -= gc * x[at - cols];
+                if (below) v -= gc * x[at + cols];
+                out[at] = v;
+                dot += x[at] * v;
+            }
         }
-        for (int at = cols; at < n; at++) out[at] -= gc * x[at - cols];
-        for (int at = 0; at < n - cols; at++) out[at] -= gc * x[at + cols];
+        return dot;
+    }
+
+    /** out = A^-1 (D x): {@link #rowSolve} of g x, the product taken in the forward sweep. */
+    private void rowSolveOf(double[] x, double[] out) {
+        for (int i0 = 0; i0 < rows; i0 += ROW_BLOCK) {
+            int start = i0 * cols, end = Math.min(rows, i0 + ROW_BLOCK) * cols;
+            for (int at = start; at < end; at += cols) out[at] = g[at] * x[at];
+            for (int j = 1; j < cols; j++) {
+                for (int at = start + j; at < end; at += cols) out[at] = g[at] * x[at] + rowLower[at] * out[at - 1];
+            }
+            for (int at = start + cols - 1; at < end; at += cols) out[at] *= rowInv[at];
+            for (int j = cols - 2; j >= 0; j--) {
+                for (int at = start + j; at < end; at += cols) out[at] = (out[at] + gr * out[at + 1]) * rowInv[at];
+            }
+        }
+    }
+
+    /** out = B^-1 x ({@link #columnSolve} from a copy of x, the copy taken in the forward sweep); returns x . out. */
+    private double columnSolveOf(double[] x, double[] out) {
+        System.arraycopy(x, 0, out, 0, cols);
+        for (int i = 1; i < rows; i++) {
+            for (int j = 0, at = i * cols; j < cols; j++, at++) out[at] = x[at] + colLower[at] * out[at - cols];
+        }
+        double dot = 0;
+        for (int j = 0, at = (rows - 1) * cols; j < cols; j++, at++) {
+            out[at] *= colInv[at];
+            dot += x[at] * out[at];
+        }
+        for (int i = rows - 2; i >= 0; i--) {
+            for (int j = 0, at = i * cols; j < cols; j++, at++) {
+                out[at] = (out[at] + gc * out[at + cols]) * colInv[at];
+                dot += x[at] * out[at];
+            }
+        }
+        return dot;
     }
 
     /** rhs of the row lines for column voltages {@code bNodes}: D b + gr Vr e_0. */
