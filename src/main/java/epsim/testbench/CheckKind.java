@@ -28,7 +28,7 @@ enum CheckKind {
     SPICE_EQUILIBRIUM("spice-equilibrium", Set.of("nets", "transfers"), Set.of("maxDifference"), SpiceChecks::equilibrium),
     SPICE_TRANSIENT("spice-transient", Set.of("dts", "duration"), Set.of("maxDifference", "order"), SpiceChecks::transientMatch),
     SPICE_EP("spice-ep", Set.of(), Set.of("relativeError"), SpiceChecks::epUpdate),
-    SPICE_TILE("spice-tile", Set.of("tiles", "ohms"), Set.of("relativeError"), SpiceChecks::tile),
+    SPICE_TILE("spice-tile", Set.of("tiles", "ohms", "spiceUpTo"), Set.of("relativeError"), SpiceChecks::tile),
     COST_ACCOUNTING("cost-accounting", Set.of(), Set.of("countError", "energyError", "costError"), CostChecks::costAccounting),
     OUTER_PRODUCT("outer-product-update", Set.of("bitLengths", "trials", "coincidences"), Set.of("meanZ", "varianceZ"),
             UpdateChecks::outerProductStatistics),
