@@ -150,7 +150,7 @@ final class LayerTiles {
     /** Tile (p, q) as a circuit of its own: a fresh copy of its two arrays with the devices' conductances at {@code now}. */
     TileCircuit circuit(int p, int q, ConductanceArray weightDevices, ConductanceArray biasDevices, double now) {
         if (p < 0 || p >= rowTiles || q < 0 || q >= colTiles) {
-            throw new UserError("tile (" + p + ", " + q + "): layer " + (layerIndex + 1) + " has tiles (0..." + (rowTiles - 1) + ", 0..." + (colTiles - 1) + ")");
+            throw new UserError("tile (" + p + ", " + q + "): layer " + (layerIndex + 1) + " has row tiles 0.." + (rowTiles - 1) + " and column tiles 0.." + (colTiles - 1));
         }
         WiredArray gp = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
         WiredArray gm = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());

@@ -58,9 +58,11 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
     @Option(names = "--tran", paramLabel = "STEP,STOP", split = ",", description = "End with a transient from rest instead of an operating point.")
     double[] tran;
 
-    @Option(names = "--tile", paramLabel = "LAYER,P,Q", split = ",", description = "Write one tile of weight layer LAYER (1..L) instead: row tile P, "
+    @Option(names = "--tile", paramLabel = "LAYER,P,Q", description = "Write one tile of weight layer LAYER (1..L) instead: row tile P, "
             + "column tile Q (from 0), every device and wire segment a resistor, its terminals voltage sources (docs/tiles.md).")
-    int[] tile;
+    String tileSpec;
+
+    private int[] tile;
 
     @Option(names = "--read", defaultValue = "forward", paramLabel = "DIRECTION", description = "With --tile: forward (the rows driven by the layer below's "
             + "outputs at the ideal copy's free equilibrium, the columns at 0 V) or backward (the columns driven by the layer above's, the rows at 0 V) "
@@ -105,7 +107,8 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         if (tran != null && (tran.length != 2 || !(tran[0] > 0) || !(tran[1] > tran[0]) || !Double.isFinite(tran[1]))) {
             throw new UserError("--tran: expected STEP,STOP with 0 < STEP < STOP (seconds)");
         }
-        if (tile == null && spec.commandLine().getParseResult().hasMatchedOption("--read")) throw new UserError("--read: only with --tile");
+        if (tileSpec == null && spec.commandLine().getParseResult().hasMatchedOption("--read")) throw new UserError("--read: only with --tile");
+        if (tileSpec != null) tile = tileOf(tileSpec);
         SyntheticBatch d = SyntheticBatch.draw(t, example + 1, seed);
         AnalogChip dac = AnalogChip.withWeights(m, weights, seed);
         dac.setInputs(d.inputs(), example + 1);
@@ -144,6 +147,20 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         return 0;
     }
 
+    private static int[] tileOf(String spec) {
+        String[] parts = spec.split(",", -1);
+        if (parts.length != 3) throw new UserError("--tile " + spec + ": expected LAYER,P,Q, e.g. 1,0,0");
+        int[] t = new int[3];
+        for (int i = 0; i < 3; i++) {
+            try {
+                t[i] = Integer.parseInt(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new UserError("--tile " + spec + ": expected three integers LAYER,P,Q, e.g. 1,0,0");
+            }
+        }
+        return t;
+    }
+
     private AnalogChip chipOf(HardwareModel m, Topology t) {
         TrainConfig c = TrainConfig.read(checkpoint, "no run record (is --checkpoint a run folder?)");
         AnalogChip chip = ChipFactory.inProcess(m, t, c.seed());
@@ -156,7 +173,6 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
      * outputs rho(u) at the free equilibrium of the ideal copy of these weights for this example.
      */
     private int tile(AnalogChip chip, LayerParams weights, HardwareModel m, double[] x) throws IOException {
-        if (tile.length != 3) throw new UserError("--tile: expected LAYER,P,Q, e.g. 1,0,0");
         if (tran != null || beta != 0) throw new UserError("--tile: a tile's read is an operating point: give neither --tran nor --beta");
         if (!read.equals("forward") && !read.equals("backward")) throw new UserError("--read " + read + ": expected forward or backward");
         epsim.chip.TileCircuit c = chip.tile(tile[0], tile[1], tile[2]);

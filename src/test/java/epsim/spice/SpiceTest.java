@@ -94,6 +94,28 @@ class SpiceTest {
         assertTrue(Double.parseDouble(m.group(1)) < 1e-9, "ngspice and epsim agree to 1e-9 V (ngspice's reltol 1e-10): " + checked.out());
     }
 
+    /** One tile of a wired chip as a netlist: ngspice runs it as written, and --check finds it equal to epsim's solver, both reads. */
+    @Test
+    void anExportedTileIsTheSolversNetwork() throws Exception {
+        for (String read : new String[] {"forward", "backward"}) {
+            Path cir = dir.resolve(read + ".cir");
+            TestSupport.Run run = TestSupport.cli("export-spice", "--net", "20-12-5", "--set", "array.tileRows=8", "--set", "array.tileColumns=5",
+                    "--set", "array.rowWireResistance=40", "--set", "array.columnWireResistance=25", "--tile", "2,1,0", "--read", read, "--check",
+                    "--out", cir.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("max difference (\\S+) of the largest current").matcher(run.out());
+            assertTrue(m.find(), run.out());
+            // both solve the same linear network exactly (spice-tile's bound and reasoning)
+            assertTrue(Double.parseDouble(m.group(1)) < 1e-9, run.out());
+            String deck = Files.readString(cir);
+            // layer 2's 12 inputs and bias row on tiles of 8 rows: tile (1, 0) holds rows 8..12, the bias last; 5 columns
+            assertTrue(deck.contains("rdp4_4 ") && deck.contains("vcm4 ") && !deck.contains("vrp5 ") && deck.trim().endsWith(".end"), "devices, terminals, an end");
+        }
+        TestSupport.assertOneLineError(TestSupport.cli("export-spice", "--net", "20-12-5", "--set", "array.tileRows=8", "--tile", "2,2,0",
+                "--out", dir.resolve("none.cir").toString()), "tile (2, 0)");
+        assertFalse(Files.exists(dir.resolve("none.cir")));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = new String[a.length + b.length + 1];
         all[0] = "train";
