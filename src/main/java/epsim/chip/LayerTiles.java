@@ -37,11 +37,11 @@ final class LayerTiles {
     private final int tileRows, tileCols, rowTiles, colTiles;
     private final int layerIndex;
     private final boolean perRead;
-    private final WiredArray[][] plus, minus; // [row tile][column tile]; null without wires
+    private final TileCircuit[][] circuits;   // [row tile][column tile]; null without wires
     private double[] readW, readB;            // the map the reads see (outputs x inputs, outputs); the devices' own without wires
     private double[][] forwardBlocks;         // digital: per row tile, outputs x its rows (the bias row last in the last tile)
     private double[][] backwardBlocks;        // digital: per column tile, its columns x inputs
-    private double[] scratch;
+    private double[] scratch, scratchOut;
     private double[][] partials;              // the last forward read's partial sums per row tile, batch x outputs, unconverted
 
     /**
@@ -66,22 +66,22 @@ final class LayerTiles {
         this.colTiles = HardwareModel.Array.tilesAlong(outputs, array.tileColumns());
         this.perRead = perRead && array.wired();
         if (array.wired()) {
-            plus = new WiredArray[rowTiles][colTiles];
-            minus = new WiredArray[rowTiles][colTiles];
-            for (int p = 0; p < rowTiles; p++) {
-                for (int q = 0; q < colTiles; q++) {
-                    plus[p][q] = wired(rowsOf(p), colsOf(q), maxIterations);
-                    minus[p][q] = wired(rowsOf(p), colsOf(q), maxIterations);
-                }
-            }
+            circuits = new TileCircuit[rowTiles][colTiles];
+            for (int p = 0; p < rowTiles; p++) for (int q = 0; q < colTiles; q++) circuits[p][q] = newCircuit(p, q, maxIterations);
         } else {
-            plus = minus = null;
+            circuits = null;
         }
     }
 
-    private WiredArray wired(int rows, int cols, int maxIterations) {
-        return maxIterations > 0 ? new WiredArray(rows, cols, array.rowWireOhms(), array.columnWireOhms(), maxIterations)
-                : new WiredArray(rows, cols, array.rowWireOhms(), array.columnWireOhms());
+    /** Tile (p, q)'s circuit with arrays of no conductance yet; {@code maxIterations} 0: each array's own bound. */
+    private TileCircuit newCircuit(int p, int q, int maxIterations) {
+        WiredArray[] a = new WiredArray[2];
+        for (int k = 0; k < 2; k++) {
+            a[k] = maxIterations > 0 ? new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms(), maxIterations)
+                    : new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
+        }
+        return new TileCircuit(a[0], a[1], p * tileRows, q * tileCols, inputs, array.rowWireOhms(), array.columnWireOhms(),
+                "layer " + (layerIndex + 1) + "'s tile (" + p + ", " + q + ")");
     }
 
     /** Whether the reads differ from the devices' own weights (wires), or are converted per tile (digital sums). */
@@ -114,13 +114,11 @@ final class LayerTiles {
      * need; {@code w}, {@code b}: the devices' own weights, the map of ideal wires.
      */
     void refresh(ConductanceArray weightDevices, ConductanceArray biasDevices, double now, double[] w, double[] b) {
-        if (plus == null) {
+        if (circuits == null) {
             readW = w;
             readB = b;
         } else {
-            for (int p = 0; p < rowTiles; p++) {
-                for (int q = 0; q < colTiles; q++) fill(plus[p][q], minus[p][q], p, q, weightDevices, biasDevices, now);
-            }
+            for (TileCircuit[] row : circuits) for (TileCircuit c : row) fill(c, weightDevices, biasDevices, now);
             if (perRead) return;
             if (readW == null || readW == w) {
                 readW = new double[outputs * inputs];
@@ -131,12 +129,13 @@ final class LayerTiles {
         if (array.digital()) blocks();
     }
 
-    /** Puts tile (p, q)'s devices' conductances at {@code now} into {@code gp} (G+) and {@code gm} (G-) and factors them. */
-    void fill(WiredArray gp, WiredArray gm, int p, int q, ConductanceArray weightDevices, ConductanceArray biasDevices, double now) {
+    /** Puts the devices' conductances at {@code now} into tile {@code t}'s G+ and G- arrays and factors them. */
+    private void fill(TileCircuit t, ConductanceArray weightDevices, ConductanceArray biasDevices, double now) {
+        WiredArray gp = t.plus(), gm = t.minus();
         for (int r = 0; r < gp.rows(); r++) {
-            int row = p * tileRows + r;
+            int row = t.firstRow() + r;
             for (int c = 0; c < gp.cols(); c++) {
-                int col = q * tileCols + c;
+                int col = t.firstColumn() + c;
                 ConductanceArray devices = row < inputs ? weightDevices : biasDevices;
                 int at = row < inputs ? col * inputs + row : col;
                 gp.set(r, c, devices.plus().read(at, now));
@@ -152,10 +151,9 @@ final class LayerTiles {
         if (p < 0 || p >= rowTiles || q < 0 || q >= colTiles) {
             throw new UserError("tile (" + p + ", " + q + "): layer " + (layerIndex + 1) + " has row tiles 0.." + (rowTiles - 1) + " and column tiles 0.." + (colTiles - 1));
         }
-        WiredArray gp = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
-        WiredArray gm = new WiredArray(rowsOf(p), colsOf(q), array.rowWireOhms(), array.columnWireOhms());
-        fill(gp, gm, p, q, weightDevices, biasDevices, now);
-        return circuitOf(gp, gm, p, q);
+        TileCircuit t = newCircuit(p, q, 0);
+        fill(t, weightDevices, biasDevices, now);
+        return t;
     }
 
     /**
@@ -163,7 +161,7 @@ final class LayerTiles {
      * cores: each writes its own entries, so the result does not depend on the threads.
      */
     private void solveMaps() {
-        eachTile((p, q) -> circuitOf(plus[p][q], minus[p][q], p, q).map(gRef, this::put));
+        eachTile((p, q) -> circuits[p][q].map(gRef, this::put));
     }
 
     /** What one tile does in {@link #eachTile}. */
@@ -187,22 +185,9 @@ final class LayerTiles {
         for (UserError e : failed) if (e != null) throw e;
     }
 
-    private TileCircuit circuitOf(WiredArray gp, WiredArray gm, int p, int q) {
-        return new TileCircuit(gp, gm, p * tileRows, q * tileCols, inputs, array.rowWireOhms(), array.columnWireOhms(),
-                "layer " + (layerIndex + 1) + "'s tile (" + p + ", " + q + ")");
-    }
-
     private void put(int row, int col, double value) {
         if (row < inputs) readW[col * inputs + row] = value;
         else readB[col] = value;
-    }
-
-    private void solve(WiredArray a, int p, int q, double[] vr, double[] vc, double[] rowCurrents, double[] colCurrents) {
-        if (!a.solve(vr, vc, rowCurrents, colCurrents)) {
-            throw new UserError("array: the wires of layer " + (layerIndex + 1) + "'s tile (" + p + ", " + q + ") do not settle: the solve did not reach "
-                    + WiredArray.TOLERANCE + " in " + a.maxIterations() + " iterations (lower array.rowWireResistance or array.columnWireResistance,"
-                    + " or use smaller tiles)");
-        }
     }
 
     private void blocks() {
@@ -265,7 +250,7 @@ final class LayerTiles {
     void reconvert(double[] into, Rng noise) {
         int n = partials[0].length;
         Arrays.fill(into, 0, n, 0);
-        for (double[] partial : partials) convertInto(partial, n, 1, into, noise);
+        for (double[] partial : partials) convertInto(partial, n, into, noise);
     }
 
     /** Whether every integration step converts the partial sums anew with fresh noise. */
@@ -283,9 +268,10 @@ final class LayerTiles {
             int c0 = q * tileCols, n = colsOf(q);
             double[] y = scratch(batch * n);
             for (int s = 0; s < batch; s++) System.arraycopy(above, s * outputs + c0, y, s * n, n);
-            double[] partial = new double[batch * inputs];
-            Kernels.multiplyAccumulateScaled(gain, y, batch, n, backwardBlocks[q], inputs, partial);
-            convertInto(partial, batch * inputs, 1, into, noise);
+            if (scratchOut == null || scratchOut.length < batch * inputs) scratchOut = new double[batch * inputs];
+            Arrays.fill(scratchOut, 0, batch * inputs, 0);
+            Kernels.multiplyAccumulateScaled(gain, y, batch, n, backwardBlocks[q], inputs, scratchOut);
+            convertInto(scratchOut, batch * inputs, into, noise);
         }
     }
 
@@ -300,8 +286,7 @@ final class LayerTiles {
             double[] vr = new double[m], vc = new double[n], ip = new double[n], im = new double[n], partial = partials[p];
             for (int s = 0; s < batch; s++) {
                 for (int r = 0; r < m; r++) vr[r] = r0 + r < inputs ? below[s * inputs + r0 + r] : 1;
-                solve(plus[p][q], p, q, vr, vc, null, ip);
-                solve(minus[p][q], p, q, vr, vc, null, im);
+                circuits[p][q].solve(vr, vc, null, ip, null, im);
                 for (int c = 0; c < n; c++) partial[s * outputs + q * tileCols + c] = (ip[c] - im[c]) / gRef;
             }
         });
@@ -318,8 +303,7 @@ final class LayerTiles {
                     int r0 = p * tileRows, m = Math.min(rowsOf(p), inputs - r0); // the bias row collects nothing a neuron reads
                     if (m <= 0) continue;
                     double[] vr = new double[rowsOf(p)], ip = new double[rowsOf(p)], im = new double[rowsOf(p)];
-                    solve(plus[p][q], p, q, vr, vc, ip, null);
-                    solve(minus[p][q], p, q, vr, vc, im, null);
+                    circuits[p][q].solve(vr, vc, ip, null, im, null);
                     for (int r = 0; r < m; r++) {
                         double current = (im[r] - ip[r]) / gRef;
                         into[s * inputs + r0 + r] += array.digital() ? convert(current, noise) : current;
@@ -329,11 +313,12 @@ final class LayerTiles {
         }
     }
 
-    private void convertInto(double[] partial, int n, double scale, double[] into, Rng noise) {
+    /** into += the first {@code n} partial sums, each converted by its tile's ADC when the sums are digital. */
+    private void convertInto(double[] partial, int n, double[] into, Rng noise) {
         if (array.digital()) {
-            for (int i = 0; i < n; i++) into[i] += convert(scale * partial[i], noise);
+            for (int i = 0; i < n; i++) into[i] += convert(partial[i], noise);
         } else {
-            for (int i = 0; i < n; i++) into[i] += scale * partial[i];
+            for (int i = 0; i < n; i++) into[i] += partial[i];
         }
     }
 

@@ -107,6 +107,15 @@ public record TileCircuit(WiredArray plus, WiredArray minus, int firstRow, int f
         double get(int row, int col);
     }
 
+    /**
+     * Solves both arrays with row terminals at {@code vr} and column terminals at {@code vc}: the
+     * currents each row terminal delivers and each column terminal takes, per array (any may be null).
+     */
+    void solve(double[] vr, double[] vc, double[] plusRows, double[] plusCols, double[] minusRows, double[] minusCols) {
+        solve(plus, vr, vc, plusRows, plusCols);
+        solve(minus, vr, vc, minusRows, minusCols);
+    }
+
     private double[] deviceVoltages(WiredArray a, double[] vr, double[] vc) {
         solve(a, vr, vc, null, null);
         double[] rowNodes = a.rowNodes(), colNodes = a.columnNodes();
