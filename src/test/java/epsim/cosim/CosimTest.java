@@ -48,6 +48,22 @@ class CosimTest {
         TestSupport.assertSameRun(local, remote);
     }
 
+    /** A tiled chip with resistive wires and digital partial sums behind the protocol: the model crosses it, and so do the bits. */
+    @Test
+    void aWiredTiledChipOverExecGivesTheInProcessBits() throws Exception {
+        Path local = dir.resolve("local"), remote = dir.resolve("remote");
+        String[] wired = {"--set", "array.tileRows=256", "--set", "array.tileColumns=32", "--set", "array.rowWireResistance=1.5",
+                "--set", "array.columnWireResistance=1.5", "--set", "array.partialSums=digital"};
+        String[] localArgs = TestSupport.trainArgs("--epochs", "1", "--out", local.toString());
+        TestSupport.Run a = TestSupport.cli(java.util.stream.Stream.concat(java.util.Arrays.stream(localArgs), java.util.Arrays.stream(wired)).toArray(String[]::new));
+        assertEquals(0, a.exitCode(), a.err());
+        String[] remoteArgs = TestSupport.trainArgs("--epochs", "1", "--out", remote.toString(), "--chip",
+                serveCommand("--net", "784-40-10", "--seed", "3", String.join(" ", wired)));
+        TestSupport.Run b = TestSupport.cli(remoteArgs);
+        assertEquals(0, b.exitCode(), b.err());
+        TestSupport.assertSameRun(local, remote);
+    }
+
     @Test
     void clampingRuleOverExecGivesTheInProcessBits() throws Exception {
         // local propagation clamps and releases layers and switches the feedback gain every batch

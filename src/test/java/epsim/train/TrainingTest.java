@@ -104,6 +104,19 @@ class TrainingTest {
         assertEquals(8 * 2, cp.chip().devices().length, "both crossbars of a two-layer chip, four arrays per layer each");
     }
 
+    /** A tiled chip with resistive wires and noisy digital partial sums: a resumed run is the whole run bit for bit (docs/tiles.md). */
+    @Test
+    void aWiredTiledChipResumesBitForBit() throws Exception {
+        Path whole = dir.resolve("wired-whole"), resumed = dir.resolve("wired-resumed");
+        String[] wired = {"--set", "array.tileRows=128", "--set", "array.tileColumns=16", "--set", "array.rowWireResistance=2",
+                "--set", "array.columnWireResistance=3", "--set", "array.partialSums=digital", "--set", "array.partialSumNoise=0.01"};
+        assertEquals(0, TestSupport.cli(concat(TestSupport.trainArgs("--epochs", "2", "--out", whole.toString()), wired)).exitCode());
+        assertEquals(0, TestSupport.cli(concat(TestSupport.trainArgs("--epochs", "1", "--out", resumed.toString()), wired)).exitCode());
+        TestSupport.Run more = TestSupport.cli("train", "--resume", resumed.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, more.exitCode(), more.err());
+        TestSupport.assertSameRun(whole, resumed);
+    }
+
     /** A checkpoint of another format, or of no format, is refused in one line, and nothing is overwritten. */
     @Test
     void foreignCheckpointsAreRefused() throws Exception {
