@@ -194,6 +194,10 @@ class TiledChipTest {
             String key = bad.substring(0, bad.indexOf('='));
             epsim.TestSupport.assertOneLineError(epsim.TestSupport.cli("models", "show", "default", "--set", bad), key);
         }
+        // a sweep axis over the array's fields is validated as the field is, before any point runs
+        epsim.TestSupport.assertOneLineError(epsim.TestSupport.cli("sweep", "--net", "784-20-10", "--train-limit", "40", "--test-limit", "20",
+                "--epochs", "1", "--vary", "array.tileRows=64,0", "--out", System.getProperty("java.io.tmpdir") + "/epsim-bad-axis-" + ProcessHandle.current().pid()),
+                "array.tileRows");
         // a solve that does not settle in its bound (here a bound of 2 iterations on a network that needs more) names the tile and the fields
         ConductanceArray[] d = devices(7, 11);
         HardwareModel.Array heavy = new HardwareModel.Array(6, 4, HardwareModel.PartialSums.ANALOG, 8, 4, 0, 1000, 1000);
