@@ -44,8 +44,9 @@ public final class Crossbars {
 
     private Crossbars(HardwareModel.Device device, HardwareModel.Array array, Topology topology, long seed, String fabricationStream, Rng sharedWrites,
                       boolean ghostCrossbar) {
-        // wired tiles keep ten solver vectors per device, two devices per weight, and the solved map; digital sums a copy of it per direction
-        int perParameter = BYTES_PER_PARAMETER + (array.wired() ? 2 * 10 * 8 + 8 : 0) + (array.digital() ? 16 : 0);
+        // wired tiles keep twelve solver values per device (conductance, factors, node voltages, iteration vectors), two devices
+        // per weight, and the solved map; digital sums a copy of it per direction
+        int perParameter = BYTES_PER_PARAMETER + (array.wired() ? 2 * 12 * 8 + 8 : 0) + (array.digital() ? 16 : 0);
         MemoryBudget.require((double) perParameter * topology.parameterCount() * (ghostCrossbar ? 2 : 1),
                 "network " + topology + " (" + topology.parameterCount() + " weights and biases" + (ghostCrossbar ? ", twice with the ghosts' crossbar)" : ")"));
         this.device = device;
