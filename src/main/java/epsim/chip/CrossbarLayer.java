@@ -29,7 +29,8 @@ final class CrossbarLayer {
     private double biasG;             // sum of G+ + G- over the bias column
     private final double[] biasColumnLoad = new double[1];
     private final double[] biasRowLoads;
-    private final LayerTiles tiles;   // null: one array with ideal wires, read by plain products
+    private final LayerTiles tiles;   // null: the reads are plain products with the devices' weights (no wires, analog sums)
+    private final int tileCount;      // tiles the layer's matrix and bias row sit on (1 without an array section)
 
     /**
      * Fabricates the layer's devices from {@code fabrication}: the matrix first, then the bias
@@ -47,6 +48,7 @@ final class CrossbarLayer {
         this.biasRowLoads = new double[outputs];
         // the input layer's drive is constant during a relaxation: it is solved per read, the others keep their map
         this.tiles = LayerTiles.needed(array) ? new LayerTiles(array, device.gRef(), index, outputs, inputs, index == 0) : null;
+        this.tileCount = HardwareModel.Array.tilesAlong(inputs + 1, array.tileRows()) * HardwareModel.Array.tilesAlong(outputs, array.tileColumns());
     }
 
     /** Tile (p, q) of this layer as the model {@code array} maps it, a circuit of its own with the devices' conductances at {@code now}. */
@@ -140,7 +142,7 @@ final class CrossbarLayer {
 
     /** Tiles a read conducts through: all the layer's (one without tiles). */
     int tileCount() {
-        return tiles == null ? 1 : tiles.rowTiles() * tiles.columnTiles();
+        return tileCount;
     }
 
     /** Partial-sum conversions of one forward read of one example: each output once per row tile (digital sums only). */

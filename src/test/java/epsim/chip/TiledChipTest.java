@@ -182,6 +182,13 @@ class TiledChipTest {
         assertEquals(10 * 3 * tilesPerStep, c.tileReads());
         assertEquals(10 * 3 * conversionsPerStep, c.partialSumConversions());
         assertEquals(10 * 3, c.steps());
+        // analog sums over ideal wires: the same tiles conduct, and nothing is converted
+        AnalogChip analog = chip("array.tileRows=5", "array.tileColumns=4");
+        analog.setInputs(inputs(3), 3);
+        analog.resetState();
+        analog.relax(10, -1);
+        assertEquals(10 * 3 * tilesPerStep, analog.counters().tileReads());
+        assertEquals(0, analog.counters().partialSumConversions());
     }
 
     /** Tile sizes, resistances and modes are validated like every model field; a network that does not settle names its tile and the fields. */
