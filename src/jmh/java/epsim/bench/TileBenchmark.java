@@ -59,6 +59,8 @@ public class TileBenchmark {
         Topology t = new Topology(784, 500, 10);
         chip = AnalogChip.fabricate(m, t, 1);
         data = SyntheticBatch.draw(t, 20, 1);
+        chip.setInputs(data.inputs(), 20);
+        chip.resetState();
         ep = new EquilibriumPropagation(RuleSettings.of(epsim.rule.Rule.EP, 1.0, EquilibriumPropagation.Nudging.SYMMETRIC, 20, 4, 0,
                 1, new double[] {0.1, 0.05}), 1);
         tile = new WiredArray(256, 256, Math.max(ohms, 1e-6), Math.max(ohms, 1e-6));
@@ -78,7 +80,7 @@ public class TileBenchmark {
         return ep.train(chip, data.inputs(), data.targets(), 20);
     }
 
-    /** One forward read of one 256 x 256 array with wires of {@link #ohms} per cell (random conductances over the default range). */
+    /** One forward read of one 256 x 256 array with wires of {@link #ohms} per cell (random conductances over the default range; the same for every array parameter). */
     @Benchmark
     public Object tileSolve() {
         tile.solve(rowVolts, colVolts, null, currents);
