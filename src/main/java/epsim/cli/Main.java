@@ -10,7 +10,7 @@ import java.util.Properties;
 
 @Command(name = "epsim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Simulates an analog neuromorphic chip and runs learning rules on it.",
-        subcommands = {TrainCommand.class, EvalCommand.class, SweepCommand.class, ServeCommand.class, ExportSpiceCommand.class, TestbenchCommand.class, GradientCommand.class, CostCommand.class, CompareCommand.class, AtlasCommand.class, ConformanceCommand.class, ModelsCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, SweepCommand.class, ServeCommand.class, ExportSpiceCommand.class, TestbenchCommand.class, GradientCommand.class, CostCommand.class, CompareCommand.class, AtlasCommand.class, ConformanceCommand.class, ModelsCommand.class, DevicesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The network whose rule defaults --help shows (only learning rates depend on it, and their help says how). */

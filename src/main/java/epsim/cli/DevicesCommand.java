@@ -1,0 +1,127 @@
+package epsim.cli;
+
+import epsim.common.AtomicFiles;
+import epsim.common.UserError;
+import epsim.device.PulsePlots;
+import epsim.device.PulseResponse;
+import epsim.model.HardwareModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+@Command(name = "devices", mixinStandardHelpOptions = true, description = "Look at a hardware model's devices.",
+        subcommands = {DevicesCommand.Pulse.class})
+final class DevicesCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: pulse");
+    }
+
+    @Command(name = "pulse", mixinStandardHelpOptions = true,
+            description = "Simulate pulse trains on a population of the model's devices, as a device characterisation would measure them "
+                    + "(docs/hardware-models.md): writes pulses.csv (conductance after every pulse), steps.csv (the step up and down against "
+                    + "conductance, mean and spread), ramps.png and steps.png, and prints the measured steps beside the model's nominal one.")
+    static final class Pulse implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "NAME|FILE", description = "Preset name or path to a model file.")
+        String model;
+
+        @Option(names = "--set", paramLabel = "SECTION.FIELD=VALUE", description = "Override a model field (repeatable).")
+        List<String> overrides = new java.util.ArrayList<>();
+
+        @Option(names = "--devices", defaultValue = "100", paramLabel = "N", description = "Devices (default: ${DEFAULT-VALUE}).")
+        int devices;
+
+        @Option(names = "--pulses", paramLabel = "P", description = "Pulses per ramp (ramps) or in all (alternating, random); default: "
+                + "twice the model's levels, enough to cross the whole range.")
+        Integer pulses;
+
+        @Option(names = "--cycles", defaultValue = "2", paramLabel = "C", description = "ramps: up-then-down cycles (default: ${DEFAULT-VALUE}).")
+        int cycles;
+
+        @Option(names = "--train", defaultValue = "ramps", paramLabel = "KIND", description = "ramps (from the low bound, P up then P down, C times), "
+                + "alternating (from mid-range, up and down in turn) or random (from mid-range, random polarity) (default: ${DEFAULT-VALUE}).")
+        String train;
+
+        @Option(names = "--bins", defaultValue = "20", paramLabel = "B", description = "Conductance bins of steps.csv and steps.png (default: ${DEFAULT-VALUE}).")
+        int bins;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of fabrication and pulse noise (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the files.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            epsim.model.ModelLoader.Loaded loaded = epsim.model.ModelLoader.loadWithWarnings(model, overrides);
+            loaded.warnings().forEach(w -> System.err.println("epsim: warning: " + w));
+            HardwareModel m = loaded.model();
+            HardwareModel.Device d = m.device();
+            PulseResponse.Train kind = PulseResponse.Train.parse(train, "--train");
+            if (devices < 1 || devices > 100_000) throw new UserError("--devices " + devices + ": expected 1..100000");
+            if (cycles < 1 || cycles > 1000) throw new UserError("--cycles " + cycles + ": expected 1..1000");
+            if (bins < 1 || bins > 1000) throw new UserError("--bins " + bins + ": expected 1..1000");
+            if (d.continuous()) throw new UserError("devices pulse: model " + m.name() + " has continuous devices (device.levels \"ideal\"): they take analog writes, not pulses");
+            int p = pulses != null ? pulses : (int) Math.min(1_000_000, 2L * d.levels());
+            if (p < 1 || p > 1_000_000) throw new UserError("--pulses " + p + ": expected 1..1000000");
+            List<PulseResponse.Pulse> trace = PulseResponse.simulate(d, devices, p, cycles, kind, seed);
+            Path dir = AtomicFiles.folder(out, "--out"); // only once the input is known good: nothing on disk otherwise
+            List<PulseResponse.Bin> binned = PulseResponse.binned(trace, bins, d.gMin(), d.gMax());
+            StringBuilder csv = new StringBuilder("device,ramp,pulse,polarity,conductance_uS\n");
+            int lastDevice = -1, lastRamp = -1;
+            for (PulseResponse.Pulse x : trace) {
+                if (x.device() != lastDevice || x.ramp() != lastRamp) { // each ramp opens with the conductance before its first pulse
+                    csv.append(x.device()).append(',').append(x.ramp()).append(",0,").append(x.up() ? "up" : "down").append(',').append(x.before()).append('\n');
+                    lastDevice = x.device();
+                    lastRamp = x.ramp();
+                }
+                csv.append(x.device()).append(',').append(x.ramp()).append(',').append(x.pulse() + 1).append(',').append(x.up() ? "up" : "down")
+                        .append(',').append(x.after()).append('\n');
+            }
+            AtomicFiles.writeString(dir.resolve("pulses.csv"), csv.toString());
+            StringBuilder steps = new StringBuilder("conductance_uS,mean_up_uS,std_up_uS,count_up,mean_down_uS,std_down_uS,count_down\n");
+            for (PulseResponse.Bin b : binned) {
+                steps.append(String.format(Locale.ROOT, "%.6g,%.6g,%.6g,%d,%.6g,%.6g,%d%n", b.center(), b.meanUp(), b.stdUp(), b.countUp(),
+                        b.meanDown(), b.stdDown(), b.countDown()));
+            }
+            AtomicFiles.writeString(dir.resolve("steps.csv"), steps.toString());
+            String title = m.name() + ": " + kind.label + ", " + devices + " devices, seed " + seed;
+            PulsePlots.ramps(dir.resolve("ramps.png"), title, trace, Math.min(5, devices));
+            PulsePlots.steps(dir.resolve("steps.png"), title, binned);
+            double[] up = summary(trace, true, d), down = summary(trace, false, d);
+            System.out.printf(Locale.ROOT, "%s: %d devices, %d pulses; nominal step %.4g µS (%d levels over %.4g..%.4g µS)%n", m.name(), devices,
+                    trace.size(), d.step(), d.levels(), d.gMin(), d.gMax());
+            System.out.printf(Locale.ROOT, "steps up:   mean %.4g µS, std %.4g µS over %d pulses away from the bounds%n", up[0], up[1], (long) up[2]);
+            System.out.printf(Locale.ROOT, "steps down: mean %.4g µS, std %.4g µS over %d pulses away from the bounds (magnitudes)%n", down[0], down[1],
+                    (long) down[2]);
+            System.out.println("wrote " + dir.resolve("pulses.csv") + ", steps.csv, ramps.png, steps.png");
+            return 0;
+        }
+
+        /**
+         * Mean and standard deviation of the step magnitudes of one polarity, and their count, over
+         * the pulses that start more than one nominal step inside gMin..gMax in their direction (a
+         * pulse into the bound is clipped, and a ramp spends many there).
+         */
+        private static double[] summary(List<PulseResponse.Pulse> trace, boolean up, HardwareModel.Device d) {
+            double sum = 0, sumSq = 0;
+            long n = 0;
+            for (PulseResponse.Pulse x : trace) {
+                if (x.up() != up || (up ? x.before() > d.gMax() - d.step() : x.before() < d.gMin() + d.step())) continue;
+                double s = up ? x.step() : -x.step();
+                sum += s;
+                sumSq += s * s;
+                n++;
+            }
+            double mean = n == 0 ? Double.NaN : sum / n;
+            return new double[] {mean, n < 2 ? Double.NaN : Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))), n};
+        }
+    }
+}
