@@ -35,9 +35,9 @@ final class CrossbarReads {
      * now (clamps, feedback gain, ghost units): for every free layer its bottom-up crossbar and bias
      * column and, with feedback, the crossbar above; a ghost population reads its bottom-up
      * crossbar again. Two devices per synapse and per bias. (The simulator computes the input
-     * layer's current once per relaxation; the chip's crossbar conducts every step, so it counts,
-     * and so do its tiles' partial-sum conversions.) The tiles those reads conduct through, and the
-     * conversions of their partial sums, count the same way.
+     * layer's current once per relaxation; the chip's crossbar conducts every step, so it counts.)
+     * The tiles those reads conduct through, and the conversions of their partial sums (digital
+     * sums), count the same way.
      */
     ChipEvents.StepReads perStep() {
         long devices = 0, tiles = 0, conversions = 0;
