@@ -95,7 +95,7 @@ final class DevicesCommand implements Runnable {
             String title = m.name() + ": " + kind.label + ", " + devices + " devices, seed " + seed;
             PulsePlots.ramps(dir.resolve("ramps.png"), title, trace, Math.min(5, devices));
             PulsePlots.steps(dir.resolve("steps.png"), title, binned);
-            double[] up = summary(trace, true, d), down = summary(trace, false, d);
+            double[] up = summary(trace, true), down = summary(trace, false);
             System.out.printf(Locale.ROOT, "%s: %d devices, %d pulses; nominal step %.4g µS (%d levels over %.4g..%.4g µS)%n", m.name(), devices,
                     trace.size(), d.step(), d.levels(), d.gMin(), d.gMax());
             System.out.printf(Locale.ROOT, "steps up:   mean %.4g µS, std %.4g µS over %d pulses away from the bounds%n", up[0], up[1], (long) up[2]);
@@ -107,14 +107,14 @@ final class DevicesCommand implements Runnable {
 
         /**
          * Mean and standard deviation of the step magnitudes of one polarity, and their count, over
-         * the pulses that start more than one nominal step inside gMin..gMax in their direction (a
-         * pulse into the bound is clipped, and a ramp spends many there).
+         * the pulses that start more than one nominal step inside the device's own bounds in their
+         * direction (a pulse into the bound is clipped, and a ramp spends many there).
          */
-        private static double[] summary(List<PulseResponse.Pulse> trace, boolean up, HardwareModel.Device d) {
+        private static double[] summary(List<PulseResponse.Pulse> trace, boolean up) {
             double sum = 0, sumSq = 0;
             long n = 0;
             for (PulseResponse.Pulse x : trace) {
-                if (x.up() != up || (up ? x.before() > d.gMax() - d.step() : x.before() < d.gMin() + d.step())) continue;
+                if (x.up() != up || x.nearBound()) continue;
                 double s = up ? x.step() : -x.step();
                 sum += s;
                 sumSq += s * s;

@@ -39,8 +39,12 @@ public final class PulseResponse {
         }
     }
 
-    /** One pulse on one device: the ramp (a cycle's up or down half, counted from 0), its pulse number, polarity, conductance before and after (µS). */
-    public record Pulse(int device, int ramp, int pulse, boolean up, double before, double after) {
+    /**
+     * One pulse on one device: the ramp (a cycle's up or down half, counted from 0), its pulse
+     * number, polarity, conductance before and after (µS), and whether it started within one
+     * nominal step of the device's own bound in its direction (where the bound clips it).
+     */
+    public record Pulse(int device, int ramp, int pulse, boolean up, double before, double after, boolean nearBound) {
         public double step() {
             return after - before;
         }
@@ -74,23 +78,24 @@ public final class PulseResponse {
             if (train == Train.RAMPS) {
                 for (int c = 0; c < cycles; c++) {
                     for (int half = 0; half < 2; half++) {
-                        for (int k = 0; k < pulses; k++) out.add(one(d, i, 2 * c + half, k, half == 0, pulsesRng));
+                        for (int k = 0; k < pulses; k++) out.add(one(d, i, 2 * c + half, k, half == 0, pulsesRng, device.step()));
                     }
                 }
             } else {
                 for (int k = 0; k < pulses; k++) {
                     boolean up = train == Train.ALTERNATING ? k % 2 == 0 : pulsesRng.nextDouble() < 0.5;
-                    out.add(one(d, i, 0, k, up, pulsesRng));
+                    out.add(one(d, i, 0, k, up, pulsesRng, device.step()));
                 }
             }
         }
         return out;
     }
 
-    private static Pulse one(PulsedDevices d, int i, int ramp, int k, boolean up, Rng rng) {
+    private static Pulse one(PulsedDevices d, int i, int ramp, int k, boolean up, Rng rng, double step) {
         double before = d.read(i, 0);
         d.pulse(i, up, 1, rng);
-        return new Pulse(i, ramp, k, up, before, d.read(i, 0));
+        boolean near = up ? before > d.highBound(i) - step : before < d.lowBound(i) + step;
+        return new Pulse(i, ramp, k, up, before, d.read(i, 0), near);
     }
 
     /** Steps binned by the conductance before the pulse: per bin its centre, and for up and down steps the mean, standard deviation and count. */
