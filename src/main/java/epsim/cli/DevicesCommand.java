@@ -5,6 +5,7 @@ import epsim.common.UserError;
 import epsim.device.PulsePlots;
 import epsim.device.PulseResponse;
 import epsim.model.HardwareModel;
+import epsim.model.ModelLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,14 +15,14 @@ import java.util.List;
 import java.util.Locale;
 
 @Command(name = "devices", mixinStandardHelpOptions = true, description = "Look at a hardware model's devices.",
-        subcommands = {DevicesCommand.Pulse.class})
+        subcommands = {DevicesCommand.Pulse.class, DevicesCommand.Fit.class})
 final class DevicesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: pulse");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: pulse or fit");
     }
 
     @Command(name = "pulse", mixinStandardHelpOptions = true,
@@ -122,6 +123,64 @@ final class DevicesCommand implements Runnable {
             }
             double mean = n == 0 ? Double.NaN : sum / n;
             return new double[] {mean, n < 2 ? Double.NaN : Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))), n};
+        }
+    }
+
+    @Command(name = "fit", mixinStandardHelpOptions = true,
+            description = "Fit a device model to pulse data in the layout of 'devices pulse' (pulses.csv; docs/hardware-models.md): writes fitted.json "
+                    + "(the base model with the fitted device section), fit.txt (every parameter with its standard error, the fit's quality, what "
+                    + "the data could not identify) and fit.png (measured against fitted steps).")
+    static final class Fit implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "DATA", description = "Pulse data: device,ramp,pulse,polarity,conductance_uS per line.")
+        Path data;
+
+        @Option(names = "--response", defaultValue = "auto", paramLabel = "KIND", description = "linearStep, power or auto (both, keeping the "
+                + "better R^2) (default: ${DEFAULT-VALUE}).")
+        String response;
+
+        @Option(names = "--base", defaultValue = "default", paramLabel = "NAME|FILE", description = "The model whose other sections (and the "
+                + "device's read noise, faults and drift) the fitted model keeps (default: ${DEFAULT-VALUE}).")
+        String base;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the files.")
+        Path out;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            HardwareModel.Response kind = response.equals("auto") ? null : epsim.common.JsonName.lookup(HardwareModel.Response.class, response);
+            if (kind == null && !response.equals("auto")) throw new UserError("--response " + response + ": expected linearStep, power or auto");
+            ModelLoader.load(base, List.of()); // a bad base is refused before any work
+            List<epsim.device.PulseData.Step> steps = epsim.device.PulseData.read(data);
+            epsim.device.DeviceFit.Fit f = epsim.device.DeviceFit.fit(steps, kind);
+            epsim.model.HardwareModel fitted = ModelLoader.load(base, epsim.device.DeviceFit.overrides(f));
+            List<String> report = report(f);
+            Path dir = AtomicFiles.folder(out, "--out");
+            com.fasterxml.jackson.databind.node.ObjectNode json = ModelLoader.toJson(fitted);
+            json.put("name", "fitted");
+            json.put("description", "Fitted by epsim devices fit from " + data.getFileName() + " (" + f.response().jsonName + ", " + f.devices()
+                    + " devices, " + f.pulses() + " pulses); the other sections are " + base + "'s.");
+            json.put("source", String.join(" ", report));
+            AtomicFiles.writeString(dir.resolve("fitted.json"),
+                    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+            AtomicFiles.writeString(dir.resolve("fit.txt"), String.join("\n", report) + "\n");
+            PulsePlots.fit(dir.resolve("fit.png"), "fit of " + data.getFileName(), PulseResponse.binnedSteps(steps, 20, f.gMin(), f.gMax()), f);
+            report.forEach(System.out::println);
+            System.out.println("wrote " + dir.resolve("fitted.json") + ", fit.txt, fit.png");
+            return 0;
+        }
+
+        private static List<String> report(epsim.device.DeviceFit.Fit f) {
+            List<String> r = new java.util.ArrayList<>();
+            r.add(String.format(Locale.ROOT, "data: %d devices, %d pulses, %d of them away from the bounds and fitted", f.devices(), f.pulses(), f.used()));
+            r.add(String.format(Locale.ROOT, "response %s; bounds %.4g .. %.4g uS; nominal step %s uS (levels %d)", f.response().jsonName, f.gMin(), f.gMax(),
+                    f.step(), f.levels()));
+            r.add("gammaUp " + f.gammaUp() + ", gammaDown " + f.gammaDown() + ", upDown " + f.upDown());
+            r.add("writeNoise " + f.writeNoise() + " steps (cycle to cycle); stepDtod " + f.stepDtod() + ", upDownDtod " + f.upDownDtod()
+                    + ", boundsDtod " + f.boundsDtod() + " (device to device)");
+            r.add(String.format(Locale.ROOT, "quality: R^2 %.4f of the mean-step curve over the pulses fitted (the rest is cycle-to-cycle noise); binned mean "
+                    + "steps within %.3g s (rms) of the curve", f.rSquared(), f.binnedError()));
+            r.addAll(f.notes());
+            return r;
         }
     }
 }

@@ -49,6 +49,27 @@ public final class PulsePlots {
         save(file, chart);
     }
 
+    /** Measured mean steps per conductance bin (with their spread) and the fitted curves, up and down. */
+    public static void fit(Path file, String title, List<PulseResponse.Bin> bins, DeviceFit.Fit fit) {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("conductance before the pulse (µS)")
+                .yAxisTitle("step size (µS)").build();
+        for (boolean up : new boolean[] {true, false}) {
+            List<PulseResponse.Bin> seen = bins.stream().filter(b -> (up ? b.countUp() : b.countDown()) >= 2).toList();
+            if (seen.isEmpty()) continue;
+            chart.addSeries("measured " + (up ? "up" : "down"), seen.stream().mapToDouble(PulseResponse.Bin::center).toArray(),
+                    seen.stream().mapToDouble(b -> up ? b.meanUp() : b.meanDown()).toArray(),
+                    seen.stream().mapToDouble(b -> up ? b.stdUp() : b.stdDown()).toArray()).setMarker(up ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
+            double[] g = new double[101], step = new double[101];
+            for (int k = 0; k <= 100; k++) {
+                g[k] = fit.gMin() + k * (fit.gMax() - fit.gMin()) / 100;
+                step[k] = fit.meanStep(g[k], up);
+            }
+            chart.addSeries("fitted " + (up ? "up" : "down") + " (" + fit.response().jsonName + ")", g, step).setMarker(SeriesMarkers.NONE);
+        }
+        save(file, chart);
+    }
+
     private static void save(Path file, XYChart chart) {
         AtomicFiles.write(file, tmp -> {
             try (var out = Files.newOutputStream(tmp)) {

@@ -101,6 +101,13 @@ public final class PulseResponse {
     /** Steps binned by the conductance before the pulse: per bin its centre, and for up and down steps the mean, standard deviation and count. */
     public record Bin(double center, double meanUp, double stdUp, int countUp, double meanDown, double stdDown, int countDown) {}
 
+    /** {@link #binned} of measured steps. */
+    public static List<Bin> binnedSteps(List<PulseData.Step> steps, int bins, double lo, double hi) {
+        List<Pulse> pulses = new ArrayList<>(steps.size());
+        for (PulseData.Step s : steps) pulses.add(new Pulse(s.device(), 0, 0, s.up(), s.before(), s.after(), false));
+        return binned(pulses, bins, lo, hi);
+    }
+
     /** The steps of {@code pulses} in {@code bins} equal bins over [lo, hi] (µS); down steps as positive magnitudes. */
     public static List<Bin> binned(List<Pulse> pulses, int bins, double lo, double hi) {
         if (bins < 1 || !(hi > lo)) throw new IllegalArgumentException("bins over an empty range");

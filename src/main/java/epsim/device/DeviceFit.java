@@ -1,0 +1,306 @@
+package epsim.device;
+
+import epsim.common.UserError;
+import epsim.model.HardwareModel;
+import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
+import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
+import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.RealVector;
+import org.apache.commons.math3.util.Pair;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fits a device model to pulse data (docs/hardware-models.md). The model's mean step at the state
+ * x = (G - mid) / half is A_up f_up(x) up and A_down f_down(x) down, f the response's shape with its
+ * own exponent or slope (linearStep: 1 - gamma x up, 1 + gamma x down; power: (1 - x)^gamma,
+ * (1 + x)^gamma), and every pulse adds independent noise of std writeNoise x s; the nominal step is
+ * s = (A_up + A_down) / 2 and the asymmetry upDown = (A_up - A_down) / (A_up + A_down).
+ *
+ * <p>Steps:
+ * <ol>
+ *   <li>bounds: gMin and gMax are the medians over the devices of each device's lowest and highest
+ *       read; their spread over the devices is boundsDtod (meaningful when the ramps reach the bounds);</li>
+ *   <li>pulses starting within one typical step of their device's own bound in their direction are
+ *       left out (the bound clips them, which no response shape describes);</li>
+ *   <li>the amplitude and shape of each polarity by Levenberg-Marquardt least squares (commons-math),
+ *       with standard errors from the fit's covariance times its residual variance;</li>
+ *   <li>per device, its own amplitudes with the shape fixed: their spread is stepDtod (step) and
+ *       upDownDtod (asymmetry), less what the cycle-to-cycle noise alone would spread them by; the
+ *       residuals around each device's own curve give writeNoise.</li>
+ * </ol>
+ * What the data cannot separate is said: with fewer than three devices no device-to-device spread.
+ */
+public final class DeviceFit {
+    private DeviceFit() {}
+
+    /** A fitted parameter and its standard error (NaN: not identified by the data). */
+    public record Estimate(double value, double error) {
+        public static final Estimate NONE = new Estimate(Double.NaN, Double.NaN);
+
+        @Override
+        public String toString() {
+            if (Double.isNaN(value)) return "not identified";
+            return Double.isNaN(error) ? String.format(java.util.Locale.ROOT, "%.4g", value)
+                    : String.format(java.util.Locale.ROOT, "%.4g ± %.2g", value, error);
+        }
+    }
+
+    /**
+     * The fit: bounds (µS), response, nominal step s (µS), shape parameters, asymmetry, spreads and
+     * noise (in steps), and its quality: the root-mean-square difference between the binned mean
+     * steps and the fitted curve relative to s, and R^2 of the step model over the pulses used.
+     */
+    public record Fit(HardwareModel.Response response, double gMin, double gMax, Estimate step, Estimate gammaUp, Estimate gammaDown,
+                      Estimate upDown, Estimate writeNoise, Estimate stepDtod, Estimate upDownDtod, Estimate boundsDtod, int devices, int pulses,
+                      int used, double binnedError, double rSquared, List<String> notes) {
+        public int levels() {
+            return (int) Math.max(2, Math.min(1_000_000, Math.round((gMax - gMin) / step.value()) + 1));
+        }
+
+        /** The mean step the fit predicts at conductance {@code g}, up or down (magnitude). */
+        public double meanStep(double g, boolean up) {
+            double mid = 0.5 * (gMin + gMax), half = 0.5 * (gMax - gMin);
+            double x = Math.max(-1, Math.min(1, (g - mid) / half));
+            double a = step.value() * (up ? 1 + upDown.value() : 1 - upDown.value());
+            return a * shape(response, up ? gammaUp.value() : gammaDown.value(), x, up);
+        }
+    }
+
+    static double shape(HardwareModel.Response r, double gamma, double x, boolean up) {
+        if (r == HardwareModel.Response.POWER) return Math.pow(Math.max(0, up ? 1 - x : 1 + x), gamma);
+        return up ? 1 - gamma * x : 1 + gamma * x;
+    }
+
+    /** The fit of {@code steps} with {@code response}, or (null) with both responses, keeping the one with the smaller residual. */
+    public static Fit fit(List<PulseData.Step> steps, HardwareModel.Response response) {
+        if (response != null) return fitWith(steps, response);
+        Fit linear = fitWith(steps, HardwareModel.Response.LINEAR_STEP), power = fitWith(steps, HardwareModel.Response.POWER);
+        Fit best = power.rSquared() > linear.rSquared() ? power : linear;
+        List<String> notes = new ArrayList<>(best.notes());
+        notes.add(0, String.format(java.util.Locale.ROOT, "auto: linearStep R^2 %.4f, power R^2 %.4f; kept %s", linear.rSquared(), power.rSquared(),
+                best.response().jsonName));
+        return new Fit(best.response(), best.gMin(), best.gMax(), best.step(), best.gammaUp(), best.gammaDown(), best.upDown(), best.writeNoise(),
+                best.stepDtod(), best.upDownDtod(), best.boundsDtod(), best.devices(), best.pulses(), best.used(), best.binnedError(), best.rSquared(), notes);
+    }
+
+    private static Fit fitWith(List<PulseData.Step> steps, HardwareModel.Response response) {
+        List<String> notes = new ArrayList<>();
+        Map<Integer, double[]> range = new LinkedHashMap<>(); // per device: lowest and highest read
+        for (PulseData.Step s : steps) {
+            double[] r = range.computeIfAbsent(s.device(), k -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+            r[0] = Math.min(r[0], Math.min(s.before(), s.after()));
+            r[1] = Math.max(r[1], Math.max(s.before(), s.after()));
+        }
+        int devices = range.size();
+        double gMin = median(range.values().stream().mapToDouble(r -> r[0]).toArray());
+        double gMax = median(range.values().stream().mapToDouble(r -> r[1]).toArray());
+        if (!(gMax > gMin)) throw new UserError("devices fit: the data spans no conductance range (every read is " + gMin + " µS)");
+        double mid = 0.5 * (gMin + gMax), half = 0.5 * (gMax - gMin);
+        // the typical step of a pulse that moved its device (a ramp sits at its bound for many pulses that move nothing)
+        double[] moved = steps.stream().mapToDouble(s -> Math.abs(s.size())).filter(v -> v > 0).toArray();
+        double typical = moved.length == 0 ? 0 : median(moved);
+        if (!(typical > 0)) throw new UserError("devices fit: the typical step is 0: the pulses do not move the devices");
+        List<PulseData.Step> used = new ArrayList<>();
+        for (PulseData.Step s : steps) {
+            double[] r = range.get(s.device());
+            boolean near = s.up() ? s.before() > r[1] - typical : s.before() < r[0] + typical;
+            if (!near) used.add(s);
+        }
+        int upCount = (int) used.stream().filter(PulseData.Step::up).count(), downCount = used.size() - upCount;
+        if (upCount < 10 || downCount < 10) {
+            throw new UserError("devices fit: " + upCount + " up and " + downCount + " down pulses away from the bounds; at least 10 of each are needed");
+        }
+        double[][] up = polarity(used, true, mid, half), down = polarity(used, false, mid, half);
+        double[][] fu = curve(up, response, true), fd = curve(down, response, false);
+        double au = fu[0][0], gu = fu[0][1], ad = fd[0][0], gd = fd[0][1];
+        double s = 0.5 * (au + ad), b = (au - ad) / (au + ad);
+        double seS = 0.5 * Math.hypot(fu[1][0], fd[1][0]);
+        double sum = au + ad, seB = Math.hypot(2 * ad / (sum * sum) * fu[1][0], 2 * au / (sum * sum) * fd[1][0]);
+
+        // per device: its own amplitudes with the shapes fixed, and the residuals around its own curve
+        Map<Integer, double[]> own = new LinkedHashMap<>(); // {sum up ratio, n up, sum down ratio, n down}
+        for (PulseData.Step st : used) {
+            double x = clamp((st.before() - mid) / half);
+            double f = shape(response, st.up() ? gu : gd, x, st.up());
+            if (f < 0.1) continue; // a ratio by a vanishing shape is noise only
+            double[] o = own.computeIfAbsent(st.device(), k -> new double[4]);
+            o[st.up() ? 0 : 2] += st.size() / f;
+            o[st.up() ? 1 : 3]++;
+        }
+        double residual = 0;
+        int residuals = 0;
+        for (PulseData.Step st : used) {
+            double[] o = own.get(st.device());
+            if (o == null || o[st.up() ? 1 : 3] == 0) continue;
+            double x = clamp((st.before() - mid) / half);
+            double amp = o[st.up() ? 0 : 2] / o[st.up() ? 1 : 3];
+            double e = st.size() - amp * shape(response, st.up() ? gu : gd, x, st.up());
+            residual += e * e;
+            residuals++;
+        }
+        double sigma = Math.sqrt(residual / Math.max(1, residuals - 2 * own.size()));
+        Estimate writeNoise = new Estimate(sigma / s, sigma / s / Math.sqrt(2.0 * Math.max(1, residuals)));
+        Estimate stepDtod = Estimate.NONE, upDownDtod = Estimate.NONE, boundsDtod = Estimate.NONE;
+        if (devices >= 3) {
+            List<Double> si = new ArrayList<>(), bi = new ArrayList<>();
+            double sampling = 0;
+            for (double[] o : own.values()) {
+                if (o[1] < 5 || o[3] < 5) continue;
+                double cu = o[0] / o[1], cd = o[2] / o[3];
+                si.add(0.5 * (cu + cd));
+                bi.add((cu - cd) / (cu + cd));
+                sampling += 0.25 * sigma * sigma * (1 / o[1] + 1 / o[3]); // the spread the noise alone gives a device's mean amplitude
+            }
+            if (si.size() >= 3) {
+                double[] sv = si.stream().mapToDouble(Double::doubleValue).toArray(), bv = bi.stream().mapToDouble(Double::doubleValue).toArray();
+                double meanS = Arrays.stream(sv).average().orElse(s), varS = variance(sv) - sampling / sv.length;
+                stepDtod = new Estimate(Math.sqrt(Math.max(0, varS)) / meanS, Math.sqrt(variance(sv) / (2.0 * sv.length)) / meanS);
+                double varB = variance(bv) - sampling / sv.length / (meanS * meanS);
+                upDownDtod = new Estimate(Math.sqrt(Math.max(0, varB)), Math.sqrt(variance(bv) / (2.0 * bv.length)));
+                double sq = 0;
+                for (double[] r : range.values()) {
+                    sq += Math.pow((r[1] - mid) / half - 1, 2) + Math.pow((mid - r[0]) / half - 1, 2);
+                }
+                double d = Math.sqrt(sq / (2.0 * devices));
+                boundsDtod = new Estimate(d, d / Math.sqrt(4.0 * devices));
+                notes.add("boundsDtod from each device's extreme reads: it holds only if the ramps reach every device's bounds");
+            } else {
+                notes.add("device-to-device spreads not identified: fewer than 3 devices with 5 pulses each way away from the bounds");
+            }
+        } else {
+            notes.add("device-to-device spreads (stepDtod, upDownDtod, boundsDtod) not identified: " + devices + " device(s); they need 3 or more");
+        }
+        Fit provisional = new Fit(response, gMin, gMax, new Estimate(s, seS), new Estimate(gu, fu[1][1]), new Estimate(gd, fd[1][1]),
+                new Estimate(b, seB), writeNoise, stepDtod, upDownDtod, boundsDtod, devices, steps.size(), used.size(), 0, 0, notes);
+        double[] quality = quality(used, provisional);
+        return new Fit(response, gMin, gMax, provisional.step(), provisional.gammaUp(), provisional.gammaDown(), provisional.upDown(), writeNoise,
+                stepDtod, upDownDtod, boundsDtod, devices, steps.size(), used.size(), quality[0], quality[1], notes);
+    }
+
+    /** {x, step size} of the pulses of one polarity. */
+    private static double[][] polarity(List<PulseData.Step> used, boolean up, double mid, double half) {
+        List<double[]> rows = new ArrayList<>();
+        for (PulseData.Step s : used) if (s.up() == up) rows.add(new double[] {clamp((s.before() - mid) / half), s.size()});
+        return rows.toArray(new double[0][]);
+    }
+
+    private static double clamp(double x) {
+        return Math.max(-1, Math.min(1, x));
+    }
+
+    /** {amplitude, gamma} and their standard errors: Levenberg-Marquardt on step = A f(x; gamma). */
+    private static double[][] curve(double[][] data, HardwareModel.Response response, boolean up) {
+        int n = data.length;
+        double[] target = new double[n];
+        double mean = 0;
+        for (int k = 0; k < n; k++) {
+            target[k] = data[k][1];
+            mean += data[k][1] / n;
+        }
+        org.apache.commons.math3.fitting.leastsquares.MultivariateJacobianFunction model = point -> {
+            double a = point.getEntry(0), g = point.getEntry(1);
+            RealVector value = new ArrayRealVector(n);
+            RealMatrix jacobian = new Array2DRowRealMatrix(n, 2);
+            for (int k = 0; k < n; k++) {
+                double x = data[k][0];
+                double f = shape(response, g, x, up);
+                value.setEntry(k, a * f);
+                jacobian.setEntry(k, 0, f);
+                double df;
+                if (response == HardwareModel.Response.POWER) {
+                    double base = Math.max(1e-300, up ? 1 - x : 1 + x);
+                    df = f * Math.log(base);
+                } else {
+                    df = up ? -x : x;
+                }
+                jacobian.setEntry(k, 1, a * df);
+            }
+            return new Pair<>(value, jacobian);
+        };
+        LeastSquaresOptimizer.Optimum opt;
+        try {
+            opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
+                    .start(new double[] {mean, response == HardwareModel.Response.POWER ? 1 : 0}).model(model).target(target)
+                    .maxEvaluations(10_000).maxIterations(10_000).build());
+        } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
+            throw new UserError("devices fit: the " + response.jsonName + " fit of the " + (up ? "up" : "down") + " steps did not converge ("
+                    + e.getMessage() + "); nothing written");
+        }
+        double[] p = opt.getPoint().toArray();
+        double rms = opt.getRMS();
+        double[] se = new double[2];
+        try {
+            RealMatrix cov = opt.getCovariances(1e-14);
+            double scale = rms * rms * n / Math.max(1, n - 2);
+            for (int i = 0; i < 2; i++) se[i] = Math.sqrt(Math.max(0, cov.getEntry(i, i) * scale));
+        } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
+            se[0] = se[1] = Double.NaN;
+        }
+        if (!Double.isFinite(p[0]) || !Double.isFinite(p[1])) throw new UserError("devices fit: the " + response.jsonName + " fit diverged; nothing written");
+        return new double[][] {p, se};
+    }
+
+    /** {RMS of binned mean steps minus the fitted curve, over s; R^2 of the fitted curve over the pulses used}. */
+    private static double[] quality(List<PulseData.Step> used, Fit f) {
+        double ss = 0, tot = 0, mean = 0;
+        for (PulseData.Step s : used) mean += s.size() / used.size();
+        for (PulseData.Step s : used) {
+            double e = s.size() - f.meanStep(s.before(), s.up());
+            ss += e * e;
+            tot += (s.size() - mean) * (s.size() - mean);
+        }
+        int bins = 20;
+        double[][] sum = new double[2][bins];
+        int[][] count = new int[2][bins];
+        for (PulseData.Step s : used) {
+            int b = (int) Math.max(0, Math.min(bins - 1, Math.floor((s.before() - f.gMin()) / (f.gMax() - f.gMin()) * bins)));
+            sum[s.up() ? 0 : 1][b] += s.size();
+            count[s.up() ? 0 : 1][b]++;
+        }
+        double sq = 0;
+        int n = 0;
+        for (int u = 0; u < 2; u++) {
+            for (int b = 0; b < bins; b++) {
+                if (count[u][b] < 20) continue;
+                double g = f.gMin() + (b + 0.5) * (f.gMax() - f.gMin()) / bins;
+                double e = sum[u][b] / count[u][b] - f.meanStep(g, u == 0);
+                sq += e * e;
+                n++;
+            }
+        }
+        return new double[] {n == 0 ? Double.NaN : Math.sqrt(sq / n) / f.step().value(), tot == 0 ? Double.NaN : 1 - ss / tot};
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : 0.5 * (c[c.length / 2 - 1] + c[c.length / 2]);
+    }
+
+    private static double variance(double[] v) {
+        if (v.length < 2) return 0;
+        double m = Arrays.stream(v).average().orElse(0), s = 0;
+        for (double x : v) s += (x - m) * (x - m);
+        return s / (v.length - 1);
+    }
+
+    /** The fit as --set overrides of a model's device section (what a fitted model file states). */
+    public static List<String> overrides(Fit f) {
+        List<String> o = new ArrayList<>(List.of(
+                "device.gMin=" + f.gMin(), "device.gMax=" + f.gMax(), "device.levels=" + f.levels(), "device.response=" + f.response().jsonName,
+                "device.gammaUp=" + Math.max(0, f.gammaUp().value()), "device.gammaDown=" + Math.max(0, f.gammaDown().value()),
+                "device.upDown=" + Math.max(-0.99, Math.min(0.99, f.upDown().value())), "device.writeNoise=" + f.writeNoise().value()));
+        o.add("device.stepDtod=" + (Double.isNaN(f.stepDtod().value()) ? 0 : f.stepDtod().value()));
+        o.add("device.upDownDtod=" + (Double.isNaN(f.upDownDtod().value()) ? 0 : f.upDownDtod().value()));
+        o.add("device.boundsDtod=" + (Double.isNaN(f.boundsDtod().value()) ? 0 : f.boundsDtod().value()));
+        return o;
+    }
+}
