@@ -36,20 +36,10 @@ public final class PulsePlots {
 
     /** Mean step up and down (magnitudes) per conductance bin, with the cycle-to-cycle standard deviation as error bars. */
     public static void steps(Path file, String title, List<PulseResponse.Bin> bins) {
-        System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("conductance before the pulse (µS)")
-                .yAxisTitle("step size (µS)").build();
-        for (boolean up : new boolean[] {true, false}) {
-            List<PulseResponse.Bin> seen = bins.stream().filter(b -> (up ? b.countUp() : b.countDown()) >= 2).toList();
-            if (seen.isEmpty()) continue;
-            chart.addSeries(up ? "up (potentiation)" : "down (depression)", seen.stream().mapToDouble(PulseResponse.Bin::center).toArray(),
-                    seen.stream().mapToDouble(b -> up ? b.meanUp() : b.meanDown()).toArray(),
-                    seen.stream().mapToDouble(b -> up ? b.stdUp() : b.stdDown()).toArray()).setMarker(up ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
-        }
-        save(file, chart);
+        fit(file, title, bins, null);
     }
 
-    /** Measured mean steps per conductance bin (with their spread) and the fitted curves, up and down. */
+    /** {@link #steps}, and with {@code fit} (may be null) its fitted curves beside the measured steps. */
     public static void fit(Path file, String title, List<PulseResponse.Bin> bins, DeviceFit.Fit fit) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("conductance before the pulse (µS)")
@@ -57,9 +47,11 @@ public final class PulsePlots {
         for (boolean up : new boolean[] {true, false}) {
             List<PulseResponse.Bin> seen = bins.stream().filter(b -> (up ? b.countUp() : b.countDown()) >= 2).toList();
             if (seen.isEmpty()) continue;
-            chart.addSeries("measured " + (up ? "up" : "down"), seen.stream().mapToDouble(PulseResponse.Bin::center).toArray(),
+            String name = fit == null ? (up ? "up (potentiation)" : "down (depression)") : "measured " + (up ? "up" : "down");
+            chart.addSeries(name, seen.stream().mapToDouble(PulseResponse.Bin::center).toArray(),
                     seen.stream().mapToDouble(b -> up ? b.meanUp() : b.meanDown()).toArray(),
                     seen.stream().mapToDouble(b -> up ? b.stdUp() : b.stdDown()).toArray()).setMarker(up ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
+            if (fit == null) continue;
             double[] g = new double[101], step = new double[101];
             for (int k = 0; k <= 100; k++) {
                 g[k] = fit.gMin() + k * (fit.gMax() - fit.gMin()) / 100;
