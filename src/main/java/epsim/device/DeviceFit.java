@@ -27,9 +27,10 @@ import java.util.Map;
  * <p>Steps:
  * <ol>
  *   <li>bounds: gMin and gMax are the medians over the devices of each device's lowest and highest
- *       read; their spread over the devices is boundsDtod (meaningful when the ramps reach the bounds);</li>
- *   <li>pulses starting within one typical step of their device's own bound in their direction are
- *       left out (the bound clips them, which no response shape describes);</li>
+ *       read; their spread over the devices is boundsDtod (meaningful when the ramps reach the bounds);
+ *       each device's state x is taken between its own extreme reads;</li>
+ *   <li>pulses starting within three typical steps of their device's own bound in their direction
+ *       are left out (the bound clips them, which no response shape describes);</li>
  *   <li>the amplitude and shape of each polarity by Levenberg-Marquardt least squares (commons-math),
  *       with standard errors from the fit's covariance times its residual variance;</li>
  *   <li>per device, its own amplitudes with the shape fixed: their spread is stepDtod (step) and
@@ -108,17 +109,25 @@ public final class DeviceFit {
         double[] moved = steps.stream().mapToDouble(s -> Math.abs(s.size())).filter(v -> v > 0).toArray();
         double typical = moved.length == 0 ? 0 : median(moved);
         if (!(typical > 0)) throw new UserError("devices fit: the typical step is 0: the pulses do not move the devices");
+        // three typical steps: a step's noise can reach the bound from there (rram's noise is four of its steps)
+        double margin = 3 * typical;
         List<PulseData.Step> used = new ArrayList<>();
         for (PulseData.Step s : steps) {
             double[] r = range.get(s.device());
-            boolean near = s.up() ? s.before() > r[1] - typical : s.before() < r[0] + typical;
+            boolean near = s.up() ? s.before() > r[1] - margin : s.before() < r[0] + margin;
             if (!near) used.add(s);
         }
         int upCount = (int) used.stream().filter(PulseData.Step::up).count(), downCount = used.size() - upCount;
         if (upCount < 10 || downCount < 10) {
             throw new UserError("devices fit: " + upCount + " up and " + downCount + " down pulses away from the bounds; at least 10 of each are needed");
         }
-        double[][] up = polarity(used, true, mid, half), down = polarity(used, false, mid, half);
+        // each device's state between its own bounds (its extreme reads), as a device's step depends on its own range
+        java.util.function.ToDoubleFunction<PulseData.Step> state = st -> {
+            double[] r = range.get(st.device());
+            double m = 0.5 * (r[0] + r[1]), h = 0.5 * (r[1] - r[0]);
+            return h > 0 ? clamp((st.before() - m) / h) : 0;
+        };
+        double[][] up = polarity(used, true, state), down = polarity(used, false, state);
         double[][] fu = curve(up, response, true), fd = curve(down, response, false);
         double au = fu[0][0], gu = fu[0][1], ad = fd[0][0], gd = fd[0][1];
         double s = 0.5 * (au + ad), b = (au - ad) / (au + ad);
@@ -128,7 +137,7 @@ public final class DeviceFit {
         // per device: its own amplitudes with the shapes fixed, and the residuals around its own curve
         Map<Integer, double[]> own = new LinkedHashMap<>(); // {sum up ratio, n up, sum down ratio, n down}
         for (PulseData.Step st : used) {
-            double x = clamp((st.before() - mid) / half);
+            double x = state.applyAsDouble(st);
             double f = shape(response, st.up() ? gu : gd, x, st.up());
             if (f < 0.1) continue; // a ratio by a vanishing shape is noise only
             double[] o = own.computeIfAbsent(st.device(), k -> new double[4]);
@@ -140,7 +149,7 @@ public final class DeviceFit {
         for (PulseData.Step st : used) {
             double[] o = own.get(st.device());
             if (o == null || o[st.up() ? 1 : 3] == 0) continue;
-            double x = clamp((st.before() - mid) / half);
+            double x = state.applyAsDouble(st);
             double amp = o[st.up() ? 0 : 2] / o[st.up() ? 1 : 3];
             double e = st.size() - amp * shape(response, st.up() ? gu : gd, x, st.up());
             residual += e * e;
@@ -186,9 +195,9 @@ public final class DeviceFit {
     }
 
     /** {x, step size} of the pulses of one polarity. */
-    private static double[][] polarity(List<PulseData.Step> used, boolean up, double mid, double half) {
+    private static double[][] polarity(List<PulseData.Step> used, boolean up, java.util.function.ToDoubleFunction<PulseData.Step> state) {
         List<double[]> rows = new ArrayList<>();
-        for (PulseData.Step s : used) if (s.up() == up) rows.add(new double[] {clamp((s.before() - mid) / half), s.size()});
+        for (PulseData.Step s : used) if (s.up() == up) rows.add(new double[] {state.applyAsDouble(s), s.size()});
         return rows.toArray(new double[0][]);
     }
 

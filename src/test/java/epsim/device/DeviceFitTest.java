@@ -55,13 +55,19 @@ class DeviceFitTest {
     }
 
     @Test
-    void aPowerLawDeviceIsRecognised() {
+    void devicesWithAsymptoticBoundsAreRecognised() {
         // pcm's power-law ramps approach their upper bound without reaching it in 2 x levels pulses, so the highest read is
         // below gMax and the up exponent comes out low (docs/hardware-models.md); the response and the down exponent hold
         DeviceFit.Fit f = roundTrip("pcm");
         assertEquals(HardwareModel.Response.POWER, f.response());
         assertEquals(2.5, f.gammaDown().value(), 0.1);
         assertEquals(0.6, f.writeNoise().value(), 0.06);
+        // rram's soft bounds: the slopes hold; its noise in µS holds (in steps it is relative to a step the asymptotic bounds bias)
+        DeviceFit.Fit rram = roundTrip("rram");
+        assertEquals(HardwareModel.Response.LINEAR_STEP, rram.response());
+        assertEquals(1.0, rram.gammaUp().value(), 0.1);
+        assertEquals(1.0, rram.gammaDown().value(), 0.1);
+        assertEquals(3.75 * 0.04, rram.writeNoise().value() * rram.step().value(), 0.01);
     }
 
     @Test
