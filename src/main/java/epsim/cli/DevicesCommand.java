@@ -131,8 +131,19 @@ final class DevicesCommand implements Runnable {
                     + "(the base model with the fitted device section), fit.txt (every parameter with its standard error, the fit's quality, what "
                     + "the data could not identify) and fit.png (measured against fitted steps).")
     static final class Fit implements java.util.concurrent.Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "DATA", description = "Pulse data: device,ramp,pulse,polarity,conductance_uS per line.")
+        @CommandLine.Parameters(paramLabel = "DATA", arity = "0..1", description = "Pulse data: device,ramp,pulse,polarity,conductance_uS per line.")
         Path data;
+
+        @Option(names = "--up-ramps", paramLabel = "FILE", description = "Instead of DATA, the wide layout: one ramp of identical up pulses per column "
+                + "(a header row naming them, then one row per pulse), with --down-ramps.")
+        Path upRamps;
+
+        @Option(names = "--down-ramps", paramLabel = "FILE", description = "The wide layout's ramps of down pulses.")
+        Path downRamps;
+
+        @Option(names = "--read-voltage", defaultValue = "0", paramLabel = "V", description = "Wide layout: the values are currents (A) read at V volts; "
+                + "0: they are conductances in siemens (default: ${DEFAULT-VALUE}).")
+        double readVoltage;
 
         @Option(names = "--response", defaultValue = "auto", paramLabel = "KIND", description = "linearStep, power or auto (both, keeping the "
                 + "better R^2) (default: ${DEFAULT-VALUE}).")
@@ -150,20 +161,25 @@ final class DevicesCommand implements Runnable {
             HardwareModel.Response kind = response.equals("auto") ? null : epsim.common.JsonName.lookup(HardwareModel.Response.class, response);
             if (kind == null && !response.equals("auto")) throw new UserError("--response " + response + ": expected linearStep, power or auto");
             ModelLoader.load(base, List.of()); // a bad base is refused before any work
-            List<epsim.device.PulseData.Step> steps = epsim.device.PulseData.read(data);
+            if ((data == null) == (upRamps == null || downRamps == null) || (upRamps == null) != (downRamps == null)) {
+                throw new UserError("devices fit: give DATA, or --up-ramps and --down-ramps (the wide layout), not both");
+            }
+            List<epsim.device.PulseData.Step> steps = data != null ? epsim.device.PulseData.read(data)
+                    : epsim.device.PulseData.readWide(upRamps, downRamps, readVoltage);
+            String name = data != null ? data.getFileName().toString() : upRamps.getFileName() + " and " + downRamps.getFileName();
             epsim.device.DeviceFit.Fit f = epsim.device.DeviceFit.fit(steps, kind);
             epsim.model.HardwareModel fitted = ModelLoader.load(base, epsim.device.DeviceFit.overrides(f));
             List<String> report = report(f);
             Path dir = AtomicFiles.folder(out, "--out");
             com.fasterxml.jackson.databind.node.ObjectNode json = ModelLoader.toJson(fitted);
             json.put("name", "fitted");
-            json.put("description", "Fitted by epsim devices fit from " + data.getFileName() + " (" + f.response().jsonName + ", " + f.devices()
+            json.put("description", "Fitted by epsim devices fit from " + name + " (" + f.response().jsonName + ", " + f.devices()
                     + " devices, " + f.pulses() + " pulses); the other sections are " + base + "'s.");
             json.put("source", String.join(" ", report));
             AtomicFiles.writeString(dir.resolve("fitted.json"),
                     new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
             AtomicFiles.writeString(dir.resolve("fit.txt"), String.join("\n", report) + "\n");
-            PulsePlots.fit(dir.resolve("fit.png"), "fit of " + data.getFileName(), PulseResponse.binnedSteps(steps, 20, f.gMin(), f.gMax()), f);
+            PulsePlots.fit(dir.resolve("fit.png"), "fit of " + name, PulseResponse.binnedSteps(steps, 20, f.gMin(), f.gMax()), f);
             report.forEach(System.out::println);
             System.out.println("wrote " + dir.resolve("fitted.json") + ", fit.txt, fit.png");
             return 0;
@@ -180,6 +196,7 @@ final class DevicesCommand implements Runnable {
             r.add(String.format(Locale.ROOT, "quality: R^2 %.4f of the mean-step curve over the pulses fitted (the rest is cycle-to-cycle noise); binned mean "
                     + "steps within %.3g s (rms) of the curve", f.rSquared(), f.binnedError()));
             r.addAll(f.notes());
+            r.addAll(epsim.device.DeviceFit.clamped(f));
             return r;
         }
     }

@@ -301,10 +301,23 @@ public final class DeviceFit {
         return s / (v.length - 1);
     }
 
+    /** What the model's ranges cannot hold of {@code f} and {@link #overrides} therefore writes otherwise, one line each. */
+    public static List<String> clamped(Fit f) {
+        List<String> out = new ArrayList<>();
+        if (f.gammaUp().value() < 0) out.add(String.format(java.util.Locale.ROOT, "gammaUp %.3g < 0 (the up step grows towards the upper bound) is outside "
+                + "the model's range [0, 1000]: written as 0; no parametric response here represents it", f.gammaUp().value()));
+        if (f.gammaDown().value() < 0) out.add(String.format(java.util.Locale.ROOT, "gammaDown %.3g < 0 is outside the model's range [0, 1000]: written as 0",
+                f.gammaDown().value()));
+        if (Math.abs(f.upDown().value()) > 0.99) out.add("upDown beyond +-0.99: written as +-0.99");
+        return out;
+    }
+
     /** The fit as --set overrides of a model's device section (what a fitted model file states). */
     public static List<String> overrides(Fit f) {
+        // gRef half the range: weights span +-2, as in every preset
         List<String> o = new ArrayList<>(List.of(
-                "device.gMin=" + f.gMin(), "device.gMax=" + f.gMax(), "device.levels=" + f.levels(), "device.response=" + f.response().jsonName,
+                "device.gMin=" + f.gMin(), "device.gMax=" + f.gMax(), "device.gRef=" + 0.5 * (f.gMax() - f.gMin()), "device.levels=" + f.levels(),
+                "device.response=" + f.response().jsonName,
                 "device.gammaUp=" + Math.max(0, f.gammaUp().value()), "device.gammaDown=" + Math.max(0, f.gammaDown().value()),
                 "device.upDown=" + Math.max(-0.99, Math.min(0.99, f.upDown().value())), "device.writeNoise=" + f.writeNoise().value()));
         o.add("device.stepDtod=" + (Double.isNaN(f.stepDtod().value()) ? 0 : f.stepDtod().value()));

@@ -81,6 +81,67 @@ public final class PulseData {
         return steps;
     }
 
+    /** The most columns (ramps) a wide file may hold. */
+    static final int MAX_COLUMNS = 10_000;
+
+    /**
+     * The steps of a pair of wide files, the layout measurement scripts write (and CrossSim's
+     * lookup-table example uses): a header row naming the ramps, then one row per pulse, each column
+     * one ramp of one device read after every pulse, {@code upFile} the ramps of identical up pulses
+     * and {@code downFile} those of down pulses. Empty cells (a ramp shorter than the others) and
+     * zeros are skipped. Values are conductances in siemens ({@code readVolts} 0) or currents in
+     * amperes at the read voltage {@code readVolts}; every ramp is taken to come from one device.
+     */
+    public static List<Step> readWide(Path upFile, Path downFile, double readVolts) {
+        if (!(readVolts >= 0) || !Double.isFinite(readVolts) || readVolts > 1e3) throw new UserError("read voltage " + readVolts + ": expected 0 (values in siemens) or a voltage in (0, 1000] V");
+        List<Step> steps = new ArrayList<>();
+        for (Path file : new Path[] {upFile, downFile}) {
+            boolean up = file == upFile;
+            String where = file.toString();
+            if (!Files.isRegularFile(file)) throw new UserError(where + ": not a file");
+            List<List<Double>> ramps = new ArrayList<>();
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String header = in.readLine();
+                if (header == null) throw new UserError(where + ": empty file");
+                int columns = header.split(",", -1).length;
+                if (columns > MAX_COLUMNS) throw new UserError(where + ": line 1: " + columns + " columns; at most " + MAX_COLUMNS + " ramps");
+                for (int c = 0; c < columns; c++) ramps.add(new ArrayList<>());
+                String line;
+                int number = 1;
+                while ((line = in.readLine()) != null) {
+                    number++;
+                    if ((long) number * columns > MAX_ROWS) throw new UserError(where + ": more than " + MAX_ROWS + " values");
+                    if (line.isBlank()) continue;
+                    String[] f = line.split(",", -1);
+                    if (f.length > columns) throw new UserError(where + ": line " + number + ": " + f.length + " fields, the header names " + columns + " ramps");
+                    for (int c = 0; c < f.length; c++) {
+                        String cell = f[c].strip();
+                        if (cell.isEmpty()) continue;
+                        double v;
+                        try {
+                            v = Double.parseDouble(cell);
+                        } catch (NumberFormatException e) {
+                            throw new UserError(where + ": line " + number + ", column " + (c + 1) + ": not a number");
+                        }
+                        double micro = (readVolts > 0 ? v / readVolts : v) * 1e6;
+                        if (!Double.isFinite(micro) || micro < 0 || micro > 1e6) {
+                            throw new UserError(where + ": line " + number + ", column " + (c + 1) + ": " + cell + " is not a conductance in [0, 1 S]"
+                                    + (readVolts > 0 ? " at " + readVolts + " V" : ""));
+                        }
+                        if (micro > 0) ramps.get(c).add(micro);
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new UserError(where + ": cannot read (" + e.getMessage() + ")");
+            }
+            for (List<Double> ramp : ramps) {
+                for (int k = 1; k < ramp.size(); k++) steps.add(new Step(0, up, ramp.get(k - 1), ramp.get(k)));
+            }
+        }
+        if (steps.isEmpty()) throw new UserError(upFile + ", " + downFile + ": no pulses (every ramp needs two reads or more)");
+        return steps;
+    }
+
     private static int integer(String text, String where, int line, String field) {
         try {
             int v = Integer.parseInt(text.strip());

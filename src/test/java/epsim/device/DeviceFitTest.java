@@ -106,4 +106,34 @@ class DeviceFitTest {
         TestSupport.assertOneLineError(TestSupport.cli("devices", "fit", sim.resolve("pulses.csv").toString(), "--response", "cubic", "--out",
                 dir.resolve("x").toString()), "--response cubic");
     }
+
+    /** CrossSim's measured ramps (hardware-models/measured): read in the wide layout, fitted, the fit's limits said. */
+    @Test
+    void theBundledMeasuredRampsAreFitted() throws Exception {
+        Path set = Path.of("hardware-models/measured/crosssim-set.csv"), reset = Path.of("hardware-models/measured/crosssim-reset.csv");
+        List<PulseData.Step> steps = PulseData.readWide(set, reset, 0.1);
+        // 39 set ramps and 39 reset ramps, each read after every pulse: a step per pair of consecutive reads
+        assertTrue(steps.size() > 13_000 && steps.size() < 13_400, "steps: " + steps.size());
+        DeviceFit.Fit f = DeviceFit.fit(steps, null);
+        assertEquals(HardwareModel.Response.LINEAR_STEP, f.response());
+        assertEquals(1606, f.gMin(), 5);
+        assertEquals(2485, f.gMax(), 5);
+        assertTrue(f.gammaUp().value() < -0.5, "the measured up step grows with the conductance: " + f.gammaUp());
+        assertTrue(f.rSquared() > 0.7, "the mean-step curve explains most of the step's variance: " + f.rSquared());
+        assertTrue(Double.isNaN(f.stepDtod().value()), "one device: no device-to-device spread");
+        assertFalse(DeviceFit.clamped(f).isEmpty(), "the negative slope cannot be written into a model: said");
+
+        // the wide layout refuses what it cannot read, in one line, writing nothing
+        Path ragged = dir.resolve("ragged.csv"), text = dir.resolve("text.csv"), huge = dir.resolve("huge.csv");
+        Files.writeString(ragged, "r1,r2\n0.001,0.001\n0.001,0.002,0.003\n");
+        Files.writeString(text, "r1\n0.001\nhello\n");
+        Files.writeString(huge, "r".repeat(1) + ",r".repeat(20_000) + "\n");
+        for (Path bad : new Path[] {ragged, text, huge}) {
+            Path none = dir.resolve("none-" + bad.getFileName());
+            TestSupport.assertOneLineError(TestSupport.cli("devices", "fit", "--up-ramps", bad.toString(), "--down-ramps", reset.toString(),
+                    "--read-voltage", "0.1", "--out", none.toString()), bad.getFileName().toString());
+            assertFalse(Files.exists(none));
+        }
+        TestSupport.assertOneLineError(TestSupport.cli("devices", "fit", "--up-ramps", set.toString(), "--out", dir.resolve("x").toString()), "not both");
+    }
 }
