@@ -83,13 +83,24 @@ public final class DeviceFit {
     /** The fit of {@code steps} with {@code response}, or (null) with both responses, keeping the one with the smaller residual. */
     public static Fit fit(List<PulseData.Step> steps, HardwareModel.Response response) {
         if (response != null) return fitWith(steps, response);
-        Fit linear = fitWith(steps, HardwareModel.Response.LINEAR_STEP), power = fitWith(steps, HardwareModel.Response.POWER);
+        Fit linear = fitWith(steps, HardwareModel.Response.LINEAR_STEP), power;
+        try {
+            power = fitWith(steps, HardwareModel.Response.POWER);
+        } catch (UserError e) {
+            List<String> notes = new ArrayList<>(linear.notes());
+            notes.add(0, "auto: kept linearStep; the power fit failed (" + e.getMessage().replace("devices fit: ", "").replace("; nothing written", "") + ")");
+            return withNotes(linear, notes);
+        }
         Fit best = power.rSquared() > linear.rSquared() ? power : linear;
         List<String> notes = new ArrayList<>(best.notes());
         notes.add(0, String.format(java.util.Locale.ROOT, "auto: linearStep R^2 %.4f, power R^2 %.4f; kept %s", linear.rSquared(), power.rSquared(),
                 best.response().jsonName));
-        return new Fit(best.response(), best.gMin(), best.gMax(), best.step(), best.gammaUp(), best.gammaDown(), best.upDown(), best.writeNoise(),
-                best.stepDtod(), best.upDownDtod(), best.boundsDtod(), best.devices(), best.pulses(), best.used(), best.binnedError(), best.rSquared(), notes);
+        return withNotes(best, notes);
+    }
+
+    private static Fit withNotes(Fit f, List<String> notes) {
+        return new Fit(f.response(), f.gMin(), f.gMax(), f.step(), f.gammaUp(), f.gammaDown(), f.upDown(), f.writeNoise(),
+                f.stepDtod(), f.upDownDtod(), f.boundsDtod(), f.devices(), f.pulses(), f.used(), f.binnedError(), f.rSquared(), notes);
     }
 
     private static Fit fitWith(List<PulseData.Step> steps, HardwareModel.Response response) {
@@ -127,8 +138,33 @@ public final class DeviceFit {
             double m = 0.5 * (r[0] + r[1]), h = 0.5 * (r[1] - r[0]);
             return h > 0 ? clamp((st.before() - m) / h) : 0;
         };
-        double[][] up = polarity(used, true, state), down = polarity(used, false, state);
-        double[][] fu = curve(up, response, true), fd = curve(down, response, false);
+        double[][] fu, fd;
+        boolean boundsFitted = false;
+        if (response == HardwareModel.Response.POWER) {
+            // a power law approaches its bound without reaching it, so the extreme reads understate the range: the bound is
+            // a parameter of each polarity's curve, step = C (U - G)^gamma up and C (G - L)^gamma down, in conductance
+            double[][] bu = bounded(used, true, gMax + typical), bd = bounded(used, false, gMin - typical);
+            double upper = bu[0][1], lower = bd[0][1];
+            if (upper > lower && upper > gMax - 10 * typical && lower < gMin + 10 * typical) {
+                notes.add(String.format(java.util.Locale.ROOT, "power: the bounds fitted as the curves' zeros, %.4g and %.4g µS (extreme reads %.4g and %.4g)",
+                        lower, upper, gMin, gMax));
+                gMin = Math.max(0, lower);
+                gMax = upper;
+                half = 0.5 * (gMax - gMin);
+                mid = 0.5 * (gMin + gMax);
+                final double m = mid, h = half;
+                state = st -> clamp((st.before() - m) / h);
+                boundsFitted = true;
+            }
+            // the amplitude at mid-range and its standard error, from C and the exponent
+            fu = new double[][] {{bu[0][0] * Math.pow(half, bu[0][2]), bu[0][2]}, {bu[1][0] * Math.pow(half, bu[0][2]), bu[1][2]}};
+            fd = new double[][] {{bd[0][0] * Math.pow(half, bd[0][2]), bd[0][2]}, {bd[1][0] * Math.pow(half, bd[0][2]), bd[1][2]}};
+        } else {
+            double[][] up = polarity(used, true, state), down = polarity(used, false, state);
+            fu = curve(up, response, true);
+            fd = curve(down, response, false);
+        }
+        final java.util.function.ToDoubleFunction<PulseData.Step> stateOf = state;
         double au = fu[0][0], gu = fu[0][1], ad = fd[0][0], gd = fd[0][1];
         double s = 0.5 * (au + ad), b = (au - ad) / (au + ad);
         double seS = 0.5 * Math.hypot(fu[1][0], fd[1][0]);
@@ -137,7 +173,7 @@ public final class DeviceFit {
         // per device: its own amplitudes with the shapes fixed, and the residuals around its own curve
         Map<Integer, double[]> own = new LinkedHashMap<>(); // {sum up ratio, n up, sum down ratio, n down}
         for (PulseData.Step st : used) {
-            double x = state.applyAsDouble(st);
+            double x = stateOf.applyAsDouble(st);
             double f = shape(response, st.up() ? gu : gd, x, st.up());
             if (f < 0.1) continue; // a ratio by a vanishing shape is noise only
             double[] o = own.computeIfAbsent(st.device(), k -> new double[4]);
@@ -149,7 +185,7 @@ public final class DeviceFit {
         for (PulseData.Step st : used) {
             double[] o = own.get(st.device());
             if (o == null || o[st.up() ? 1 : 3] == 0) continue;
-            double x = state.applyAsDouble(st);
+            double x = stateOf.applyAsDouble(st);
             double amp = o[st.up() ? 0 : 2] / o[st.up() ? 1 : 3];
             double e = st.size() - amp * shape(response, st.up() ? gu : gd, x, st.up());
             residual += e * e;
@@ -174,13 +210,17 @@ public final class DeviceFit {
                 stepDtod = new Estimate(Math.sqrt(Math.max(0, varS)) / meanS, Math.sqrt(variance(sv) / (2.0 * sv.length)) / meanS);
                 double varB = variance(bv) - sampling / sv.length / (meanS * meanS);
                 upDownDtod = new Estimate(Math.sqrt(Math.max(0, varB)), Math.sqrt(variance(bv) / (2.0 * bv.length)));
-                double sq = 0;
-                for (double[] r : range.values()) {
-                    sq += Math.pow((r[1] - mid) / half - 1, 2) + Math.pow((mid - r[0]) / half - 1, 2);
+                if (boundsFitted) {
+                    notes.add("boundsDtod not identified: the bounds are the curves' zeros, which the ramps do not reach");
+                } else {
+                    double sq = 0;
+                    for (double[] r : range.values()) {
+                        sq += Math.pow((r[1] - mid) / half - 1, 2) + Math.pow((mid - r[0]) / half - 1, 2);
+                    }
+                    double d = Math.sqrt(sq / (2.0 * devices));
+                    boundsDtod = new Estimate(d, d / Math.sqrt(4.0 * devices));
+                    notes.add("boundsDtod from each device's extreme reads: it holds only if the ramps reach every device's bounds");
                 }
-                double d = Math.sqrt(sq / (2.0 * devices));
-                boundsDtod = new Estimate(d, d / Math.sqrt(4.0 * devices));
-                notes.add("boundsDtod from each device's extreme reads: it holds only if the ramps reach every device's bounds");
             } else {
                 notes.add("device-to-device spreads not identified: fewer than 3 devices with 5 pulses each way away from the bounds");
             }
@@ -203,6 +243,59 @@ public final class DeviceFit {
 
     private static double clamp(double x) {
         return Math.max(-1, Math.min(1, x));
+    }
+
+    /**
+     * {C, bound, gamma} and their standard errors: Levenberg-Marquardt on step = C (U - G)^gamma up
+     * or C (G - L)^gamma down, G the conductance before the pulse, starting from the bound {@code start}.
+     */
+    private static double[][] bounded(List<PulseData.Step> used, boolean up, double start) {
+        List<double[]> rows = new ArrayList<>();
+        for (PulseData.Step s : used) if (s.up() == up) rows.add(new double[] {s.before(), s.size()});
+        int n = rows.size();
+        double[] target = new double[n];
+        double mean = 0, meanDistance = 0;
+        for (int k = 0; k < n; k++) {
+            target[k] = rows.get(k)[1];
+            mean += rows.get(k)[1] / n;
+            meanDistance += Math.abs(start - rows.get(k)[0]) / n;
+        }
+        org.apache.commons.math3.fitting.leastsquares.MultivariateJacobianFunction model = point -> {
+            double c = point.getEntry(0), bound = point.getEntry(1), g = point.getEntry(2);
+            RealVector value = new ArrayRealVector(n);
+            RealMatrix jacobian = new Array2DRowRealMatrix(n, 3);
+            for (int k = 0; k < n; k++) {
+                double d = up ? bound - rows.get(k)[0] : rows.get(k)[0] - bound;
+                double base = Math.max(1e-12, d), f = Math.pow(base, g);
+                value.setEntry(k, c * f);
+                jacobian.setEntry(k, 0, f);
+                jacobian.setEntry(k, 1, d > 1e-12 ? (up ? 1 : -1) * c * g * f / base : 0);
+                jacobian.setEntry(k, 2, c * f * Math.log(base));
+            }
+            return new Pair<>(value, jacobian);
+        };
+        LeastSquaresOptimizer.Optimum opt;
+        try {
+            opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
+                    .start(new double[] {mean / meanDistance, start, 1}).model(model).target(target)
+                    // a power law with its bound converges in tens of iterations where it fits; where it does not (a linear step),
+                    // hundreds of evaluations over every pulse only confirm that
+                    .maxEvaluations(300).maxIterations(300).build());
+        } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
+            throw new UserError("devices fit: the power fit of the " + (up ? "up" : "down") + " steps with its bound did not converge ("
+                    + e.getMessage() + "); nothing written");
+        }
+        double[] p = opt.getPoint().toArray();
+        double[] se = new double[3];
+        try {
+            RealMatrix cov = opt.getCovariances(1e-14);
+            double scale = opt.getRMS() * opt.getRMS() * n / Math.max(1, n - 3);
+            for (int i = 0; i < 3; i++) se[i] = Math.sqrt(Math.max(0, cov.getEntry(i, i) * scale));
+        } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
+            Arrays.fill(se, Double.NaN);
+        }
+        for (double v : p) if (!Double.isFinite(v)) throw new UserError("devices fit: the power fit with its bound diverged; nothing written");
+        return new double[][] {p, se};
     }
 
     /** {amplitude, gamma} and their standard errors: Levenberg-Marquardt on step = A f(x; gamma). */
