@@ -183,8 +183,7 @@ public final class AnalogChip implements HostedChip {
     /** Row tiles and column tiles of weight layer {@code layer} (1..L): its inputs and bias row over tile rows, its outputs over tile columns. */
     public int[] tileCounts(int layer) {
         if (layer < 1 || layer > topology.weightLayers()) throw new epsim.common.UserError("tile: layer must be in 1.." + topology.weightLayers() + ", got " + layer);
-        return new int[] {HardwareModel.Array.tilesAlong(topology.size(layer - 1) + 1, model.array().tileRows()),
-                HardwareModel.Array.tilesAlong(topology.size(layer), model.array().tileColumns())};
+        return crossbars.layer(layer - 1).tileGrid();
     }
 
     /** Tile (p, q) of weight layer {@code layer} (1..L) as a circuit of its own, with its devices' conductances now (docs/tiles.md). */

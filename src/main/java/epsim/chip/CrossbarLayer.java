@@ -30,7 +30,7 @@ final class CrossbarLayer {
     private final double[] biasColumnLoad = new double[1];
     private final double[] biasRowLoads;
     private final LayerTiles tiles;   // null: the reads are plain products with the devices' weights (no wires, analog sums)
-    private final int tileCount;      // tiles the layer's matrix and bias row sit on (1 without an array section)
+    private final int[] tileGrid;     // {row tiles, column tiles} the layer's matrix and bias row sit on ({1, 1} without an array section)
 
     /**
      * Fabricates the layer's devices from {@code fabrication}: the matrix first, then the bias
@@ -48,7 +48,7 @@ final class CrossbarLayer {
         this.biasRowLoads = new double[outputs];
         // the input layer's drive is constant during a relaxation: it is solved per read, the others keep their map
         this.tiles = LayerTiles.needed(array) ? new LayerTiles(array, device.gRef(), index, outputs, inputs, index == 0) : null;
-        this.tileCount = HardwareModel.Array.tilesAlong(inputs + 1, array.tileRows()) * HardwareModel.Array.tilesAlong(outputs, array.tileColumns());
+        this.tileGrid = LayerTiles.grid(array, outputs, inputs);
     }
 
     /** Tile (p, q) of this layer as the model {@code array} maps it, a circuit of its own with the devices' conductances at {@code now}. */
@@ -142,7 +142,12 @@ final class CrossbarLayer {
 
     /** Tiles a read conducts through: all the layer's (one without tiles). */
     int tileCount() {
-        return tileCount;
+        return tileGrid[0] * tileGrid[1];
+    }
+
+    /** {row tiles, column tiles} (a copy). */
+    int[] tileGrid() {
+        return tileGrid.clone();
     }
 
     /** Partial-sum conversions of one forward read of one example: each output once per row tile (digital sums only). */

@@ -62,8 +62,9 @@ final class LayerTiles {
         this.rows = inputs + 1;
         this.tileRows = array.tileRows() == HardwareModel.Array.UNBOUNDED ? rows : Math.min(array.tileRows(), rows);
         this.tileCols = array.tileColumns() == HardwareModel.Array.UNBOUNDED ? outputs : Math.min(array.tileColumns(), outputs);
-        this.rowTiles = HardwareModel.Array.tilesAlong(rows, array.tileRows());
-        this.colTiles = HardwareModel.Array.tilesAlong(outputs, array.tileColumns());
+        int[] grid = grid(array, outputs, inputs);
+        this.rowTiles = grid[0];
+        this.colTiles = grid[1];
         this.perRead = perRead && array.wired();
         if (array.wired()) {
             circuits = new TileCircuit[rowTiles][colTiles];
@@ -82,6 +83,11 @@ final class LayerTiles {
         }
         return new TileCircuit(a[0], a[1], p * tileRows, q * tileCols, inputs, array.rowWireOhms(), array.columnWireOhms(),
                 "layer " + (layerIndex + 1) + "'s tile (" + p + ", " + q + ")");
+    }
+
+    /** {row tiles, column tiles} of a layer of {@code outputs} x {@code inputs}: its inputs and bias row over tile rows, its outputs over tile columns. */
+    static int[] grid(HardwareModel.Array array, int outputs, int inputs) {
+        return new int[] {HardwareModel.Array.tilesAlong(inputs + 1, array.tileRows()), HardwareModel.Array.tilesAlong(outputs, array.tileColumns())};
     }
 
     /** Whether the reads differ from the devices' own weights (wires), or are converted per tile (digital sums). */

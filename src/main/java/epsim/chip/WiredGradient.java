@@ -1,7 +1,6 @@
 package epsim.chip;
 
 import epsim.math.LayerParams;
-import epsim.math.Topology;
 
 /**
  * The gradient of the chip as built, with its wires (docs/tiles.md). With every array terminal
@@ -17,40 +16,39 @@ public final class WiredGradient {
 
     /** The weights and biases the chip's reads see: each tile's solved map, assembled per layer (the device weights with ideal wires). */
     public static LayerParams effectiveWeights(AnalogChip chip) {
-        Topology t = chip.topology();
-        LayerParams map = new LayerParams(t);
-        for (int k = 0; k < t.weightLayers(); k++) {
-            int inputs = t.size(k), layer = k;
-            int[] tiles = chip.tileCounts(k + 1);
-            for (int p = 0; p < tiles[0]; p++) {
-                for (int q = 0; q < tiles[1]; q++) {
-                    chip.tile(k + 1, p, q).map(chip.model().device().gRef(), (row, col, v) -> {
-                        if (row < inputs) map.w[layer][col * inputs + row] = v;
-                        else map.b[layer][col] = v;
-                    });
-                }
-            }
-        }
+        LayerParams map = new LayerParams(chip.topology());
+        eachTile(chip, (k, tile) -> tile.map(chip.model().device().gRef(), into(map, k, chip.topology().size(k))));
         return map;
     }
 
     /** dL/dw of the device weights (push-pull programming), from {@code effectiveGradient} = dL/dW_eff. */
     public static LayerParams pullBack(AnalogChip chip, LayerParams effectiveGradient) {
-        Topology t = chip.topology();
-        LayerParams out = new LayerParams(t);
-        for (int k = 0; k < t.weightLayers(); k++) {
-            int inputs = t.size(k), layer = k;
-            int[] tiles = chip.tileCounts(k + 1);
-            TileCircuit.Gradient g = (row, col) -> row < inputs ? effectiveGradient.w[layer][col * inputs + row] : effectiveGradient.b[layer][col];
-            for (int p = 0; p < tiles[0]; p++) {
-                for (int q = 0; q < tiles[1]; q++) {
-                    chip.tile(k + 1, p, q).pullBack(g, (row, col, v) -> {
-                        if (row < inputs) out.w[layer][col * inputs + row] = v;
-                        else out.b[layer][col] = v;
-                    });
-                }
-            }
-        }
+        LayerParams out = new LayerParams(chip.topology());
+        eachTile(chip, (k, tile) -> {
+            int inputs = chip.topology().size(k);
+            tile.pullBack((row, col) -> row < inputs ? effectiveGradient.w[k][col * inputs + row] : effectiveGradient.b[k][col],
+                    into(out, k, inputs));
+        });
         return out;
+    }
+
+    /** What one tile of weight layer k (0-based) gives. */
+    private interface TileVisitor {
+        void visit(int k, TileCircuit tile);
+    }
+
+    private static void eachTile(AnalogChip chip, TileVisitor visitor) {
+        for (int k = 0; k < chip.topology().weightLayers(); k++) {
+            int[] tiles = chip.tileCounts(k + 1);
+            for (int p = 0; p < tiles[0]; p++) for (int q = 0; q < tiles[1]; q++) visitor.visit(k, chip.tile(k + 1, p, q));
+        }
+    }
+
+    /** Entries of layer k's matrix (input row, output column) and its bias (row {@code inputs}) into {@code params}. */
+    private static TileCircuit.Entries into(LayerParams params, int k, int inputs) {
+        return (row, col, v) -> {
+            if (row < inputs) params.w[k][col * inputs + row] = v;
+            else params.b[k][col] = v;
+        };
     }
 }

@@ -96,34 +96,19 @@ final class DevicesCommand implements Runnable {
             String title = m.name() + ": " + kind.label + ", " + devices + " devices, seed " + seed;
             PulsePlots.ramps(dir.resolve("ramps.png"), title, trace, Math.min(5, devices));
             PulsePlots.steps(dir.resolve("steps.png"), title, binned);
-            double[] up = summary(trace, true), down = summary(trace, false);
+            // the mean step away from the bounds: one bin over the pulses that start more than one nominal step inside their
+            // device's own bounds in their direction (a pulse into the bound is clipped, and a ramp spends many there)
+            PulseResponse.Bin away = PulseResponse.binned(trace.stream().filter(x -> !x.nearBound()).toList(), 1, d.gMin(), d.gMax()).get(0);
             System.out.printf(Locale.ROOT, "%s: %d devices, %d pulses; nominal step %.4g µS (%d levels over %.4g..%.4g µS)%n", m.name(), devices,
                     trace.size(), d.step(), d.levels(), d.gMin(), d.gMax());
-            System.out.printf(Locale.ROOT, "steps up:   mean %.4g µS, std %.4g µS over %d pulses away from the bounds%n", up[0], up[1], (long) up[2]);
-            System.out.printf(Locale.ROOT, "steps down: mean %.4g µS, std %.4g µS over %d pulses away from the bounds (magnitudes)%n", down[0], down[1],
-                    (long) down[2]);
+            System.out.printf(Locale.ROOT, "steps up:   mean %.4g µS, std %.4g µS over %d pulses away from the bounds%n", away.meanUp(), away.stdUp(),
+                    away.countUp());
+            System.out.printf(Locale.ROOT, "steps down: mean %.4g µS, std %.4g µS over %d pulses away from the bounds (magnitudes)%n", away.meanDown(),
+                    away.stdDown(), away.countDown());
             System.out.println("wrote " + dir.resolve("pulses.csv") + ", steps.csv, ramps.png, steps.png");
             return 0;
         }
 
-        /**
-         * Mean and standard deviation of the step magnitudes of one polarity, and their count, over
-         * the pulses that start more than one nominal step inside the device's own bounds in their
-         * direction (a pulse into the bound is clipped, and a ramp spends many there).
-         */
-        private static double[] summary(List<PulseResponse.Pulse> trace, boolean up) {
-            double sum = 0, sumSq = 0;
-            long n = 0;
-            for (PulseResponse.Pulse x : trace) {
-                if (x.up() != up || x.nearBound()) continue;
-                double s = up ? x.step() : -x.step();
-                sum += s;
-                sumSq += s * s;
-                n++;
-            }
-            double mean = n == 0 ? Double.NaN : sum / n;
-            return new double[] {mean, n < 2 ? Double.NaN : Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))), n};
-        }
     }
 
     @Command(name = "fit", mixinStandardHelpOptions = true,

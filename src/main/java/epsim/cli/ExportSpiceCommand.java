@@ -190,21 +190,10 @@ final class ExportSpiceCommand implements Callable<Integer>, RunOptions.Command 
         System.out.printf("wrote %s (layer %d tile (%d, %d): %d x %d devices per array, %s read)%n", out, layer, tile[1], tile[2], c.plus().rows(),
                 c.plus().cols(), read);
         if (!check) return 0;
-        int rows = c.plus().rows(), cols = c.plus().cols();
-        epsim.spice.TileNetlist.Currents spice = epsim.spice.TileNetlist.solve(netlist, rows, cols, 600);
-        double[][] ours = {new double[rows], new double[cols], new double[rows], new double[cols]};
-        c.plus().solve(vr, vc, ours[0], ours[1]);
-        c.minus().solve(vr, vc, ours[2], ours[3]);
-        double[][] theirs = {spice.rowsPlus(), spice.colsPlus(), spice.rowsMinus(), spice.colsMinus()};
-        double worst = 0, scale = 0;
-        for (int k = 0; k < 4; k++) {
-            for (int i = 0; i < ours[k].length; i++) {
-                worst = Math.max(worst, Math.abs(ours[k][i] - theirs[k][i]));
-                scale = Math.max(scale, Math.abs(theirs[k][i]));
-            }
-        }
+        epsim.spice.TileNetlist.Currents spice = epsim.spice.TileNetlist.solve(netlist, c.plus().rows(), c.plus().cols(), 600);
+        double difference = epsim.spice.TileNetlist.solved(c.plus(), c.minus(), vr, vc).differenceFrom(spice);
         System.out.printf(java.util.Locale.ROOT, "check: ngspice's terminal currents against epsim's solver: max difference %.3g of the largest current (%.4g uA)%n",
-                scale == 0 ? 0 : worst / scale, scale);
+                difference, spice.largest());
         return 0;
     }
 

@@ -274,28 +274,10 @@ public final class DeviceFit {
             }
             return new Pair<>(value, jacobian);
         };
-        LeastSquaresOptimizer.Optimum opt;
-        try {
-            opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
-                    .start(new double[] {mean / meanDistance, start, 1}).model(model).target(target)
-                    // a power law with its bound converges in tens of iterations where it fits; where it does not (a linear step),
-                    // hundreds of evaluations over every pulse only confirm that
-                    .maxEvaluations(300).maxIterations(300).build());
-        } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
-            throw new UserError("devices fit: the power fit of the " + (up ? "up" : "down") + " steps with its bound did not converge ("
-                    + e.getMessage() + "); nothing written");
-        }
-        double[] p = opt.getPoint().toArray();
-        double[] se = new double[3];
-        try {
-            RealMatrix cov = opt.getCovariances(1e-14);
-            double scale = opt.getRMS() * opt.getRMS() * n / Math.max(1, n - 3);
-            for (int i = 0; i < 3; i++) se[i] = Math.sqrt(Math.max(0, cov.getEntry(i, i) * scale));
-        } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
-            Arrays.fill(se, Double.NaN);
-        }
-        for (double v : p) if (!Double.isFinite(v)) throw new UserError("devices fit: the power fit with its bound diverged; nothing written");
-        return new double[][] {p, se};
+        // a power law with its bound converges in tens of iterations where it fits; where it does not (a linear step),
+        // hundreds of evaluations over every pulse only confirm that
+        return leastSquares(model, new double[] {mean / meanDistance, start, 1}, target, 300,
+                "the power fit of the " + (up ? "up" : "down") + " steps with its bound");
     }
 
     /** {amplitude, gamma} and their standard errors: Levenberg-Marquardt on step = A f(x; gamma). */
@@ -327,26 +309,35 @@ public final class DeviceFit {
             }
             return new Pair<>(value, jacobian);
         };
+        return leastSquares(model, new double[] {mean, response == HardwareModel.Response.POWER ? 1 : 0}, target, 10_000,
+                "the " + response.jsonName + " fit of the " + (up ? "up" : "down") + " steps");
+    }
+
+    /**
+     * Levenberg-Marquardt from {@code start}, at most {@code maxEvaluations} evaluations: {parameters,
+     * standard errors} (the covariance times the residual variance; NaN when singular). A fit that
+     * does not converge or diverges is a one-line error naming {@code what}.
+     */
+    private static double[][] leastSquares(org.apache.commons.math3.fitting.leastsquares.MultivariateJacobianFunction model, double[] start,
+                                           double[] target, int maxEvaluations, String what) {
         LeastSquaresOptimizer.Optimum opt;
         try {
-            opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder()
-                    .start(new double[] {mean, response == HardwareModel.Response.POWER ? 1 : 0}).model(model).target(target)
-                    .maxEvaluations(10_000).maxIterations(10_000).build());
+            opt = new LevenbergMarquardtOptimizer().optimize(new LeastSquaresBuilder().start(start).model(model).target(target)
+                    .maxEvaluations(maxEvaluations).maxIterations(maxEvaluations).build());
         } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
-            throw new UserError("devices fit: the " + response.jsonName + " fit of the " + (up ? "up" : "down") + " steps did not converge ("
-                    + e.getMessage() + "); nothing written");
+            throw new UserError("devices fit: " + what + " did not converge (" + e.getMessage() + "); nothing written");
         }
         double[] p = opt.getPoint().toArray();
-        double rms = opt.getRMS();
-        double[] se = new double[2];
+        for (double v : p) if (!Double.isFinite(v)) throw new UserError("devices fit: " + what + " diverged; nothing written");
+        int n = target.length, k = p.length;
+        double[] se = new double[k];
         try {
             RealMatrix cov = opt.getCovariances(1e-14);
-            double scale = rms * rms * n / Math.max(1, n - 2);
-            for (int i = 0; i < 2; i++) se[i] = Math.sqrt(Math.max(0, cov.getEntry(i, i) * scale));
+            double scale = opt.getRMS() * opt.getRMS() * n / Math.max(1, n - k);
+            for (int i = 0; i < k; i++) se[i] = Math.sqrt(Math.max(0, cov.getEntry(i, i) * scale));
         } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
-            se[0] = se[1] = Double.NaN;
+            Arrays.fill(se, Double.NaN);
         }
-        if (!Double.isFinite(p[0]) || !Double.isFinite(p[1])) throw new UserError("devices fit: the " + response.jsonName + " fit diverged; nothing written");
         return new double[][] {p, se};
     }
 

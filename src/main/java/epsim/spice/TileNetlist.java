@@ -86,8 +86,40 @@ public final class TileNetlist {
         return ohms > 0 ? "b" + a + i + "_" + j : colTerminal(a, j);
     }
 
-    /** The terminal currents of ngspice's operating point, in µA: {row currents into the array, column currents out of it} per array p, m. */
-    public record Currents(double[] rowsPlus, double[] colsPlus, double[] rowsMinus, double[] colsMinus) {}
+    /** A tile's terminal currents, in µA: {row currents into the array, column currents out of it} per array p, m. */
+    public record Currents(double[] rowsPlus, double[] colsPlus, double[] rowsMinus, double[] colsMinus) {
+        private double[][] all() {
+            return new double[][] {rowsPlus, colsPlus, rowsMinus, colsMinus};
+        }
+
+        /** The largest absolute current here, µA. */
+        public double largest() {
+            double scale = 0;
+            for (double[] a : all()) for (double v : a) scale = Math.max(scale, Math.abs(v));
+            return scale;
+        }
+
+        /** The largest difference of any terminal current from {@code reference}'s, relative to the reference's largest current. */
+        public double differenceFrom(Currents reference) {
+            double[][] ours = all(), theirs = reference.all();
+            double worst = 0;
+            for (int k = 0; k < ours.length; k++) {
+                for (int i = 0; i < ours[k].length; i++) worst = Math.max(worst, Math.abs(ours[k][i] - theirs[k][i]));
+            }
+            double scale = reference.largest();
+            return scale == 0 ? 0 : worst / scale;
+        }
+    }
+
+    /** epsim's own solve of the tile for the same terminal voltages; a network that does not settle is a one-line error. */
+    public static Currents solved(WiredArray plus, WiredArray minus, double[] vr, double[] vc) {
+        int rows = plus.rows(), cols = plus.cols();
+        Currents c = new Currents(new double[rows], new double[cols], new double[rows], new double[cols]);
+        if (!plus.solve(vr, vc, c.rowsPlus(), c.colsPlus()) || !minus.solve(vr, vc, c.rowsMinus(), c.colsMinus())) {
+            throw new UserError("a " + rows + " x " + cols + " tile's wires do not settle within " + plus.maxIterations() + " iterations");
+        }
+        return c;
+    }
 
     /** Runs ngspice on a netlist from {@link #of} and reads every terminal's current. */
     public static Currents solve(String netlist, int rows, int cols, long timeoutSeconds) {

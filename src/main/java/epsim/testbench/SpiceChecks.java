@@ -136,29 +136,23 @@ final class SpiceChecks {
                     double[] vr = new double[r], vc = new double[c];
                     if (forward) for (int i = 0; i < r; i++) vr[i] = rng.nextDouble();
                     else for (int j = 0; j < c; j++) vc[j] = rng.nextDouble();
-                    double[][] ours = {new double[r], new double[c], new double[r], new double[c]};
-                    if (!plus.solve(vr, vc, ours[0], ours[1]) || !minus.solve(vr, vc, ours[2], ours[3])) {
-                        throw new UserError(tb.file() + ": the " + shape + " tile at " + rowOhms + " / " + colOhms + " ohm does not settle");
+                    epsim.spice.TileNetlist.Currents ours;
+                    try {
+                        ours = epsim.spice.TileNetlist.solved(plus, minus, vr, vc);
+                    } catch (UserError e) {
+                        throw new UserError(tb.file() + ": the " + shape + " tile at " + rowOhms + " / " + colOhms + " ohm: " + e.getMessage());
                     }
                     String what = shape + " tile, wires " + rowOhms + " / " + colOhms + " ohm, " + (forward ? "forward" : "backward") + " read: ";
-                    double[][] theirs = null;
+                    epsim.spice.TileNetlist.Currents theirs = null;
                     if (spice) {
-                        var solved = epsim.spice.TileNetlist.solve(epsim.spice.TileNetlist.of(plus, minus, rowOhms, colOhms, vr, vc, tb.name()), r, c, 3600);
-                        theirs = new double[][] {solved.rowsPlus(), solved.colsPlus(), solved.rowsMinus(), solved.colsMinus()};
-                        double worst = 0, scale = 0;
-                        for (int k = 0; k < 4; k++) {
-                            for (int i = 0; i < ours[k].length; i++) {
-                                worst = Math.max(worst, Math.abs(ours[k][i] - theirs[k][i]));
-                                scale = Math.max(scale, Math.abs(theirs[k][i]));
-                            }
-                        }
-                        rows.add(new Row(tb.name(), what + "max |epsim - ngspice| / max |current|", worst / scale, tb.bounds().get("relativeError")));
+                        theirs = epsim.spice.TileNetlist.solve(epsim.spice.TileNetlist.of(plus, minus, rowOhms, colOhms, vr, vc, tb.name()), r, c, 3600);
+                        rows.add(new Row(tb.name(), what + "max |epsim - ngspice| / max |current|", ours.differenceFrom(theirs), tb.bounds().get("relativeError")));
                     }
                     if (forward) {
                         double[] ideal = new double[c];
                         for (int j = 0; j < c; j++) for (int i = 0; i < r; i++) ideal[j] += plus.conductance(i, j) * vr[i];
-                        irDrop(rows, tb, what, "epsim", ideal, ours[1]);
-                        if (theirs != null) irDrop(rows, tb, what, "ngspice", ideal, theirs[1]);
+                        irDrop(rows, tb, what, "epsim", ideal, ours.colsPlus());
+                        if (theirs != null) irDrop(rows, tb, what, "ngspice", ideal, theirs.colsPlus());
                     }
                 }
             }

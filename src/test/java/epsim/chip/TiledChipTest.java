@@ -35,12 +35,7 @@ class TiledChipTest {
     }
 
     private static LayerParams delta() {
-        LayerParams d = new LayerParams(NET);
-        for (int k = 0; k < d.layers(); k++) {
-            for (int i = 0; i < d.w[k].length; i++) d.w[k][i] = 0.05 * Math.sin(1.3 * i + k);
-            for (int i = 0; i < d.b[k].length; i++) d.b[k][i] = 0.02 * Math.cos(i + 2.0 * k);
-        }
-        return d;
+        return ChipTestSupport.delta(NET);
     }
 
     /** Free and nudged reads of a batch of 3 after one programming step. */
