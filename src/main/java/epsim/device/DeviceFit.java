@@ -170,21 +170,22 @@ public final class DeviceFit {
         double seS = 0.5 * Math.hypot(fu[1][0], fd[1][0]);
         double sum = au + ad, seB = Math.hypot(2 * ad / (sum * sum) * fu[1][0], 2 * au / (sum * sum) * fd[1][0]);
 
-        // per device: its own amplitudes with the shapes fixed, and the residuals around its own curve
-        Map<Integer, double[]> own = new LinkedHashMap<>(); // {sum up ratio, n up, sum down ratio, n down}
+        // per device: its own amplitudes with the shapes fixed, by least squares (sum size f / sum f^2, whose sampling variance
+        // is sigma^2 / sum f^2: a plain mean of size / f weighs the pulses where the shape vanishes by 1 / f^2)
+        Map<Integer, double[]> own = new LinkedHashMap<>(); // {sum up size f, sum up f^2, sum down size f, sum down f^2, n up, n down}
         for (PulseData.Step st : used) {
             double x = stateOf.applyAsDouble(st);
             double f = shape(response, st.up() ? gu : gd, x, st.up());
-            if (f < 0.1) continue; // a ratio by a vanishing shape is noise only
-            double[] o = own.computeIfAbsent(st.device(), k -> new double[4]);
-            o[st.up() ? 0 : 2] += st.size() / f;
-            o[st.up() ? 1 : 3]++;
+            double[] o = own.computeIfAbsent(st.device(), k -> new double[6]);
+            o[st.up() ? 0 : 2] += st.size() * f;
+            o[st.up() ? 1 : 3] += f * f;
+            o[st.up() ? 4 : 5]++;
         }
         double residual = 0;
         int residuals = 0;
         for (PulseData.Step st : used) {
             double[] o = own.get(st.device());
-            if (o == null || o[st.up() ? 1 : 3] == 0) continue;
+            if (o[st.up() ? 1 : 3] == 0) continue;
             double x = stateOf.applyAsDouble(st);
             double amp = o[st.up() ? 0 : 2] / o[st.up() ? 1 : 3];
             double e = st.size() - amp * shape(response, st.up() ? gu : gd, x, st.up());
@@ -196,19 +197,21 @@ public final class DeviceFit {
         Estimate stepDtod = Estimate.NONE, upDownDtod = Estimate.NONE, boundsDtod = Estimate.NONE;
         if (devices >= 3) {
             List<Double> si = new ArrayList<>(), bi = new ArrayList<>();
-            double sampling = 0;
+            double samplingS = 0, samplingB = 0;
             for (double[] o : own.values()) {
-                if (o[1] < 5 || o[3] < 5) continue;
-                double cu = o[0] / o[1], cd = o[2] / o[3];
+                if (o[4] < 5 || o[5] < 5 || o[1] == 0 || o[3] == 0) continue;
+                double cu = o[0] / o[1], cd = o[2] / o[3], vu = sigma * sigma / o[1], vd = sigma * sigma / o[3], sum2 = (cu + cd) * (cu + cd);
                 si.add(0.5 * (cu + cd));
                 bi.add((cu - cd) / (cu + cd));
-                sampling += 0.25 * sigma * sigma * (1 / o[1] + 1 / o[3]); // the spread the noise alone gives a device's mean amplitude
+                // the spread the cycle-to-cycle noise alone gives a device's amplitudes (delta method for the asymmetry)
+                samplingS += 0.25 * (vu + vd);
+                samplingB += 4 * (cd * cd * vu + cu * cu * vd) / (sum2 * sum2);
             }
             if (si.size() >= 3) {
                 double[] sv = si.stream().mapToDouble(Double::doubleValue).toArray(), bv = bi.stream().mapToDouble(Double::doubleValue).toArray();
-                double meanS = Arrays.stream(sv).average().orElse(s), varS = variance(sv) - sampling / sv.length;
+                double meanS = Arrays.stream(sv).average().orElse(s), varS = variance(sv) - samplingS / sv.length;
                 stepDtod = new Estimate(Math.sqrt(Math.max(0, varS)) / meanS, Math.sqrt(variance(sv) / (2.0 * sv.length)) / meanS);
-                double varB = variance(bv) - sampling / sv.length / (meanS * meanS);
+                double varB = variance(bv) - samplingB / bv.length;
                 upDownDtod = new Estimate(Math.sqrt(Math.max(0, varB)), Math.sqrt(variance(bv) / (2.0 * bv.length)));
                 if (boundsFitted) {
                     notes.add("boundsDtod not identified: the bounds are the curves' zeros, which the ramps do not reach");
