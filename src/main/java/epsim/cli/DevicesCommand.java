@@ -130,8 +130,8 @@ final class DevicesCommand implements Runnable {
                 + "0: they are conductances in siemens (default: ${DEFAULT-VALUE}).")
         double readVoltage;
 
-        @Option(names = "--response", defaultValue = "auto", paramLabel = "KIND", description = "linearStep, power or auto (both, keeping the "
-                + "better R^2) (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--response", defaultValue = "auto", paramLabel = "KIND", description = "linearStep (soft bounds are its slope 1), power, lookup "
+                + "(tables over conductance) or auto (the parametric two, keeping the better R^2) (default: ${DEFAULT-VALUE}).")
         String response;
 
         @Option(names = "--base", defaultValue = "default", paramLabel = "NAME|FILE", description = "The model whose other sections (and the "
@@ -144,7 +144,7 @@ final class DevicesCommand implements Runnable {
         @Override
         public Integer call() throws java.io.IOException {
             HardwareModel.Response kind = response.equals("auto") ? null : epsim.common.JsonName.lookup(HardwareModel.Response.class, response);
-            if (kind == null && !response.equals("auto")) throw new UserError("--response " + response + ": expected linearStep, power or auto");
+            if (kind == null && !response.equals("auto")) throw new UserError("--response " + response + ": expected linearStep, power, lookup or auto");
             ModelLoader.load(base, List.of()); // a bad base is refused before any work
             if ((data == null) == (upRamps == null || downRamps == null) || (upRamps == null) != (downRamps == null)) {
                 throw new UserError("devices fit: give DATA, or --up-ramps and --down-ramps (the wide layout), not both");
@@ -155,6 +155,7 @@ final class DevicesCommand implements Runnable {
             epsim.device.DeviceFit.Fit f = epsim.device.DeviceFit.fit(steps, kind);
             epsim.model.HardwareModel fitted = ModelLoader.load(base, epsim.device.DeviceFit.overrides(f));
             List<String> report = report(f);
+            report.addAll(epsim.device.DeviceFit.comparison(steps));
             Path dir = AtomicFiles.folder(out, "--out");
             com.fasterxml.jackson.databind.node.ObjectNode json = ModelLoader.toJson(fitted);
             json.put("name", "fitted");

@@ -61,13 +61,14 @@ public final class DeviceFit {
      */
     public record Fit(HardwareModel.Response response, double gMin, double gMax, Estimate step, Estimate gammaUp, Estimate gammaDown,
                       Estimate upDown, Estimate writeNoise, Estimate stepDtod, Estimate upDownDtod, Estimate boundsDtod, int devices, int pulses,
-                      int used, double binnedError, double rSquared, List<String> notes) {
+                      int used, double binnedError, double rSquared, List<String> notes, HardwareModel.Device.StepTable table) {
         public int levels() {
             return (int) Math.max(2, Math.min(1_000_000, Math.round((gMax - gMin) / step.value()) + 1));
         }
 
         /** The mean step the fit predicts at conductance {@code g}, up or down (magnitude). */
         public double meanStep(double g, boolean up) {
+            if (table != null) return table.at(up ? table.stepUp() : table.stepDown(), g);
             double mid = 0.5 * (gMin + gMax), half = 0.5 * (gMax - gMin);
             double x = Math.max(-1, Math.min(1, (g - mid) / half));
             double a = step.value() * (up ? 1 + upDown.value() : 1 - upDown.value());
@@ -98,9 +99,24 @@ public final class DeviceFit {
         return withNotes(best, notes);
     }
 
+    /** How well each response fits {@code steps}: one line each, R^2 and the binned error, or why its fit failed. */
+    public static List<String> comparison(List<PulseData.Step> steps) {
+        List<String> out = new ArrayList<>();
+        for (HardwareModel.Response r : HardwareModel.Response.values()) {
+            try {
+                Fit f = fitWith(steps, r);
+                out.add(String.format(java.util.Locale.ROOT, "response %-10s R^2 %.4f, binned mean steps within %.3g s (rms), writeNoise %s steps%s", r.jsonName,
+                        f.rSquared(), f.binnedError(), f.writeNoise(), r == HardwareModel.Response.LOOKUP ? " (around each device's own table)" : ""));
+            } catch (UserError e) {
+                out.add("response " + r.jsonName + ": " + e.getMessage().replace("devices fit: ", "").replace("; nothing written", ""));
+            }
+        }
+        return out;
+    }
+
     private static Fit withNotes(Fit f, List<String> notes) {
         return new Fit(f.response(), f.gMin(), f.gMax(), f.step(), f.gammaUp(), f.gammaDown(), f.upDown(), f.writeNoise(),
-                f.stepDtod(), f.upDownDtod(), f.boundsDtod(), f.devices(), f.pulses(), f.used(), f.binnedError(), f.rSquared(), notes);
+                f.stepDtod(), f.upDownDtod(), f.boundsDtod(), f.devices(), f.pulses(), f.used(), f.binnedError(), f.rSquared(), notes, f.table());
     }
 
     private static Fit fitWith(List<PulseData.Step> steps, HardwareModel.Response response) {
@@ -138,7 +154,7 @@ public final class DeviceFit {
             double m = 0.5 * (r[0] + r[1]), h = 0.5 * (r[1] - r[0]);
             return h > 0 ? clamp((st.before() - m) / h) : 0;
         };
-        double[][] fu, fd;
+        double[][] fu, fd, means = null;
         boolean boundsFitted = false;
         if (response == HardwareModel.Response.POWER) {
             // a power law approaches its bound without reaching it, so the extreme reads understate the range: the bound is
@@ -159,6 +175,14 @@ public final class DeviceFit {
             // the amplitude at mid-range and its standard error, from C and the exponent
             fu = new double[][] {{bu[0][0] * Math.pow(half, bu[0][2]), bu[0][2]}, {bu[1][0] * Math.pow(half, bu[0][2]), bu[1][2]}};
             fd = new double[][] {{bd[0][0] * Math.pow(half, bd[0][2]), bd[0][2]}, {bd[1][0] * Math.pow(half, bd[0][2]), bd[1][2]}};
+        } else if (response == HardwareModel.Response.LOOKUP) {
+            means = binnedMeans(used, state, gMin, gMax);
+            double m0 = mid;
+            double[][] tm = means;
+            // the amplitudes at mid-range, each polarity's shape the table over it; their standard errors are the bins'
+            fu = new double[][] {{interpolate(tm[0], tm[1], m0), 0}, {Double.NaN, Double.NaN}};
+            fd = new double[][] {{interpolate(tm[0], tm[2], m0), 0}, {Double.NaN, Double.NaN}};
+            if (!(fu[0][0] > 0) || !(fd[0][0] > 0)) throw new UserError("devices fit: the lookup table's mean step at mid-range is 0; nothing written");
         } else {
             double[][] up = polarity(used, true, state), down = polarity(used, false, state);
             fu = curve(up, response, true);
@@ -166,6 +190,12 @@ public final class DeviceFit {
         }
         final java.util.function.ToDoubleFunction<PulseData.Step> stateOf = state;
         double au = fu[0][0], gu = fu[0][1], ad = fd[0][0], gd = fd[0][1];
+        final double[][] table = means;
+        final double fgu = gu, fgd = gd;
+        final double tMid = mid, tHalf = half, tau = au, tad = ad;
+        // the response's shape at state x: its formula, or the table over its value at mid-range
+        Shape shapeOf = table == null ? (x, up) -> shape(response, up ? fgu : fgd, x, up)
+                : (x, up) -> interpolate(table[0], table[up ? 1 : 2], tMid + tHalf * x) / (up ? tau : tad);
         double s = 0.5 * (au + ad), b = (au - ad) / (au + ad);
         double seS = 0.5 * Math.hypot(fu[1][0], fd[1][0]);
         double sum = au + ad, seB = Math.hypot(2 * ad / (sum * sum) * fu[1][0], 2 * au / (sum * sum) * fd[1][0]);
@@ -175,7 +205,7 @@ public final class DeviceFit {
         Map<Integer, double[]> own = new LinkedHashMap<>(); // {sum up size f, sum up f^2, sum down size f, sum down f^2, n up, n down}
         for (PulseData.Step st : used) {
             double x = stateOf.applyAsDouble(st);
-            double f = shape(response, st.up() ? gu : gd, x, st.up());
+            double f = shapeOf.at(x, st.up());
             double[] o = own.computeIfAbsent(st.device(), k -> new double[6]);
             o[st.up() ? 0 : 2] += st.size() * f;
             o[st.up() ? 1 : 3] += f * f;
@@ -183,17 +213,24 @@ public final class DeviceFit {
         }
         double residual = 0;
         int residuals = 0;
+        int points = table == null ? 0 : table[0].length;
+        double[][] binResidual = new double[2][points];
+        int[][] binCount = new int[2][points];
         for (PulseData.Step st : used) {
             double[] o = own.get(st.device());
             if (o[st.up() ? 1 : 3] == 0) continue;
             double x = stateOf.applyAsDouble(st);
             double amp = o[st.up() ? 0 : 2] / o[st.up() ? 1 : 3];
-            double e = st.size() - amp * shape(response, st.up() ? gu : gd, x, st.up());
+            double e = st.size() - amp * shapeOf.at(x, st.up());
             residual += e * e;
             residuals++;
+            if (table != null) {
+                int bin = bin(table[0], tMid + tHalf * x);
+                binResidual[st.up() ? 0 : 1][bin] += e * e;
+                binCount[st.up() ? 0 : 1][bin]++;
+            }
         }
         double sigma = Math.sqrt(residual / Math.max(1, residuals - 2 * own.size()));
-        Estimate writeNoise = new Estimate(sigma / s, sigma / s / Math.sqrt(2.0 * Math.max(1, residuals)));
         Estimate stepDtod = Estimate.NONE, upDownDtod = Estimate.NONE, boundsDtod = Estimate.NONE;
         if (devices >= 3) {
             List<Double> si = new ArrayList<>(), bi = new ArrayList<>();
@@ -211,6 +248,10 @@ public final class DeviceFit {
                 double[] sv = si.stream().mapToDouble(Double::doubleValue).toArray(), bv = bi.stream().mapToDouble(Double::doubleValue).toArray();
                 double meanS = Arrays.stream(sv).average().orElse(s), varS = variance(sv) - samplingS / sv.length;
                 stepDtod = new Estimate(Math.sqrt(Math.max(0, varS)) / meanS, Math.sqrt(variance(sv) / (2.0 * sv.length)) / meanS);
+                // the nominal step is the devices' mean: the pooled fit weighs each device by its pulses away from the bounds,
+                // and a device with larger steps reaches its bounds sooner, so the pooled amplitude leans to the small-step devices
+                s = meanS;
+                seS = Math.sqrt(variance(sv) / sv.length);
                 double varB = variance(bv) - samplingB / bv.length;
                 upDownDtod = new Estimate(Math.sqrt(Math.max(0, varB)), Math.sqrt(variance(bv) / (2.0 * bv.length)));
                 if (boundsFitted) {
@@ -230,11 +271,78 @@ public final class DeviceFit {
         } else {
             notes.add("device-to-device spreads (stepDtod, upDownDtod, boundsDtod) not identified: " + devices + " device(s); they need 3 or more");
         }
+        HardwareModel.Device.StepTable stepTable = null;
+        if (table != null) {
+            // the cycle-to-cycle spread per bin (residuals around each device's own scaled table); the mean steps hold the asymmetry
+            double[][] spread = new double[2][points];
+            for (int u = 0; u < 2; u++) {
+                for (int k = 0; k < points; k++) spread[u][k] = binCount[u][k] > 1 ? Math.sqrt(binResidual[u][k] / (binCount[u][k] - 1)) : sigma;
+            }
+            stepTable = new HardwareModel.Device.StepTable(table[0], table[1], table[2], spread[0], spread[1]);
+            notes.add(String.format(java.util.Locale.ROOT, "lookup: %d points over %.4g .. %.4g µS; the table holds the asymmetry (upDown written as 0, "
+                    + "the fitted %.3g reported) and the cycle-to-cycle spread per point (writeNoise written as 0)", points, table[0][0], table[0][points - 1], b));
+            gu = 0;
+            gd = 0;
+        }
+        Estimate writeNoise = new Estimate(sigma / s, sigma / s / Math.sqrt(2.0 * Math.max(1, residuals)));
         Fit provisional = new Fit(response, gMin, gMax, new Estimate(s, seS), new Estimate(gu, fu[1][1]), new Estimate(gd, fd[1][1]),
-                new Estimate(b, seB), writeNoise, stepDtod, upDownDtod, boundsDtod, devices, steps.size(), used.size(), 0, 0, notes);
+                new Estimate(b, seB), writeNoise, stepDtod, upDownDtod, boundsDtod, devices, steps.size(), used.size(), 0, 0, notes, stepTable);
         double[] quality = quality(used, provisional);
         return new Fit(response, gMin, gMax, provisional.step(), provisional.gammaUp(), provisional.gammaDown(), provisional.upDown(), writeNoise,
-                stepDtod, upDownDtod, boundsDtod, devices, steps.size(), used.size(), quality[0], quality[1], notes);
+                stepDtod, upDownDtod, boundsDtod, devices, steps.size(), used.size(), quality[0], quality[1], notes, stepTable);
+    }
+
+    /** A response's shape at state x, up or down. */
+    private interface Shape {
+        double at(double x, boolean up);
+    }
+
+    /** Points of a fitted lookup table: conductance bins over the device's range. */
+    static final int TABLE_BINS = 20;
+    /** The fewest pulses of each polarity a bin needs to be a point of the table (a mean of fewer is mostly noise). */
+    static final int TABLE_MIN_PULSES = 10;
+
+    /**
+     * {conductance, mean step up, mean step down} over bins of the nominal conductance of each pulse's state: the
+     * bins that hold enough pulses of both polarities, the other polarity's mean filled in by interpolation where one lacks them.
+     */
+    private static double[][] binnedMeans(List<PulseData.Step> used, java.util.function.ToDoubleFunction<PulseData.Step> state, double gMin, double gMax) {
+        double mid = 0.5 * (gMin + gMax), half = 0.5 * (gMax - gMin), width = (gMax - gMin) / TABLE_BINS;
+        double[][] sum = new double[2][TABLE_BINS];
+        int[][] count = new int[2][TABLE_BINS];
+        for (PulseData.Step st : used) {
+            double g = mid + half * state.applyAsDouble(st);
+            int k = (int) Math.max(0, Math.min(TABLE_BINS - 1, Math.floor((g - gMin) / width)));
+            sum[st.up() ? 0 : 1][k] += st.size();
+            count[st.up() ? 0 : 1][k]++;
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int k = 0; k < TABLE_BINS; k++) if (count[0][k] >= TABLE_MIN_PULSES || count[1][k] >= TABLE_MIN_PULSES) kept.add(k);
+        double[][] out = new double[3][kept.size()];
+        for (int j = 0; j < kept.size(); j++) out[0][j] = gMin + (kept.get(j) + 0.5) * width;
+        for (int u = 0; u < 2; u++) {
+            List<double[]> seen = new ArrayList<>();
+            for (int k : kept) if (count[u][k] >= TABLE_MIN_PULSES) seen.add(new double[] {gMin + (k + 0.5) * width, sum[u][k] / count[u][k]});
+            if (seen.size() < 2) {
+                throw new UserError("devices fit: lookup: " + seen.size() + " conductance bin(s) with " + TABLE_MIN_PULSES + " " + (u == 0 ? "up" : "down")
+                        + " pulses away from the bounds; a table needs 2 or more; nothing written");
+            }
+            double[] c = seen.stream().mapToDouble(r -> r[0]).toArray(), m = seen.stream().mapToDouble(r -> r[1]).toArray();
+            for (int j = 0; j < kept.size(); j++) out[1 + u][j] = Math.max(0, interpolate(c, m, out[0][j]));
+        }
+        if (out[0].length < 2) throw new UserError("devices fit: lookup: fewer than 2 conductance bins hold pulses; nothing written");
+        return out;
+    }
+
+    private static double interpolate(double[] c, double[] v, double g) {
+        return new HardwareModel.Device.StepTable(c, v, v, v, v).at(v, g);
+    }
+
+    /** The table point nearest {@code g}. */
+    private static int bin(double[] c, double g) {
+        int best = 0;
+        for (int k = 1; k < c.length; k++) if (Math.abs(c[k] - g) < Math.abs(c[best] - g)) best = k;
+        return best;
     }
 
     /** {x, step size} of the pulses of one polarity. */
@@ -399,6 +507,17 @@ public final class DeviceFit {
         return out;
     }
 
+    private static String tableJson(HardwareModel.Device.StepTable t) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        double[][] columns = {t.conductance(), t.stepUp(), t.stepDown(), t.spreadUp(), t.spreadDown()};
+        String[] names = {"conductance", "stepUp", "stepDown", "spreadUp", "spreadDown"};
+        for (int c = 0; c < names.length; c++) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray(names[c]);
+            for (double v : columns[c]) a.add(v);
+        }
+        return o.toString();
+    }
+
     /** The fit as --set overrides of a model's device section (what a fitted model file states). */
     public static List<String> overrides(Fit f) {
         // gRef half the range: weights span +-2, as in every preset
@@ -407,6 +526,11 @@ public final class DeviceFit {
                 "device.response=" + f.response().jsonName,
                 "device.gammaUp=" + Math.max(0, f.gammaUp().value()), "device.gammaDown=" + Math.max(0, f.gammaDown().value()),
                 "device.upDown=" + Math.max(-0.99, Math.min(0.99, f.upDown().value())), "device.writeNoise=" + f.writeNoise().value()));
+        if (f.table() != null) {
+            o.set(o.indexOf("device.upDown=" + Math.max(-0.99, Math.min(0.99, f.upDown().value()))), "device.upDown=0");
+            o.set(o.size() - 1, "device.writeNoise=0");
+            o.add("device.lookup=" + tableJson(f.table()));
+        }
         o.add("device.stepDtod=" + (Double.isNaN(f.stepDtod().value()) ? 0 : f.stepDtod().value()));
         o.add("device.upDownDtod=" + (Double.isNaN(f.upDownDtod().value()) ? 0 : f.upDownDtod().value()));
         o.add("device.boundsDtod=" + (Double.isNaN(f.boundsDtod().value()) ? 0 : f.boundsDtod().value()));

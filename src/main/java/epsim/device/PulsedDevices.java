@@ -14,8 +14,11 @@ import java.util.Arrays;
  * <pre>
  *   linearStep  up: s_i (1 + b_i)(1 - gammaUp x)        down: s_i (1 - b_i)(1 + gammaDown x)
  *   power       up: s_i (1 + b_i)(1 - x)^gammaUp        down: s_i (1 - b_i)(1 + x)^gammaDown
+ *   lookup      up: (s_i / s)(1 + b_i) T_up(G_x)         down: (s_i / s)(1 - b_i) T_down(G_x)
  * </pre>
- * (negative steps are taken as 0), plus N(0, (writeNoise * s)^2) per pulse, s the nominal step.
+ * (negative steps are taken as 0; T the table's mean step at G_x, the nominal conductance of state x),
+ * plus N(0, (writeNoise * s)^2 + spread(G_x)^2) per pulse, s the nominal step, spread the table's (0 for
+ * parametric responses).
  * The controller programs open loop: a requested change becomes round(dG / s) pulses, rounded
  * stochastically so the expected number is exact. Drift: a read returns
  * G ((t - t_prog) / t0 + 1)^-nu, t_prog the device's last programming time.
@@ -152,10 +155,13 @@ public final class PulsedDevices {
             return;
         }
         long limit = Math.min(count, 4L * Math.max(2, p.levels())); // beyond this every device sits on a bound
+        boolean spreads = p.response().spreads();
         for (long k = 0; k < limit; k++) {
             if ((k & 1023) == 1023) epsim.common.WorkLimit.check("programming");
             double s = stepSize(i, g[i], up);
-            if (noise > 0) s += noise * rng.nextGaussian();
+            // a measured spread and the write noise are independent: their variances add
+            double sd = spreads ? Math.hypot(noise, p.response().spread(state(i, g[i]), up)) : noise;
+            if (sd > 0) s += sd * rng.nextGaussian();
             g[i] = clamp(g[i] + (up ? s : -s), low[i], high[i]);
         }
     }
@@ -184,10 +190,14 @@ public final class PulsedDevices {
 
     /** The noise-free step of device i at conductance {@code at}. */
     public double stepSize(int i, double at, boolean up) {
-        double mid = 0.5 * (low[i] + high[i]), half = 0.5 * (high[i] - low[i]);
-        double x = half > 0 ? clamp((at - mid) / half, -1, 1) : 0;
         double base = step[i] * (up ? 1 + upDown[i] : 1 - upDown[i]);
-        return Math.max(0, base * p.response().shape(x, up));
+        return Math.max(0, base * p.response().shape(state(i, at), up));
+    }
+
+    /** Device i's state x in [-1, 1] at conductance {@code at}: its place between its own bounds. */
+    private double state(int i, double at) {
+        double mid = 0.5 * (low[i] + high[i]), half = 0.5 * (high[i] - low[i]);
+        return half > 0 ? clamp((at - mid) / half, -1, 1) : 0;
     }
 
     /** Conductance a read sees at time {@code now} (drift applied). */

@@ -31,7 +31,9 @@ public record HardwareModel(String name, String description, String source,
         /** step = s (1 +- upDown)(1 -+ gamma x): constant for gamma 0, soft bounds for gamma 1 (aihwkit LinearStep). */
         LINEAR_STEP,
         /** up: s (1 + upDown)(1 - x)^gammaUp, down: s (1 - upDown)(1 + x)^gammaDown (power-law step). */
-        POWER;
+        POWER,
+        /** The mean step up and down and their cycle-to-cycle spread as tables over conductance, interpolated (device.lookup). */
+        LOOKUP;
 
         /** The name in model files. */
         public final String jsonName = JsonName.of(this);
@@ -56,7 +58,7 @@ public record HardwareModel(String name, String description, String source,
          * How a pulse's step depends on the device's state x in [-1, 1] (its place between its own
          * bounds): the nominal step, times (1 + upDown) up or (1 - upDown) down, times the shape.
          */
-        public sealed interface StepResponse permits LinearStep, PowerLaw {
+        public sealed interface StepResponse permits LinearStep, PowerLaw, Lookup {
             Response type();
 
             /** Mean up/down asymmetry beta: up steps x (1 + beta), down x (1 - beta). */
@@ -67,6 +69,16 @@ public record HardwareModel(String name, String description, String source,
 
             /** Whether the step up (or down) does not depend on the state. */
             boolean constant(boolean up);
+
+            /** The state-dependent cycle-to-cycle std of a step up (or down) at state x, µS, on top of device.writeNoise (0 but for lookup). */
+            default double spread(double x, boolean up) {
+                return 0;
+            }
+
+            /** Whether {@link #spread} is ever nonzero. */
+            default boolean spreads() {
+                return false;
+            }
 
             /** The up parameter as model files write it (device.gammaUp). */
             double upParameter();
@@ -123,6 +135,90 @@ public record HardwareModel(String name, String description, String source,
 
             public double downParameter() {
                 return exponentDown;
+            }
+        }
+
+        /**
+         * A measured response as tables over conductance (µS, increasing): the mean step up and down
+         * (magnitudes, µS) and their cycle-to-cycle std (µS), linearly interpolated between points and
+         * held constant beyond the ends. A device with its own bounds reads the table at the nominal
+         * conductance of its own state x, and its own step factor and asymmetry scale the mean step
+         * as for every response.
+         */
+        public record StepTable(double[] conductance, double[] stepUp, double[] stepDown, double[] spreadUp, double[] spreadDown) {
+            /** Linear interpolation of {@code values} at {@code g}, the end values beyond the ends. */
+            public double at(double[] values, double g) {
+                double[] c = conductance;
+                if (g <= c[0]) return values[0];
+                int n = c.length;
+                if (g >= c[n - 1]) return values[n - 1];
+                int lo = 0, hi = n - 1;
+                while (hi - lo > 1) {
+                    int m = (lo + hi) >>> 1;
+                    if (c[m] <= g) lo = m;
+                    else hi = m;
+                }
+                double t = (g - c[lo]) / (c[hi] - c[lo]);
+                return values[lo] + t * (values[hi] - values[lo]);
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof StepTable t && java.util.Arrays.equals(conductance, t.conductance) && java.util.Arrays.equals(stepUp, t.stepUp)
+                        && java.util.Arrays.equals(stepDown, t.stepDown) && java.util.Arrays.equals(spreadUp, t.spreadUp)
+                        && java.util.Arrays.equals(spreadDown, t.spreadDown);
+            }
+
+            @Override
+            public int hashCode() {
+                return java.util.Arrays.hashCode(conductance) * 31 + java.util.Arrays.hashCode(stepUp);
+            }
+
+            @Override
+            public String toString() {
+                return "StepTable[" + conductance.length + " points]";
+            }
+        }
+
+        /**
+         * step shape: the table's mean step at the nominal conductance of state x, over the nominal step
+         * s; the table's spread adds to the write noise (independent, so in quadrature).
+         */
+        public record Lookup(StepTable table, double upDown, double gMin, double gMax, double nominalStep) implements StepResponse {
+            public Response type() {
+                return Response.LOOKUP;
+            }
+
+            private double conductanceAt(double x) {
+                return 0.5 * (gMin + gMax) + 0.5 * (gMax - gMin) * x;
+            }
+
+            public double shape(double x, boolean up) {
+                return table.at(up ? table.stepUp() : table.stepDown(), conductanceAt(x)) / nominalStep;
+            }
+
+            @Override
+            public double spread(double x, boolean up) {
+                return table.at(up ? table.spreadUp() : table.spreadDown(), conductanceAt(x));
+            }
+
+            @Override
+            public boolean spreads() {
+                for (double v : table.spreadUp()) if (v > 0) return true;
+                for (double v : table.spreadDown()) if (v > 0) return true;
+                return false;
+            }
+
+            public boolean constant(boolean up) {
+                return false;
+            }
+
+            public double upParameter() {
+                return 0;
+            }
+
+            public double downParameter() {
+                return 0;
             }
         }
 

@@ -30,12 +30,17 @@ public enum ModelField {
     LEVELS("device", "levels", Kind.LEVELS, "an integer in 2..1000000 or \"ideal\"", "—", "2 .. 1e6, or `\"ideal\"` (finer is continuous in effect; a bound on the pulses one update may take)",
             "nominal programmable levels; the nominal step `s = (gMax - gMin)/(levels - 1)` is aihwkit's `dw_min`; `\"ideal\"` = continuous (then every pulse effect below must be 0)",
             m -> levels(m.device().levels())),
-    RESPONSE("device", "response", Kind.TEXT, "one of \"linearStep\", \"power\"", "—", "`linearStep`, `power`",
+    RESPONSE("device", "response", Kind.TEXT, "one of \"linearStep\", \"power\", \"lookup\"", "—", "`linearStep`, `power`, `lookup`",
             "how the step depends on the state (below)", m -> m.device().response().type().jsonName),
     GAMMA_UP("device", "gammaUp", Kind.SHAPE, "a finite number in [0, 1000]", "—", "[0, 1e3]",
-            "linearStep: slope of the up step (0 constant, 1 soft bounds); power: exponent", m -> m.device().response().upParameter()),
+            "linearStep: slope of the up step (0 constant, 1 soft bounds); power: exponent; lookup: 0 (the table holds the shape)",
+            m -> m.device().response().upParameter()),
     GAMMA_DOWN("device", "gammaDown", Kind.SHAPE, "a finite number in [0, 1000]", "—", "[0, 1e3]",
             "the same for the down step", m -> m.device().response().downParameter()),
+    LOOKUP("device", "lookup", Kind.TABLE, "an object of number arrays conductance (µS, increasing, within [gMin, gMax]), stepUp, stepDown (µS, >= 0), "
+            + "optional spreadUp, spreadDown (µS, >= 0), all of one length in 2..10000", "µS", "with response `lookup` only",
+            "the lookup response: the mean step up and down and their cycle-to-cycle std over conductance, interpolated (docs/hardware-models.md)",
+            ModelField::lookupTable, Presence.OPTIONAL, null),
     UP_DOWN("device", "upDown", Kind.OPEN_UNIT, "a finite number in (-1, 1)", "—", "(-1, 1)",
             "mean asymmetry b: up steps `s(1 + b)`, down steps `s(1 - b)` (aihwkit `up_down`)", m -> m.device().upDown()),
     UP_DOWN_DTOD("device", "upDownDtod", Kind.SHAPE, "a finite number in [0, 1000]", "—", "[0, 1e3]",
@@ -157,7 +162,7 @@ public enum ModelField {
 
     /** What a field's value may be, before the checks that relate two fields. */
     enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN,
-        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME, TILE, RANGE, WIRE }
+        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME, TILE, RANGE, WIRE, TABLE }
 
     /*
      * Physical ranges, so that no value that passes validation turns into NaN or Infinity in what the
@@ -243,6 +248,25 @@ public enum ModelField {
         if (section.equals(COST_SECTION) && m.cost() == null) return null;
         return value.apply(m);
     }
+
+    /** The lookup table as model files write it, or null for a parametric response (the field is then left out). */
+    private static Object lookupTable(HardwareModel m) {
+        if (!(m.device().response() instanceof HardwareModel.Device.Lookup l)) return null;
+        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        HardwareModel.Device.StepTable t = l.table();
+        double[][] columns = {t.conductance(), t.stepUp(), t.stepDown(), t.spreadUp(), t.spreadDown()};
+        for (int c = 0; c < TABLE_COLUMNS.size(); c++) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray(TABLE_COLUMNS.get(c));
+            for (double v : columns[c]) a.add(v);
+        }
+        return o;
+    }
+
+    /** The columns of device.lookup, in file order; the last two are optional (0). */
+    static final List<String> TABLE_COLUMNS = List.of("conductance", "stepUp", "stepDown", "spreadUp", "spreadDown");
+
+    /** The most points a lookup table may have: a finer table says nothing a measurement resolves, and it bounds the file. */
+    static final int MAX_TABLE_POINTS = 10_000;
 
     private static Object tile(int v) {
         return v == HardwareModel.Array.UNBOUNDED ? "unbounded" : v;

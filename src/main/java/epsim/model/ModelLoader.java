@@ -186,7 +186,8 @@ public final class ModelLoader {
             sectionNode = (ObjectNode) section0;
         }
         if (section.equals("device")) keepOneWriteNoise(sectionNode, field);
-        sectionNode.set(field, parseScalar(value));
+        // a table is JSON on the command line too (device.lookup={"conductance":[...],...})
+        sectionNode.set(field, ModelField.byKey(key).kind == ModelField.Kind.TABLE ? JsonFields.parse(value, where) : parseScalar(value));
         overridden.put(key, where);
     }
 
@@ -235,6 +236,8 @@ public final class ModelLoader {
                 if (value instanceof Double d) node.put(f.name, d);
                 else if (value instanceof Integer i) node.put(f.name, i);
                 else if (value instanceof Boolean b) node.put(f.name, b);
+                else if (value instanceof JsonNode j) node.set(f.name, j);
+                else if (value == null && f.presence == ModelField.Presence.OPTIONAL) continue; // an optional field that says nothing (device.lookup)
                 else node.put(f.name, (String) value);
             }
         }

@@ -63,6 +63,7 @@ final class ModelValidator {
                 }
             }
         }
+        lookupChecks(r, v, gMin, gMax, levels);
         double dacMin = (Double) v.get(ModelField.DAC_MIN), dacMax = (Double) v.get(ModelField.DAC_MAX);
         if (dacMax <= dacMin) throw r.error(ModelField.DAC_MAX, dacMax);
         double adcMin = v.get(ModelField.ADC_MIN) == RAILS ? transfer.railLow : (Double) v.get(ModelField.ADC_MIN);
@@ -130,12 +131,45 @@ final class ModelValidator {
 
     }
 
+    /** The lookup response and its table come together, with pulsed devices, no gamma and the table within the device's range. */
+    private static void lookupChecks(Reader r, Map<ModelField, Object> v, double gMin, double gMax, int levels) {
+        boolean lookup = v.get(ModelField.RESPONSE) == HardwareModel.Response.LOOKUP;
+        HardwareModel.Device.StepTable table = (HardwareModel.Device.StepTable) v.get(ModelField.LOOKUP);
+        if (lookup && table == null) {
+            throw new UserError(r.where(ModelField.RESPONSE) + ": \"lookup\" needs the table device.lookup (conductance, stepUp, stepDown; docs/hardware-models.md)");
+        }
+        if (!lookup && table != null) {
+            throw new UserError(r.where(ModelField.LOOKUP) + ": a table is read only by device.response \"lookup\" (the response is "
+                    + ((HardwareModel.Response) v.get(ModelField.RESPONSE)).jsonName + ")");
+        }
+        if (!lookup) return;
+        if (levels == HardwareModel.IDEAL) {
+            throw new UserError(r.where(ModelField.RESPONSE) + ": \"lookup\" needs pulsed devices (device.levels an integer; the table gives steps of pulses)");
+        }
+        for (ModelField f : List.of(ModelField.GAMMA_UP, ModelField.GAMMA_DOWN)) {
+            if ((Double) v.get(f) != 0) throw new UserError(r.where(f) + ": must be 0 with device.response \"lookup\" (the table holds the step's shape)");
+        }
+        double[] c = table.conductance();
+        // 1e-9 relative: a table written from the model's own bounds as decimals reads back within rounding
+        double slack = 1e-9 * Math.max(1, gMax);
+        if (c[0] < gMin - slack || c[c.length - 1] > gMax + slack) {
+            throw new UserError(r.where(ModelField.LOOKUP) + ".conductance: " + c[0] + " .. " + c[c.length - 1] + " µS reaches beyond the device's range "
+                    + gMin + " .. " + gMax + " µS");
+        }
+        if (java.util.Arrays.stream(table.stepUp()).max().orElse(0) == 0 || java.util.Arrays.stream(table.stepDown()).max().orElse(0) == 0) {
+            throw new UserError(r.where(ModelField.LOOKUP) + ": stepUp and stepDown need a step > 0 somewhere (else no pulse moves the device that way)");
+        }
+    }
+
     /** The device section's named parts. */
     private static HardwareModel.Device device(Map<ModelField, Object> v, double gMin, double gMax, int levels, double stuckMin, double stuckMax) {
         return new HardwareModel.Device(
                 new HardwareModel.Device.Conductance(gMin, gMax, (Double) v.get(ModelField.G_REF), levels),
-                HardwareModel.Device.StepResponse.of((HardwareModel.Response) v.get(ModelField.RESPONSE), (Double) v.get(ModelField.GAMMA_UP),
-                        (Double) v.get(ModelField.GAMMA_DOWN), (Double) v.get(ModelField.UP_DOWN)),
+                v.get(ModelField.RESPONSE) == HardwareModel.Response.LOOKUP
+                        ? new HardwareModel.Device.Lookup((HardwareModel.Device.StepTable) v.get(ModelField.LOOKUP), (Double) v.get(ModelField.UP_DOWN),
+                                gMin, gMax, (gMax - gMin) / (levels - 1))
+                        : HardwareModel.Device.StepResponse.of((HardwareModel.Response) v.get(ModelField.RESPONSE), (Double) v.get(ModelField.GAMMA_UP),
+                                (Double) v.get(ModelField.GAMMA_DOWN), (Double) v.get(ModelField.UP_DOWN)),
                 new HardwareModel.Device.Variation((Double) v.get(ModelField.STEP_DTOD), (Double) v.get(ModelField.BOUNDS_DTOD),
                         (Double) v.get(ModelField.UP_DOWN_DTOD)),
                 new HardwareModel.Device.Noise((Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE)),
@@ -240,6 +274,7 @@ final class ModelValidator {
                     yield ohms;
                 }
                 case RANGE -> number(f, n, 0, false, ModelField.MAX_RANGE);
+                case TABLE -> table(f, n);
                 case TILE -> n.isTextual() && n.asText().equals("unbounded") ? HardwareModel.Array.UNBOUNDED : integer(f, n, 1, 1_000_000);
                 case OPEN_UNIT -> {
                     double x = number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
@@ -300,6 +335,45 @@ final class ModelValidator {
 
         double number(ModelField f, JsonNode n, double low, boolean lowInclusive, double high) {
             return FIELDS.number(n, where(f), low, lowInclusive, high, f.expectation);
+        }
+
+        /** A lookup table: named number arrays of one length, conductances increasing, every value finite and in range. */
+        HardwareModel.Device.StepTable table(ModelField f, JsonNode n) {
+            if (!n.isObject()) throw new UserError(where(f) + ": expected " + f.expectation + ", got " + describe(n));
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!ModelField.TABLE_COLUMNS.contains(k)) {
+                    throw new UserError(where(f) + "." + k + ": unknown column (expected " + String.join(", ", ModelField.TABLE_COLUMNS) + ")");
+                }
+            }
+            double[][] columns = new double[ModelField.TABLE_COLUMNS.size()][];
+            int length = -1;
+            for (int c = 0; c < columns.length; c++) {
+                String name = ModelField.TABLE_COLUMNS.get(c);
+                JsonNode a = n.get(name);
+                if (a == null) {
+                    if (c < 3) throw new UserError(where(f) + "." + name + ": missing (expected " + f.expectation + ")");
+                    columns[c] = new double[length];
+                    continue;
+                }
+                if (!a.isArray() || a.size() < 2 || a.size() > ModelField.MAX_TABLE_POINTS) {
+                    throw new UserError(where(f) + "." + name + ": expected an array of 2.." + ModelField.MAX_TABLE_POINTS + " numbers, got " + describe(a));
+                }
+                if (length >= 0 && a.size() != length) {
+                    throw new UserError(where(f) + "." + name + ": " + a.size() + " values, but conductance has " + length + " (one per point)");
+                }
+                length = a.size();
+                columns[c] = new double[length];
+                for (int k = 0; k < length; k++) {
+                    String at = where(f) + "." + name + "[" + k + "]";
+                    double v = FIELDS.number(a.get(k), at, 0, true, ModelField.MAX_MICROSIEMENS, "a finite number in [0, 1e6] (µS)");
+                    if (c == 0 && k > 0 && !(v > columns[0][k - 1])) {
+                        throw new UserError(at + ": " + v + " after " + columns[0][k - 1] + " (expected increasing conductances)");
+                    }
+                    columns[c][k] = v;
+                }
+            }
+            return new HardwareModel.Device.StepTable(columns[0], columns[1], columns[2], columns[3], columns[4]);
         }
 
         int levels(ModelField f, JsonNode n, int min, int max) {

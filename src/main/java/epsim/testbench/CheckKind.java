@@ -17,6 +17,7 @@ enum CheckKind {
     GDU("gdu", Set.of("steps"), Set.of("normalizedError"), Checks::gdu),
     ADC_SWEEP("adc-sweep", Set.of("adcBits", "seeds"), Set.of("stepRise", "overallRise"), Checks::adcSweep),
     DEVICE_PHYSICS("device-physics", Set.of("devices", "pulses"), Set.of("relativeError"), DevicePhysics::run),
+    DEVICE_FIT("device-fit", Set.of("devices", "cycles", "response"), Set.of("relativeError", "absoluteError", "ksDistance"), DeviceFitCheck::run),
     BP_VS_FD("bp-vs-fd", Set.of("fdStep"), Set.of("relativeError"), RuleChecks::bpVsFiniteDifferences),
     CHL_WEAK_FEEDBACK("chl-weak-feedback", Set.of("gammas"), Set.of("relativeError", "slope"), RuleChecks::chlWeakFeedback),
     GAITPROP_ORTHOGONAL("gaitprop-orthogonal", Set.of("mixes"), Set.of("relativeError", "growth", "regulariserError"),

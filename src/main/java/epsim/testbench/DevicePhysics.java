@@ -46,14 +46,15 @@ final class DevicePhysics {
             // k single pulses per device, each from the device's mid-range: the within-device variance is
             // the cycle-to-cycle noise, the spread of the device means the device-to-device spread plus c2c^2 / k
             Stats up = pulses(pop, k, 0, true, rng), down = pulses(pop, k, 0, false, rng);
-            rows.add(row(name, "mean up step at mid-range (uS)", up.mean, s * (1 + d.upDown()), bound));
-            rows.add(row(name, "mean down step at mid-range (uS)", down.mean, s * (1 - d.upDown()), bound));
-            if (d.writeNoise() > 0) {
-                rows.add(row(name, "cycle-to-cycle spread of one pulse (uS)", Math.sqrt(up.withinVariance), d.writeNoise() * s, bound));
+            rows.add(row(name, "mean up step at mid-range (uS)", up.mean, s * (1 + d.upDown()) * shapeAt(d, 0, true), bound));
+            rows.add(row(name, "mean down step at mid-range (uS)", down.mean, s * (1 - d.upDown()) * shapeAt(d, 0, false), bound));
+            double tableSpread = d.response() instanceof HardwareModel.Device.Lookup l ? l.table().at(l.table().spreadUp(), 0.5 * (d.gMin() + d.gMax())) : 0;
+            if (d.writeNoise() > 0 || tableSpread > 0) {
+                rows.add(row(name, "cycle-to-cycle spread of one pulse (uS)", Math.sqrt(up.withinVariance), Math.hypot(d.writeNoise() * s, tableSpread), bound));
             }
             if (d.stepDtod() > 0 || d.upDownDtod() > 0) {
                 double var = up.varianceOfMeans - up.withinVariance / k;
-                double expected = s * Math.sqrt(Math.pow(1 + d.upDown(), 2) * d.stepDtod() * d.stepDtod()
+                double expected = s * shapeAt(d, 0, true) * Math.sqrt(Math.pow(1 + d.upDown(), 2) * d.stepDtod() * d.stepDtod()
                         + d.upDownDtod() * d.upDownDtod());
                 rows.add(row(name, "device-to-device spread of the up step (uS)", Math.sqrt(Math.max(var, 0)), expected, bound));
             }
@@ -62,8 +63,10 @@ final class DevicePhysics {
             }
             if (!d.response().constant(true) || !d.response().constant(false)) {
                 double upHigh = pulses(pop, k, 0.5, true, rng).mean, downLow = pulses(pop, k, -0.5, false, rng).mean;
-                rows.add(row(name, "up step at x = +0.5 over up step at mid (response)", upHigh / up.mean, shapeAtHalf(d, true), bound));
-                rows.add(row(name, "down step at x = -0.5 over down step at mid (response)", downLow / down.mean, shapeAtHalf(d, false), bound));
+                rows.add(row(name, "up step at x = +0.5 over up step at mid (response)", upHigh / up.mean,
+                        shapeAt(d, 0.5, true) / shapeAt(d, 0, true), bound));
+                rows.add(row(name, "down step at x = -0.5 over down step at mid (response)", downLow / down.mean,
+                        shapeAt(d, -0.5, false) / shapeAt(d, 0, false), bound));
             }
         }
         if (d.stuckAtMin() > 0 || d.stuckAtMax() > 0) {
@@ -191,9 +194,14 @@ final class DevicePhysics {
 
 
     /** The step's shape halfway towards the bound it approaches, from each response's formula written out again (not the model's code). */
-    private static double shapeAtHalf(HardwareModel.Device d, boolean up) {
-        if (d.response() instanceof HardwareModel.Device.PowerLaw p) return Math.pow(0.5, up ? p.exponentUp() : p.exponentDown());
+    /** The configured shape at state x, written out from the model's fields (not through the device code under test). */
+    private static double shapeAt(HardwareModel.Device d, double x, boolean up) {
+        if (d.response() instanceof HardwareModel.Device.PowerLaw p) return Math.pow(up ? 1 - x : 1 + x, up ? p.exponentUp() : p.exponentDown());
+        if (d.response() instanceof HardwareModel.Device.Lookup l) {
+            double g = 0.5 * (d.gMin() + d.gMax()) + 0.5 * (d.gMax() - d.gMin()) * x;
+            return l.table().at(up ? l.table().stepUp() : l.table().stepDown(), g) / d.step();
+        }
         HardwareModel.Device.LinearStep l = (HardwareModel.Device.LinearStep) d.response();
-        return 1 - 0.5 * (up ? l.slopeUp() : l.slopeDown());
+        return up ? 1 - x * l.slopeUp() : 1 + x * l.slopeDown();
     }
 }
