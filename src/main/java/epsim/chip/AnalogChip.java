@@ -203,6 +203,11 @@ public final class AnalogChip implements HostedChip {
     }
 
     @Override
+    public epsim.device.WearReport wear(double epochs, double fraction) {
+        return epsim.device.WearReport.of(crossbars.devices(), epochs, fraction);
+    }
+
+    @Override
     public ChipCounters counters() {
         return events.counters(neurons.crossbarJoules());
     }

@@ -189,6 +189,14 @@ final class CrossbarLayer {
         }
     }
 
+    /** Adds every device of the layer (weights G+, G-, bias G+, G-) to {@code out}. */
+    void addDevices(java.util.List<epsim.device.PulsedDevices> out) {
+        for (ConductanceArray a : new ConductanceArray[] {weightDevices, biasDevices}) {
+            out.add(a.plus());
+            out.add(a.minus());
+        }
+    }
+
     /** Puts the layer's persisted states into {@code d} from index {@code at}. */
     void persistInto(double[][][] d, int at) {
         d[at] = weightDevices.plus().state();

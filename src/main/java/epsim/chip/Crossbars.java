@@ -167,6 +167,14 @@ public final class Crossbars {
         return sum;
     }
 
+    /** Every device of the chip, the ghosts' crossbar's included. */
+    public java.util.List<epsim.device.PulsedDevices> devices() {
+        java.util.List<epsim.device.PulsedDevices> out = new java.util.ArrayList<>();
+        for (CrossbarLayer layer : layers) layer.addDevices(out);
+        if (ghostCopy != null) out.addAll(ghostCopy.devices());
+        return out;
+    }
+
     /** Every device's state; for each layer: weights G+, weights G-, bias G+, bias G-; then the ghosts' crossbar's, the same way. */
     double[][][] deviceStates() {
         double[][][] d = new double[deviceArrays()][][];

@@ -35,6 +35,14 @@ public interface HostedChip extends Chip {
 
     void advanceTime(double seconds);
 
+    /**
+     * Pulses per device per epoch and wear over every device, its counts covering {@code epochs}
+     * epochs (docs/hardware-models.md, "Wear"); null for a chip that does not report its devices.
+     */
+    default epsim.device.WearReport wear(double epochs, double fraction) {
+        return null;
+    }
+
     /** Releases what the chip holds (a process, a socket); the in-process chip has nothing to release. */
     default void close() {}
 }

@@ -48,8 +48,13 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
     @Option(names = "--batches", paramLabel = "N", defaultValue = "5", description = "Training batches (and as many test batches) counted (default: ${DEFAULT-VALUE}).")
     int batches;
 
+    @Option(names = "--wear-fraction", paramLabel = "F", defaultValue = "0.01", description = "The fraction of worn-out devices the wear line "
+            + "counts epochs to (default: ${DEFAULT-VALUE}).")
+    double wearFraction;
+
     @Override
     public Integer call() {
+        if (!(wearFraction > 0 && wearFraction <= 1)) throw new UserError("--wear-fraction " + wearFraction + ": expected a fraction in (0, 1]");
         if (batches < 1 || batches > 100_000) throw new UserError("--batches " + batches + ": expected an integer in 1..100000");
         TrainConfig config = run.config(model, rule, null);
         Topology t = Topology.parse(config.net(), "--net");
@@ -73,6 +78,8 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
         trainingPhases.close();
         long trainingMacs = learning.hostWork().macs() - macsBefore;
         ChipCounters training = chip.counters();
+        // every pulse so far came from the counted training batches (write-verify at fabrication takes none)
+        epsim.device.WearReport wear = chip.wear((double) trained / data.train().count(), wearFraction);
         chip.resetCounters();
         macsBefore = learning.hostWork().macs();
         int inferred = 0;
@@ -107,6 +114,7 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
         System.out.printf(Locale.ROOT, "%-34s %16.6g %16.6g%n", "host multiply-accumulates", (double) trainingMacs / trained,
                 (double) inferenceMacs / inferred);
         System.out.printf(Locale.ROOT, "(initialisation, not in the figures above: %d devices written with write-verify)%n", initialisation);
+        System.out.printf(Locale.ROOT, "wear, at the rates of these %d samples over an epoch of %d: %s%n", trained, data.train().count(), wear.describe());
         if (m.cost() == null) {
             System.out.println("model " + m.name() + " has no cost section: no energy or latency (docs/cost.md)");
             return 0;

@@ -4,7 +4,9 @@ import epsim.common.Rng;
 import epsim.common.UserError;
 import epsim.model.HardwareModel;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A population of single devices with the pulsed-update model of IBM's aihwkit, in conductance
@@ -24,7 +26,7 @@ import java.util.Arrays;
  * G ((t - t_prog) / t0 + 1)^-nu, t_prog the device's last programming time.
  */
 public final class PulsedDevices {
-    private static final byte FREE = 0, STUCK_LOW = 1, STUCK_HIGH = 2;
+    private static final byte FREE = 0, STUCK_LOW = 1, STUCK_HIGH = 2, WORN = 3;
 
     private final HardwareModel.Device p;
     private final int n;
@@ -36,6 +38,10 @@ public final class PulsedDevices {
     private final byte[] stuck;
     private final double[] programmedAt; // null without drift
     private final boolean anyStuck;
+    /** Pulses (a continuous device: analog writes) each device has taken since fabrication. */
+    private final long[] taken;
+    /** The pulses each device takes before it wears out; null without wear. */
+    private final double[] endurance;
     // counted events (docs/cost.md): pulses sent, devices given a change, devices written with write-verify
     private long pulsesUp, pulsesDown, updates, verifyWrites;
 
@@ -69,6 +75,17 @@ public final class PulsedDevices {
             g[i] = stuck[i] == STUCK_LOW ? low[i] : (stuck[i] == STUCK_HIGH ? high[i] : clamp(snap(mid), low[i], high[i]));
         }
         anyStuck = stuckCount > 0;
+        taken = new long[n];
+        if (p.endurance().limited()) {
+            // a stream of its own, seeded by where fabrication stands and without advancing it: the other devices' draws stay
+            // what they are without wear, so that wear with an endurance never reached changes no bit of a run
+            Rng draws = Rng.stream(Arrays.hashCode(fabrication.state()), "endurance");
+            endurance = new double[n];
+            double spread = p.endurance().spread();
+            for (int i = 0; i < n; i++) endurance[i] = p.endurance().pulses() * (spread > 0 ? Math.exp(spread * draws.nextGaussian()) : 1);
+        } else {
+            endurance = null;
+        }
     }
 
     public int size() {
@@ -98,6 +115,7 @@ public final class PulsedDevices {
         settleDrift(i, now);
         if (p.continuous()) {
             g[i] = clamp(g[i] + deltaG, low[i], high[i]);
+            taken[i]++;
             return deltaG > 0 ? 1 : -1;
         }
         double exact = Math.abs(deltaG) / p.step();
@@ -120,6 +138,7 @@ public final class PulsedDevices {
                 g[i] = v < low[i] ? low[i] : (v > high[i] ? high[i] : v);
             }
             updates += n; // an analog write reaches every device of the array (counting non-zero changes cost 10% of an ideal training step)
+            for (int i = 0; i < n; i++) taken[i]++;
             for (int r = 0; r < rowUp.length; r++) rowUp[r] = Math.max(rowUp[r], 1); // one analog write slot per row
             return;
         }
@@ -145,11 +164,24 @@ public final class PulsedDevices {
         if (stuck[i] != FREE || count == 0) return;
         if (up) pulsesUp += count;
         else pulsesDown += count;
+        long before = taken[i];
+        taken[i] += count;
+        double wear = 1;
+        if (endurance != null && taken[i] > endurance[i]) {
+            if (p.endurance().wearOut() == HardwareModel.Device.WearOut.STICK) {
+                // the pulses up to its endurance still move it; then it stays where it is
+                count = Math.max(0, (long) Math.floor(endurance[i]) - before);
+                stuck[i] = WORN;
+                if (count == 0) return;
+            } else {
+                wear = Math.exp(-Math.max(0, before - endurance[i]) / endurance[i]);
+            }
+        }
         double noise = p.writeNoise() * p.step();
         boolean constant = p.response().constant(up);
         if (constant) {
             // a state-independent step: count pulses sum exactly to count steps plus one Gaussian of sqrt(count) spread
-            double change = count * stepSize(i, g[i], up);
+            double change = count * stepSize(i, g[i], up) * wear;
             if (noise > 0) change += noise * Math.sqrt((double) count) * rng.nextGaussian();
             g[i] = clamp(g[i] + (up ? change : -change), low[i], high[i]);
             return;
@@ -158,12 +190,27 @@ public final class PulsedDevices {
         boolean spreads = p.response().spreads();
         for (long k = 0; k < limit; k++) {
             if ((k & 1023) == 1023) epsim.common.WorkLimit.check("programming");
-            double s = stepSize(i, g[i], up);
+            double s = stepSize(i, g[i], up) * wear;
             // a measured spread and the write noise are independent: their variances add
             double sd = spreads ? Math.hypot(noise, p.response().spread(state(i, g[i]), up)) : noise;
             if (sd > 0) s += sd * rng.nextGaussian();
             g[i] = clamp(g[i] + (up ? s : -s), low[i], high[i]);
         }
+    }
+
+    /** Pulses (continuous devices: analog writes) device i has taken since fabrication. */
+    public long taken(int i) {
+        return taken[i];
+    }
+
+    /** The pulses device i takes before it wears out, or +Infinity without wear. */
+    public double endurance(int i) {
+        return endurance == null ? Double.POSITIVE_INFINITY : endurance[i];
+    }
+
+    /** Whether device i has taken more pulses than its endurance. */
+    public boolean worn(int i) {
+        return endurance != null && taken[i] > endurance[i];
     }
 
     /** Programming pulses sent up (potentiation) so far; a stuck device is sent none (the model drops its requests). */
@@ -232,14 +279,22 @@ public final class PulsedDevices {
         if (programmedAt != null) programmedAt[i] = now;
     }
 
-    /** Saved state: conductances, then (with drift) the programming times. */
+    /** Saved state: conductances, then (with drift) the programming times, then (with wear) the pulses each device has taken. */
     public double[][] state() {
-        return programmedAt == null ? new double[][] {g.clone()} : new double[][] {g.clone(), programmedAt.clone()};
+        List<double[]> out = new ArrayList<>();
+        out.add(g.clone());
+        if (programmedAt != null) out.add(programmedAt.clone());
+        if (endurance != null) {
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) t[i] = taken[i]; // exact: a device takes far fewer than 2^53 pulses
+            out.add(t);
+        }
+        return out.toArray(new double[0][]);
     }
 
-    /** Refuses a saved state that does not fit these devices (sizes, bounds, finite times), changing nothing. */
+    /** Refuses a saved state that does not fit these devices (sizes, bounds, finite times, whole pulse counts), changing nothing. */
     public void check(double[][] state) {
-        int arrays = programmedAt == null ? 1 : 2;
+        int arrays = 1 + (programmedAt == null ? 0 : 1) + (endurance == null ? 0 : 1);
         if (state == null || state.length != arrays) {
             throw new UserError("checkpoint: device state has " + (state == null ? 0 : state.length) + " arrays, the hardware model needs " + arrays);
         }
@@ -253,13 +308,26 @@ public final class PulsedDevices {
             double least = programmedAt == null ? low[i] - 1e-12 : 0;
             if (!(v >= least && v <= high[i] + 1e-12)) throw new UserError("checkpoint: conductance outside the device's bounds");
         }
-        if (arrays == 2) for (double t : state[1]) if (!Double.isFinite(t)) throw new UserError("checkpoint: a programming time is not finite");
+        if (programmedAt != null) for (double t : state[1]) if (!Double.isFinite(t)) throw new UserError("checkpoint: a programming time is not finite");
+        if (endurance != null) {
+            for (double t : state[arrays - 1]) {
+                if (!(t >= 0 && t <= 1e15 && t == Math.rint(t))) throw new UserError("checkpoint: a device's pulse count is not a whole number in 0..1e15");
+            }
+        }
     }
 
     public void restore(double[][] state) {
         check(state);
         System.arraycopy(state[0], 0, g, 0, n);
         if (programmedAt != null) System.arraycopy(state[1], 0, programmedAt, 0, n);
+        if (endurance != null) {
+            double[] t = state[state.length - 1];
+            boolean sticks = p.endurance().wearOut() == HardwareModel.Device.WearOut.STICK;
+            for (int i = 0; i < n; i++) {
+                taken[i] = (long) t[i];
+                if (stuck[i] == WORN || stuck[i] == FREE) stuck[i] = sticks && taken[i] > endurance[i] ? WORN : FREE;
+            }
+        }
     }
 
     private double snap(double v) {

@@ -44,7 +44,13 @@ public record HardwareModel(String name, String description, String source,
      * and bounds vary from device to device (drawn once, at fabrication, from the seed). The parts
      * are named: what each field means for the device's step response is in that response's type.
      */
-    public record Device(Conductance conductance, StepResponse response, Variation variation, Noise noise, Faults faults, Drift drift) {
+    public record Device(Conductance conductance, StepResponse response, Variation variation, Noise noise, Faults faults, Drift drift,
+                         Endurance endurance) {
+        /** A device without the endurance part: it never wears out. */
+        public Device(Conductance conductance, StepResponse response, Variation variation, Noise noise, Faults faults, Drift drift) {
+            this(conductance, response, variation, noise, faults, drift, Endurance.UNLIMITED);
+        }
+
         /**
          * @param gMin   nominal lowest conductance, microsiemens
          * @param gMax   nominal highest conductance, microsiemens
@@ -239,6 +245,29 @@ public record HardwareModel(String name, String description, String source,
 
         /** Fractions of devices stuck at their lowest and at their highest conductance. */
         public record Faults(double stuckAtMin, double stuckAtMax) {}
+
+        /** What a device does once it has taken its endurance's worth of pulses. */
+        public enum WearOut {
+            /** It sticks where it is: further pulses move it no more (stuck-SET / stuck-RESET failures). */
+            STICK,
+            /** Its step shrinks by exp(-(n - N) / N) after n > N pulses (the window closes gradually). */
+            SHRINK;
+
+            /** The name in model files. */
+            public final String jsonName = JsonName.of(this);
+        }
+
+        /**
+         * Wear: each device draws at fabrication the pulses it takes before it wears out, log-normal
+         * with median {@code pulses} and std {@code spread} of its logarithm; {@code pulses} 0: no wear.
+         */
+        public record Endurance(double pulses, double spread, WearOut wearOut) {
+            public static final Endurance UNLIMITED = new Endurance(0, 0, WearOut.STICK);
+
+            public boolean limited() {
+                return pulses > 0;
+            }
+        }
 
         /** G(t) = G_prog ((t - t_prog) / t0 + 1)^-nu (nu 0: none); t0 in seconds. */
         public record Drift(double nu, double t0) {}

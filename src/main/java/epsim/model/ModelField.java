@@ -63,6 +63,16 @@ public enum ModelField {
             "[0, 1], sum <= 1", "devices stuck at their highest conductance", m -> m.device().stuckAtMax()),
     DRIFT_NU("device", "driftNu", Kind.DRIFT_EXPONENT, "a finite number in [0, 10]", "—", "[0, 10]",
             "drift exponent nu (0: no drift)", m -> m.device().driftNu()),
+    ENDURANCE("device", "endurance", Kind.ENDURANCE, "a number of pulses in [1, 1e15] or \"unlimited\"", "pulses", "[1, 1e15] or `\"unlimited\"`; optional, unlimited",
+            "median pulses a device takes before it wears out (drawn per device at fabrication, log-normal); written only when limited",
+            m -> m.device().endurance().limited() ? (Object) m.device().endurance().pulses() : null, Presence.OPTIONAL, 0.0),
+    ENDURANCE_SPREAD("device", "enduranceSpread", Kind.SHAPE, "a finite number in [0, 1000]", "—", "[0, 1e3]; optional, 0",
+            "device-to-device std of the natural logarithm of the endurance", m -> m.device().endurance().limited() ? (Object) m.device().endurance().spread() : null,
+            Presence.OPTIONAL, 0.0),
+    WEAR_OUT("device", "wearOut", Kind.TEXT, "one of \"stick\", \"shrink\"", "—", "`stick`, `shrink`; optional, stick",
+            "a worn-out device sticks where it is, or its step shrinks by `exp(-(n - N)/N)` after n > N pulses (docs/hardware-models.md, \"Wear\")",
+            m -> m.device().endurance().limited() ? m.device().endurance().wearOut().jsonName : null, Presence.OPTIONAL,
+            HardwareModel.Device.WearOut.STICK),
     DRIFT_T0("device", "driftT0", Kind.DRIFT_TIME, "a finite number in (0, 1e12] (seconds)", "s", "(0, 1e12]",
             "drift time constant t0", m -> m.device().driftT0()),
     DAC_BITS("periphery", "dacBits", Kind.BITS, "an integer in 1..24 or \"ideal\"", "bits", "1..24 or `\"ideal\"`",
@@ -162,7 +172,7 @@ public enum ModelField {
 
     /** What a field's value may be, before the checks that relate two fields. */
     enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN,
-        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME, TILE, RANGE, WIRE, TABLE }
+        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME, TILE, RANGE, WIRE, TABLE, ENDURANCE }
 
     /*
      * Physical ranges, so that no value that passes validation turns into NaN or Infinity in what the

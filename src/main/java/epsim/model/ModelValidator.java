@@ -56,7 +56,7 @@ final class ModelValidator {
         if (levels == HardwareModel.IDEAL) {
             // pulse effects need pulses: a continuous device takes every request exactly
             for (ModelField f : List.of(ModelField.WRITE_NOISE, ModelField.STEP_DTOD, ModelField.UP_DOWN, ModelField.UP_DOWN_DTOD,
-                    ModelField.GAMMA_UP, ModelField.GAMMA_DOWN)) {
+                    ModelField.GAMMA_UP, ModelField.GAMMA_DOWN, ModelField.ENDURANCE)) {
                 if ((Double) v.get(f) != 0) {
                     throw new UserError(r.where(f) + ": must be 0 when device.levels is \"ideal\""
                             + " (a pulse effect, and continuous devices take no pulses)");
@@ -174,7 +174,9 @@ final class ModelValidator {
                         (Double) v.get(ModelField.UP_DOWN_DTOD)),
                 new HardwareModel.Device.Noise((Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE)),
                 new HardwareModel.Device.Faults(stuckMin, stuckMax),
-                new HardwareModel.Device.Drift((Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)));
+                new HardwareModel.Device.Drift((Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
+                new HardwareModel.Device.Endurance((Double) v.get(ModelField.ENDURANCE), (Double) v.get(ModelField.ENDURANCE_SPREAD),
+                        (HardwareModel.Device.WearOut) v.get(ModelField.WEAR_OUT)));
     }
 
 
@@ -275,6 +277,7 @@ final class ModelValidator {
                 }
                 case RANGE -> number(f, n, 0, false, ModelField.MAX_RANGE);
                 case TABLE -> table(f, n);
+                case ENDURANCE -> n.isTextual() && n.asText().equals("unlimited") ? 0.0 : number(f, n, 1, true, 1e15);
                 case TILE -> n.isTextual() && n.asText().equals("unbounded") ? HardwareModel.Array.UNBOUNDED : integer(f, n, 1, 1_000_000);
                 case OPEN_UNIT -> {
                     double x = number(f, n, Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY);
@@ -289,6 +292,7 @@ final class ModelValidator {
                         case PULSE_TYPE -> JsonName.lookup(HardwareModel.PulseType.class, n.asText());
                         case GHOST_CROSSBAR -> JsonName.lookup(HardwareModel.GhostCrossbar.class, n.asText());
                         case PARTIAL_SUMS -> JsonName.lookup(HardwareModel.PartialSums.class, n.asText());
+                        case WEAR_OUT -> JsonName.lookup(HardwareModel.Device.WearOut.class, n.asText());
                         default -> JsonName.lookup(HardwareModel.Response.class, n.asText());
                     };
                     if (parsed == null) throw error(f, describe(n));

@@ -115,7 +115,7 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
             double[][][] devices = new double[arrays][][];
             for (int i = 0; i < arrays; i++) {
                 int parts = in.readInt();
-                if (parts < 1 || parts > 2) throw r.corrupt("device state");
+                if (parts < 1 || parts > 3) throw r.corrupt("device state");
                 devices[i] = new double[parts][];
                 for (int j = 0; j < parts; j++) devices[i][j] = r.doubles();
             }

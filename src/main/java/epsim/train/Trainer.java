@@ -52,6 +52,10 @@ public final class Trainer {
     private boolean counting; // whether the chip's events are costed (a cost section, and a chip that counts)
     private String notCosted; // why not, when not: recorded in run.json
     private boolean checkpoints = true;
+    /** Training examples the chip's per-device pulse counts cover: this session's, or (counts persisted with wear) the run's. */
+    private long examplesCounted;
+    /** The fraction of worn-out devices run.json's wear figure counts epochs to. */
+    static final double WEAR_FRACTION = 0.01;
     private String chipState = "in checkpoint.bin"; // where the chip's state is kept between sessions: recorded in run.json
 
     /**
@@ -170,6 +174,8 @@ public final class Trainer {
             startEpoch = resume.epoch();
             startBatch = resume.batchIndex();
             sums = resume.sums();
+            // with wear the checkpoint holds each device's pulse count since fabrication; without, the counts start with this session
+            if (model.device().endurance().limited()) examplesCounted = (long) (startEpoch - 1) * train.count() + resume.sums().seen();
         } else {
             writeRecords(history);
         }
@@ -201,6 +207,7 @@ public final class Trainer {
                 steps += e.freeSteps();
                 done++;
                 seen += size;
+                examplesCounted += size;
                 listener.batchDone((int) seen, lossSum / seen, (double) correct / seen);
                 if (stopRequested && b + 1 < batches) {
                     double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
@@ -385,6 +392,8 @@ public final class Trainer {
             figures(cost.putObject("perTrainingSample"), last.cost().training());
             figures(cost.putObject("perInference"), last.cost().inference());
         }
+        epsim.device.WearReport wear = examplesCounted > 0 ? chip.wear((double) examplesCounted / train.count(), WEAR_FRACTION) : null;
+        if (wear != null) fin.set("wear", wear.toJson());
         writeJson(run);
         AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
         try {
