@@ -106,7 +106,9 @@ public final class DeviceFit {
             try {
                 Fit f = fitWith(steps, r);
                 out.add(String.format(java.util.Locale.ROOT, "response %-10s R^2 %.4f, binned mean steps within %.3g s (rms), writeNoise %s steps%s", r.jsonName,
-                        f.rSquared(), f.binnedError(), f.writeNoise(), r == HardwareModel.Response.LOOKUP ? " (around each device's own table)" : ""));
+                        f.rSquared(), f.binnedError(), f.writeNoise(), r == HardwareModel.Response.LOOKUP
+                                ? " (around each device's own table; its binned error is in-sample, the table being the binned means, over 2 x "
+                                + f.table().conductance().length + " parameters)" : ""));
             } catch (UserError e) {
                 out.add("response " + r.jsonName + ": " + e.getMessage().replace("devices fit: ", "").replace("; nothing written", ""));
             }

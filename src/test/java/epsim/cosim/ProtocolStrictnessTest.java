@@ -79,13 +79,15 @@ class ProtocolStrictnessTest {
             case 1 -> { // a programming time
                 double[] times = d[0][1].clone();
                 times[e.index()] = e.value();
-                d[0] = new double[][] {d[0][0], times};
+                d[0] = d[0].clone(); // conductances, programming times and (pcm wears) pulse counts
+                d[0][1] = times;
                 possible = e.value() >= 0 && e.value() <= p.time();
             }
             case 2 -> { // a conductance
                 double[] g = d[0][0].clone();
                 g[e.index()] = e.value();
-                d[0] = new double[][] {g, d[0][1]};
+                d[0] = d[0].clone();
+                d[0][0] = g;
                 possible = e.value() >= 0 && e.value() <= 10; // pcm's devices reach at most gMax plus their spread; 1e3 and more they do not
             }
             default -> { // the chip time
