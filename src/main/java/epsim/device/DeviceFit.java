@@ -21,21 +21,24 @@ import java.util.Map;
  * Fits a device model to pulse data (docs/hardware-models.md). The model's mean step at the state
  * x = (G - mid) / half is A_up f_up(x) up and A_down f_down(x) down, f the response's shape with its
  * own exponent or slope (linearStep: 1 - gamma x up, 1 + gamma x down; power: (1 - x)^gamma,
- * (1 + x)^gamma), and every pulse adds independent noise of std writeNoise x s; the nominal step is
- * s = (A_up + A_down) / 2 and the asymmetry upDown = (A_up - A_down) / (A_up + A_down).
+ * (1 + x)^gamma; lookup: the binned mean steps over their value at mid-range), and every pulse adds
+ * independent noise of std writeNoise x s; the asymmetry is upDown = (A_up - A_down) / (A_up + A_down).
  *
  * <p>Steps:
  * <ol>
  *   <li>bounds: gMin and gMax are the medians over the devices of each device's lowest and highest
  *       read; their spread over the devices is boundsDtod (meaningful when the ramps reach the bounds);
- *       each device's state x is taken between its own extreme reads;</li>
+ *       each device's state x is taken between its own extreme reads (a power law's bounds are its
+ *       curves' zeros instead);</li>
  *   <li>pulses starting within three typical steps of their device's own bound in their direction
  *       are left out (the bound clips them, which no response shape describes);</li>
  *   <li>the amplitude and shape of each polarity by Levenberg-Marquardt least squares (commons-math),
- *       with standard errors from the fit's covariance times its residual variance;</li>
- *   <li>per device, its own amplitudes with the shape fixed: their spread is stepDtod (step) and
- *       upDownDtod (asymmetry), less what the cycle-to-cycle noise alone would spread them by; the
- *       residuals around each device's own curve give writeNoise.</li>
+ *       with standard errors from the fit's covariance times its residual variance; or, for lookup,
+ *       each polarity's mean step in conductance bins;</li>
+ *   <li>per device, its own amplitudes with the shape fixed, by least squares: their mean is the
+ *       nominal step s, their spread stepDtod (step) and upDownDtod (asymmetry), less what the
+ *       cycle-to-cycle noise alone would spread them by; the residuals around each device's own
+ *       curve give writeNoise (for lookup, per bin: the table's spread).</li>
  * </ol>
  * What the data cannot separate is said: with fewer than three devices no device-to-device spread.
  */
@@ -306,7 +309,7 @@ public final class DeviceFit {
 
     /**
      * {conductance, mean step up, mean step down} over bins of the nominal conductance of each pulse's state: the
-     * bins that hold enough pulses of both polarities, the other polarity's mean filled in by interpolation where one lacks them.
+     * bins that hold enough pulses of either polarity, the other polarity's mean filled in by interpolation where one lacks them.
      */
     private static double[][] binnedMeans(List<PulseData.Step> used, java.util.function.ToDoubleFunction<PulseData.Step> state, double gMin, double gMax) {
         double mid = 0.5 * (gMin + gMax), half = 0.5 * (gMax - gMin), width = (gMax - gMin) / TABLE_BINS;

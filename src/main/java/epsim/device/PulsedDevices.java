@@ -38,6 +38,8 @@ public final class PulsedDevices {
     private final byte[] stuck;
     private final double[] programmedAt; // null without drift
     private final boolean anyStuck;
+    /** Whether the response adds a state-dependent spread to each pulse (a lookup table's; asked once, it scans the table). */
+    private final boolean spreads;
     /** Pulses (a continuous device: analog writes) each device has taken since fabrication. */
     private final long[] taken;
     /** The pulses each device takes before it wears out; null without wear. */
@@ -75,6 +77,7 @@ public final class PulsedDevices {
             g[i] = stuck[i] == STUCK_LOW ? low[i] : (stuck[i] == STUCK_HIGH ? high[i] : clamp(snap(mid), low[i], high[i]));
         }
         anyStuck = stuckCount > 0;
+        spreads = p.response().spreads();
         taken = new long[n];
         if (p.endurance().limited()) {
             // a stream of its own, seeded by where fabrication stands and without advancing it: the other devices' draws stay
@@ -187,7 +190,6 @@ public final class PulsedDevices {
             return;
         }
         long limit = Math.min(count, 4L * Math.max(2, p.levels())); // beyond this every device sits on a bound
-        boolean spreads = p.response().spreads();
         for (long k = 0; k < limit; k++) {
             if ((k & 1023) == 1023) epsim.common.WorkLimit.check("programming");
             double s = stepSize(i, g[i], up) * wear;
