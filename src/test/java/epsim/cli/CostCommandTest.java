@@ -67,4 +67,24 @@ class CostCommandTest {
         assertTrue(r.out().contains("digital baseline"), r.out());
         TestSupport.assertOneLineError(TestSupport.cli("cost", "--batches", "0"), "--batches");
     }
+
+    @Test
+    void theWearLineCountsEveryPulseOfTheCountedBatches() {
+        // the ideal chip writes every device once per batch (analog writes): 2 batches of 4 from an epoch of 100 examples are
+        // 2 writes per device in 0.08 epochs, 25 per device per epoch for every device, and no endurance to wear out
+        TestSupport.Run r = TestSupport.cli("cost", "--model", "ideal", "--net", "784-20-10", "--batch", "4", "--batches", "2",
+                "--train-limit", "100", "--test-limit", "100");
+        assertEquals(0, r.exitCode(), r.err());
+        String wear = r.out().lines().filter(l -> l.startsWith("wear,")).findFirst().orElseThrow();
+        assertTrue(wear.contains("mean 25.00, median 25.00, 90% 25.00, 99% 25.00, max 25.00 (0.00% of 31820 devices took none)"), wear);
+        assertTrue(wear.contains("no endurance in the model"), wear);
+        // pcm wears: the line gives the epochs until 1% (or the stated fraction) of its devices wear out
+        TestSupport.Run pcm = TestSupport.cli("cost", "--model", "pcm", "--net", "784-20-10", "--batch", "4", "--batches", "2",
+                "--train-limit", "100", "--test-limit", "100", "--wear-fraction", "0.05");
+        assertEquals(0, pcm.exitCode(), pcm.err());
+        assertTrue(pcm.out().contains("epochs until 5.00% of devices wear out"), pcm.out());
+        TestSupport.Run bad = TestSupport.cli("cost", "--model", "pcm", "--wear-fraction", "2");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--wear-fraction"), bad.err());
+    }
 }

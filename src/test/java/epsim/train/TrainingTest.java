@@ -47,6 +47,10 @@ class TrainingTest {
         }
         var runJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("run.json").toFile());
         assertTrue(runJson.at("/final/cost/perTrainingSample/energy/total").asDouble() > 0, runJson.toString());
+        // the ideal chip writes every device once per batch: as many writes per device per epoch as the epoch has batches
+        int examples = runJson.get("trainExamples").asInt(), batch = runJson.at("/options/batch").asInt(20);
+        assertEquals(Math.ceil(examples / (double) batch), runJson.at("/final/wear/pulsesPerDevicePerEpoch/median").asDouble(), 1e-9, runJson.toString());
+        assertEquals(3, runJson.at("/final/wear/epochs").asDouble(), 0);
         assertTrue(run.out().contains("cost per training sample"), run.out());
         TestSupport.Run eval = TestSupport.cli("eval", "--checkpoint", out.toString(), "--test-limit", "300");
         assertEquals(0, eval.exitCode(), eval.err());
