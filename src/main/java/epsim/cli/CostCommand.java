@@ -3,6 +3,7 @@ package epsim.cli;
 import epsim.backend.ChipFactory;
 import epsim.chip.AnalogChip;
 import epsim.chip.ChipCounters;
+import epsim.common.TextTable;
 import epsim.common.UserError;
 import epsim.cost.DigitalBaseline;
 import epsim.cost.EventCost;
@@ -52,8 +53,13 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
             + "counts epochs to (default: ${DEFAULT-VALUE}).")
     double wearFraction;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (aligned, for the terminal), md, csv or tex "
+            + "(tables to paste into a document; prose lines become comments in csv and tex) (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Override
     public Integer call() {
+        TextTable.Format written = TextTable.Format.parse(format, "--format"); // refused before any work
         if (!(wearFraction > 0 && wearFraction <= 1)) throw new UserError("--wear-fraction " + wearFraction + ": expected a fraction in (0, 1]");
         if (batches < 1 || batches > 100_000) throw new UserError("--batches " + batches + ": expected an integer in 1..100000");
         TrainConfig config = run.config(model, rule, null);
@@ -91,10 +97,10 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
         long inferenceMacs = learning.hostWork().macs() - macsBefore;
         ChipCounters inference = chip.counters();
 
-        System.out.printf(Locale.ROOT, "%s on %s, net %s, batch %d: per training sample (%d samples) and per inference (%d)%n",
-                config.rule().rule().describe(config.rule()), m.name(), t, batch, trained, inferred);
-        System.out.printf(Locale.ROOT, "%-34s %16s %16s%n", "event", "training sample", "inference");
-        Counts counts = new Counts(training, trained, inference, inferred);
+        Report out = new Report(written);
+        out.note(String.format(Locale.ROOT, "%s on %s, net %s, batch %d: per training sample (%d samples) and per inference (%d)",
+                config.rule().rule().describe(config.rule()), m.name(), t, batch, trained, inferred));
+        Counts counts = new Counts(training, trained, inference, inferred, new TextTable("event", "training sample", "inference"));
         counts.row("relaxations", ChipCounters::relaxations);
         counts.row("integration steps", ChipCounters::steps);
         counts.row("chip time (s)", ChipCounters::chipSeconds);
@@ -111,73 +117,96 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
             counts.row("tile reads", ChipCounters::tileReads);
             counts.row("partial-sum conversions", ChipCounters::partialSumConversions);
         }
-        System.out.printf(Locale.ROOT, "%-34s %16.6g %16.6g%n", "host multiply-accumulates", (double) trainingMacs / trained,
-                (double) inferenceMacs / inferred);
-        System.out.printf(Locale.ROOT, "(initialisation, not in the figures above: %d devices written with write-verify)%n", initialisation);
-        System.out.printf(Locale.ROOT, "wear, at the rates of these %d samples over an epoch of %d: %s%n", trained, data.train().count(), wear.describe());
+        counts.table().row("host multiply-accumulates", number((double) trainingMacs / trained), number((double) inferenceMacs / inferred));
+        out.table(counts.table());
+        out.note(String.format(Locale.ROOT, "(initialisation, not in the figures above: %d devices written with write-verify)", initialisation));
+        out.note(String.format(Locale.ROOT, "wear, at the rates of these %d samples over an epoch of %d: %s", trained, data.train().count(), wear.describe()));
         if (m.cost() == null) {
-            System.out.println("model " + m.name() + " has no cost section: no energy or latency (docs/cost.md)");
+            out.note("model " + m.name() + " has no cost section: no energy or latency (docs/cost.md)");
             return 0;
         }
         EventCost.Figures trainCost = EventCost.of(m, t, training, trainingMacs).per(trained);
         EventCost.Figures inferCost = EventCost.of(m, t, inference, inferenceMacs).per(inferred);
-        System.out.println();
-        table("energy (J)", trainCost.energy().components(), trainCost.energy().total(), inferCost.energy().components(),
-                inferCost.energy().total());
-        System.out.println();
-        table("latency (s)", trainCost.latency().components(), trainCost.latency().total(), inferCost.latency().components(),
-                inferCost.latency().total());
-
-        phases(m, t, trainingPhases, trainingMacs, trained);
-        baseline(m, t, batch, trainCost.energy().total(), inferCost.energy().total());
+        out.gap();
+        out.table(shares("energy (J)", trainCost.energy().components(), trainCost.energy().total(), inferCost.energy().components(),
+                inferCost.energy().total()));
+        out.gap();
+        out.table(shares("latency (s)", trainCost.latency().components(), trainCost.latency().total(), inferCost.latency().components(),
+                inferCost.latency().total()));
+        out.gap();
+        out.table(phases(m, t, trainingPhases, trainingMacs, trained));
+        baseline(out, m, t, batch, trainCost.energy().total(), inferCost.energy().total());
         return 0;
     }
 
+    /** Notes and tables, written as they come in the chosen format. */
+    private record Report(TextTable.Format format) {
+        void note(String line) {
+            System.out.println(format.note(line));
+        }
+
+        void table(TextTable t) {
+            // Markdown: a table stands apart from the paragraphs around it, or a line of prose becomes one of its rows
+            boolean md = format == TextTable.Format.MD;
+            System.out.print((md ? "\n" : "") + t.render(format) + (md ? "\n" : ""));
+        }
+
+        /** A blank line between blocks (a comment line in CSV, so that a spreadsheet keeps the blocks apart). */
+        void gap() {
+            System.out.println(format == TextTable.Format.CSV ? "#" : "");
+        }
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String percent(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", v);
+    }
+
     /** Each training phase's events, energy and latency per training sample. */
-    private static void phases(HardwareModel m, Topology t, PhaseLedger trainingPhases, long trainingMacs, int trained) {
-        System.out.println();
-        System.out.printf(Locale.ROOT, "%-22s %12s %10s %12s %12s %12s %12s%n", "phase (per training sample)", "relaxations",
-                "steps", "ADC", "device reads", "energy (J)", "latency (s)");
+    private static TextTable phases(HardwareModel m, Topology t, PhaseLedger trainingPhases, long trainingMacs, int trained) {
+        TextTable table = new TextTable("phase (per training sample)", "relaxations", "steps", "ADC", "device reads", "energy (J)", "latency (s)");
         for (Map.Entry<String, ChipCounters> p : trainingPhases.phases().entrySet()) {
             ChipCounters c = p.getValue();
             long macs = p.getKey().equals("update") ? trainingMacs : 0; // the host forms the update
             EventCost.Figures f = EventCost.of(m, t, c, macs).per(trained);
-            System.out.printf(Locale.ROOT, "%-28s %6.3g %10.4g %12.4g %12.4g %12.4g %12.4g%n", p.getKey(),
-                    (double) c.relaxations() / trained, (double) c.steps() / trained, (double) (c.adcConversions() + c.weightReads()) / trained,
-                    (double) c.deviceReads() / trained, f.energy().total(), f.latency().total());
+            table.row(p.getKey(), String.format(Locale.ROOT, "%.3g", (double) c.relaxations() / trained), String.format(Locale.ROOT, "%.4g",
+                    (double) c.steps() / trained), String.format(Locale.ROOT, "%.4g", (double) (c.adcConversions() + c.weightReads()) / trained),
+                    String.format(Locale.ROOT, "%.4g", (double) c.deviceReads() / trained), String.format(Locale.ROOT, "%.4g", f.energy().total()),
+                    String.format(Locale.ROOT, "%.4g", f.latency().total()));
         }
-
+        return table;
     }
 
     /** Backprop on a digital accelerator at the model's MAC and SRAM energies, and the analog chip against it. */
-    private static void baseline(HardwareModel m, Topology t, int batch, double trainEnergy, double inferEnergy) {
+    private static void baseline(Report out, HardwareModel m, Topology t, int batch, double trainEnergy, double inferEnergy) {
         DigitalBaseline.Work dTrain = DigitalBaseline.training(t, batch), dInfer = DigitalBaseline.inference(t, batch);
         double[] dt = DigitalBaseline.energyAndLatency(m, dTrain), di = DigitalBaseline.energyAndLatency(m, dInfer);
-        System.out.println();
-        System.out.printf(Locale.ROOT, "digital baseline (backprop on a digital accelerator at this model's %.3g pJ per MAC and %.3g pJ per "
-                + "SRAM word): training sample %.4g J (%.4g MACs, %.4g words), %.4g s; inference %.4g J, %.4g s (one MAC at a time)%n",
-                m.cost().macEnergy(), m.cost().memoryEnergy(), dt[0], dTrain.macs(), dTrain.words(), dt[1], di[0], di[1]);
-        System.out.printf(Locale.ROOT, "analog / digital energy: training %.3g, inference %.3g%n", trainEnergy / dt[0],
-                inferEnergy / di[0]);
+        out.gap();
+        out.note(String.format(Locale.ROOT, "digital baseline (backprop on a digital accelerator at this model's %.3g pJ per MAC and %.3g pJ per "
+                + "SRAM word): training sample %.4g J (%.4g MACs, %.4g words), %.4g s; inference %.4g J, %.4g s (one MAC at a time)",
+                m.cost().macEnergy(), m.cost().memoryEnergy(), dt[0], dTrain.macs(), dTrain.words(), dt[1], di[0], di[1]));
+        out.note(String.format(Locale.ROOT, "analog / digital energy: training %.3g, inference %.3g", trainEnergy / dt[0], inferEnergy / di[0]));
     }
 
-    private static void table(String title, Map<String, Double> train, double trainTotal, Map<String, Double> infer, double inferTotal) {
-        System.out.printf(Locale.ROOT, "%-22s %16s %7s %16s %7s%n", title, "training sample", "share", "inference", "share");
+    private static TextTable shares(String title, Map<String, Double> train, double trainTotal, Map<String, Double> infer, double inferTotal) {
+        TextTable table = new TextTable(title, "training sample", "share", "inference", "share");
         for (String k : train.keySet()) {
             double a = train.get(k), b = infer.get(k);
-            System.out.printf(Locale.ROOT, "%-22s %16.6g %6.1f%% %16.6g %6.1f%%%n", k, a, share(a, trainTotal), b, share(b, inferTotal));
+            table.row(k, number(a), percent(share(a, trainTotal)), number(b), percent(share(b, inferTotal)));
         }
-        System.out.printf(Locale.ROOT, "%-22s %16.6g %6.1f%% %16.6g %6.1f%%%n", "total", trainTotal, 100.0, inferTotal, 100.0);
+        return table.row("total", number(trainTotal), percent(100.0), number(inferTotal), percent(100.0));
     }
 
     private static double share(double part, double total) {
         return total == 0 ? 0 : 100 * part / total;
     }
 
-    private record Counts(ChipCounters training, int trained, ChipCounters inference, int inferred) {
+    private record Counts(ChipCounters training, int trained, ChipCounters inference, int inferred, TextTable table) {
         void row(String name, ToDoubleFunction<ChipCounters> event) {
-            System.out.printf(Locale.ROOT, "%-34s %16.6g %16.6g%n", name, event.applyAsDouble(training) / trained,
-                    event.applyAsDouble(inference) / inferred);
+            table.row(name, number(event.applyAsDouble(training) / trained), number(event.applyAsDouble(inference) / inferred));
         }
     }
 }
