@@ -21,17 +21,22 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for compare.csv and the plots (default: a new runs/compare-<timestamp>).")
     Path out;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The table as text (aligned), md, csv or tex "
+            + "(default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Override
     public Integer call() {
+        epsim.common.TextTable.Format written = epsim.common.TextTable.Format.parse(format, "--format");
         if (runs.size() > 100) throw new UserError("compare: at most 100 runs at once, got " + runs.size());
         List<Comparison.Run> read = Comparison.readAll(runs);
         Path dir = out != null ? AtomicFiles.folder(out, "--out")
                 : AtomicFiles.folder(AtomicFiles.newFolder(Path.of("runs"), "compare-" + java.time.LocalDateTime.now()
                         .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")), "--out"), "--out");
-        System.out.print(Comparison.table(read));
+        System.out.print(Comparison.table(read).render(written));
         AtomicFiles.writeString(dir.resolve("compare.csv"), Comparison.csv(read));
         Comparison.plots(dir, read);
-        System.out.println("compare: compare.csv, compare-accuracy.png and compare-loss.png in " + dir);
+        System.out.println(written.note("compare: compare.csv, compare-accuracy.png and compare-loss.png in " + dir));
         return 0;
     }
 }

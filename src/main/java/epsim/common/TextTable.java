@@ -33,9 +33,16 @@ public final class TextTable {
 
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
+    private final java.util.Set<Integer> text = new java.util.HashSet<>(List.of(0));
 
     public TextTable(String... header) {
         this.header = List.of(header);
+    }
+
+    /** Marks columns as text (left-aligned, like the first) rather than figures. */
+    public TextTable textColumns(int... columns) {
+        for (int c : columns) text.add(c);
+        return this;
     }
 
     /** A row of as many cells as the header. */
@@ -61,8 +68,8 @@ public final class TextTable {
         for (List<String> r : all()) {
             for (int c = 0; c < width.length; c++) {
                 String cell = r.get(c);
-                if (c == 0) b.append(cell).append(" ".repeat(width[c] - cell.length()));
-                else b.append("  ").append(" ".repeat(width[c] - cell.length())).append(cell);
+                String pad = c == width.length - 1 && text.contains(c) ? "" : " ".repeat(width[c] - cell.length());
+                b.append(c == 0 ? "" : "  ").append(text.contains(c) ? cell + pad : pad + cell);
             }
             b.append('\n');
         }
@@ -72,7 +79,8 @@ public final class TextTable {
     private String markdown() {
         StringBuilder b = new StringBuilder();
         line(b, header, "| ", " | ", " |", TextTable::markdownCell);
-        b.append("|---").append("|---:".repeat(header.size() - 1)).append("|\n");
+        for (int c = 0; c < header.size(); c++) b.append(text.contains(c) ? "|---" : "|---:");
+        b.append("|\n");
         for (List<String> r : rows) line(b, r, "| ", " | ", " |", TextTable::markdownCell);
         return b.toString();
     }
@@ -84,7 +92,9 @@ public final class TextTable {
     }
 
     private String tex() {
-        StringBuilder b = new StringBuilder("\\begin{tabular}{l").append("r".repeat(header.size() - 1)).append("}\n\\hline\n");
+        StringBuilder b = new StringBuilder("\\begin{tabular}{");
+        for (int c = 0; c < header.size(); c++) b.append(text.contains(c) ? 'l' : 'r');
+        b.append("}\n\\hline\n");
         line(b, header, "", " & ", " \\\\", TextTable::texCell);
         b.append("\\hline\n");
         for (List<String> r : rows) line(b, r, "", " & ", " \\\\", TextTable::texCell);

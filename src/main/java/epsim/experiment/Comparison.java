@@ -81,18 +81,17 @@ public final class Comparison {
     }
 
     /** The summary table: one row per run. */
-    public static String table(List<Run> runs) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-4s %-9s %-9s %-7s %-9s %-14s %s%n", "run", "final", "best",
-                "epochs", "time", "energy/sample", "what"));
+    public static epsim.common.TextTable table(List<Run> runs) {
+        epsim.common.TextTable t = new epsim.common.TextTable("run", "final", "best", "epochs", "time", "energy/sample", "what", "folder").textColumns(6, 7);
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             EpochRow last = r.history().get(r.history().size() - 1);
             String energy = last.cost() == null ? "—" : EventCost.si(last.cost().training().energy().total(), "J");
-            b.append(String.format(Locale.ROOT, "%-4d %-9s %-9s %-7d %-9s %-14s %s  [%s]%n", i + 1,
-                    String.format(Locale.ROOT, "%.2f%%", 100 * last.testAccuracy()), String.format(Locale.ROOT, "%.2f%%", 100 * r.bestTestAccuracy()),
-                    r.history().size(), String.format(Locale.ROOT, "%.0f s", r.seconds()), energy, r.label(), r.dir()));
+            t.row(String.valueOf(i + 1), String.format(Locale.ROOT, "%.2f%%", 100 * last.testAccuracy()),
+                    String.format(Locale.ROOT, "%.2f%%", 100 * r.bestTestAccuracy()), String.valueOf(r.history().size()),
+                    String.format(Locale.ROOT, "%.0f s", r.seconds()), energy, r.label(), r.dir().toString());
         }
-        return b.toString();
+        return t;
     }
 
     /** compare.csv: the table's figures, one row per run. */

@@ -29,7 +29,10 @@ public final class SweepReport {
         AtomicFiles.writeString(dir.resolve(name), csv(grid, outcomes, header, probe));
         if (!whole) return;
         List<Group> seeds = acrossSeeds(grid.axes(), outcomes);
-        if (seeds != null) AtomicFiles.writeString(dir.resolve("sweep-summary.csv"), summaryCsv(grid.axes(), seeds));
+        if (seeds != null) {
+            AtomicFiles.writeString(dir.resolve("sweep-summary.csv"), summaryCsv(grid.axes(), seeds));
+            AtomicFiles.writeString(dir.resolve("sweep-summary.md"), summaryTable(grid.axes(), seeds).render(epsim.common.TextTable.Format.MD));
+        }
         SweepPlots.draw(dir, grid.axes(), outcomes);
     }
 
@@ -109,6 +112,37 @@ public final class SweepReport {
     static int seedAxis(List<SweepGrid.Axis> axes) {
         for (int k = 0; k < axes.size(); k++) if (axes.get(k).key().equals(epsim.train.RunSetting.SEED.key)) return k;
         return -1;
+    }
+
+    /**
+     * sweep-summary.md, the summary as a person reads it: accuracies in percent and energies with SI
+     * prefixes, each mean with its 95% half-width over the seeds (Student t).
+     */
+    public static epsim.common.TextTable summaryTable(List<SweepGrid.Axis> axes, List<Group> groups) {
+        List<String> header = new ArrayList<>();
+        for (SweepGrid.Axis a : axes) if (!a.key().equals(epsim.train.RunSetting.SEED.key)) header.add(a.key());
+        int varied = header.size();
+        header.addAll(List.of("seeds", "test accuracy", "train accuracy", "gradient cosine", "energy / training sample", "energy / inference"));
+        epsim.common.TextTable t = new epsim.common.TextTable(header.toArray(new String[0]));
+        for (int c = 1; c < varied; c++) t.textColumns(c);
+        for (Group g : groups) {
+            List<String> row = new ArrayList<>(g.values());
+            row.add(Integer.toString(g.seeds()));
+            double h = g.seeds() < 2 ? Double.NaN
+                    : new org.apache.commons.math3.distribution.TDistribution(g.seeds() - 1).inverseCumulativeProbability(0.975) / Math.sqrt(g.seeds());
+            for (int i = 0; i < FIGURES.length; i++) {
+                double mean = g.mean()[i], half = h * g.sd()[i];
+                String cell;
+                if (Double.isNaN(mean)) cell = "—";
+                else if (i < 2) cell = Double.isNaN(half) ? String.format(Locale.ROOT, "%.2f%%", 100 * mean)
+                        : String.format(Locale.ROOT, "%.2f ± %.2f%%", 100 * mean, 100 * half);
+                else if (i == 2) cell = Double.isNaN(half) ? String.format(Locale.ROOT, "%.3f", mean) : String.format(Locale.ROOT, "%.3f ± %.3f", mean, half);
+                else cell = epsim.cost.EventCost.si(mean, "J");
+                row.add(cell);
+            }
+            t.row(row.toArray(new String[0]));
+        }
+        return t;
     }
 
     /** sweep-summary.csv: the varied values but the seed, the number of seeds, and each figure's mean and standard deviation. */
