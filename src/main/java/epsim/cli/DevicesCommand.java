@@ -166,8 +166,10 @@ final class DevicesCommand implements Runnable {
                     new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
             AtomicFiles.writeString(dir.resolve("fit.txt"), String.join("\n", report) + "\n");
             PulsePlots.fit(dir.resolve("fit.png"), "fit of " + name, PulseResponse.binnedSteps(steps, 20, f.gMin(), f.gMax()), f);
+            PulsePlots.replay(dir.resolve("fit-ramps.png"), "measured ramps and the fitted model (" + f.response().jsonName + ")", steps, fitted.device(),
+                    1, 4 * Math.max(2, f.levels()));
             report.forEach(System.out::println);
-            System.out.println("wrote " + dir.resolve("fitted.json") + ", fit.txt, fit.png");
+            System.out.println("wrote " + dir.resolve("fitted.json") + ", fit.txt, fit.png, fit-ramps.png");
             return 0;
         }
 

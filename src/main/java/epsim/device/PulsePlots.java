@@ -62,6 +62,37 @@ public final class PulsePlots {
         save(file, chart);
     }
 
+    /**
+     * The first device's measured pulses beside the same pulse sequence replayed on one device of
+     * the fitted model (seed {@code seed}): at most {@code limit} pulses, half up and half down, the replay restarting from
+     * the measured conductance wherever a new ramp starts (a read that is not the last one's).
+     */
+    public static void replay(Path file, String title, List<PulseData.Step> steps, epsim.model.HardwareModel.Device fitted, long seed, int limit) {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("pulse").yAxisTitle("conductance (µS)").build();
+        chart.getStyler().setXAxisDecimalPattern("0");
+        int device = steps.get(0).device();
+        // both polarities: the first half of the limit in up pulses, the second in down pulses, each in file order
+        List<PulseData.Step> own = new java.util.ArrayList<>(steps.stream().filter(s -> s.device() == device && s.up()).limit(limit / 2).toList());
+        own.addAll(steps.stream().filter(s -> s.device() == device && !s.up()).limit(limit / 2).toList());
+        PulsedDevices replay = new PulsedDevices(fitted, 1, epsim.common.Rng.stream(seed, "fabrication"));
+        epsim.common.Rng pulses = epsim.common.Rng.stream(seed, "replay");
+        double[] x = new double[own.size()], measured = new double[own.size()], model = new double[own.size()];
+        double last = Double.NaN;
+        for (int k = 0; k < own.size(); k++) {
+            PulseData.Step s = own.get(k);
+            if (s.before() != last) replay.force(0, s.before(), 0);
+            replay.pulse(0, s.up(), 1, pulses);
+            x[k] = k + 1;
+            measured[k] = s.after();
+            model[k] = replay.programmed(0);
+            last = s.after();
+        }
+        chart.addSeries("measured (device " + device + ")", x, measured).setMarker(SeriesMarkers.NONE);
+        chart.addSeries("the same pulses on the fitted model", x, model).setMarker(SeriesMarkers.NONE);
+        save(file, chart);
+    }
+
     private static void save(Path file, XYChart chart) {
         AtomicFiles.write(file, tmp -> {
             try (var out = Files.newOutputStream(tmp)) {
