@@ -512,17 +512,6 @@ public final class DeviceFit {
         return out;
     }
 
-    private static String tableJson(HardwareModel.Device.StepTable t) {
-        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        double[][] columns = {t.conductance(), t.stepUp(), t.stepDown(), t.spreadUp(), t.spreadDown()};
-        String[] names = {"conductance", "stepUp", "stepDown", "spreadUp", "spreadDown"};
-        for (int c = 0; c < names.length; c++) {
-            com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray(names[c]);
-            for (double v : columns[c]) a.add(v);
-        }
-        return o.toString();
-    }
-
     /** The fit as --set overrides of a model's device section (what a fitted model file states). */
     public static List<String> overrides(Fit f) {
         // gRef half the range: weights span +-2, as in every preset
@@ -534,7 +523,7 @@ public final class DeviceFit {
         if (f.table() != null) {
             o.set(o.indexOf("device.upDown=" + Math.max(-0.99, Math.min(0.99, f.upDown().value()))), "device.upDown=0");
             o.set(o.size() - 1, "device.writeNoise=0");
-            o.add("device.lookup=" + tableJson(f.table()));
+            o.add("device.lookup=" + epsim.model.ModelField.tableJson(f.table()));
         }
         o.add("device.stepDtod=" + (Double.isNaN(f.stepDtod().value()) ? 0 : f.stepDtod().value()));
         o.add("device.upDownDtod=" + (Double.isNaN(f.upDownDtod().value()) ? 0 : f.upDownDtod().value()));

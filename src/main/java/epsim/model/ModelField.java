@@ -261,9 +261,12 @@ public enum ModelField {
 
     /** The lookup table as model files write it, or null for a parametric response (the field is then left out). */
     private static Object lookupTable(HardwareModel m) {
-        if (!(m.device().response() instanceof HardwareModel.Device.Lookup l)) return null;
+        return m.device().response() instanceof HardwareModel.Device.Lookup l ? tableJson(l.table()) : null;
+    }
+
+    /** A lookup table as model files (and {@code --set device.lookup=}) write it: its columns by name. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode tableJson(HardwareModel.Device.StepTable t) {
         com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        HardwareModel.Device.StepTable t = l.table();
         double[][] columns = {t.conductance(), t.stepUp(), t.stepDown(), t.spreadUp(), t.spreadDown()};
         for (int c = 0; c < TABLE_COLUMNS.size(); c++) {
             com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray(TABLE_COLUMNS.get(c));
