@@ -155,7 +155,7 @@ final class DevicesCommand implements Runnable {
             epsim.device.DeviceFit.Fit f = epsim.device.DeviceFit.fit(steps, kind);
             epsim.model.HardwareModel fitted = ModelLoader.load(base, epsim.device.DeviceFit.overrides(f));
             List<String> report = report(f);
-            report.addAll(epsim.device.DeviceFit.comparison(steps));
+            report.addAll(epsim.device.DeviceFit.comparison(steps, f));
             Path dir = AtomicFiles.folder(out, "--out");
             com.fasterxml.jackson.databind.node.ObjectNode json = ModelLoader.toJson(fitted);
             json.put("name", "fitted");

@@ -102,12 +102,12 @@ public final class DeviceFit {
         return withNotes(best, notes);
     }
 
-    /** How well each response fits {@code steps}: one line each, R^2 and the binned error, or why its fit failed. */
-    public static List<String> comparison(List<PulseData.Step> steps) {
+    /** How well each response fits {@code steps}: one line each, R^2 and the binned error, or why its fit failed ({@code chosen}'s own fit is not redone). */
+    public static List<String> comparison(List<PulseData.Step> steps, Fit chosen) {
         List<String> out = new ArrayList<>();
         for (HardwareModel.Response r : HardwareModel.Response.values()) {
             try {
-                Fit f = fitWith(steps, r);
+                Fit f = r == chosen.response() ? chosen : fitWith(steps, r);
                 out.add(String.format(java.util.Locale.ROOT, "response %-10s R^2 %.4f, binned mean steps within %.3g s (rms), writeNoise %s steps%s", r.jsonName,
                         f.rSquared(), f.binnedError(), f.writeNoise(), r == HardwareModel.Response.LOOKUP
                                 ? " (around each device's own table; its binned error is in-sample, the table being the binned means, over 2 x "
@@ -185,8 +185,8 @@ public final class DeviceFit {
             double m0 = mid;
             double[][] tm = means;
             // the amplitudes at mid-range, each polarity's shape the table over it; their standard errors are the bins'
-            fu = new double[][] {{interpolate(tm[0], tm[1], m0), 0}, {Double.NaN, Double.NaN}};
-            fd = new double[][] {{interpolate(tm[0], tm[2], m0), 0}, {Double.NaN, Double.NaN}};
+            fu = new double[][] {{HardwareModel.Device.StepTable.interpolate(tm[0], tm[1], m0), 0}, {Double.NaN, Double.NaN}};
+            fd = new double[][] {{HardwareModel.Device.StepTable.interpolate(tm[0], tm[2], m0), 0}, {Double.NaN, Double.NaN}};
             if (!(fu[0][0] > 0) || !(fd[0][0] > 0)) throw new UserError("devices fit: the lookup table's mean step at mid-range is 0; nothing written");
         } else {
             double[][] up = polarity(used, true, state), down = polarity(used, false, state);
@@ -200,7 +200,7 @@ public final class DeviceFit {
         final double tMid = mid, tHalf = half, tau = au, tad = ad;
         // the response's shape at state x: its formula, or the table over its value at mid-range
         Shape shapeOf = table == null ? (x, up) -> shape(response, up ? fgu : fgd, x, up)
-                : (x, up) -> interpolate(table[0], table[up ? 1 : 2], tMid + tHalf * x) / (up ? tau : tad);
+                : (x, up) -> HardwareModel.Device.StepTable.interpolate(table[0], table[up ? 1 : 2], tMid + tHalf * x) / (up ? tau : tad);
         double s = 0.5 * (au + ad), b = (au - ad) / (au + ad);
         double seS = 0.5 * Math.hypot(fu[1][0], fd[1][0]);
         double sum = au + ad, seB = Math.hypot(2 * ad / (sum * sum) * fu[1][0], 2 * au / (sum * sum) * fd[1][0]);
@@ -317,7 +317,7 @@ public final class DeviceFit {
         int[][] count = new int[2][TABLE_BINS];
         for (PulseData.Step st : used) {
             double g = mid + half * state.applyAsDouble(st);
-            int k = (int) Math.max(0, Math.min(TABLE_BINS - 1, Math.floor((g - gMin) / width)));
+            int k = PulseResponse.bin(g, gMin, gMax, TABLE_BINS);
             sum[st.up() ? 0 : 1][k] += st.size();
             count[st.up() ? 0 : 1][k]++;
         }
@@ -333,14 +333,10 @@ public final class DeviceFit {
                         + " pulses away from the bounds; a table needs 2 or more; nothing written");
             }
             double[] c = seen.stream().mapToDouble(r -> r[0]).toArray(), m = seen.stream().mapToDouble(r -> r[1]).toArray();
-            for (int j = 0; j < kept.size(); j++) out[1 + u][j] = Math.max(0, interpolate(c, m, out[0][j]));
+            for (int j = 0; j < kept.size(); j++) out[1 + u][j] = Math.max(0, HardwareModel.Device.StepTable.interpolate(c, m, out[0][j]));
         }
         if (out[0].length < 2) throw new UserError("devices fit: lookup: fewer than 2 conductance bins hold pulses; nothing written");
         return out;
-    }
-
-    private static double interpolate(double[] c, double[] v, double g) {
-        return new HardwareModel.Device.StepTable(c, v, v, v, v).at(v, g);
     }
 
     /** The table point nearest {@code g}. */
@@ -470,7 +466,7 @@ public final class DeviceFit {
         double[][] sum = new double[2][bins];
         int[][] count = new int[2][bins];
         for (PulseData.Step s : used) {
-            int b = (int) Math.max(0, Math.min(bins - 1, Math.floor((s.before() - f.gMin()) / (f.gMax() - f.gMin()) * bins)));
+            int b = PulseResponse.bin(s.before(), f.gMin(), f.gMax(), bins);
             sum[s.up() ? 0 : 1][b] += s.size();
             count[s.up() ? 0 : 1][b]++;
         }

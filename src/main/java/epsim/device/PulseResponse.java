@@ -98,6 +98,18 @@ public final class PulseResponse {
         return new Pulse(i, ramp, k, up, before, d.read(i, 0), near);
     }
 
+    /** The bin of conductance {@code g} among {@code bins} equal bins over [lo, hi]; beyond the ends, the end bins. */
+    public static int bin(double g, double lo, double hi, int bins) {
+        return (int) Math.max(0, Math.min(bins - 1, Math.floor((g - lo) / (hi - lo) * bins)));
+    }
+
+    /** The measured-data view of simulated pulses: device, polarity, conductance before and after. */
+    public static List<PulseData.Step> steps(List<Pulse> pulses) {
+        List<PulseData.Step> out = new ArrayList<>(pulses.size());
+        for (Pulse p : pulses) out.add(new PulseData.Step(p.device(), p.up(), p.before(), p.after()));
+        return out;
+    }
+
     /** Steps binned by the conductance before the pulse: per bin its centre, and for up and down steps the mean, standard deviation and count. */
     public record Bin(double center, double meanUp, double stdUp, int countUp, double meanDown, double stdDown, int countDown) {}
 
@@ -114,8 +126,7 @@ public final class PulseResponse {
         double[][] sum = new double[2][bins], sumSq = new double[2][bins];
         int[][] count = new int[2][bins];
         for (Pulse p : pulses) {
-            int b = (int) Math.floor((p.before() - lo) / (hi - lo) * bins);
-            if (b < 0 || b >= bins) b = Math.max(0, Math.min(bins - 1, b));
+            int b = bin(p.before(), lo, hi, bins);
             int u = p.up() ? 0 : 1;
             double s = p.up() ? p.step() : -p.step();
             sum[u][b] += s;

@@ -154,7 +154,11 @@ public record HardwareModel(String name, String description, String source,
         public record StepTable(double[] conductance, double[] stepUp, double[] stepDown, double[] spreadUp, double[] spreadDown) {
             /** Linear interpolation of {@code values} at {@code g}, the end values beyond the ends. */
             public double at(double[] values, double g) {
-                double[] c = conductance;
+                return interpolate(conductance, values, g);
+            }
+
+            /** Linear interpolation of {@code values} over the increasing points {@code c} at {@code g}, the end values beyond the ends. */
+            public static double interpolate(double[] c, double[] values, double g) {
                 if (g <= c[0]) return values[0];
                 int n = c.length;
                 if (g >= c[n - 1]) return values[n - 1];

@@ -3,7 +3,6 @@ package epsim.testbench;
 import epsim.common.JsonFields;
 import epsim.common.UserError;
 import epsim.device.DeviceFit;
-import epsim.device.PulseData;
 import epsim.device.PulseResponse;
 import epsim.model.HardwareModel;
 import epsim.model.ModelLoader;
@@ -45,9 +44,7 @@ final class DeviceFitCheck {
 
         int pulses = 2 * d.levels();
         List<PulseResponse.Pulse> data = PulseResponse.simulate(d, devices, pulses, cycles, PulseResponse.Train.RAMPS, tb.seed());
-        List<PulseData.Step> steps = new ArrayList<>();
-        for (PulseResponse.Pulse p : data) steps.add(new PulseData.Step(p.device(), p.up(), p.before(), p.after()));
-        DeviceFit.Fit fit = DeviceFit.fit(steps, response);
+        DeviceFit.Fit fit = DeviceFit.fit(PulseResponse.steps(data), response);
 
         String name = tb.name();
         Bound relative = tb.bounds().get("relativeError"), absolute = tb.bounds().get("absoluteError");
@@ -110,19 +107,20 @@ final class DeviceFitCheck {
 
     /** The largest two-sample Kolmogorov-Smirnov distance over the conductance bins and both polarities. */
     private static Row ks(String name, List<PulseResponse.Pulse> a, List<PulseResponse.Pulse> b, double lo, double hi, Bound bound) {
+        double[][][] x = steps(a, lo, hi), y = steps(b, lo, hi);
         double worst = 0;
         String where = "no bin";
         int compared = 0;
         KolmogorovSmirnovTest test = new KolmogorovSmirnovTest();
         for (int bin = 0; bin < KS_BINS; bin++) {
-            for (boolean up : new boolean[] {true, false}) {
-                double[] x = steps(a, bin, up, lo, hi), y = steps(b, bin, up, lo, hi);
-                if (x.length < KS_MIN_PULSES || y.length < KS_MIN_PULSES) continue;
+            for (int u = 0; u < 2; u++) {
+                if (x[bin][u].length < KS_MIN_PULSES || y[bin][u].length < KS_MIN_PULSES) continue;
                 compared++;
-                double dist = test.kolmogorovSmirnovStatistic(x, y);
+                double dist = test.kolmogorovSmirnovStatistic(x[bin][u], y[bin][u]);
                 if (dist > worst) {
                     worst = dist;
-                    where = String.format(Locale.ROOT, "bin %d/%d %s (%d and %d pulses)", bin + 1, KS_BINS, up ? "up" : "down", x.length, y.length);
+                    where = String.format(Locale.ROOT, "bin %d/%d %s (%d and %d pulses)", bin + 1, KS_BINS, u == 0 ? "up" : "down", x[bin][u].length,
+                            y[bin][u].length);
                 }
             }
         }
@@ -131,11 +129,17 @@ final class DeviceFitCheck {
                 + where, worst, bound);
     }
 
-    /** The steps of pulses of one polarity starting in conductance bin {@code bin}, away from their device's bounds. */
-    private static double[] steps(List<PulseResponse.Pulse> pulses, int bin, boolean up, double lo, double hi) {
-        double width = (hi - lo) / KS_BINS;
-        return pulses.stream().filter(p -> p.up() == up && !p.nearBound())
-                .filter(p -> (int) Math.max(0, Math.min(KS_BINS - 1, Math.floor((p.before() - lo) / width))) == bin)
-                .mapToDouble(PulseResponse.Pulse::step).toArray();
+    /** Per conductance bin and polarity (up, down): the steps of the pulses starting there, away from their device's bounds. */
+    private static double[][][] steps(List<PulseResponse.Pulse> pulses, double lo, double hi) {
+        List<List<List<Double>>> lists = new ArrayList<>();
+        for (int bin = 0; bin < KS_BINS; bin++) lists.add(List.of(new ArrayList<>(), new ArrayList<>()));
+        for (PulseResponse.Pulse p : pulses) {
+            if (!p.nearBound()) lists.get(PulseResponse.bin(p.before(), lo, hi, KS_BINS)).get(p.up() ? 0 : 1).add(p.step());
+        }
+        double[][][] out = new double[KS_BINS][2][];
+        for (int bin = 0; bin < KS_BINS; bin++) {
+            for (int u = 0; u < 2; u++) out[bin][u] = lists.get(bin).get(u).stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        return out;
     }
 }

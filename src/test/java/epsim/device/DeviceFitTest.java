@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,10 +24,7 @@ class DeviceFitTest {
 
     private static DeviceFit.Fit roundTrip(String preset) {
         HardwareModel.Device d = ModelLoader.load(preset, List.of()).device();
-        List<PulseData.Step> steps = new ArrayList<>();
-        for (PulseResponse.Pulse p : PulseResponse.simulate(d, 50, 2 * d.levels(), 2, PulseResponse.Train.RAMPS, 1)) {
-            steps.add(new PulseData.Step(p.device(), p.up(), p.before(), p.after()));
-        }
+        List<PulseData.Step> steps = PulseResponse.steps(PulseResponse.simulate(d, 50, 2 * d.levels(), 2, PulseResponse.Train.RAMPS, 1));
         return DeviceFit.fit(steps, null);
     }
 

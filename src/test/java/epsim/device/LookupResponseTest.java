@@ -135,10 +135,7 @@ class LookupResponseTest {
     @Test
     void aLookupFitRecoversTheGeneratingSteps() {
         HardwareModel.Device d = ModelLoader.load("default", List.of()).device();
-        List<PulseData.Step> steps = new ArrayList<>();
-        for (PulseResponse.Pulse p : PulseResponse.simulate(d, 50, 2 * d.levels(), 2, PulseResponse.Train.RAMPS, 1)) {
-            steps.add(new PulseData.Step(p.device(), p.up(), p.before(), p.after()));
-        }
+        List<PulseData.Step> steps = PulseResponse.steps(PulseResponse.simulate(d, 50, 2 * d.levels(), 2, PulseResponse.Train.RAMPS, 1));
         DeviceFit.Fit f = DeviceFit.fit(steps, HardwareModel.Response.LOOKUP);
         HardwareModel.Device.StepTable t = f.table();
         assertTrue(t.conductance().length >= 15, "points " + t.conductance().length);
