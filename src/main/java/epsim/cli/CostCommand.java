@@ -49,7 +49,7 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
     @Option(names = "--batches", paramLabel = "N", defaultValue = "5", description = "Training batches (and as many test batches) counted (default: ${DEFAULT-VALUE}).")
     int batches;
 
-    @Option(names = "--wear-fraction", paramLabel = "F", defaultValue = "0.01", description = "The fraction of worn-out devices the wear line "
+    @Option(names = "--wear-fraction", paramLabel = "F", defaultValue = epsim.device.WearReport.DEFAULT_FRACTION, description = "The fraction of worn-out devices the wear line "
             + "counts epochs to (default: ${DEFAULT-VALUE}).")
     double wearFraction;
 

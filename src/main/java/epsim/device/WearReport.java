@@ -25,6 +25,9 @@ import java.util.Locale;
 public record WearReport(long devices, double epochs, double mean, double median, double p90, double p99, double max, double untouched,
                          double worn, double fraction, double epochsToWear, boolean limited) {
 
+    /** The worn fraction the reports count epochs to unless told otherwise (`epsim cost --wear-fraction`, run.json). */
+    public static final String DEFAULT_FRACTION = "0.01";
+
     /** The report over {@code all} devices, whose counts cover {@code epochs} epochs. */
     public static WearReport of(List<PulsedDevices> all, double epochs, double fraction) {
         if (!(epochs > 0)) throw new IllegalArgumentException("epochs " + epochs);

@@ -119,8 +119,7 @@ public final class SweepReport {
      * prefixes, each mean with its 95% half-width over the seeds (Student t).
      */
     public static epsim.common.TextTable summaryTable(List<SweepGrid.Axis> axes, List<Group> groups) {
-        List<String> header = new ArrayList<>();
-        for (SweepGrid.Axis a : axes) if (!a.key().equals(epsim.train.RunSetting.SEED.key)) header.add(a.key());
+        List<String> header = variedKeys(axes);
         int varied = header.size();
         header.addAll(List.of("seeds", "test accuracy", "train accuracy", "gradient cosine", "energy / training sample", "energy / inference"));
         epsim.common.TextTable t = new epsim.common.TextTable(header.toArray(new String[0]));
@@ -128,8 +127,7 @@ public final class SweepReport {
         for (Group g : groups) {
             List<String> row = new ArrayList<>(g.values());
             row.add(Integer.toString(g.seeds()));
-            double h = g.seeds() < 2 ? Double.NaN
-                    : new org.apache.commons.math3.distribution.TDistribution(g.seeds() - 1).inverseCumulativeProbability(0.975) / Math.sqrt(g.seeds());
+            double h = halfWidthPerSd(g.seeds());
             for (int i = 0; i < FIGURES.length; i++) {
                 double mean = g.mean()[i], half = h * g.sd()[i];
                 String cell;
@@ -145,11 +143,23 @@ public final class SweepReport {
         return t;
     }
 
+    /** The varied axes' keys but the seed's, in grid order: the columns that name a group of seeds. */
+    private static List<String> variedKeys(List<SweepGrid.Axis> axes) {
+        List<String> keys = new ArrayList<>();
+        for (SweepGrid.Axis a : axes) if (!a.key().equals(epsim.train.RunSetting.SEED.key)) keys.add(a.key());
+        return keys;
+    }
+
+    /** The 95% half-width of a mean over {@code seeds} seeds in standard deviations (Student t; 3 seeds: 2.48); NaN below 2 seeds. */
+    private static double halfWidthPerSd(int seeds) {
+        return seeds < 2 ? Double.NaN
+                : new org.apache.commons.math3.distribution.TDistribution(seeds - 1).inverseCumulativeProbability(0.975) / Math.sqrt(seeds);
+    }
+
     /** sweep-summary.csv: the varied values but the seed, the number of seeds, and each figure's mean and standard deviation. */
     public static String summaryCsv(List<SweepGrid.Axis> axes, List<Group> groups) {
         StringBuilder b = new StringBuilder();
-        List<String> header = new ArrayList<>();
-        for (SweepGrid.Axis a : axes) if (!a.key().equals(epsim.train.RunSetting.SEED.key)) header.add(a.key());
+        List<String> header = variedKeys(axes);
         header.add("seeds");
         for (String f : FIGURES) {
             header.add(f + "_mean");
@@ -160,9 +170,7 @@ public final class SweepReport {
         for (Group g : groups) {
             List<String> row = new ArrayList<>(g.values());
             row.add(Integer.toString(g.seeds()));
-            // the 95% half-width of the mean over the seeds (Student t): with 3 seeds 2.48 standard deviations
-            double t = g.seeds() < 2 ? Double.NaN
-                    : new org.apache.commons.math3.distribution.TDistribution(g.seeds() - 1).inverseCumulativeProbability(0.975) / Math.sqrt(g.seeds());
+            double t = halfWidthPerSd(g.seeds());
             for (int i = 0; i < FIGURES.length; i++) {
                 row.add(String.format(Locale.ROOT, "%.6g", g.mean()[i]));
                 row.add(String.format(Locale.ROOT, "%.6g", g.sd()[i]));

@@ -54,8 +54,6 @@ public final class Trainer {
     private boolean checkpoints = true;
     /** Training examples the chip's per-device pulse counts cover: this session's, or (counts persisted with wear) the run's. */
     private long examplesCounted;
-    /** The fraction of worn-out devices run.json's wear figure counts epochs to. */
-    static final double WEAR_FRACTION = 0.01;
     private String chipState = "in checkpoint.bin"; // where the chip's state is kept between sessions: recorded in run.json
 
     /**
@@ -392,7 +390,7 @@ public final class Trainer {
             figures(cost.putObject("perTrainingSample"), last.cost().training());
             figures(cost.putObject("perInference"), last.cost().inference());
         }
-        epsim.device.WearReport wear = examplesCounted > 0 ? chip.wear((double) examplesCounted / train.count(), WEAR_FRACTION) : null;
+        epsim.device.WearReport wear = examplesCounted > 0 ? chip.wear((double) examplesCounted / train.count(), Double.parseDouble(epsim.device.WearReport.DEFAULT_FRACTION)) : null;
         if (wear != null) fin.set("wear", wear.toJson());
         writeJson(run);
         AtomicFiles.writeString(out.resolve("metrics.csv"), csv.toString());
