@@ -139,9 +139,9 @@ public final class PulsedDevices {
             for (int i = 0; i < n; i++) {
                 double v = g[i] + scale * delta[i];
                 g[i] = v < low[i] ? low[i] : (v > high[i] ? high[i] : v);
+                taken[i]++;
             }
             updates += n; // an analog write reaches every device of the array (counting non-zero changes cost 10% of an ideal training step)
-            for (int i = 0; i < n; i++) taken[i]++;
             for (int r = 0; r < rowUp.length; r++) rowUp[r] = Math.max(rowUp[r], 1); // one analog write slot per row
             return;
         }
