@@ -181,6 +181,11 @@ final class CrossbarLayer {
         return biasG;
     }
 
+    /** Per output i: G+_i + G-_i of its bias devices (µS). */
+    double[] biasRowConductance() {
+        return biasRowLoads;
+    }
+
     /** Adds {pulses up, pulses down, device updates, verify writes} of every device to {@code sum}. */
     void addCounts(long[] sum) {
         for (ConductanceArray a : new ConductanceArray[] {weightDevices, biasDevices}) {

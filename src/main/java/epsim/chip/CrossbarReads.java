@@ -15,19 +15,20 @@ final class CrossbarReads {
     private final Crossbars crossbars;
     private final Topology topology;
     private final int layers;
-    private final double dt;
+    private final double voltsSquaredSeconds; // V^2 t_r of a full-scale read: power (µS V^2 in normalised volts) x 1e-6 x this = joules
     private int batch;
     private double inputLoad;   // sum over the batch of x_j^2 times the conductance x_j drives: layer 1's bottom-up G V^2 (µS V^2)
     private double joules;      // sum of G V^2 dt over every device read so far
     private double[][] squares; // per layer l and neuron j: sum over the relaxation's steps and the batch of rho(u_lj)^2
     private int steps;          // steps whose squares are accumulated and not yet turned into energy
 
-    CrossbarReads(NeuronDynamics circuit, Crossbars crossbars, double dt) {
+    /** {@code voltsSquaredSeconds}: the read voltage squared times the read pulse (V^2 s), the energy of a full-scale read per siemens. */
+    CrossbarReads(NeuronDynamics circuit, Crossbars crossbars, double voltsSquaredSeconds) {
         this.circuit = circuit;
         this.crossbars = crossbars;
         this.topology = crossbars.topology();
         this.layers = topology.weightLayers();
-        this.dt = dt;
+        this.voltsSquaredSeconds = voltsSquaredSeconds;
     }
 
     /**
@@ -83,7 +84,7 @@ final class CrossbarReads {
 
     /** Adds one step's power (µS V^2 = µW) counted directly (the ghosts' cancelled top-down voltages). */
     void addPower(double power) {
-        if (power != 0) joules += power * 1e-6 * dt;
+        if (power != 0) joules += power * 1e-6 * voltsSquaredSeconds;
     }
 
     double joules() {
@@ -124,7 +125,7 @@ final class CrossbarReads {
             power += sum;
             Arrays.fill(sq, 0);
         }
-        joules += power * 1e-6 * dt;
+        joules += power * 1e-6 * voltsSquaredSeconds;
         steps = 0;
     }
 

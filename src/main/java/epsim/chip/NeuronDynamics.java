@@ -71,8 +71,22 @@ public final class NeuronDynamics {
         this.noise = Rng.stream(seed, "chip-noise");
         this.clamps = new Clamps(topology);
         this.ghosts = new GhostPopulations(topology);
-        this.energy = new CrossbarReads(this, crossbars, neuron.dt());
+        HardwareModel.Periphery periphery = model.periphery();
+        this.energy = new CrossbarReads(this, crossbars, periphery.readVoltage() * periphery.readVoltage() * periphery.readPulse());
+        double gRef = model.device().gRef(), volts = periphery.readVoltage();
+        // Johnson-Nyquist: a conductance G (µS) collected over t_r seconds adds charge of variance 2 k T G 1e-6 t_r; the
+        // signal of a weight W at full scale is W gRef 1e-6 V t_r, so in drive units the variance is 2 k T G 1e6 / (t_r gRef^2 V^2)
+        this.johnsonPerMicrosiemens = model.device().temperature() == 0 ? 0
+                : 2 * BOLTZMANN * model.device().temperature() * 1e6 / (periphery.readPulse() * gRef * gRef * volts * volts);
     }
+
+    /** Boltzmann's constant, J/K (exact in the 2019 SI). */
+    static final double BOLTZMANN = 1.380649e-23;
+
+    /** Drive-unit variance of the Johnson noise per µS of conductance on a neuron's input node; 0 without it. */
+    private final double johnsonPerMicrosiemens;
+    private double[][] johnsonVar;      // per layer l: the Johnson variance of each neuron's current (drive units), or null
+    private double[][] ghostJohnsonVar; // the same for each ghost population k
 
     Rng noiseStream() {
         return noise;
@@ -182,6 +196,7 @@ public final class NeuronDynamics {
         if (maxSteps < 0) throw new UserError("relax: steps must be >= 0");
         if (crossbars.drifts()) crossbars.refresh(time.now()); // conductances drift with chip time
         if (inputDriveGeneration != crossbars.generation()) computeInputDrive();
+        if (johnsonPerMicrosiemens > 0) johnsonVariances();
         double change = Double.NaN;
         try {
             for (int step = 1; step <= maxSteps; step++) {
@@ -229,6 +244,35 @@ public final class NeuronDynamics {
     /** Energy the crossbars dissipated while conducting, since this chip was built (J): sum of G V^2 dt. */
     public double crossbarJoules() {
         return energy.joules();
+    }
+
+    /**
+     * The Johnson variance of every neuron's input current in the circuit as it is set now: the
+     * devices on its node are its bottom-up column with its bias devices and, when it reads the
+     * crossbar above, that crossbar's devices on its line (their noise does not pass through the
+     * feedback gain, which scales voltages). A ghost population's node holds its bottom-up column.
+     */
+    private void johnsonVariances() {
+        if (johnsonVar == null) {
+            johnsonVar = new double[layers + 1][];
+            ghostJohnsonVar = new double[layers][];
+            for (int l = 1; l <= layers; l++) {
+                johnsonVar[l] = new double[topology.size(l)];
+                ghostJohnsonVar[l - 1] = new double[topology.size(l)];
+            }
+        }
+        for (int l = 1; l <= layers; l++) {
+            CrossbarLayer below = crossbars.layer(l - 1);
+            double[] column = below.topDownConductance(), bias = below.biasRowConductance();
+            double[] above = readsAbove(l) ? crossbars.layer(l).bottomUpConductance() : null;
+            double[] var = johnsonVar[l];
+            for (int i = 0; i < var.length; i++) var[i] = johnsonPerMicrosiemens * (column[i] + bias[i] + (above == null ? 0 : above[i]));
+            if (ghosts.enabled) {
+                CrossbarLayer own = crossbars.ghostCopy() == null ? below : crossbars.ghostCopy().layer(l - 1);
+                double[] ownColumn = own.topDownConductance(), ownBias = own.biasRowConductance(), ghostVar = ghostJohnsonVar[l - 1];
+                for (int i = 0; i < ghostVar.length; i++) ghostVar[i] = johnsonPerMicrosiemens * (ownColumn[i] + ownBias[i]);
+            }
+        }
     }
 
     /** One synchronous integration step of every free layer (and ghost population); returns max |du|. */
@@ -279,11 +323,13 @@ public final class NeuronDynamics {
         for (int l = 1; l <= layers; l++) {
             if (clamps.held(l) != null) continue;
             boolean nudged = l == layers && nudge.beta() != 0;
-            maxChange = Math.max(maxChange, integrate(u[l], r[l], drive[l], nudged ? nudge.target() : null, readStd[l]));
+            maxChange = Math.max(maxChange, integrate(u[l], r[l], drive[l], nudged ? nudge.target() : null, readStd[l],
+                    johnsonVar == null ? null : johnsonVar[l]));
         }
         if (ghosts.enabled) {
             for (int k = 0; k < layers; k++) {
-                maxChange = Math.max(maxChange, integrate(ghosts.v[k], ghosts.outputs[k], ghosts.drive[k], null, ghosts.readStd[k]));
+                maxChange = Math.max(maxChange, integrate(ghosts.v[k], ghosts.outputs[k], ghosts.drive[k], null, ghosts.readStd[k],
+                        johnsonVar == null ? null : ghostJohnsonVar[k]));
             }
         }
         return maxChange;
@@ -294,12 +340,14 @@ public final class NeuronDynamics {
      * clipped for the hard sigmoid. The read noise (std {@code readStd[s]} for every neuron of
      * example s) and the thermal noise are independent zero-mean Gaussians that reach u only
      * through their sum eps rho'(u) n_read + n_thermal, so one Gaussian of variance
-     * (eps rho'(u) sigma_read)^2 + sigma_thermal^2 draws it exactly (docs/theory.md).
+     * (eps rho'(u) sigma_read)^2 + sigma_thermal^2 draws it exactly (docs/theory.md). The devices'
+     * Johnson noise ({@code johnson}: the variance of each neuron's current, or null) is one more
+     * independent Gaussian on the current, so it adds to sigma_read^2.
      */
-    private double integrate(double[] ul, double[] rl, double[] d, double[] nudgeTarget, double[] readStd) {
+    private double integrate(double[] ul, double[] rl, double[] d, double[] nudgeTarget, double[] readStd, double[] johnson) {
         double sigmaThermal = neuron.thermalNoise();
         double thermalSq = sigmaThermal * sigmaThermal;
-        boolean noisy = sigmaThermal > 0 || readNoise > 0;
+        boolean noisy = sigmaThermal > 0 || readNoise > 0 || johnson != null;
         boolean clip = transfer.clipsState();
         double beta = nudge.beta();
         int n = ul.length / batch;
@@ -312,7 +360,11 @@ public final class NeuronDynamics {
                 double force = -x + rp * d[i];
                 if (nudgeTarget != null) force -= beta * rp * (rl[i] - nudgeTarget[i]);
                 double next = x + eps * force;
-                if (noisy) {
+                if (johnson != null) {
+                    double readSd = readStd[s], current = eps * rp;
+                    double sigma = Math.sqrt(current * current * (readSd * readSd + johnson[i - s * n]) + thermalSq);
+                    if (sigma > 0) next += sigma * noise.nextGaussian();
+                } else if (noisy) {
                     double read = readScale * rp;
                     double sigma = read == 0 ? sigmaThermal : Math.sqrt(read * read + thermalSq);
                     if (sigma > 0) next += sigma * noise.nextGaussian();

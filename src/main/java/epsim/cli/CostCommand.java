@@ -136,7 +136,51 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
         out.gap();
         out.table(phases(m, t, trainingPhases, trainingMacs, trained));
         baseline(out, m, t, batch, trainCost.energy().total(), inferCost.energy().total());
+        out.gap();
+        EventCost.Area area = EventCost.area(m, t, batch, training.weightReads() > 0);
+        if (area == null) {
+            out.note("area: not reported (the model names no cost.technology and states no area figures; docs/cost.md)");
+        } else {
+            TextTable areas = new TextTable("area (mm²)", "chip", "share");
+            for (Map.Entry<String, Double> e : area.components().entrySet()) {
+                areas.row(e.getKey(), number(e.getValue() * 1e-6), percent(share(e.getValue(), area.total())));
+            }
+            out.table(areas.row("total", number(area.total() * 1e-6), percent(100.0)));
+        }
+        out.gap();
+        out.note(readPoint(m));
+        out.gap();
+        out.table(constants(m));
         return 0;
+    }
+
+    /** The read operating point that sets the crossbars' energy, and the Johnson noise it implies against the neurons' own. */
+    private static String readPoint(HardwareModel m) {
+        HardwareModel.Periphery p = m.periphery();
+        double columnSiemens = 1e-6 * (m.device().gMin() + m.device().gMax()) * 100; // a column of 100 inputs at mid-range, both devices
+        double johnson = Math.sqrt(2 * 1.380649e-23 * 300 * columnSiemens / p.readPulse()) / (m.device().gRef() * 1e-6 * p.readVoltage());
+        return String.format(Locale.ROOT, "read point: %.3g V full scale on the rows for %.3g s of each %.3g s step (crossbar energy G V^2 x pulse); "
+                + "Johnson noise %s (at 300 K a column of 100 mid-range inputs would add %.3g per step in drive units, against thermalNoise %.3g)",
+                p.readVoltage(), p.readPulse(), m.neuron().dt(),
+                m.device().temperature() > 0 ? "on at " + m.device().temperature() + " K" : "off (device.temperature 0)", johnson, m.neuron().thermalNoise());
+    }
+
+    /** Every cost constant with its value, how it was obtained and where from: a table's entry, or the model's own statement. */
+    private static TextTable constants(HardwareModel m) {
+        TextTable table = new TextTable("constant", "value", "unit", "basis", "source");
+        for (epsim.model.ModelField f : epsim.model.ModelField.inSection(epsim.model.ModelField.COST_SECTION)) {
+            if (f == epsim.model.ModelField.TECHNOLOGY || f == epsim.model.ModelField.CELL || f == epsim.model.ModelField.COST_SOURCE) continue;
+            epsim.model.TechnologyTable.Constant c = m.cost().provenance().get(f.name);
+            Object stated = f.valueIn(m);
+            if (c != null) {
+                String from = epsim.model.TechnologyTable.CELLS.contains(m.cost().cell()) && epsim.model.TechnologyTable.cell(m.cost().cell()).containsKey(f.name)
+                        ? "cell " + m.cost().cell() : "technology " + m.cost().technology();
+                table.row(f.name, number(c.value()), f.unit, c.basis().jsonName, from + ": " + c.source() + (c.year() > 0 ? " (" + c.year() + ")" : ""));
+            } else if (stated != null) {
+                table.row(f.name, stated instanceof Double d ? number(d) : String.valueOf(stated), f.unit, "stated by the model", "see the model's cost.source");
+            }
+        }
+        return table;
     }
 
     /** Notes and tables, written as they come in the chosen format. */

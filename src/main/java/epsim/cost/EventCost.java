@@ -174,4 +174,52 @@ public final class EventCost {
                 hostMacs * c.macSeconds());
         return new Figures(energy, latency);
     }
+
+    /**
+     * Silicon area per component, µm^2 (docs/cost.md): the memory cells (two per weight and per
+     * bias, a separate ghost crossbar's again) at cellArea F^2; the read-out ADCs and, with
+     * digital partial sums, one ADC per tile; one input DAC per input line at dacArea x 2^dacBits;
+     * the neurons of layers 1..L; and the host's SRAM for the 32-bit words it keeps: each example's
+     * reads of two phases, and the weights when the rule reads them back.
+     */
+    public record Area(double crossbar, double adc, double dac, double neurons, double hostMemory) {
+        public static final List<String> COMPONENTS = List.of("crossbar", "adc", "dac", "neurons", "host memory");
+
+        public double[] values() {
+            return new double[] {crossbar, adc, dac, neurons, hostMemory};
+        }
+
+        public double total() {
+            return sum(values());
+        }
+
+        public Map<String, Double> components() {
+            return named(COMPONENTS, values());
+        }
+    }
+
+    /** The area of a chip of model {@code m} running {@code t} at batch {@code batch}; null when the model has no area figures. */
+    public static Area area(HardwareModel m, Topology t, int batch, boolean hostKeepsWeights) {
+        HardwareModel.Cost c = m.cost();
+        if (c == null || !c.area().known()) return null;
+        HardwareModel.Area a = c.area();
+        double f = a.node() * 1e-3; // nm -> µm
+        long cells = 0, tileAdcs = 0, words = 0;
+        for (int l = 1; l <= t.weightLayers(); l++) {
+            long rows = t.size(l - 1) + 1, columns = t.size(l);
+            cells += 2 * rows * columns;
+            if (m.array().digital()) {
+                tileAdcs += (long) HardwareModel.Array.tilesAlong((int) rows, m.array().tileRows())
+                        * HardwareModel.Array.tilesAlong((int) columns, m.array().tileColumns());
+            }
+            words += 2L * batch * t.size(l) + (hostKeepsWeights ? rows * columns : 0);
+        }
+        if (m.ghost().separate()) cells *= 2;
+        int dacBits = bits(m.periphery().dacBits(), c);
+        return new Area(cells * a.cellArea() * f * f,
+                c.adcs() * a.adcArea() + tileAdcs * a.adcArea(),
+                t.inputSize() * a.dacArea() * Math.pow(2, dacBits),
+                t.freeNeurons() * a.neuronArea(),
+                words * 32 * a.sramBitArea());
+    }
 }

@@ -244,8 +244,13 @@ public record HardwareModel(String name, String description, String source,
         /**
          * @param writeNoise cycle-to-cycle std of each pulse, in nominal steps (dw_min_std)
          * @param readNoise  std of one device's read, in weight units (conductance / gRef)
+         * @param temperature kelvin of the devices' Johnson-Nyquist current noise; 0: left out
          */
-        public record Noise(double writeNoise, double readNoise) {}
+        public record Noise(double writeNoise, double readNoise, double temperature) {
+            public Noise(double writeNoise, double readNoise) {
+                this(writeNoise, readNoise, 0);
+            }
+        }
 
         /** Fractions of devices stuck at their lowest and at their highest conductance. */
         public record Faults(double stuckAtMin, double stuckAtMax) {}
@@ -316,6 +321,10 @@ public record HardwareModel(String name, String description, String source,
             return noise.readNoise();
         }
 
+        public double temperature() {
+            return noise.temperature();
+        }
+
         public double stuckAtMin() {
             return faults.stuckAtMin();
         }
@@ -350,9 +359,12 @@ public record HardwareModel(String name, String description, String source,
     /**
      * Input DACs (clip requested voltages to [dacMin, dacMax], then quantize over that range) and
      * read-out ADCs (add input-referred noise of std adcNoise, clip rho to [adcMin, adcMax], then
-     * quantize); {@link #IDEAL} bits: no quantization.
+     * quantize); {@link #IDEAL} bits: no quantization. The read operating point: a full-scale
+     * output drives its row at {@code readVoltage} volts for {@code readPulse} seconds of each
+     * integration step (docs/cost.md).
      */
-    public record Periphery(int dacBits, double dacMin, double dacMax, int adcBits, double adcMin, double adcMax, double adcNoise) {}
+    public record Periphery(int dacBits, double dacMin, double dacMax, int adcBits, double adcMin, double adcMax, double adcNoise,
+                            double readVoltage, double readPulse) {}
 
     /**
      * What each counted event costs (docs/cost.md): energies and times per event, with the source
@@ -480,5 +492,32 @@ public record HardwareModel(String name, String description, String source,
 
     public record Cost(double adcFom, double adcSeconds, int adcs, double dacFom, double dacSeconds, int idealBits,
                        double neuronPower, double pulseEnergy, double pulseSeconds, double macEnergy, double macSeconds,
-                       double memoryEnergy, String source) {}
+                       double memoryEnergy, String source, Area area, String technology, String cell,
+                       java.util.Map<String, TechnologyTable.Constant> provenance) {
+        /** A cost section written before areas and technology tables: every constant stated by the model, no area. */
+        public Cost(double adcFom, double adcSeconds, int adcs, double dacFom, double dacSeconds, int idealBits, double neuronPower,
+                    double pulseEnergy, double pulseSeconds, double macEnergy, double macSeconds, double memoryEnergy, String source) {
+            this(adcFom, adcSeconds, adcs, dacFom, dacSeconds, idealBits, neuronPower, pulseEnergy, pulseSeconds, macEnergy, macSeconds,
+                    memoryEnergy, source, Area.UNKNOWN, null, null, java.util.Map.of());
+        }
+    }
+
+    /**
+     * The areas the cost model prices (docs/cost.md); NaN where the model has no figure (then no area is reported).
+     *
+     * @param node        feature size F, nm
+     * @param cellArea    one memory cell, F^2
+     * @param adcArea     one ADC, µm^2
+     * @param dacArea     an input DAC per conversion step, µm^2
+     * @param neuronArea  one neuron's integrator and amplifier, µm^2
+     * @param sramBitArea one SRAM bit cell of the host, µm^2
+     */
+    public record Area(double node, double cellArea, double adcArea, double dacArea, double neuronArea, double sramBitArea) {
+        public static final Area UNKNOWN = new Area(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+        /** Whether every figure is known, so that an area can be reported. */
+        public boolean known() {
+            return !Double.isNaN(node + cellArea + adcArea + dacArea + neuronArea + sramBitArea);
+        }
+    }
 }

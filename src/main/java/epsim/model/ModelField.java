@@ -57,6 +57,9 @@ public enum ModelField {
                     + " holds when `levels`, `gMin` or `gMax` change", m -> m.device().writeNoise() * m.device().step(), Presence.ONE_OF_TWO, null),
     READ_NOISE("device", "readNoise", Kind.NOISE, "a finite number in [0, 1e6] (weight units)", "weight units", "0 .. 1e6",
             "std of one device's read, per read (every step, for both current directions)", m -> m.device().readNoise()),
+    TEMPERATURE("device", "temperature", Kind.TEMPERATURE, "a finite number in [0, 10000] (kelvin)", "K", "0 .. 1e4; optional, 0",
+            "temperature of the devices' Johnson-Nyquist current noise (`4 k T G` per device, integrated over periphery.readPulse, docs/cost.md); "
+                    + "0 leaves it out", m -> m.device().temperature(), Presence.OPTIONAL, 0.0),
     STUCK_AT_MIN("device", "stuckAtMin", Kind.FRACTION, "a fraction in [0, 1]", "fraction", "[0, 1]",
             "devices stuck at their lowest conductance (chosen at fabrication)", m -> m.device().stuckAtMin()),
     STUCK_AT_MAX("device", "stuckAtMax", Kind.FRACTION, "a fraction in [0, 1] with stuckAtMin + stuckAtMax <= 1", "fraction",
@@ -92,30 +95,56 @@ public enum ModelField {
     ADC_NOISE("periphery", "adcNoise", Kind.NOISE, "a finite number in [0, 1e6] (volts)", "V per conversion", "0 .. 1e6; optional, 0",
             "std of Gaussian noise at the ADC input, drawn anew for every conversion (before clipping and quantization): "
                     + "measurement noise, which leaves the circuit's dynamics alone", m -> m.periphery().adcNoise(), Presence.OPTIONAL, 0.0),
+    READ_VOLTAGE("periphery", "readVoltage", Kind.READ_VOLTAGE, "a finite number in (0, 1000] (volts)", "V", "(0, 1e3]; optional, 1",
+            "the row voltage of a full-scale output (a neuron at 1, an input pixel of 1, the bias row): the crossbars' G V^2 energy and the Johnson noise "
+                    + "relative to the signal scale with it; the dynamics, in normalised units, do not", m -> m.periphery().readVoltage(), Presence.OPTIONAL, 1.0),
+    READ_PULSE("periphery", "readPulse", Kind.TIME, "a finite number in (0, 1000] and <= neuron.dt (seconds)", "s", "(0, 1e3], <= dt; optional, dt",
+            "how long the rows conduct in each integration step (the integrators collect their charge over it): the crossbars' energy is G V^2 x readPulse per step, "
+                    + "the Johnson noise's std grows as 1 / sqrt(readPulse)",
+            m -> m.periphery().readPulse() == m.neuron().dt() ? null : m.periphery().readPulse(), Presence.OPTIONAL, null),
     ADC_FOM("cost", "adcFom", Kind.COST, "a finite number in [0, 1e9] (fJ per conversion step)", "fJ / conversion step", "0 .. 1e9",
-            "Walden figure of merit of the ADCs: one conversion costs `adcFom x 2^adcBits`", m -> m.cost().adcFom()),
+            "Walden figure of merit of the ADCs: one conversion costs `adcFom x 2^adcBits`", m -> tabled(m, "adcFom", m.cost().adcFom()), Presence.TABLE, null),
     ADC_SECONDS("cost", "adcSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
-            "time of one ADC conversion", m -> m.cost().adcSeconds()),
+            "time of one ADC conversion", m -> tabled(m, "adcSeconds", m.cost().adcSeconds()), Presence.TABLE, null),
     ADCS("cost", "adcs", Kind.COUNT, "an integer in 1..1000000", "—", "1 .. 1e6",
-            "ADCs converting in parallel: a read of n values takes `n x adcSeconds / adcs`", m -> m.cost().adcs()),
+            "ADCs converting in parallel: a read of n values takes `n x adcSeconds / adcs`", m -> tabled(m, "adcs", m.cost().adcs()), Presence.TABLE, null),
     DAC_FOM("cost", "dacFom", Kind.COST, "a finite number in [0, 1e9] (fJ per conversion step)", "fJ / conversion step", "0 .. 1e9",
-            "energy of the input DACs per conversion step: one conversion costs `dacFom x 2^dacBits`", m -> m.cost().dacFom()),
+            "energy of the input DACs per conversion step: one conversion costs `dacFom x 2^dacBits`", m -> tabled(m, "dacFom", m.cost().dacFom()), Presence.TABLE, null),
     DAC_SECONDS("cost", "dacSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
-            "settling time of the input DACs (one per input line, all in parallel)", m -> m.cost().dacSeconds()),
+            "settling time of the input DACs (one per input line, all in parallel)", m -> tabled(m, "dacSeconds", m.cost().dacSeconds()), Presence.TABLE, null),
     IDEAL_BITS("cost", "idealBits", Kind.RESOLUTION, "an integer in 1..24", "bits", "1 .. 24",
-            "the resolution an ideal (unquantized) DAC or ADC is costed at", m -> m.cost().idealBits()),
+            "the resolution an ideal (unquantized) DAC or ADC is costed at", m -> tabled(m, "idealBits", m.cost().idealBits()), Presence.TABLE, null),
     NEURON_POWER("cost", "neuronPower", Kind.COST, "a finite number in [0, 1e9] (microwatts)", "µW", "0 .. 1e9",
-            "static power of one neuron's integrator and amplifier while the chip integrates", m -> m.cost().neuronPower()),
+            "static power of one neuron's integrator and amplifier while the chip integrates", m -> tabled(m, "neuronPower", m.cost().neuronPower()), Presence.TABLE, null),
     PULSE_ENERGY("cost", "pulseEnergy", Kind.COST, "a finite number in [0, 1e9] (picojoules)", "pJ", "0 .. 1e9",
-            "energy of one programming pulse (a continuous device: of one analog write)", m -> m.cost().pulseEnergy()),
+            "energy of one programming pulse (a continuous device: of one analog write)", m -> tabled(m, "pulseEnergy", m.cost().pulseEnergy()), Presence.TABLE, null),
     PULSE_SECONDS("cost", "pulseSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
-            "width of one programming pulse slot (rows are programmed one after another)", m -> m.cost().pulseSeconds()),
+            "width of one programming pulse slot (rows are programmed one after another)", m -> tabled(m, "pulseSeconds", m.cost().pulseSeconds()), Presence.TABLE, null),
     MAC_ENERGY("cost", "macEnergy", Kind.COST, "a finite number in [0, 1e9] (picojoules)", "pJ", "0 .. 1e9",
-            "energy of one digital multiply-accumulate (32-bit float) on the host, and on the digital baseline", m -> m.cost().macEnergy()),
+            "energy of one digital multiply-accumulate (32-bit float) on the host, and on the digital baseline", m -> tabled(m, "macEnergy", m.cost().macEnergy()), Presence.TABLE, null),
     MAC_SECONDS("cost", "macSeconds", Kind.COST, "a finite number in [0, 1e9] (seconds)", "s", "0 .. 1e9",
-            "time of one host multiply-accumulate", m -> m.cost().macSeconds()),
+            "time of one host multiply-accumulate", m -> tabled(m, "macSeconds", m.cost().macSeconds()), Presence.TABLE, null),
     MEMORY_ENERGY("cost", "memoryEnergy", Kind.COST, "a finite number in [0, 1e9] (picojoules)", "pJ", "0 .. 1e9",
-            "energy of one 32-bit SRAM access of the digital baseline", m -> m.cost().memoryEnergy()),
+            "energy of one 32-bit SRAM access of the digital baseline", m -> tabled(m, "memoryEnergy", m.cost().memoryEnergy()), Presence.TABLE, null),
+    TECHNOLOGY("cost", "technology", Kind.TECHNOLOGY, "one of \"45nm\", \"32nm\"", "—", "`45nm`, `32nm`; optional",
+            "a bundled table of sourced constants for that CMOS node (docs/cost.md): every cost field the model leaves out is taken from it",
+            m -> m.cost().technology(), Presence.OPTIONAL, null),
+    CELL("cost", "cell", Kind.TECHNOLOGY, "one of \"rram\", \"pcm\", \"ecram\", \"capacitor\"", "—", "`rram`, `pcm`, `ecram`, `capacitor`; optional",
+            "a bundled table of the memory cell: its area in F^2 and its programming pulse, taken where the model leaves them out",
+            m -> m.cost().cell(), Presence.OPTIONAL, null),
+    NODE("cost", "node", Kind.COST, "a finite number in [0, 1e9] (nanometres)", "nm", "0 .. 1e9; optional (from technology)",
+            "the feature size F that cell areas in F^2 are multiples of", m -> tabled(m, "node", m.cost().area().node()), Presence.OPTIONAL, Double.NaN),
+    CELL_AREA("cost", "cellArea", Kind.COST, "a finite number in [0, 1e9] (F^2)", "F^2", "0 .. 1e9; optional (from cell)",
+            "area of one memory cell (one device with its access devices)", m -> tabled(m, "cellArea", m.cost().area().cellArea()), Presence.OPTIONAL, Double.NaN),
+    ADC_AREA("cost", "adcArea", Kind.COST, "a finite number in [0, 1e9] (square micrometres)", "µm²", "0 .. 1e9; optional (from technology)",
+            "area of one read-out ADC (and of one tile's partial-sum ADC)", m -> tabled(m, "adcArea", m.cost().area().adcArea()), Presence.OPTIONAL, Double.NaN),
+    DAC_AREA("cost", "dacArea", Kind.COST, "a finite number in [0, 1e9] (square micrometres per conversion step)", "µm² / conversion step",
+            "0 .. 1e9; optional (from technology)", "area of an input DAC per conversion step: one DAC takes `dacArea x 2^dacBits`",
+            m -> tabled(m, "dacArea", m.cost().area().dacArea()), Presence.OPTIONAL, Double.NaN),
+    NEURON_AREA("cost", "neuronArea", Kind.COST, "a finite number in [0, 1e9] (square micrometres)", "µm²", "0 .. 1e9; optional (from technology)",
+            "area of one neuron's integrator and amplifier", m -> tabled(m, "neuronArea", m.cost().area().neuronArea()), Presence.OPTIONAL, Double.NaN),
+    SRAM_BIT_AREA("cost", "sramBitArea", Kind.COST, "a finite number in [0, 1e9] (square micrometres)", "µm²", "0 .. 1e9; optional (from technology)",
+            "area of one SRAM bit cell of the host's memory", m -> tabled(m, "sramBitArea", m.cost().area().sramBitArea()), Presence.OPTIONAL, Double.NaN),
     COST_SOURCE("cost", "source", Kind.FREE_TEXT, "a string of at most 4000 characters", "text", "optional",
             "where each cost number comes from", m -> m.cost().source(), Presence.OPTIONAL, ""),
     UPDATE_MODE("update", "mode", Kind.TEXT, "one of \"host\", \"outerProduct\"", "—", "`host`, `outerProduct`",
@@ -167,12 +196,14 @@ public enum ModelField {
         /** Absent means {@link #whenAbsent}. */
         OPTIONAL,
         /** One of two forms of one quantity ({@link #otherForm}): a file gives at least one. */
-        ONE_OF_TWO
+        ONE_OF_TWO,
+        /** A cost constant: required unless the model's cost.technology or cost.cell table holds it (then absent means the table's). */
+        TABLE
     }
 
     /** What a field's value may be, before the checks that relate two fields. */
     enum Kind { NUMBER, POSITIVE, NON_NEGATIVE, FRACTION, OPEN_UNIT, TEXT, LEVELS, BITS, RAILS_OR_NUMBER, NOISE, COST, COUNT, RESOLUTION, FREE_TEXT, BOOLEAN,
-        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME, TILE, RANGE, WIRE, TABLE, ENDURANCE }
+        TIME, CONDUCTANCE, REFERENCE, VOLTAGE, SHAPE, DRIFT_EXPONENT, DRIFT_TIME, TILE, RANGE, WIRE, TABLE, ENDURANCE, READ_VOLTAGE, TEMPERATURE, TECHNOLOGY }
 
     /*
      * Physical ranges, so that no value that passes validation turns into NaN or Infinity in what the
@@ -185,7 +216,7 @@ public enum ModelField {
      *  - drift: nu <= 10 and t0 in (0, 1e12] s: the factor (t/t0 + 1)^-nu lies in [0, 1].
      */
     static final double MAX_SECONDS = 1e3, MAX_MICROSIEMENS = 1e6, MIN_REFERENCE = 1e-3, MAX_VOLTS = 1e3, MAX_SHAPE = 1e3,
-            MAX_DRIFT_EXPONENT = 10, MAX_DRIFT_TIME = 1e12, MAX_WIRE_OHMS = 1e4, MAX_RANGE = 1e6;
+            MAX_DRIFT_EXPONENT = 10, MAX_DRIFT_TIME = 1e12, MAX_WIRE_OHMS = 1e4, MAX_RANGE = 1e6, MAX_KELVIN = 1e4;
     /** The least nonzero wire resistance: a micro-ohm per cell is ideal in effect, and 1e6 / r (µS) stays far from overflow. */
     static final double MIN_WIRE_OHMS = 1e-6;
 
@@ -257,6 +288,20 @@ public enum ModelField {
     public Object valueIn(HardwareModel m) {
         if (section.equals(COST_SECTION) && m.cost() == null) return null;
         return value.apply(m);
+    }
+
+    /**
+     * A cost constant as model files write it: left out (null) when the model's technology or cell
+     * table supplied it, so that the file, run.json and models show keep naming the table instead
+     * of freezing its numbers; NaN (an area the model has no figure for) is left out too.
+     */
+    private static Object tabled(HardwareModel m, String name, double value) {
+        if (m.cost().provenance().containsKey(name) || Double.isNaN(value)) return null;
+        return value;
+    }
+
+    private static Object tabled(HardwareModel m, String name, int value) {
+        return m.cost().provenance().containsKey(name) ? null : value;
     }
 
     /** The lookup table as model files write it, or null for a parametric response (the field is then left out). */

@@ -237,7 +237,7 @@ public final class ModelLoader {
                 else if (value instanceof Integer i) node.put(f.name, i);
                 else if (value instanceof Boolean b) node.put(f.name, b);
                 else if (value instanceof JsonNode j) node.set(f.name, j);
-                else if (value == null && f.presence == ModelField.Presence.OPTIONAL) continue; // an optional field that says nothing (device.lookup)
+                else if (value == null && f.presence != ModelField.Presence.REQUIRED) continue; // a field that says nothing (device.lookup) or a table's constant
                 else node.put(f.name, (String) value);
             }
         }

@@ -71,6 +71,8 @@ final class ModelValidator {
         if (adcMax <= adcMin) throw r.error(ModelField.ADC_MAX, adcMax);
 
         derivedQuantities(r, v, dacMax - dacMin, adcMax - adcMin);
+        if (v.get(ModelField.READ_PULSE) == null) v.put(ModelField.READ_PULSE, dt); // the rows conduct through the whole step
+        if ((Double) v.get(ModelField.READ_PULSE) > dt) throw r.error(ModelField.READ_PULSE, v.get(ModelField.READ_PULSE));
 
         HardwareModel.Update update = given.contains(ModelField.UPDATE_SECTION) ? new HardwareModel.Update((HardwareModel.UpdateMode) v.get(ModelField.UPDATE_MODE),
                 (Integer) v.get(ModelField.BIT_LENGTH), (Boolean) v.get(ModelField.MANAGEMENT), (Boolean) v.get(ModelField.BL_MANAGEMENT),
@@ -87,8 +89,8 @@ final class ModelValidator {
                 new HardwareModel.Neuron(tau, dt, transfer, (Double) v.get(ModelField.THERMAL_NOISE)),
                 device(v, gMin, gMax, levels, stuckMin, stuckMax),
                 new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax,
-                        (Double) v.get(ModelField.ADC_NOISE)),
-                given.contains(ModelField.COST_SECTION) ? cost(v) : null, update,
+                        (Double) v.get(ModelField.ADC_NOISE), (Double) v.get(ModelField.READ_VOLTAGE), (Double) v.get(ModelField.READ_PULSE)),
+                given.contains(ModelField.COST_SECTION) ? cost(v, (ObjectNode) tree.get(ModelField.COST_SECTION)) : null, update,
                 given.contains(ModelField.GHOST_SECTION) ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR))
                         : HardwareModel.Ghost.SHARED,
                 given.contains(ModelField.ARRAY_SECTION) ? array(v) : HardwareModel.Array.NONE);
@@ -172,7 +174,8 @@ final class ModelValidator {
                                 (Double) v.get(ModelField.GAMMA_DOWN), (Double) v.get(ModelField.UP_DOWN)),
                 new HardwareModel.Device.Variation((Double) v.get(ModelField.STEP_DTOD), (Double) v.get(ModelField.BOUNDS_DTOD),
                         (Double) v.get(ModelField.UP_DOWN_DTOD)),
-                new HardwareModel.Device.Noise((Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE)),
+                new HardwareModel.Device.Noise((Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE),
+                        (Double) v.get(ModelField.TEMPERATURE)),
                 new HardwareModel.Device.Faults(stuckMin, stuckMax),
                 new HardwareModel.Device.Drift((Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
                 new HardwareModel.Device.Endurance((Double) v.get(ModelField.ENDURANCE), (Double) v.get(ModelField.ENDURANCE_SPREAD),
@@ -216,12 +219,32 @@ final class ModelValidator {
                 (Double) v.get(ModelField.ROW_WIRE), (Double) v.get(ModelField.COLUMN_WIRE));
     }
 
-    private static HardwareModel.Cost cost(Map<ModelField, Object> v) {
+    /**
+     * The cost section: every constant the file states, the rest from the tables it names
+     * (cost.technology for the node's constants, cost.cell for the cell's), each table value kept
+     * with its provenance so that reports can say where it came from.
+     */
+    private static HardwareModel.Cost cost(Map<ModelField, Object> v, ObjectNode section) {
+        Map<String, TechnologyTable.Constant> provenance = new java.util.LinkedHashMap<>();
+        String technology = (String) v.get(ModelField.TECHNOLOGY), cell = (String) v.get(ModelField.CELL);
+        for (Map<String, TechnologyTable.Constant> table : java.util.Arrays.asList(technology == null ? null : TechnologyTable.node(technology),
+                cell == null ? null : TechnologyTable.cell(cell))) {
+            if (table == null) continue;
+            for (ModelField f : ModelField.inSection(ModelField.COST_SECTION)) {
+                TechnologyTable.Constant c = table.get(f.name);
+                if (c == null || section.has(f.name)) continue;
+                v.put(f, f.kind == ModelField.Kind.COUNT || f.kind == ModelField.Kind.RESOLUTION ? (Object) (int) c.value() : (Object) c.value());
+                provenance.put(f.name, c);
+            }
+        }
         return new HardwareModel.Cost((Double) v.get(ModelField.ADC_FOM), (Double) v.get(ModelField.ADC_SECONDS),
                 (Integer) v.get(ModelField.ADCS), (Double) v.get(ModelField.DAC_FOM), (Double) v.get(ModelField.DAC_SECONDS),
                 (Integer) v.get(ModelField.IDEAL_BITS), (Double) v.get(ModelField.NEURON_POWER), (Double) v.get(ModelField.PULSE_ENERGY),
                 (Double) v.get(ModelField.PULSE_SECONDS), (Double) v.get(ModelField.MAC_ENERGY), (Double) v.get(ModelField.MAC_SECONDS),
-                (Double) v.get(ModelField.MEMORY_ENERGY), (String) v.get(ModelField.COST_SOURCE));
+                (Double) v.get(ModelField.MEMORY_ENERGY), (String) v.get(ModelField.COST_SOURCE),
+                new HardwareModel.Area((Double) v.get(ModelField.NODE), (Double) v.get(ModelField.CELL_AREA), (Double) v.get(ModelField.ADC_AREA),
+                        (Double) v.get(ModelField.DAC_AREA), (Double) v.get(ModelField.NEURON_AREA), (Double) v.get(ModelField.SRAM_BIT_AREA)),
+                technology, cell, java.util.Collections.unmodifiableMap(provenance));
     }
 
     /** A quantity the chip computes from the fields: it must be a finite number > 0. */
@@ -270,6 +293,13 @@ final class ModelValidator {
                 case SHAPE -> number(f, n, 0, true, ModelField.MAX_SHAPE);
                 case DRIFT_EXPONENT -> number(f, n, 0, true, ModelField.MAX_DRIFT_EXPONENT);
                 case DRIFT_TIME -> number(f, n, 0, false, ModelField.MAX_DRIFT_TIME);
+                case READ_VOLTAGE -> number(f, n, 0, false, ModelField.MAX_VOLTS);
+                case TEMPERATURE -> number(f, n, 0, true, ModelField.MAX_KELVIN);
+                case TECHNOLOGY -> {
+                    List<String> names = f == ModelField.TECHNOLOGY ? TechnologyTable.NODES : TechnologyTable.CELLS;
+                    if (!n.isTextual() || !names.contains(n.asText())) throw error(f, describe(n));
+                    yield n.asText();
+                }
                 case WIRE -> {
                     double ohms = number(f, n, 0, true, ModelField.MAX_WIRE_OHMS);
                     if (ohms != 0 && ohms < ModelField.MIN_WIRE_OHMS) throw error(f, ohms);
@@ -332,9 +362,22 @@ final class ModelValidator {
             }
             for (ModelField f : ModelField.inSection(section)) {
                 if (n.has(f.name) || f.presence == ModelField.Presence.OPTIONAL) continue;
+                if (f.presence == ModelField.Presence.TABLE && tableHolds(n, f)) continue;
                 if (f.presence == ModelField.Presence.ONE_OF_TWO && (n.has(f.otherForm().name) || f.otherForm().ordinal() < f.ordinal())) continue;
                 throw new UserError(origin + ": " + f.key() + ": missing (expected " + f.expectation + ")");
             }
+        }
+
+        /** Whether the cost section names a technology or cell table that holds field {@code f} (checked for a valid name later). */
+        private static boolean tableHolds(JsonNode cost, ModelField f) {
+            for (ModelField table : List.of(ModelField.TECHNOLOGY, ModelField.CELL)) {
+                JsonNode name = cost.get(table.name);
+                if (name == null || !name.isTextual()) continue;
+                java.util.Map<String, TechnologyTable.Constant> t = table == ModelField.TECHNOLOGY ? TechnologyTable.node(name.asText())
+                        : TechnologyTable.cell(name.asText());
+                if (t == null || t.containsKey(f.name)) return true; // an unknown name is reported by its own check
+            }
+            return false;
         }
 
         double number(ModelField f, JsonNode n, double low, boolean lowInclusive, double high) {

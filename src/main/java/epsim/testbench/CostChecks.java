@@ -138,14 +138,15 @@ final class CostChecks {
      * The crossbars' energy over the next {@code steps} one-step relaxations of {@code chip},
      * recomputed device by device: the conductances from the persisted state (no drift), the
      * voltages read through the (ideal) ADCs before each step. Every free layer reads its
-     * bottom-up crossbar and bias column (1 V) and, with gain g, the crossbar above driven at g
+     * bottom-up crossbar and bias column (full scale) and, with gain g, the crossbar above driven at g
      * times the layer above (with ghost units, at g (rho(u_{l+1}) - rho(v_l))); a ghost
      * population reads its layer's bottom-up crossbar once more.
      */
     static double independentCrossbarEnergy(AnalogChip chip, int steps, boolean[] clamped, double gain, boolean ghosts) {
         Topology t = chip.topology();
         double[][][] devices = chip.persist().devices(); // per layer k: weights G+, weights G-, bias G+, bias G- (one array each without drift)
-        double dt = chip.model().neuron().dt(), joules = 0;
+        // physical volts: a full-scale output drives its row at readVoltage, for readPulse of each step
+        double fullScale = chip.model().periphery().readVoltage(), pulse = chip.model().periphery().readPulse(), joules = 0;
         int layers = t.weightLayers(), batch = chip.batch();
         for (int step = 0; step < steps; step++) {
             double[][] v = new double[layers + 1][], ghost = new double[layers][];
@@ -159,21 +160,21 @@ final class CostChecks {
                     double[] gp = devices[4 * k][0], gm = devices[4 * k + 1][0], bp = devices[4 * k + 2][0], bm = devices[4 * k + 3][0];
                     for (int i = 0; i < rows; i++) {
                         for (int j = 0; j < cols; j++) {
-                            double volts = v[l - 1][s * cols + j];
+                            double volts = fullScale * v[l - 1][s * cols + j];
                             power += reads * (gp[i * cols + j] + gm[i * cols + j]) * volts * volts;
                         }
-                        power += reads * (bp[i] + bm[i]);
+                        power += reads * (bp[i] + bm[i]) * fullScale * fullScale;
                     }
                     if (clamped[l] || l == layers || gain == 0) continue;
                     int above = t.size(l + 1);
                     double[] up = devices[4 * l][0], um = devices[4 * l + 1][0];
                     for (int a = 0; a < above; a++) {
-                        double volts = gain * (v[l + 1][s * above + a] - (ghosts ? ghost[l][s * above + a] : 0));
+                        double volts = fullScale * gain * (v[l + 1][s * above + a] - (ghosts ? ghost[l][s * above + a] : 0));
                         for (int i = 0; i < rows; i++) power += (up[a * rows + i] + um[a * rows + i]) * volts * volts;
                     }
                 }
             }
-            joules += power * 1e-6 * dt;
+            joules += power * 1e-6 * pulse;
             chip.relax(1, 0);
         }
         return joules;

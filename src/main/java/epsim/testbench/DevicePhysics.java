@@ -114,7 +114,7 @@ final class DevicePhysics {
             double over = adc.adc(io.adcMax() + 1);
             rows.add(new Row(name, "ADC reading of adcMax + 1 V minus adcMax (clipping)", Math.abs(over - io.adcMax()), new Bound(null, 0.0)));
         }
-        if (m.neuron().thermalNoise() > 0) rows.add(thermal(tb, quiet, bound));
+        if (m.neuron().thermalNoise() > 0 || m.device().temperature() > 0) rows.add(thermal(tb, quiet, bound));
         return rows;
     }
 
@@ -155,7 +155,13 @@ final class DevicePhysics {
     }
 
 
-    /** Thermal noise: one step from rest with no synaptic current leaves u = sigma * xi (clipped at 0 by a hard sigmoid's rail). */
+    /**
+     * Thermal noise: one step from rest with no synaptic current leaves u = sigma * xi (clipped at 0
+     * by a hard sigmoid's rail). With Johnson noise (device.temperature > 0) each neuron's current
+     * carries the charge noise of every device on its node, 2 k T G over the read pulse, which
+     * reaches u as eps rho'(0) times it in drive units: written out here from the devices' own
+     * conductances and the read point, not through the chip's code.
+     */
     private static Row thermal(Testbench tb, HardwareModel m, Bound bound) {
         Topology t = new Topology(1, 1000);
         AnalogChip chip = AnalogChip.withWeights(m, new LayerParams(t), tb.seed());
@@ -173,7 +179,19 @@ final class DevicePhysics {
         double meanSquare = sq / count;
         // a clipping curve keeps only the positive half of the Gaussian: E[max(0, x)^2] = sigma^2 / 2
         double sigma = Math.sqrt(m.neuron().transfer().clipsState() ? 2 * meanSquare : meanSquare);
-        return row(tb.name(), "thermal noise per step, from the state's spread (V)", sigma, m.neuron().thermalNoise(), bound);
+        double thermal = m.neuron().thermalNoise(), kelvin = m.device().temperature();
+        if (kelvin == 0) return row(tb.name(), "thermal noise per step, from the state's spread (V)", sigma, thermal, bound);
+        double[][][] all = chip.persist().devices(); // weights G+, G-, bias G+, G- of the one layer (one array each, no drift)
+        HardwareModel.Periphery p = m.periphery();
+        double gRefSiemens = m.device().gRef() * 1e-6, fullScale = p.readVoltage(), pulse = p.readPulse();
+        double current = m.neuron().epsilon() * m.neuron().transfer().rhoPrime(0), variance = 0;
+        for (int i = 0; i < t.size(1); i++) {
+            double siemens = 1e-6 * (all[0][0][i] + all[1][0][i] + all[2][0][i] + all[3][0][i]);
+            double chargeVariance = 2 * 1.380649e-23 * kelvin * siemens * pulse; // C^2
+            double signalCharge = gRefSiemens * fullScale * pulse;              // C per unit of drive
+            variance += thermal * thermal + current * current * chargeVariance / (signalCharge * signalCharge);
+        }
+        return row(tb.name(), "thermal and Johnson noise per step, from the state's spread (V)", sigma, Math.sqrt(variance / t.size(1)), bound);
     }
 
     private static int firstFree(PulsedDevices pop) {
