@@ -338,6 +338,12 @@ public final class Trainer {
         }
     }
 
+    /** Whether the rule has read the weights back (the host then keeps a copy of them). */
+    private boolean readsWeights() {
+        ChipCounters now = counters();
+        return now != null && now.weightReads() > 0;
+    }
+
     private static void figures(ObjectNode node, EventCost.Figures f) {
         ObjectNode energy = node.putObject("energy");
         energy.put("total", f.energy().total());
@@ -389,6 +395,13 @@ public final class Trainer {
             cost.put("note", "energy (J) and latency (s) per training sample and per inference, from the events counted in the last epoch (docs/cost.md)");
             figures(cost.putObject("perTrainingSample"), last.cost().training());
             figures(cost.putObject("perInference"), last.cost().inference());
+            // the host keeps the weights when the rule reads them back (backprop, GAIT-prop, local propagation)
+            EventCost.Area area = EventCost.area(model, topology, config.batch(), readsWeights());
+            if (area != null) {
+                ObjectNode mm2 = cost.putObject("areaMm2");
+                mm2.put("total", area.total() * 1e-6);
+                area.components().forEach((k, v) -> mm2.put(k, v * 1e-6));
+            }
         }
         epsim.device.WearReport wear = examplesCounted > 0 ? chip.wear((double) examplesCounted / train.count(), Double.parseDouble(epsim.device.WearReport.DEFAULT_FRACTION)) : null;
         if (wear != null) fin.set("wear", wear.toJson());
