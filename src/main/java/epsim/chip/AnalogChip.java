@@ -101,7 +101,7 @@ public final class AnalogChip implements HostedChip {
     @Override
     public double[] readGhost(int k) {
         double[] values = converters.adcAll(neurons.ghostOutputs(k), neurons.noiseStream());
-        events.adcConversions(values.length);
+        events.adcConversions(k + 1, values.length);
         return values;
     }
 
@@ -138,7 +138,7 @@ public final class AnalogChip implements HostedChip {
     public double[] read(int layer) {
         if (layer == 0) return neurons.inputs(); // the DACs' own values: no conversion
         double[] values = converters.adcAll(neurons.outputs(layer), neurons.noiseStream());
-        events.adcConversions(values.length);
+        events.adcConversions(layer, values.length);
         return values;
     }
 
@@ -209,12 +209,12 @@ public final class AnalogChip implements HostedChip {
 
     @Override
     public ChipCounters counters() {
-        return events.counters(neurons.crossbarJoules());
+        return events.counters(neurons.crossbarJoules(), neurons.crossbarJoulesByLayer());
     }
 
     @Override
     public void resetCounters() {
-        events.reset(neurons.crossbarJoules());
+        events.reset(neurons.crossbarJoules(), neurons.crossbarJoulesByLayer());
     }
 
     @Override

@@ -25,11 +25,21 @@ package epsim.chip;
  * @param verifyWrites        devices written with write-verify (at initialisation; at least one verifying read each)
  * @param tileReads           tiles conducting, per step and example, over the crossbars' reads (one per layer without tiles)
  * @param partialSumConversions conversions of the tiles' partial-sum ADCs (digital partial sums), per step and example
+ * @param layers              the events that belong to one weight layer, split by layer; null from a chip that does not split them
  */
 public record ChipCounters(long relaxations, long steps, double chipSeconds, long dacConversions, long adcConversions,
                            long deviceReads, double crossbarJoules, long pulsesUp, long pulsesDown, long deviceUpdates,
-                           long programmingSlots, long weightReads, long verifyWrites, long tileReads, long partialSumConversions) {
+                           long programmingSlots, long weightReads, long verifyWrites, long tileReads, long partialSumConversions,
+                           LayerEvents layers) {
     public static final ChipCounters ZERO = new ChipCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Counters without a split by layer. */
+    public ChipCounters(long relaxations, long steps, double chipSeconds, long dacConversions, long adcConversions, long deviceReads,
+                        double crossbarJoules, long pulsesUp, long pulsesDown, long deviceUpdates, long programmingSlots, long weightReads,
+                        long verifyWrites, long tileReads, long partialSumConversions) {
+        this(relaxations, steps, chipSeconds, dacConversions, adcConversions, deviceReads, crossbarJoules, pulsesUp, pulsesDown, deviceUpdates,
+                programmingSlots, weightReads, verifyWrites, tileReads, partialSumConversions, null);
+    }
 
     /** The events counted between {@code earlier} and this snapshot. */
     public ChipCounters minus(ChipCounters earlier) {
@@ -46,6 +56,14 @@ public record ChipCounters(long relaxations, long steps, double chipSeconds, lon
                 deviceReads + sign * o.deviceReads, crossbarJoules + sign * o.crossbarJoules, pulsesUp + sign * o.pulsesUp,
                 pulsesDown + sign * o.pulsesDown, deviceUpdates + sign * o.deviceUpdates,
                 programmingSlots + sign * o.programmingSlots, weightReads + sign * o.weightReads,
-                verifyWrites + sign * o.verifyWrites, tileReads + sign * o.tileReads, partialSumConversions + sign * o.partialSumConversions);
+                verifyWrites + sign * o.verifyWrites, tileReads + sign * o.tileReads, partialSumConversions + sign * o.partialSumConversions,
+                combinedLayers(o, sign));
+    }
+
+    /** No split on either side: none; on one side (the other is {@link #ZERO}): that one's, signed. */
+    private LayerEvents combinedLayers(ChipCounters o, int sign) {
+        if (o.layers == null) return layers;
+        if (layers == null) return sign > 0 ? o.layers : o.layers.negated();
+        return layers.combine(o.layers, sign);
     }
 }

@@ -13,23 +13,30 @@ public final class ChipEvents {
     private final Crossbars crossbars;
     private long relaxations, steps, dacConversions, adcConversions, deviceReads, weightReads, tileReads, partialSumConversions;
     private double chipSeconds;
+    private final long[][] byLayer; // per weight layer: the events of LayerEvents this class books (ADC, device reads, weight reads, tiles, partial sums)
     private ChipCounters baseline = ChipCounters.ZERO;
 
-    /** What one step of a whole batch reads: devices, tiles conducting, and partial-sum conversions. */
-    public record StepReads(long devices, long tiles, long conversions) {
-        public static final StepReads NONE = new StepReads(0, 0, 0);
+    /**
+     * What one step of a whole batch reads: devices, tiles conducting, and partial-sum conversions,
+     * in all and per weight layer (null when nothing is read).
+     */
+    public record StepReads(long devices, long tiles, long conversions, long[] devicesByLayer, long[] tilesByLayer, long[] conversionsByLayer) {
+        public static final StepReads NONE = new StepReads(0, 0, 0, null, null, null);
     }
 
     public ChipEvents(Crossbars crossbars) {
         this.crossbars = crossbars;
+        this.byLayer = new long[LayerEvents.EVENTS.size()][crossbars.topology().weightLayers()];
     }
 
     public void dacConversions(long n) {
         dacConversions += n;
     }
 
-    public void adcConversions(long n) {
+    /** {@code n} values of neuron layer {@code layer} (1..L, or its ghost population's) read through the ADCs. */
+    public void adcConversions(int layer, long n) {
         adcConversions += n;
+        byLayer[LayerEvents.ADC][layer - 1] += n;
     }
 
     /**
@@ -44,22 +51,43 @@ public final class ChipEvents {
         tileReads += stepsEach * perStep.tiles();
         partialSumConversions += stepsEach * perStep.conversions();
         chipSeconds += stepsEach * dt * examples;
+        if (perStep.devicesByLayer() == null) return;
+        for (int k = 0; k < perStep.devicesByLayer().length; k++) {
+            byLayer[LayerEvents.DEVICE_READS][k] += stepsEach * perStep.devicesByLayer()[k];
+            byLayer[LayerEvents.TILE_READS][k] += stepsEach * perStep.tilesByLayer()[k];
+            byLayer[LayerEvents.PARTIAL_SUMS][k] += stepsEach * perStep.conversionsByLayer()[k];
+        }
     }
 
     /** The weights, read by a verification read of both devices of every weight and bias. */
     public LayerParams verifiedRead(Topology t) {
         weightReads += 2L * t.parameterCount();
+        for (int k = 1; k <= t.weightLayers(); k++) byLayer[LayerEvents.WEIGHT_READS][k - 1] += 2L * ((long) t.size(k) * t.size(k - 1) + t.size(k));
         return crossbars.read();
     }
 
-    /** The events since the last {@link #reset}; {@code crossbarJoules} is the conduction energy the backend computed, in all. */
-    public ChipCounters counters(double crossbarJoules) {
+    /**
+     * The events since the last {@link #reset}; {@code crossbarJoules} is the conduction energy the
+     * backend computed, in all and per weight layer ({@code joulesByLayer}, or null: none).
+     */
+    public ChipCounters counters(double crossbarJoules, double[] joulesByLayer) {
         long[] p = crossbars.programmingCounts();
+        LayerEvents layers = LayerEvents.zero(byLayer[0].length);
+        for (int e = 0; e < byLayer.length; e++) for (int k = 0; k < byLayer[e].length; k++) layers.values()[e][k] = byLayer[e][k];
+        long[][] programming = crossbars.programmingCountsByLayer();
+        long[] slots = crossbars.programmingSlotsByLayer();
+        for (int k = 0; k < byLayer[0].length; k++) {
+            if (joulesByLayer != null) layers.values()[LayerEvents.JOULES][k] = joulesByLayer[k];
+            layers.values()[LayerEvents.PULSES_UP][k] = programming[0][k];
+            layers.values()[LayerEvents.PULSES_DOWN][k] = programming[1][k];
+            layers.values()[LayerEvents.DEVICE_UPDATES][k] = programming[2][k];
+            layers.values()[LayerEvents.SLOTS][k] = slots[k];
+        }
         return new ChipCounters(relaxations, steps, chipSeconds, dacConversions, adcConversions, deviceReads, crossbarJoules, p[0], p[1], p[2],
-                crossbars.programmingSlots(), weightReads, p[3], tileReads, partialSumConversions).minus(baseline);
+                crossbars.programmingSlots(), weightReads, p[3], tileReads, partialSumConversions, layers).minus(baseline);
     }
 
-    public void reset(double crossbarJoules) {
-        baseline = baseline.plus(counters(crossbarJoules));
+    public void reset(double crossbarJoules, double[] joulesByLayer) {
+        baseline = baseline.plus(counters(crossbarJoules, joulesByLayer));
     }
 }

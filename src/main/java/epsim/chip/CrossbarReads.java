@@ -19,6 +19,7 @@ final class CrossbarReads {
     private int batch;
     private double inputLoad;   // sum over the batch of x_j^2 times the conductance x_j drives: layer 1's bottom-up G V^2 (µS V^2)
     private double joules;      // sum of G V^2 dt over every device read so far
+    private final double[] joulesByLayer; // the same per crossbar k (the devices between neuron layers k and k + 1)
     private double[][] squares; // per layer l and neuron j: sum over the relaxation's steps and the batch of rho(u_lj)^2
     private int steps;          // steps whose squares are accumulated and not yet turned into energy
 
@@ -29,6 +30,7 @@ final class CrossbarReads {
         this.topology = crossbars.topology();
         this.layers = topology.weightLayers();
         this.voltsSquaredSeconds = voltsSquaredSeconds;
+        this.joulesByLayer = new double[layers];
     }
 
     /**
@@ -41,21 +43,27 @@ final class CrossbarReads {
      * sums), count the same way.
      */
     ChipEvents.StepReads perStep() {
-        long devices = 0, tiles = 0, conversions = 0;
+        long[] devices = new long[layers], tiles = new long[layers], conversions = new long[layers]; // per crossbar
         for (int l = 1; l <= layers; l++) {
             CrossbarLayer below = crossbars.layer(l - 1);
             int reads = circuit.bottomUpReads(l);
-            devices += below.forwardReadDevices() * reads;
-            tiles += (long) below.tileCount() * reads;
-            conversions += below.forwardConversions() * reads;
+            devices[l - 1] += below.forwardReadDevices() * reads * batch;
+            tiles[l - 1] += (long) below.tileCount() * reads * batch;
+            conversions[l - 1] += below.forwardConversions() * reads * batch;
             if (circuit.readsAbove(l)) {
                 CrossbarLayer above = crossbars.layer(l);
-                devices += above.backwardReadDevices();
-                tiles += above.tileCount();
-                conversions += above.backwardConversions();
+                devices[l] += above.backwardReadDevices() * batch;
+                tiles[l] += (long) above.tileCount() * batch;
+                conversions[l] += above.backwardConversions() * batch;
             }
         }
-        return new ChipEvents.StepReads(devices * batch, tiles * batch, conversions * batch);
+        return new ChipEvents.StepReads(sum(devices), sum(tiles), sum(conversions), devices, tiles, conversions);
+    }
+
+    private static long sum(long[] v) {
+        long s = 0;
+        for (long x : v) s += x;
+        return s;
     }
 
     void allocate(int batchSize) {
@@ -82,13 +90,22 @@ final class CrossbarReads {
         steps++;
     }
 
-    /** Adds one step's power (µS V^2 = µW) counted directly (the ghosts' cancelled top-down voltages). */
-    void addPower(double power) {
+    /**
+     * Adds one step's power (µS V^2 = µW) counted directly (the ghosts' cancelled top-down voltages),
+     * in all and per crossbar ({@code byLayer}).
+     */
+    void addPower(double power, double[] byLayer) {
         if (power != 0) joules += power * 1e-6 * voltsSquaredSeconds;
+        for (int k = 0; k < layers; k++) joulesByLayer[k] += byLayer[k] * 1e-6 * voltsSquaredSeconds;
     }
 
     double joules() {
         return joules;
+    }
+
+    /** {@link #joules} per crossbar, as a copy. */
+    double[] joulesByLayer() {
+        return joulesByLayer.clone();
     }
 
     /**
@@ -104,8 +121,11 @@ final class CrossbarReads {
     void settle() {
         if (steps == 0) return;
         double power = 0; // µS V^2 summed over the steps
+        double[] byLayer = new double[layers]; // the same per crossbar, for the split by layer (the total keeps its own order of sums)
         for (int l = 1; l <= layers; l++) {
-            power += circuit.bottomUpReads(l) * steps * ((l == 1 ? inputLoad : 0) + batch * crossbars.biasConductance(l - 1));
+            double p = circuit.bottomUpReads(l) * steps * ((l == 1 ? inputLoad : 0) + batch * crossbars.biasConductance(l - 1));
+            power += p;
+            byLayer[l - 1] += p;
         }
         for (int l = 1; l <= layers; l++) {
             double[] sq = squares[l];
@@ -116,16 +136,23 @@ final class CrossbarReads {
             if (drivenAbove > 0) {
                 double[] g = crossbars.bottomUpConductance(l);
                 for (int j = 0; j < sq.length; j++) sum += drivenAbove * sq[j] * g[j];
+                byLayer[l] += sum;
             }
             if (drivenBelow) {
                 double[] g = crossbars.topDownConductance(l - 1);
-                double gain2 = circuit.feedbackGain() * circuit.feedbackGain();
-                for (int j = 0; j < sq.length; j++) sum += gain2 * sq[j] * g[j];
+                double gain2 = circuit.feedbackGain() * circuit.feedbackGain(), down = 0;
+                for (int j = 0; j < sq.length; j++) {
+                    double term = gain2 * sq[j] * g[j];
+                    sum += term;
+                    down += term;
+                }
+                byLayer[l - 1] += down;
             }
             power += sum;
             Arrays.fill(sq, 0);
         }
         joules += power * 1e-6 * voltsSquaredSeconds;
+        for (int k = 0; k < layers; k++) joulesByLayer[k] += byLayer[k] * 1e-6 * voltsSquaredSeconds;
         steps = 0;
     }
 

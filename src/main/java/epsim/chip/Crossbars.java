@@ -27,6 +27,7 @@ public final class Crossbars {
     private final CrossbarLayer[] layers;
     private final Rng writes;
     private long programmingSlots;
+    private final long[] slotsByLayer;
     private long generation; // counts refreshes of the weights, so readers know when derived currents are stale
     private final Crossbars ghostCopy; // the ghosts' own crossbar, or null when they read this one
 
@@ -52,6 +53,7 @@ public final class Crossbars {
         this.device = device;
         this.topology = topology;
         this.layers = new CrossbarLayer[topology.weightLayers()];
+        this.slotsByLayer = new long[topology.weightLayers()];
         Rng fabrication = Rng.stream(seed, fabricationStream);
         for (int k = 0; k < layers.length; k++) layers[k] = new CrossbarLayer(device, array, k, topology.size(k + 1), topology.size(k), fabrication);
         this.writes = sharedWrites != null ? sharedWrites : Rng.stream(seed, "chip-writes");
@@ -78,7 +80,11 @@ public final class Crossbars {
     /** Requested weight and bias changes become programming pulses, with every device effect. */
     public void program(LayerParams delta, double now) {
         if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
-        for (int k = 0; k < layers.length; k++) programmingSlots += layers[k].program(delta.w[k], delta.b[k], now, writes);
+        for (int k = 0; k < layers.length; k++) {
+            long slots = layers[k].program(delta.w[k], delta.b[k], now, writes);
+            programmingSlots += slots;
+            slotsByLayer[k] += slots;
+        }
         if (ghostCopy != null) ghostCopy.program(delta, now);
         refresh(now);
     }
@@ -99,7 +105,9 @@ public final class Crossbars {
         for (double v : d) if (!Double.isFinite(v)) throw new UserError("update: a row value is not a finite number");
         for (double v : x) if (!Double.isFinite(v)) throw new UserError("update: a column value is not a finite number");
         if (!Double.isFinite(scale) || !Double.isFinite(bias)) throw new UserError("update: the scale or the bias value is not a finite number");
-        programmingSlots += layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
+        long slots = layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
+        programmingSlots += slots;
+        slotsByLayer[k] += slots;
         if (ghostCopy != null) ghostCopy.updateOuterProduct(trains, k, d, x, bias, terms, scale, now);
         refresh(now);
     }
@@ -135,6 +143,31 @@ public final class Crossbars {
      */
     public long programmingSlots() {
         return programmingSlots + (ghostCopy == null ? 0 : ghostCopy.programmingSlots());
+    }
+
+    /** {@link #programmingSlots} per weight layer (index k: the crossbar below neuron layer k + 1). */
+    public long[] programmingSlotsByLayer() {
+        long[] out = slotsByLayer.clone();
+        if (ghostCopy != null) {
+            long[] g = ghostCopy.programmingSlotsByLayer();
+            for (int k = 0; k < out.length; k++) out[k] += g[k];
+        }
+        return out;
+    }
+
+    /** {@link #programmingCounts} per weight layer: {pulses up, pulses down, device updates, verify writes} x layers. */
+    public long[][] programmingCountsByLayer() {
+        long[][] out = new long[4][layers.length];
+        for (int k = 0; k < layers.length; k++) {
+            long[] sum = new long[4];
+            layers[k].addCounts(sum);
+            for (int i = 0; i < 4; i++) out[i][k] = sum[i];
+        }
+        if (ghostCopy != null) {
+            long[][] g = ghostCopy.programmingCountsByLayer();
+            for (int i = 0; i < 4; i++) for (int k = 0; k < layers.length; k++) out[i][k] += g[i][k];
+        }
+        return out;
     }
 
     /** Whether the weights change with chip time alone. */

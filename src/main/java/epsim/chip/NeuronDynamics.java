@@ -73,6 +73,7 @@ public final class NeuronDynamics {
         this.ghosts = new GhostPopulations(topology);
         HardwareModel.Periphery periphery = model.periphery();
         this.energy = new CrossbarReads(this, crossbars, periphery.readVoltage() * periphery.readVoltage() * periphery.readPulse());
+        this.noGhostPower = new double[layers];
         double gRef = model.device().gRef(), volts = periphery.readVoltage();
         // Johnson-Nyquist: a conductance G (µS) collected over t_r seconds adds charge of variance 2 k T G 1e-6 t_r; the
         // signal of a weight W at full scale is W gRef 1e-6 V t_r, so in drive units the variance is 2 k T G 1e6 / (t_r gRef^2 V^2)
@@ -246,6 +247,13 @@ public final class NeuronDynamics {
         return energy.joules();
     }
 
+    /** {@link #crossbarJoules} per crossbar k (the devices between neuron layers k and k + 1). */
+    public double[] crossbarJoulesByLayer() {
+        return energy.joulesByLayer();
+    }
+
+    private final double[] noGhostPower;
+
     /**
      * The Johnson variance of every neuron's input current in the circuit as it is set now: the
      * devices on its node are its bottom-up column with its bias devices and, when it reads the
@@ -289,6 +297,7 @@ public final class NeuronDynamics {
         }
         if (ghosts.enabled) ghosts.computeOutputs(transfer);
         double ghostPower = 0; // with ghost units: the top-down G V^2 of the cancelled voltages, which no square accumulates
+        double[] ghostPowerByLayer = ghosts.enabled ? new double[layers] : noGhostPower;
         for (int l = 1; l <= layers; l++) {
             double[] d = drive[l];
             if (l == 1) {
@@ -313,12 +322,14 @@ public final class NeuronDynamics {
                 if (ghosts.enabled) above = ghosts.cancelled(l, above);
                 crossbars.layer(l).backward(feedbackGain, above, batch, d, noise);
                 if (ghosts.enabled && readsAbove(l)) {
-                    ghostPower += feedbackGain * feedbackGain * CrossbarReads.load(above, batch, topology.size(l + 1), crossbars.topDownConductance(l));
+                    double p = feedbackGain * feedbackGain * CrossbarReads.load(above, batch, topology.size(l + 1), crossbars.topDownConductance(l));
+                    ghostPower += p;
+                    ghostPowerByLayer[l] += p;
                 }
             }
             readNoiseStd(readStd[l], r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
         }
-        energy.addPower(ghostPower);
+        energy.addPower(ghostPower, ghostPowerByLayer);
         double maxChange = 0;
         for (int l = 1; l <= layers; l++) {
             if (clamps.held(l) != null) continue;

@@ -135,6 +135,12 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
                 inferCost.latency().total()));
         out.gap();
         out.table(phases(m, t, trainingPhases, trainingMacs, trained));
+        if (training.layers() != null && inference.layers() != null) {
+            out.gap();
+            boolean keeps = training.weightReads() > 0;
+            out.table(layers(t, EventCost.byLayer(m, t, training, trainingMacs, batch, keeps).per(trained),
+                    EventCost.byLayer(m, t, inference, inferenceMacs, batch, keeps).per(inferred)));
+        }
         baseline(out, m, t, batch, trainCost.energy().total(), inferCost.energy().total());
         out.gap();
         EventCost.Area area = EventCost.area(m, t, batch, training.weightReads() > 0);
@@ -222,6 +228,26 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
                     String.format(Locale.ROOT, "%.4g", f.latency().total()));
         }
         return table;
+    }
+
+    /** Each weight layer's energy, latency and area per training sample (and energy per inference), then what the layers share. */
+    private static TextTable layers(Topology t, EventCost.ByLayer train, EventCost.ByLayer infer) {
+        TextTable table = new TextTable("layer", "energy / training sample (J)", "share", "latency (s)", "area (mm²)", "energy / inference (J)");
+        double total = train.sharedEnergy().total();
+        for (EventCost.LayerFigures l : train.layers()) total += l.energy().total();
+        for (int i = 0; i < train.layers().size(); i++) {
+            EventCost.LayerFigures l = train.layers().get(i);
+            table.row("layer " + l.layer() + " (" + t.size(l.layer() - 1) + "-" + t.size(l.layer()) + ")", number(l.energy().total()),
+                    percent(share(l.energy().total(), total)), number(l.latency().total()), area(l.areaUm2()),
+                    number(infer.layers().get(i).energy().total()));
+        }
+        return table.row("shared (host; integration; read-out ADCs, host memory)", number(train.sharedEnergy().total()),
+                percent(share(train.sharedEnergy().total(), total)), number(train.sharedLatency().total()), area(train.sharedAreaUm2()),
+                number(infer.sharedEnergy().total()));
+    }
+
+    private static String area(double squareMicrometres) {
+        return Double.isNaN(squareMicrometres) ? "—" : number(squareMicrometres * 1e-6);
     }
 
     /** Backprop on a digital accelerator at the model's MAC and SRAM energies, and the analog chip against it. */

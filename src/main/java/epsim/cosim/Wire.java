@@ -178,7 +178,49 @@ public final class Wire {
         o.put("verify_writes", c.verifyWrites());
         o.put("tile_reads", c.tileReads());
         o.put("partial_sum_conversions", c.partialSumConversions());
+        if (c.layers() != null) {
+            ObjectNode layers = o.putObject("by_layer");
+            for (int e = 0; e < epsim.chip.LayerEvents.EVENTS.size(); e++) {
+                com.fasterxml.jackson.databind.node.ArrayNode a = layers.putArray(BY_LAYER_KEYS.get(e));
+                for (double v : c.layers().values()[e]) {
+                    if (e == epsim.chip.LayerEvents.JOULES) a.add(v);
+                    else a.add((long) v);
+                }
+            }
+        }
         return o;
+    }
+
+    /** The keys of a "counters" reply's optional "by_layer" object, in {@link epsim.chip.LayerEvents#EVENTS} order. */
+    static final java.util.List<String> BY_LAYER_KEYS = java.util.List.of("adc_conversions", "device_reads", "crossbar_joules", "pulses_up",
+            "pulses_down", "device_updates", "programming_slots", "weight_reads", "tile_reads", "partial_sum_conversions");
+
+    /** The most weight layers a "by_layer" list may have: far beyond any network a chip holds, and it bounds the message. */
+    static final int MAX_LAYERS = 10_000;
+
+    /** The optional split by layer: every key, one number >= 0 per layer, the same number of layers throughout. */
+    private static epsim.chip.LayerEvents byLayer(JsonNode node, String field) {
+        if (node == null) return null;
+        if (!node.isObject()) throw new BadMessage(field + ": expected an object of per-layer lists");
+        double[][] values = new double[BY_LAYER_KEYS.size()][];
+        for (int e = 0; e < values.length; e++) {
+            String key = field + "." + BY_LAYER_KEYS.get(e);
+            JsonNode a = node.get(BY_LAYER_KEYS.get(e));
+            if (a == null || !a.isArray() || a.size() < 1 || a.size() > MAX_LAYERS) throw new BadMessage(key + ": expected a list of 1.." + MAX_LAYERS + " numbers");
+            if (e > 0 && a.size() != values[0].length) throw new BadMessage(key + ": expected " + values[0].length + " numbers (one per layer), got " + a.size());
+            values[e] = new double[a.size()];
+            for (int k = 0; k < a.size(); k++) {
+                JsonNode n = a.get(k);
+                boolean ok = e == epsim.chip.LayerEvents.JOULES ? n.isNumber() && Double.isFinite(n.asDouble()) && n.asDouble() >= 0
+                        : n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0;
+                if (!ok) throw new BadMessage(key + "[" + k + "]: expected " + (e == epsim.chip.LayerEvents.JOULES ? "a finite number >= 0" : "an integer >= 0"));
+                values[e][k] = e == epsim.chip.LayerEvents.JOULES ? n.asDouble() : n.asLong();
+            }
+        }
+        for (String k : (Iterable<String>) node::fieldNames) {
+            if (!BY_LAYER_KEYS.contains(k)) throw new BadMessage(field + "." + k + ": unknown count (expected one of " + String.join(", ", BY_LAYER_KEYS) + ")");
+        }
+        return new epsim.chip.LayerEvents(values);
     }
 
     /** Counts a chip may leave out of its "counters" reply (a chip that does not count them): read as 0, as docs/cosim-protocol.md says. */
@@ -200,7 +242,8 @@ public final class Wire {
         }
         double seconds = nonNegative(node, field, "chip_seconds", false);
         double joules = nonNegative(node, field, "crossbar_joules", true);
-        return new ChipCounters(v[0], v[1], seconds, v[2], v[3], v[4], joules, v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]);
+        return new ChipCounters(v[0], v[1], seconds, v[2], v[3], v[4], joules, v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+                byLayer(node.get("by_layer"), field + ".by_layer"));
     }
 
     private static double nonNegative(JsonNode node, String field, String key, boolean optional) {

@@ -222,4 +222,66 @@ public final class EventCost {
                 t.freeNeurons() * a.neuronArea(),
                 words * 32 * a.sramBitArea());
     }
+
+    /**
+     * One weight layer's share (docs/cost.md): its crossbar's conduction, programming and
+     * verification reads, its neurons' integrators and ADC conversions, its tiles' partial-sum
+     * conversions, the DACs for layer 1; latency the layer's conversions and programming slots;
+     * area its cells, neurons, tile ADCs (and the DACs for layer 1). What the layers share is in
+     * {@link ByLayer#shared}.
+     */
+    public record LayerFigures(int layer, Energy energy, Latency latency, double areaUm2) {}
+
+    /**
+     * The figures split by layer, and what no single layer owns: the host's work and memory, the
+     * integration time (every layer integrates at once), and the shared read-out ADCs' area. The
+     * layers' energies plus the shared energy are the total; so are the latencies and the areas.
+     */
+    public record ByLayer(List<LayerFigures> layers, Energy sharedEnergy, Latency sharedLatency, double sharedAreaUm2) {
+        public ByLayer per(double samples) {
+            List<LayerFigures> out = new java.util.ArrayList<>();
+            for (LayerFigures l : layers) out.add(new LayerFigures(l.layer(), l.energy().per(samples), l.latency().per(samples), l.areaUm2()));
+            return new ByLayer(out, sharedEnergy.per(samples), sharedLatency.per(samples), sharedAreaUm2);
+        }
+    }
+
+    /** The split by layer of {@code events} (which must carry {@link ChipCounters#layers}); area NaN without area figures. */
+    public static ByLayer byLayer(HardwareModel m, Topology t, ChipCounters events, long hostMacs, int batch, boolean hostKeepsWeights) {
+        HardwareModel.Cost c = m.cost();
+        epsim.chip.LayerEvents e = events.layers();
+        if (c == null || e == null) throw new IllegalArgumentException("no cost section or no split by layer");
+        Figures total = of(m, t, events, hostMacs);
+        Area area = area(m, t, batch, hostKeepsWeights);
+        double psums = events.partialSumConversions(), psumLatency = events.tileReads() == 0 ? 0
+                : (double) events.partialSumConversions() / events.tileReads() * events.steps() * c.adcSeconds();
+        double f = c.area().node() * 1e-3;
+        List<LayerFigures> layers = new java.util.ArrayList<>();
+        for (int k = 1; k <= t.weightLayers(); k++) {
+            double conversions = e.get(epsim.chip.LayerEvents.ADC, k) + e.get(epsim.chip.LayerEvents.WEIGHT_READS, k);
+            double psum = e.get(epsim.chip.LayerEvents.PARTIAL_SUMS, k);
+            double writes = e.get(epsim.chip.LayerEvents.PULSES_UP, k) + e.get(epsim.chip.LayerEvents.PULSES_DOWN, k)
+                    + (m.device().continuous() ? e.get(epsim.chip.LayerEvents.DEVICE_UPDATES, k) : 0);
+            Energy energy = new Energy(conversions * adcConversionJoules(m) + psum * partialSumConversionJoules(m),
+                    k == 1 ? total.energy().dac() : 0,
+                    e.get(epsim.chip.LayerEvents.JOULES, k),
+                    c.neuronPower() * 1e-6 * t.size(k) * events.chipSeconds(),
+                    writes * c.pulseEnergy() * 1e-12, 0);
+            Latency latency = new Latency(0, conversions * c.adcSeconds() / c.adcs() + (psums == 0 ? 0 : psumLatency * psum / psums),
+                    k == 1 ? total.latency().dac() : 0, e.get(epsim.chip.LayerEvents.SLOTS, k) * c.pulseSeconds(), 0);
+            double layerArea = Double.NaN;
+            if (area != null) {
+                long rows = t.size(k - 1) + 1, columns = t.size(k);
+                double cells = 2.0 * rows * columns * (m.ghost().separate() ? 2 : 1);
+                long tileAdcs = m.array().digital() ? (long) HardwareModel.Array.tilesAlong((int) rows, m.array().tileRows())
+                        * HardwareModel.Array.tilesAlong((int) columns, m.array().tileColumns()) : 0;
+                layerArea = cells * c.area().cellArea() * f * f + tileAdcs * c.area().adcArea() + t.size(k) * c.area().neuronArea()
+                        + (k == 1 ? area.dac() : 0);
+            }
+            layers.add(new LayerFigures(k, energy, latency, layerArea));
+        }
+        Energy sharedEnergy = new Energy(0, 0, 0, 0, 0, total.energy().host());
+        Latency sharedLatency = new Latency(total.latency().integration(), 0, 0, 0, total.latency().host());
+        double sharedArea = area == null ? Double.NaN : c.adcs() * c.area().adcArea() + area.hostMemory();
+        return new ByLayer(layers, sharedEnergy, sharedLatency, sharedArea);
+    }
 }

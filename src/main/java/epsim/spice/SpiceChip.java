@@ -253,7 +253,7 @@ public final class SpiceChip implements HostedChip {
         if (layer == 0) return inputs.clone();
         double[] p = potentials(layer);
         for (int i = 0; i < p.length; i++) p[i] = transfer.rho(p[i]);
-        events.adcConversions(p.length);
+        events.adcConversions(layer, p.length);
         return converters.adcAll(p);
     }
 
@@ -295,12 +295,12 @@ public final class SpiceChip implements HostedChip {
      */
     @Override
     public ChipCounters counters() {
-        return events.counters(0);
+        return events.counters(0, null);
     }
 
     @Override
     public void resetCounters() {
-        events.reset(0);
+        events.reset(0, null);
     }
 
     @Override

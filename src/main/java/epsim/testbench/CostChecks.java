@@ -123,11 +123,18 @@ final class CostChecks {
         chip.setNudge(ghosts ? d.targets() : null, ghosts ? 0.5 : 0); // with ghosts, a target, so the cancelled voltages are not 0
         chip.resetState();
         chip.relax(2, 0); // away from rest: every layer's voltages differ
-        double before = chip.counters().crossbarJoules();
-        double expected = independentCrossbarEnergy(chip, 4, clamped, gain, ghosts);
-        double counted = chip.counters().crossbarJoules() - before;
+        epsim.chip.ChipCounters before = chip.counters();
+        double[] expected = independentCrossbarEnergy(chip, 4, clamped, gain, ghosts);
+        epsim.chip.ChipCounters counted = chip.counters().minus(before);
         rows.add(new Row(tb.name(), "crossbar energy (" + circuit + ") vs an independent sum of G V^2 dt, relative error",
-                Math.abs(counted - expected) / expected, bound));
+                Math.abs(counted.crossbarJoules() - expected[0]) / expected[0], bound));
+        double worst = 0;
+        for (int k = 1; k <= layers; k++) {
+            double byLayer = counted.layers().get(epsim.chip.LayerEvents.JOULES, k);
+            worst = Math.max(worst, Math.abs(byLayer - expected[k]) / expected[0]);
+        }
+        rows.add(new Row(tb.name(), "crossbar energy by layer (" + circuit + ") vs the independent sums, largest error relative to the total",
+                worst, bound));
         for (int l = 1; l <= layers; l++) chip.clamp(l, null);
         chip.setGhostUnits(false);
         chip.setFeedbackGain(1);
@@ -142,17 +149,18 @@ final class CostChecks {
      * times the layer above (with ghost units, at g (rho(u_{l+1}) - rho(v_l))); a ghost
      * population reads its layer's bottom-up crossbar once more.
      */
-    static double independentCrossbarEnergy(AnalogChip chip, int steps, boolean[] clamped, double gain, boolean ghosts) {
+    static double[] independentCrossbarEnergy(AnalogChip chip, int steps, boolean[] clamped, double gain, boolean ghosts) {
         Topology t = chip.topology();
         double[][][] devices = chip.persist().devices(); // per layer k: weights G+, weights G-, bias G+, bias G- (one array each without drift)
         // physical volts: a full-scale output drives its row at readVoltage, for readPulse of each step
-        double fullScale = chip.model().periphery().readVoltage(), pulse = chip.model().periphery().readPulse(), joules = 0;
+        double fullScale = chip.model().periphery().readVoltage(), pulse = chip.model().periphery().readPulse();
+        double[] joules = new double[t.weightLayers() + 1]; // the total, then per crossbar k = 1..L (the devices below neuron layer k)
         int layers = t.weightLayers(), batch = chip.batch();
         for (int step = 0; step < steps; step++) {
             double[][] v = new double[layers + 1][], ghost = new double[layers][];
             for (int l = 0; l <= layers; l++) v[l] = chip.read(l);
             if (ghosts) for (int k = 0; k < layers; k++) ghost[k] = chip.readGhost(k);
-            double power = 0;
+            double[] power = new double[layers + 1];
             for (int s = 0; s < batch; s++) {
                 for (int l = 1; l <= layers; l++) {
                     int reads = (clamped[l] ? 0 : 1) + (ghosts ? 1 : 0);
@@ -161,20 +169,23 @@ final class CostChecks {
                     for (int i = 0; i < rows; i++) {
                         for (int j = 0; j < cols; j++) {
                             double volts = fullScale * v[l - 1][s * cols + j];
-                            power += reads * (gp[i * cols + j] + gm[i * cols + j]) * volts * volts;
+                            power[l] += reads * (gp[i * cols + j] + gm[i * cols + j]) * volts * volts;
                         }
-                        power += reads * (bp[i] + bm[i]) * fullScale * fullScale;
+                        power[l] += reads * (bp[i] + bm[i]) * fullScale * fullScale;
                     }
                     if (clamped[l] || l == layers || gain == 0) continue;
                     int above = t.size(l + 1);
                     double[] up = devices[4 * l][0], um = devices[4 * l + 1][0];
                     for (int a = 0; a < above; a++) {
                         double volts = fullScale * gain * (v[l + 1][s * above + a] - (ghosts ? ghost[l][s * above + a] : 0));
-                        for (int i = 0; i < rows; i++) power += (up[a * rows + i] + um[a * rows + i]) * volts * volts;
+                        for (int i = 0; i < rows; i++) power[l + 1] += (up[a * rows + i] + um[a * rows + i]) * volts * volts;
                     }
                 }
             }
-            joules += power * 1e-6 * pulse;
+            for (int k = 1; k <= layers; k++) {
+                joules[k] += power[k] * 1e-6 * pulse;
+                joules[0] += power[k] * 1e-6 * pulse;
+            }
             chip.relax(1, 0);
         }
         return joules;

@@ -215,7 +215,9 @@ public final class Trainer {
                 }
             }
             EventCost.Figures trainingCost = costSince(eventsBefore, macsBefore, seen - seenBefore);
+            EventCost.ByLayer trainingSplit = lastSplit;
             Evaluation testFigures = evaluateCounted(test);
+            lastSplits = trainingSplit == null || lastSplit == null ? null : new EventCost.ByLayer[] {trainingSplit, lastSplit};
             double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
             EpochRow.EpochCost cost = trainingCost == null || testFigures.perInference() == null ? null
                     : new EpochRow.EpochCost(trainingCost, testFigures.perInference());
@@ -264,13 +266,26 @@ public final class Trainer {
         }
     }
 
-    /** The cost per sample of the events since {@code before} ({@code samples} of them), or null when not costed. */
+    /**
+     * The cost per sample of the events since {@code before} ({@code samples} of them), or null when
+     * not costed; its split by layer goes to {@link #lastSplit} (null when the chip does not split).
+     */
     private EventCost.Figures costSince(ChipCounters before, long macsBefore, long samples) {
+        lastSplit = null;
         if (before == null || samples <= 0) return null;
         ChipCounters now = counters();
         if (now == null) return null;
-        return EventCost.of(model, topology, now.minus(before), rule.hostWork().macs() - macsBefore).per(samples);
+        ChipCounters events = now.minus(before);
+        long macs = rule.hostWork().macs() - macsBefore;
+        if (events.layers() != null && model.cost() != null) {
+            lastSplit = EventCost.byLayer(model, topology, events, macs, config.batch(), events.weightReads() > 0 || readsWeights()).per(samples);
+        }
+        return EventCost.of(model, topology, events, macs).per(samples);
     }
+
+    private EventCost.ByLayer lastSplit;
+    /** The last epoch's split by layer per training sample and per inference, for run.json (not checkpointed: a resumed run writes it after its next epoch). */
+    private EventCost.ByLayer[] lastSplits;
 
     /** Mean loss and accuracy of the rule's inference over a dataset, in batches of 100. */
     public double[] evaluate(Dataset data) {
@@ -338,6 +353,24 @@ public final class Trainer {
         }
     }
 
+    /** Each layer's energy and latency per training sample, energy per inference and area; then what the layers share. */
+    private static void byLayer(com.fasterxml.jackson.databind.node.ArrayNode out, EventCost.ByLayer train, EventCost.ByLayer infer) {
+        for (int i = 0; i <= train.layers().size(); i++) {
+            boolean shared = i == train.layers().size();
+            ObjectNode o = out.addObject();
+            if (shared) o.put("layer", "shared");
+            else o.put("layer", train.layers().get(i).layer());
+            EventCost.Energy e = shared ? train.sharedEnergy() : train.layers().get(i).energy();
+            EventCost.Energy ie = shared ? infer.sharedEnergy() : infer.layers().get(i).energy();
+            EventCost.Latency l = shared ? train.sharedLatency() : train.layers().get(i).latency();
+            double area = shared ? train.sharedAreaUm2() : train.layers().get(i).areaUm2();
+            o.put("trainingEnergy", e.total());
+            o.put("trainingLatency", l.total());
+            o.put("inferenceEnergy", ie.total());
+            if (!Double.isNaN(area)) o.put("areaMm2", area * 1e-6);
+        }
+    }
+
     /** Whether the rule has read the weights back (the host then keeps a copy of them). */
     private boolean readsWeights() {
         ChipCounters now = counters();
@@ -402,6 +435,7 @@ public final class Trainer {
                 mm2.put("total", area.total() * 1e-6);
                 area.components().forEach((k, v) -> mm2.put(k, v * 1e-6));
             }
+            if (lastSplits != null) byLayer(cost.putArray("byLayer"), lastSplits[0], lastSplits[1]);
         }
         epsim.device.WearReport wear = examplesCounted > 0 ? chip.wear((double) examplesCounted / train.count(), Double.parseDouble(epsim.device.WearReport.DEFAULT_FRACTION)) : null;
         if (wear != null) fin.set("wear", wear.toJson());

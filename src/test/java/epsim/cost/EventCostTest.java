@@ -24,7 +24,10 @@ class EventCostTest {
     @Test
     void totalsAreCountsTimesConstants() {
         Topology t = new Topology(6, 5, 3);
-        HardwareModel m = ModelLoader.load("pcm", List.of("periphery.adcBits=6", "periphery.dacBits=5", "cost.adcs=3"));
+        // the constants stated here, so that the test does not follow the bundled technology table
+        HardwareModel m = ModelLoader.load("pcm", List.of("periphery.adcBits=6", "periphery.dacBits=5", "cost.adcs=3", "cost.adcFom=10.1",
+                "cost.adcSeconds=8.3e-10", "cost.dacFom=1", "cost.dacSeconds=1e-9", "cost.neuronPower=1", "cost.pulseEnergy=10",
+                "cost.pulseSeconds=5e-8", "cost.macEnergy=4.6", "cost.macSeconds=1e-9"));
         AnalogChip chip = AnalogChip.fabricate(m, t, 3);
         chip.resetCounters();
         Backprop bp = new Backprop(RuleSettings.defaults(t).with(epsim.rule.RuleSetting.RULE, Rule.BP));
