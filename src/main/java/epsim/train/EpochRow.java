@@ -10,7 +10,17 @@ import java.util.Locale;
  * nothing was counted (a model without a cost section, a chip that does not count).
  */
 public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
-                       double meanFreeSteps, double seconds, EpochCost cost, double[] gradient) {
+                       double meanFreeSteps, double seconds, EpochCost cost, double[] gradient, double[] layerEnergy) {
+    /**
+     * A row without the energy split by layer ({@code layerEnergy}: per training sample each weight
+     * layer's then the shared part's, then the same per inference; metrics.csv only, not kept in
+     * checkpoints, so a row restored on resume has none).
+     */
+    public EpochRow(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
+                    double meanFreeSteps, double seconds, EpochCost cost, double[] gradient) {
+        this(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, meanFreeSteps, seconds, cost, gradient, null);
+    }
+
     public EpochRow(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
                     double meanFreeSteps, double seconds, EpochCost cost) {
         this(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, meanFreeSteps, seconds, cost, null);
@@ -34,10 +44,25 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
     /** metrics.csv's header for {@code rows}: the tracked gradient's columns when the rows carry them. */
     public static String csvHeader(java.util.List<EpochRow> rows) {
         double[] g = rows.isEmpty() ? null : rows.get(0).gradient();
-        if (g == null) return CSV_HEADER;
-        StringBuilder b = new StringBuilder(CSV_HEADER).append(",gradient_cosine,gradient_cosine_ci95");
-        for (int k = 1; k < g.length / 2; k++) b.append(",gradient_cosine_layer").append(k).append(",gradient_cosine_layer").append(k).append("_ci95");
+        StringBuilder b = new StringBuilder(CSV_HEADER);
+        if (g != null) {
+            b.append(",gradient_cosine,gradient_cosine_ci95");
+            for (int k = 1; k < g.length / 2; k++) b.append(",gradient_cosine_layer").append(k).append(",gradient_cosine_layer").append(k).append("_ci95");
+        }
+        int layers = layerColumns(rows) / 2 - 1;
+        for (String which : new String[] {"train", "inference"}) {
+            if (layers < 1) break;
+            for (int k = 1; k <= layers; k++) b.append(',').append(which).append("_energy_layer").append(k).append("_J");
+            b.append(',').append(which).append("_energy_shared_J");
+        }
         return b.toString();
+    }
+
+    /** The split-by-layer columns the rows' metrics.csv carries: as many as the longest split of any row, 0 when none has one. */
+    public static int layerColumns(java.util.List<EpochRow> rows) {
+        int n = 0;
+        for (EpochRow r : rows) if (r.layerEnergy() != null) n = Math.max(n, r.layerEnergy().length);
+        return n;
     }
 
     /** Energy and latency per training sample (the epoch's batches) and per inference (its test evaluation). */
@@ -63,6 +88,19 @@ public record EpochRow(int epoch, double trainLoss, double trainAccuracy, double
     }
 
     public String csv() {
+        return csv(0);
+    }
+
+    /** The row with {@code layerColumns} split-by-layer columns after the rest (empty where this row has no split). */
+    public String csv(int layerColumns) {
+        StringBuilder b = new StringBuilder(core());
+        for (int i = 0; i < layerColumns; i++) {
+            b.append(layerEnergy == null || i >= layerEnergy.length ? "," : String.format(Locale.ROOT, ",%.6g", layerEnergy[i]));
+        }
+        return b.toString();
+    }
+
+    private String core() {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.3f,%.3f", epoch, trainLoss, trainAccuracy,
                 testLoss, testAccuracy, meanFreeSteps, seconds));
         if (cost == null) {

@@ -224,7 +224,7 @@ public final class Trainer {
             // after the epoch's clock and counters: the probe is a measurement, not training (it does draw on the chip's noise)
             double[] gradient = config.trackGradient() == null ? null : EpochRow.gradientValues(gradientProbe(config.trackGradient()));
             EpochRow row = new EpochRow(epoch, lossSum / seen, (double) correct / seen, testFigures.loss(), testFigures.accuracy(),
-                    (double) steps / done, seconds, cost, gradient);
+                    (double) steps / done, seconds, cost, gradient, cost == null || lastSplits == null ? null : layerEnergy(lastSplits[0], lastSplits[1]));
             history.add(row);
             // the checkpoint first: the records are rebuilt from its history on resume
             checkpoint(Checkpoint.RunningSums.ZERO, epoch + 1, 0, dataOrder.state(), history);
@@ -353,6 +353,19 @@ public final class Trainer {
         }
     }
 
+    /** metrics.csv's split: each layer's energy then the shared part's, per training sample, then the same per inference. */
+    private static double[] layerEnergy(EventCost.ByLayer train, EventCost.ByLayer infer) {
+        int n = train.layers().size() + 1;
+        double[] v = new double[2 * n];
+        for (int i = 0; i < n - 1; i++) {
+            v[i] = train.layers().get(i).energy().total();
+            v[n + i] = infer.layers().get(i).energy().total();
+        }
+        v[n - 1] = train.sharedEnergy().total();
+        v[2 * n - 1] = infer.sharedEnergy().total();
+        return v;
+    }
+
     /** Each layer's energy and latency per training sample, energy per inference and area; then what the layers share. */
     private static void byLayer(com.fasterxml.jackson.databind.node.ArrayNode out, EventCost.ByLayer train, EventCost.ByLayer infer) {
         for (int i = 0; i <= train.layers().size(); i++) {
@@ -413,7 +426,8 @@ public final class Trainer {
             return;
         }
         StringBuilder csv = new StringBuilder(EpochRow.csvHeader(history)).append('\n');
-        for (EpochRow r : history) csv.append(r.csv()).append('\n');
+        int layerColumns = EpochRow.layerColumns(history);
+        for (EpochRow r : history) csv.append(r.csv(layerColumns)).append('\n');
         EpochRow last = history.get(history.size() - 1);
         ObjectNode fin = run.putObject("final");
         fin.put("epoch", last.epoch());
