@@ -25,7 +25,7 @@ public final class Comparison {
     private Comparison() {}
 
     /** One run: its folder, how it is labelled, and its finished epochs. */
-    public record Run(Path dir, String label, List<EpochRow> history) {
+    public record Run(Path dir, String label, List<EpochRow> history, double areaMm2) {
         double bestTestAccuracy() {
             return history.stream().mapToDouble(EpochRow::testAccuracy).max().orElse(Double.NaN);
         }
@@ -44,7 +44,23 @@ public final class Comparison {
         boolean checkpointed = java.nio.file.Files.isRegularFile(dir.resolve(Checkpoint.FILE));
         List<EpochRow> history = checkpointed ? Checkpoint.read(dir).history() : metrics(dir.resolve("metrics.csv"));
         if (history.isEmpty()) throw new epsim.common.UserError(dir + ": no finished epoch to compare");
-        return new Run(dir, c.runLabel(c.model()), history);
+        return new Run(dir, c.runLabel(c.model()), history, recordedArea(dir));
+    }
+
+    /**
+     * The chip's area run.json records (final.cost.areaMm2.total), or NaN when it records none (a
+     * model without area figures, a run from before areas, or no finished epoch): data, so a value
+     * that is not a finite number in [0, 1e12] mm² is refused.
+     */
+    static double recordedArea(Path dir) {
+        Path file = dir.resolve("run.json");
+        if (!Files.isRegularFile(file)) return Double.NaN;
+        com.fasterxml.jackson.databind.JsonNode area = epsim.common.JsonFields.readFile(file, file.toString()).path("final").path("cost").path("areaMm2").path("total");
+        if (area.isMissingNode() || area.isNull()) return Double.NaN;
+        if (!area.isNumber() || !Double.isFinite(area.asDouble()) || area.asDouble() < 0 || area.asDouble() > 1e12) {
+            throw new epsim.common.UserError(file + ": final.cost.areaMm2.total: expected a finite number in [0, 1e12], got " + area);
+        }
+        return area.asDouble();
     }
 
     /** The rows of a metrics.csv (the seven figures and the cost components), each value checked; data, not trusted. */
@@ -82,27 +98,29 @@ public final class Comparison {
 
     /** The summary table: one row per run. */
     public static epsim.common.TextTable table(List<Run> runs) {
-        epsim.common.TextTable t = new epsim.common.TextTable("run", "final", "best", "epochs", "time", "energy/sample", "what", "folder").textColumns(6, 7);
+        epsim.common.TextTable t = new epsim.common.TextTable("run", "final", "best", "epochs", "time", "energy/sample", "area", "what", "folder").textColumns(7, 8);
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             EpochRow last = r.history().get(r.history().size() - 1);
             String energy = last.cost() == null ? "—" : EventCost.si(last.cost().training().energy().total(), "J");
             t.row(String.valueOf(i + 1), String.format(Locale.ROOT, "%.2f%%", 100 * last.testAccuracy()),
                     String.format(Locale.ROOT, "%.2f%%", 100 * r.bestTestAccuracy()), String.valueOf(r.history().size()),
-                    String.format(Locale.ROOT, "%.0f s", r.seconds()), energy, r.label(), r.dir().toString());
+                    String.format(Locale.ROOT, "%.0f s", r.seconds()), energy,
+                    Double.isNaN(r.areaMm2()) ? "—" : String.format(Locale.ROOT, "%.3g mm²", r.areaMm2()), r.label(), r.dir().toString());
         }
         return t;
     }
 
     /** compare.csv: the table's figures, one row per run. */
     public static String csv(List<Run> runs) {
-        StringBuilder b = new StringBuilder("run,folder,what,epochs,final_test_accuracy,best_test_accuracy,seconds,train_energy_J\n");
+        StringBuilder b = new StringBuilder("run,folder,what,epochs,final_test_accuracy,best_test_accuracy,seconds,train_energy_J,area_mm2\n");
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             EpochRow last = r.history().get(r.history().size() - 1);
-            b.append(String.format(Locale.ROOT, "%d,\"%s\",\"%s\",%d,%.6f,%.6f,%.3f,%s%n", i + 1, r.dir().toString().replace("\"", "\"\""),
+            b.append(String.format(Locale.ROOT, "%d,\"%s\",\"%s\",%d,%.6f,%.6f,%.3f,%s,%s%n", i + 1, r.dir().toString().replace("\"", "\"\""),
                     r.label().replace("\"", "\"\""), r.history().size(), last.testAccuracy(), r.bestTestAccuracy(), r.seconds(),
-                    last.cost() == null ? "" : String.format(Locale.ROOT, "%.6g", last.cost().training().energy().total())));
+                    last.cost() == null ? "" : String.format(Locale.ROOT, "%.6g", last.cost().training().energy().total()),
+                    Double.isNaN(r.areaMm2()) ? "" : String.format(Locale.ROOT, "%.6g", r.areaMm2())));
         }
         return b.toString();
     }

@@ -19,10 +19,16 @@ import java.util.Locale;
  * sweep's manifest hash, so that a re-run skips it and a merge finds it.
  */
 public record SweepOutcome(SweepGrid.Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double gradientHalfWidth,
-                           double seconds, EpochRow.EpochCost cost, String error) {
+                           double seconds, EpochRow.EpochCost cost, String error, double areaMm2) {
     public SweepOutcome(SweepGrid.Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double gradientHalfWidth,
                         double seconds, EpochRow.EpochCost cost) {
-        this(point, testAccuracy, trainAccuracy, gradientCosine, gradientHalfWidth, seconds, cost, null);
+        this(point, testAccuracy, trainAccuracy, gradientCosine, gradientHalfWidth, seconds, cost, null, Double.NaN);
+    }
+
+    /** An outcome without an area (a model without area figures, or one written before areas): NaN. */
+    public SweepOutcome(SweepGrid.Point point, double testAccuracy, double trainAccuracy, double gradientCosine, double gradientHalfWidth,
+                        double seconds, EpochRow.EpochCost cost, String error) {
+        this(point, testAccuracy, trainAccuracy, gradientCosine, gradientHalfWidth, seconds, cost, error, Double.NaN);
     }
 
     /** The file of a point's outcome in its folder. */
@@ -55,6 +61,7 @@ public record SweepOutcome(SweepGrid.Point point, double testAccuracy, double tr
         putNumber(j, "gradientCosine", gradientCosine);
         putNumber(j, "gradientHalfWidth", gradientHalfWidth);
         putNumber(j, "seconds", seconds);
+        putNumber(j, "areaMm2", areaMm2);
         if (last != null) for (double v : last.values()) putNumber(j.withArray("lastEpoch"), v);
         if (error != null) j.put("error", error);
         AtomicFiles.writeString(dir.resolve(FILE), j.toString() + "\n");
@@ -90,7 +97,7 @@ public record SweepOutcome(SweepGrid.Point point, double testAccuracy, double tr
         JsonNode j = JsonFields.readFile(file, where);
         if (!j.isObject()) throw new UserError(where + ": expected a JSON object, got " + JsonFields.describe(j) + "; remove it to run the point again");
         f.onlyKeys(j, "", java.util.List.of("manifest", "index", "values", "testAccuracy", "trainAccuracy", "gradientCosine",
-                "gradientHalfWidth", "seconds", "lastEpoch", "error"));
+                "gradientHalfWidth", "seconds", "lastEpoch", "error", "areaMm2"));
         if (!hash.equals(f.text(j, "manifest", "manifest")) || f.integer(j, "index", "index", 0, SweepGrid.MAX_POINTS) != p.index()) {
             throw new UserError(where + ": the outcome of another sweep or point (its manifest hash or index differs); remove the folder to run it again");
         }
@@ -120,7 +127,8 @@ public record SweepOutcome(SweepGrid.Point point, double testAccuracy, double tr
         }
         return new SweepOutcome(p, number(f, j, "testAccuracy", 0, 1), number(f, j, "trainAccuracy", 0, 1),
                 number(f, j, "gradientCosine", -1 - COSINE_ROUNDING, 1 + COSINE_ROUNDING), number(f, j, "gradientHalfWidth", 0, Double.MAX_VALUE),
-                number(f, j, "seconds", 0, Double.MAX_VALUE), lastRow == null ? null : lastRow.cost(), error);
+                number(f, j, "seconds", 0, Double.MAX_VALUE), lastRow == null ? null : lastRow.cost(), error,
+                j.has("areaMm2") ? number(f, j, "areaMm2", 0, Double.MAX_VALUE) : Double.NaN); // outcomes written before areas have none
     }
 
     /** How far a computed cosine may pass +-1 by rounding (as a checkpoint's tracked cosines). */

@@ -100,6 +100,50 @@ public final class SweepPlots {
         chart.addSeries("Pareto front", front.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray(),
                 front.stream().mapToDouble(SweepOutcome::testAccuracy).toArray()).setMarker(SeriesMarkers.DIAMOND);
         Plots.save(out.resolve("sweep-pareto.png"), chart);
+        paretoArea(out, costed);
+    }
+
+    /**
+     * Test accuracy against the chip's area, the points on the front over all three objectives
+     * marked (no other point is at least as accurate for no more energy and no more area, better
+     * in one): a design can trade energy for area, so this front holds points the energy plot hides.
+     */
+    static void paretoArea(Path out, List<SweepOutcome> costed) {
+        List<SweepOutcome> withArea = new ArrayList<>();
+        for (SweepOutcome o : costed) if (!Double.isNaN(o.areaMm2())) withArea.add(o);
+        if (withArea.isEmpty()) return;
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("test accuracy vs chip area (front over accuracy, energy and area)")
+                .xAxisTitle("area (mm²)").yAxisTitle("test accuracy").build();
+        org.knowm.xchart.XYSeries all = chart.addSeries("design points", withArea.stream().mapToDouble(SweepOutcome::areaMm2).toArray(),
+                withArea.stream().mapToDouble(SweepOutcome::testAccuracy).toArray());
+        all.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        all.setMarker(SeriesMarkers.CIRCLE);
+        List<SweepOutcome> front = paretoFront3(withArea);
+        org.knowm.xchart.XYSeries f = chart.addSeries("front (accuracy, energy, area)", front.stream().mapToDouble(SweepOutcome::areaMm2).toArray(),
+                front.stream().mapToDouble(SweepOutcome::testAccuracy).toArray());
+        f.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        f.setMarker(SeriesMarkers.DIAMOND);
+        Plots.save(out.resolve("sweep-pareto-area.png"), chart);
+    }
+
+    /** The points no other point dominates in accuracy (higher is better), energy and area (lower is better), in input order. */
+    static List<SweepOutcome> paretoFront3(List<SweepOutcome> points) {
+        List<SweepOutcome> front = new ArrayList<>();
+        for (SweepOutcome a : points) {
+            boolean dominated = false;
+            for (SweepOutcome b : points) {
+                if (a == b) continue;
+                double ea = a.cost().training().energy().total(), eb = b.cost().training().energy().total();
+                boolean noWorse = b.testAccuracy() >= a.testAccuracy() && eb <= ea && b.areaMm2() <= a.areaMm2();
+                boolean better = b.testAccuracy() > a.testAccuracy() || eb < ea || b.areaMm2() < a.areaMm2();
+                if (noWorse && better) {
+                    dominated = true;
+                    break;
+                }
+            }
+            if (!dominated) front.add(a);
+        }
+        return front;
     }
 
     /** The points no other point dominates (as accurate or more for no more energy, better in one), by increasing energy. */

@@ -18,7 +18,7 @@ public final class SweepReport {
     public record Group(List<String> values, int seeds, double[] mean, double[] sd) {}
 
     /** The figures a group summarises, in {@link Group#mean} order. */
-    static final String[] FIGURES = {"test_accuracy", "train_accuracy", "gradient_cosine", "train_energy_J", "inference_energy_J"};
+    static final String[] FIGURES = {"test_accuracy", "train_accuracy", "gradient_cosine", "train_energy_J", "inference_energy_J", "area_mm2"};
 
     /**
      * Writes the points' table as {@code name} (with its header when {@code header}: only shard 1
@@ -52,7 +52,7 @@ public final class SweepReport {
         if (header) {
             b.append("index");
             for (SweepGrid.Axis a : axes) b.append(',').append(a.key());
-            b.append(",test_accuracy,train_accuracy,gradient_cosine,gradient_cosine_ci95,gradient_settings,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s,error\n");
+            b.append(",test_accuracy,train_accuracy,gradient_cosine,gradient_cosine_ci95,gradient_settings,seconds,train_energy_J,train_latency_s,inference_energy_J,inference_latency_s,area_mm2,error\n");
         }
         for (SweepOutcome o : outcomes) {
             b.append(o.point().index());
@@ -68,6 +68,7 @@ public final class SweepReport {
                 b.append(String.format(Locale.ROOT, ",%.6g,%.6g,%.6g,%.6g", o.cost().training().energy().total(), o.cost().training().latency().total(),
                         o.cost().inference().energy().total(), o.cost().inference().latency().total()));
             }
+            b.append(Double.isNaN(o.areaMm2()) ? "," : String.format(Locale.ROOT, ",%.6g", o.areaMm2()));
             // the error, as one quoted CSV field
             b.append(',').append(o.error() == null ? "" : "\"" + o.error().replace("\"", "\"\"") + "\"").append('\n');
         }
@@ -76,7 +77,8 @@ public final class SweepReport {
 
     private static double[] figures(SweepOutcome o) {
         return new double[] {o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(),
-                o.cost() == null ? Double.NaN : o.cost().training().energy().total(), o.cost() == null ? Double.NaN : o.cost().inference().energy().total()};
+                o.cost() == null ? Double.NaN : o.cost().training().energy().total(), o.cost() == null ? Double.NaN : o.cost().inference().energy().total(),
+                o.areaMm2()};
     }
 
     /**
@@ -121,7 +123,7 @@ public final class SweepReport {
     public static epsim.common.TextTable summaryTable(List<SweepGrid.Axis> axes, List<Group> groups) {
         List<String> header = variedKeys(axes);
         int varied = header.size();
-        header.addAll(List.of("seeds", "test accuracy", "train accuracy", "gradient cosine", "energy / training sample", "energy / inference"));
+        header.addAll(List.of("seeds", "test accuracy", "train accuracy", "gradient cosine", "energy / training sample", "energy / inference", "area"));
         epsim.common.TextTable t = new epsim.common.TextTable(header.toArray(new String[0]));
         for (int c = 1; c < varied; c++) t.textColumns(c);
         for (Group g : groups) {
@@ -135,6 +137,7 @@ public final class SweepReport {
                 else if (i < 2) cell = Double.isNaN(half) ? String.format(Locale.ROOT, "%.2f%%", 100 * mean)
                         : String.format(Locale.ROOT, "%.2f ± %.2f%%", 100 * mean, 100 * half);
                 else if (i == 2) cell = Double.isNaN(half) ? String.format(Locale.ROOT, "%.3f", mean) : String.format(Locale.ROOT, "%.3f ± %.3f", mean, half);
+                else if (i == 5) cell = String.format(Locale.ROOT, "%.3g mm²", mean);
                 else cell = epsim.cost.EventCost.si(mean, "J");
                 row.add(cell);
             }

@@ -95,7 +95,7 @@ public final class SweepRunner {
             GradientProbe.Figure cosine = probe == null ? new GradientProbe.Figure(Double.NaN, Double.NaN, 0)
                     : trainer.gradientProbe(probe).overall().cosine();
             SweepOutcome o = new SweepOutcome(p, testAcc, trainAcc, cosine.mean(), cosine.halfWidth(), (System.nanoTime() - start) / 1e9,
-                    last == null ? null : last.cost());
+                    last == null ? null : last.cost(), null, trainer.areaMm2());
             if (manifest != null) o.write(dir, manifest.hash(), last);
             done.accept(p.index());
             return o;

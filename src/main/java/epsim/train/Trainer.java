@@ -384,6 +384,12 @@ public final class Trainer {
         }
     }
 
+    /** The chip's area in mm² (docs/cost.md), or NaN when the model has no area figures. */
+    public double areaMm2() {
+        EventCost.Area area = EventCost.area(model, topology, config.batch(), readsWeights());
+        return area == null ? Double.NaN : area.total() * 1e-6;
+    }
+
     /** Whether the rule has read the weights back (the host then keeps a copy of them). */
     private boolean readsWeights() {
         ChipCounters now = counters();

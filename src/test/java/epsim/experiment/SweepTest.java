@@ -108,6 +108,21 @@ class SweepTest {
         assertEquals(List.of(4, 0, 1, 3), front, "(3, 0.6) and (2, 0.65) are dominated by (2, 0.7)");
     }
 
+    /** Over accuracy, energy and area a point that costs more energy but less area stays on the front. */
+    @Test
+    void theFrontOverAccuracyEnergyAndAreaKeepsATradeOfEnergyForArea() {
+        double[][] energyAccuracyArea = {{1, 0.5, 5}, {2, 0.7, 5}, {3, 0.6, 1}, {4, 0.9, 5}, {2, 0.65, 6}, {3, 0.6, 2}};
+        List<SweepOutcome> points = new ArrayList<>();
+        for (int i = 0; i < energyAccuracyArea.length; i++) {
+            epsim.cost.EventCost.Figures f = new epsim.cost.EventCost.Figures(new epsim.cost.EventCost.Energy(energyAccuracyArea[i][0], 0, 0, 0, 0, 0),
+                    new epsim.cost.EventCost.Latency(0, 0, 0, 0, 0));
+            points.add(new SweepOutcome(new SweepGrid.Point(i, List.of()), energyAccuracyArea[i][1], 0, 0, 0, 0, new EpochRow.EpochCost(f, f), null,
+                    energyAccuracyArea[i][2]));
+        }
+        List<Integer> front = SweepPlots.paretoFront3(points).stream().map(o -> o.point().index()).toList();
+        assertEquals(List.of(0, 1, 2, 3), front, "(2, 0.65, 6) is dominated by (2, 0.7, 5) and (3, 0.6, 2) by (3, 0.6, 1); (3, 0.6, 1) trades energy for area");
+    }
+
     /** Seeds and rule settings vary like model fields; repeated seeds are summarised as mean and standard deviation. */
     @Test
     void seedsAndRuleSettingsAreSwept() throws Exception {
@@ -120,7 +135,7 @@ class SweepTest {
         List<String> summary = Files.readAllLines(out.resolve("sweep-summary.csv"));
         assertEquals("rule.beta,seeds,test_accuracy_mean,test_accuracy_sd,test_accuracy_ci95,train_accuracy_mean,train_accuracy_sd,"
                 + "train_accuracy_ci95,gradient_cosine_mean,gradient_cosine_sd,gradient_cosine_ci95,train_energy_J_mean,train_energy_J_sd,"
-                + "train_energy_J_ci95,inference_energy_J_mean,inference_energy_J_sd,inference_energy_J_ci95", summary.get(0));
+                + "train_energy_J_ci95,inference_energy_J_mean,inference_energy_J_sd,inference_energy_J_ci95,area_mm2_mean,area_mm2_sd,area_mm2_ci95", summary.get(0));
         assertEquals(3, summary.size(), "one row per beta");
         for (String beta : List.of("0.5", "1")) {
             double sum = 0, squares = 0;

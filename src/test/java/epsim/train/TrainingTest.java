@@ -28,8 +28,17 @@ class TrainingTest {
         TestSupport.Run run = TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "3", "--out", out.toString()));
         assertEquals(0, run.exitCode(), run.err());
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
-        assertEquals(EpochRow.CSV_HEADER, rows.get(0));
+        // the totals, then each layer's energy and the shared part's, per training sample and per inference
+        String split = ",train_energy_layer1_J,train_energy_layer2_J,train_energy_shared_J,inference_energy_layer1_J,inference_energy_layer2_J,"
+                + "inference_energy_shared_J";
+        assertEquals(EpochRow.CSV_HEADER + split, rows.get(0));
         assertEquals(4, rows.size());
+        for (String row : rows.subList(1, rows.size())) {
+            String[] cells = row.split(",", -1);
+            double total = Double.parseDouble(cells[7]), parts = 0; // train_energy_J, then the split's three training columns
+            for (int i = cells.length - 6; i < cells.length - 3; i++) parts += Double.parseDouble(cells[i]);
+            assertEquals(total, parts, 1e-5 * total, "the layers and the shared part add up to the total (to the CSV's 6 digits)");
+        }
         double testAccuracy = Double.parseDouble(rows.get(3).split(",")[4]);
         // Chance is 10%; 600 examples and 3 epochs reach about 80%. 50% is far from both.
         assertTrue(testAccuracy > 0.5, "test accuracy " + testAccuracy);
@@ -77,7 +86,8 @@ class TrainingTest {
         List<String> rows = Files.readAllLines(whole.resolve("metrics.csv"));
         List<String> header = List.of(rows.get(0).split(","));
         assertEquals(EpochRow.CSV_HEADER + ",gradient_cosine,gradient_cosine_ci95,gradient_cosine_layer1,gradient_cosine_layer1_ci95,"
-                + "gradient_cosine_layer2,gradient_cosine_layer2_ci95", rows.get(0));
+                + "gradient_cosine_layer2,gradient_cosine_layer2_ci95,train_energy_layer1_J,train_energy_layer2_J,train_energy_shared_J,"
+                + "inference_energy_layer1_J,inference_energy_layer2_J,inference_energy_shared_J", rows.get(0));
         for (String row : rows.subList(1, rows.size())) {
             String[] cells = row.split(",", -1);
             double cosine = Double.parseDouble(cells[header.indexOf("gradient_cosine")]);
