@@ -360,7 +360,8 @@ public enum ModelField {
         b.append("| `source` | text | optional | where the numbers come from |\n");
         b.append("| `base` | text | optional | a preset whose values this file starts from; the file states only what differs |\n");
         for (ModelField f : values()) {
-            b.append("| `").append(f.key()).append("` | ").append(f.unit).append(" | ").append(f.range).append(" | ")
+            b.append("| `").append(f.key()).append("` | ").append(f.unit).append(" | ").append(f.range)
+                    .append(f.presence == Presence.TABLE ? "; from `cost.technology` or `cost.cell` when left out" : "").append(" | ")
                     .append(f.meaning).append(" |\n");
         }
         return b.toString();
