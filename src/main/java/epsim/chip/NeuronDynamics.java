@@ -74,15 +74,22 @@ public final class NeuronDynamics {
         HardwareModel.Periphery periphery = model.periphery();
         this.energy = new CrossbarReads(this, crossbars, periphery.readVoltage() * periphery.readVoltage() * periphery.readPulse());
         this.noGhostPower = new double[layers];
-        double gRef = model.device().gRef(), volts = periphery.readVoltage();
-        // Johnson-Nyquist: a conductance G (µS) collected over t_r seconds adds charge of variance 2 k T G 1e-6 t_r; the
-        // signal of a weight W at full scale is W gRef 1e-6 V t_r, so in drive units the variance is 2 k T G 1e6 / (t_r gRef^2 V^2)
-        this.johnsonPerMicrosiemens = model.device().temperature() == 0 ? 0
-                : 2 * BOLTZMANN * model.device().temperature() * 1e6 / (periphery.readPulse() * gRef * gRef * volts * volts);
+        this.johnsonPerMicrosiemens = johnsonVariancePerMicrosiemens(model, model.device().temperature());
     }
 
     /** Boltzmann's constant, J/K (exact in the 2019 SI). */
-    static final double BOLTZMANN = 1.380649e-23;
+    public static final double BOLTZMANN = 1.380649e-23;
+
+    /**
+     * The drive-unit variance per step that each µS of conductance on a neuron's input node adds
+     * at {@code kelvin} (docs/cost.md, the read point). Johnson-Nyquist: a conductance G (µS)
+     * collected over t_r seconds adds charge of variance 2 k T G 1e-6 t_r, and the signal of a
+     * weight W at full scale is W gRef 1e-6 V t_r, so the variance is 2 k T G 1e6 / (t_r gRef^2 V^2).
+     */
+    public static double johnsonVariancePerMicrosiemens(HardwareModel model, double kelvin) {
+        double gRef = model.device().gRef(), volts = model.periphery().readVoltage();
+        return 2 * BOLTZMANN * kelvin * 1e6 / (model.periphery().readPulse() * gRef * gRef * volts * volts);
+    }
 
     /** Drive-unit variance of the Johnson noise per µS of conductance on a neuron's input node; 0 without it. */
     private final double johnsonPerMicrosiemens;

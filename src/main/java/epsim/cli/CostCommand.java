@@ -163,8 +163,8 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
     /** The read operating point that sets the crossbars' energy, and the Johnson noise it implies against the neurons' own. */
     private static String readPoint(HardwareModel m) {
         HardwareModel.Periphery p = m.periphery();
-        double columnSiemens = 1e-6 * (m.device().gMin() + m.device().gMax()) * 100; // a column of 100 inputs at mid-range, both devices
-        double johnson = Math.sqrt(2 * 1.380649e-23 * 300 * columnSiemens / p.readPulse()) / (m.device().gRef() * 1e-6 * p.readVoltage());
+        double columnMicrosiemens = (m.device().gMin() + m.device().gMax()) * 100; // a column of 100 inputs at mid-range, both devices
+        double johnson = Math.sqrt(epsim.chip.NeuronDynamics.johnsonVariancePerMicrosiemens(m, 300) * columnMicrosiemens);
         return String.format(Locale.ROOT, "read point: %.3g V full scale on the rows for %.3g s of each %.3g s step (crossbar energy G V^2 x pulse); "
                 + "Johnson noise %s (at 300 K a column of 100 mid-range inputs would add %.3g per step in drive units, against thermalNoise %.3g)",
                 p.readVoltage(), p.readPulse(), m.neuron().dt(),

@@ -187,7 +187,7 @@ final class DevicePhysics {
         double current = m.neuron().epsilon() * m.neuron().transfer().rhoPrime(0), variance = 0;
         for (int i = 0; i < t.size(1); i++) {
             double siemens = 1e-6 * (all[0][0][i] + all[1][0][i] + all[2][0][i] + all[3][0][i]);
-            double chargeVariance = 2 * 1.380649e-23 * kelvin * siemens * pulse; // C^2
+            double chargeVariance = 2 * epsim.chip.NeuronDynamics.BOLTZMANN * kelvin * siemens * pulse; // C^2
             double signalCharge = gRefSiemens * fullScale * pulse;              // C per unit of drive
             variance += thermal * thermal + current * current * chargeVariance / (signalCharge * signalCharge);
         }
