@@ -372,7 +372,8 @@ final class ModelValidator {
         private static boolean tableHolds(JsonNode cost, ModelField f) {
             for (ModelField table : List.of(ModelField.TECHNOLOGY, ModelField.CELL)) {
                 JsonNode name = cost.get(table.name);
-                if (name == null || !name.isTextual()) continue;
+                if (name == null) continue;
+                if (!name.isTextual()) return true; // not a name: its own check reports it, not a missing constant
                 java.util.Map<String, TechnologyTable.Constant> t = table == ModelField.TECHNOLOGY ? TechnologyTable.node(name.asText())
                         : TechnologyTable.cell(name.asText());
                 if (t == null || t.containsKey(f.name)) return true; // an unknown name is reported by its own check

@@ -63,6 +63,12 @@ class CostTablesAndLayersTest {
     void badTablesAndMissingConstantsAreRefusedInOneLine() {
         UserError unknown = assertThrows(UserError.class, () -> ModelLoader.load("default", List.of("cost.technology=7nm")));
         assertTrue(unknown.getMessage().contains("cost.technology") && !unknown.getMessage().contains("\n"), unknown.getMessage());
+        UserError number = assertThrows(UserError.class, () -> ModelLoader.parse("{\"base\":\"default\",\"cost\":{\"technology\":45}}", "m.json", List.of()));
+        assertTrue(number.getMessage().contains("cost.technology: expected one of"), number.getMessage()); // not "cost.adcFom: missing"
+        for (String bad : List.of("periphery.readVoltage=0", "periphery.readPulse=2e-6", "device.temperature=-1", "device.temperature=1e5")) {
+            UserError e = assertThrows(UserError.class, () -> ModelLoader.load("default", List.of(bad)), bad);
+            assertTrue(e.getMessage().contains(bad.substring(0, bad.indexOf('='))) && !e.getMessage().contains("\n"), e.getMessage());
+        }
         UserError cell = assertThrows(UserError.class, () -> ModelLoader.load("default", List.of("cost.cell=sram")));
         assertTrue(cell.getMessage().contains("cost.cell"), cell.getMessage());
         String noTable = ModelLoader.toJson(ModelLoader.load("default", List.of())).toString()
