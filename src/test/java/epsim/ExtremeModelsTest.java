@@ -82,7 +82,12 @@ class ExtremeModelsTest {
     private static void finite(ChipCounters c, String set) {
         for (var part : ChipCounters.class.getRecordComponents()) {
             try {
-                finite(((Number) part.getAccessor().invoke(c)).doubleValue(), set + ": counter " + part.getName());
+                Object value = part.getAccessor().invoke(c);
+                if (value instanceof epsim.chip.LayerEvents layers) {
+                    for (double[] event : layers.values()) for (double v : event) finite(v, set + ": counter by layer " + part.getName());
+                } else {
+                    finite(((Number) value).doubleValue(), set + ": counter " + part.getName());
+                }
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(e);
             }

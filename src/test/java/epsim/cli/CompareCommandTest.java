@@ -33,16 +33,18 @@ class CompareCommandTest {
         for (String png : List.of("compare-accuracy.png", "compare-loss.png")) assertTrue(Files.size(dir.resolve("cmp").resolve(png)) > 0);
         TestSupport.assertOneLineError(TestSupport.cli("compare", dir.resolve("cmp").toString()), "no run record");
         // a run without checkpoints is compared from its metrics.csv, to the same figures as the checkpointed run
-        // (counted from the end of a row: energy, best, final, epochs; the label before them holds commas)
+        // (counted from the end of a row: area, energy, seconds, best, final, epochs; the label before them holds commas)
         Path plain = dir.resolve("plain");
         assertEquals(0, TestSupport.cli(TestSupport.trainArgs("--model", "ideal", "--epochs", "2", "--no-checkpoint", "--out", plain.toString())).exitCode());
         TestSupport.Run both = TestSupport.cli("compare", a.toString(), plain.toString(), "--out", dir.resolve("cmp2").toString());
         assertEquals(0, both.exitCode(), both.err());
         List<String> rows = Files.readAllLines(dir.resolve("cmp2/compare.csv"));
         String[] x = rows.get(1).split(","), y = rows.get(2).split(",");
-        for (int k : new int[] {3, 4, 5}) assertEquals(x[x.length - k], y[y.length - k], "the same run, read from its checkpoint and from metrics.csv: " + rows);
+        for (int k : new int[] {4, 5, 6}) assertEquals(x[x.length - k], y[y.length - k], "the same run, read from its checkpoint and from metrics.csv: " + rows);
         // metrics.csv keeps 6 significant digits of each energy component: their sum agrees to about 1e-5
-        double e = Double.parseDouble(x[x.length - 1]);
-        assertEquals(e, Double.parseDouble(y[y.length - 1]), 2e-5 * e, "energy per training sample");
+        double e = Double.parseDouble(x[x.length - 2]);
+        assertEquals(e, Double.parseDouble(y[y.length - 2]), 2e-5 * e, "energy per training sample");
+        assertEquals(x[x.length - 1], y[y.length - 1], "the area run.json records, the same for both");
+        assertTrue(Double.parseDouble(x[x.length - 1]) > 0, "an area: " + rows);
     }
 }
