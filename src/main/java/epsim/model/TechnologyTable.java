@@ -48,14 +48,6 @@ public final class TechnologyTable {
         return CELL_TABLES.computeIfAbsent(name, n -> read("/epsim/technology/cells.json", n));
     }
 
-    /** The node's feature size F in nm (the table's "node"). */
-    public static double featureNanometres(String node) {
-        return node(node).get(NODE_NANOMETRES).value();
-    }
-
-    /** The entry of a node table that holds its feature size. */
-    public static final String NODE_NANOMETRES = "node";
-
     private static Map<String, Constant> read(String resource, String cell) {
         try (InputStream in = TechnologyTable.class.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("the jar lacks " + resource);
