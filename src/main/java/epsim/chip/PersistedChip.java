@@ -19,9 +19,10 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
 
     /**
      * Refuses a state that cannot belong to a chip of topology {@code t}: four device states per
-     * layer (weights G+, G-, bias G+, G-), each one or two arrays (conductances; programming times
-     * with drift) of the layer's size, finite values, two random states of four words, a finite
-     * time. The device model's own bounds are checked on restore.
+     * layer (weights G+, G-, bias G+, G-), each one to three arrays (conductances; programming times
+     * with drift; pulses taken with wear) of the layer's size, finite values, two random states of
+     * four words, a finite time. The device model's own bounds, and which array is which, are
+     * checked on restore.
      */
     public void checkShape(Topology t) {
         int layers = t.weightLayers(), per = CrossbarLayer.PERSISTED_ARRAYS;
@@ -34,7 +35,7 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
                 double[][] d = devices[per * k + j];
                 int layer = k % layers;
                 int n = CrossbarLayer.persistedLength(j, t.size(layer + 1), t.size(layer));
-                if (d == null || d.length < 1 || d.length > 2) throw new UserError("device state " + (per * k + j) + ": expected 1 or 2 arrays");
+                if (d == null || d.length < 1 || d.length > 3) throw new UserError("device state " + (per * k + j) + ": expected 1 to 3 arrays");
                 for (double[] a : d) {
                     if (a == null || a.length != n) throw new UserError("device state " + (per * k + j) + ": " + (a == null ? 0 : a.length) + " values, expected " + n);
                     for (double v : a) if (!Double.isFinite(v)) throw new UserError("device state " + (per * k + j) + ": a value is not finite");
@@ -45,20 +46,21 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
             throw new UserError("random states: expected 4 + 4 words");
         }
         if (!(time >= 0 && time <= ChipTime.MAX_SECONDS)) throw new UserError("chip time " + time + ": expected a number in 0.." + ChipTime.MAX_SECONDS + " s");
-        consistent("");
+        consistent("", false);
     }
 
     /**
      * What no chip's own state holds: a random state of four zero words (a stream never reaches it)
-     * or a device programmed after the chip's present time (the second array of a drifting device's
-     * state holds its programming times).
+     * or, when {@code drifting} (the second array of a drifting device's state holds its
+     * programming times; without drift it holds a worn device's pulse counts), a device programmed
+     * after the chip's present time.
      */
-    private void consistent(String prefix) {
+    private void consistent(String prefix, boolean drifting) {
         for (long[] r : new long[][] {noiseState, writeState}) {
             if (r == null || r.length != 4) continue; // checked apart
             if (r[0] == 0 && r[1] == 0 && r[2] == 0 && r[3] == 0) throw new UserError(prefix + "random state: all four words are 0, which no stream reaches");
         }
-        for (int k = 0; devices != null && k < devices.length; k++) {
+        for (int k = 0; drifting && devices != null && k < devices.length; k++) {
             if (devices[k] == null || devices[k].length < 2 || devices[k][1] == null) continue; // shapes are checked apart
             for (double at : devices[k][1]) {
                 if (!(at >= 0 && at <= time)) {
@@ -79,7 +81,7 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
         if (noiseState == null || writeState == null || noiseState.length != 4 || writeState.length != 4) {
             throw new UserError("checkpoint: random state of " + noiseState.length + " + " + writeState.length + " words, expected 4 + 4");
         }
-        consistent("checkpoint: ");
+        consistent("checkpoint: ", crossbars.drifts());
         crossbars.restoreDevices(devices);
         neurons.noiseStream().restore(noiseState);
         crossbars.writeStream().restore(writeState);

@@ -115,6 +115,29 @@ class WearTest {
         assertThrows(UserError.class, () -> q.restore(state));
     }
 
+    /**
+     * A whole chip with wear, with and without drift, is persisted and restored: a worn device's
+     * pulse count (a whole number, far beyond the chip's microseconds) is not a programming time,
+     * and the checkpoint check must not take it for one (it did when the state had no drift).
+     */
+    @Test
+    void aWornChipRestoresWithAndWithoutDrift() {
+        epsim.math.Topology t = new epsim.math.Topology(6, 4, 3);
+        for (List<String> sets : List.of(List.of("device.endurance=2"), List.of("device.endurance=2", "device.driftNu=0.05"))) {
+            HardwareModel m = epsim.model.ModelLoader.load("default", sets);
+            epsim.chip.AnalogChip chip = epsim.chip.AnalogChip.fabricate(m, t, 3);
+            epsim.math.LayerParams delta = new epsim.math.LayerParams(t);
+            for (double[] w : delta.w) java.util.Arrays.fill(w, 0.5);
+            chip.program(delta);
+            chip.program(delta);
+            epsim.chip.PersistedChip state = chip.persist();
+            state.checkShape(t);
+            epsim.chip.AnalogChip fresh = epsim.chip.AnalogChip.fabricate(m, t, 3);
+            fresh.restore(state);
+            assertEquals(java.util.Arrays.toString(chip.readWeights().flatten()), java.util.Arrays.toString(fresh.readWeights().flatten()), sets.toString());
+        }
+    }
+
     @Test
     void epochsToAWornFractionFollowFromTheRates() {
         HardwareModel.Device d = device("device.endurance=1000");

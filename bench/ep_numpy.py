@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""The numpy peer of issue 30: EP on 784-500-10 with numpy in float32 (or float64), with epsim's
+dynamics and settings and the same two savings bench/ep_torch.py and epsim make: the input's
+current once per training step, and one Hebbian product of the phase difference for the input
+layer. The BLAS thread count is set before numpy loads, so the runs of 1 and 2 threads are fair.
+
+    /usr/bin/python3 bench/ep_numpy.py --batch 20 --free 20 --nudge 4 --threads 1 --dtype float32
+prints one JSON line: samples per second of a training step (free + two nudged phases + update).
+"""
+import argparse
+import json
+import os
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--batch", type=int, default=20)
+    ap.add_argument("--free", type=int, default=20)
+    ap.add_argument("--nudge", type=int, default=4)
+    ap.add_argument("--beta", type=float, default=1.0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    a = ap.parse_args()
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(a.threads)
+    import numpy as np  # after the thread count: the BLAS reads it once, when it loads
+
+    rng = np.random.default_rng(1)
+    dt = np.dtype(a.dtype)
+    sizes = [784, 500, 10]
+    w = [(rng.uniform(-1, 1, (sizes[k + 1], sizes[k])) * (6.0 / (sizes[k] + sizes[k + 1])) ** 0.5).astype(dt) for k in range(2)]
+    b = [np.zeros(sizes[k + 1], dt) for k in range(2)]
+    x = rng.random((a.batch, 784)).astype(dt)
+    y = np.zeros((a.batch, 10), dt)
+    y[np.arange(a.batch), rng.integers(0, 10, a.batch)] = 1
+    lr = [dt.type(0.1), dt.type(0.05)]
+
+    def relax(u1, u2, steps, beta, drive_in):
+        for _ in range(steps):
+            r1, r2 = np.clip(u1, 0, 1), np.clip(u2, 0, 1)
+            g1 = ((u1 >= 0) & (u1 <= 1)).astype(dt)   # the hard sigmoid's slope
+            g2 = ((u2 >= 0) & (u2 <= 1)).astype(dt)
+            d1 = drive_in + r2 @ w[1]
+            d2 = r1 @ w[1].T + b[1]
+            n2 = g2 * d2                                  # u + (-u + rho'(u) d): the Euler step at eps = 1
+            if beta != 0:
+                n2 -= dt.type(beta) * g2 * (r2 - y)
+            u1, u2 = np.clip(g1 * d1, 0, 1), np.clip(n2, 0, 1)
+        return u1, u2
+
+    def train_step():
+        u1, u2 = np.zeros((a.batch, 500), dt), np.zeros((a.batch, 10), dt)
+        drive_in = x @ w[0].T + b[0]
+        f1, f2 = relax(u1, u2, a.free, 0.0, drive_in)
+        p1, p2 = relax(f1, f2, a.nudge, a.beta, drive_in)
+        m1, m2 = relax(f1, f2, a.nudge, -a.beta, drive_in)
+        s = dt.type(1.0 / (2 * a.beta * a.batch))
+        rp1, rp2, rm1, rm2 = np.clip(p1, 0, 1), np.clip(p2, 0, 1), np.clip(m1, 0, 1), np.clip(m2, 0, 1)
+        w[0] += lr[0] * s * ((rp1 - rm1).T @ x)
+        w[1] += lr[1] * s * (rp2.T @ rp1 - rm2.T @ rm1)
+        b[0] += lr[0] * s * (rp1 - rm1).sum(0)
+        b[1] += lr[1] * s * (rp2 - rm2).sum(0)
+
+    for _ in range(5):
+        train_step()
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < a.seconds:
+        train_step()
+        n += 1
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"peer": "numpy", "numpy": np.__version__, "dtype": a.dtype, "threads": a.threads,
+                      "batch": a.batch, "samples_per_second": n * a.batch / elapsed}))
+
+
+if __name__ == "__main__":
+    main()
