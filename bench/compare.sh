@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side, in one run on this machine: epsim's JMH benchmarks, a PyTorch EP implementation of
-# the same network and settings (bench/ep_torch.py, float64, 2 threads) and numpy's matrix
+# the same network and settings (bench/ep_torch.py, float64, 2 threads), the numpy float32 EP step
+# (bench/ep_numpy.py, 1 and 2 BLAS threads, the faster counts) and numpy's matrix
 # multiply on the same shapes (bench/matmul_peak.py, the practical peak). Prints the ratios and
 # writes the scaling plot to bench-out/scaling.png; docs/performance.md records a run.
 # Usage: bench/compare.sh   (from the repository root; ~8 minutes)
@@ -28,6 +29,7 @@ jmh ScalingBenchmark -rff "$out/scaling.json"
 java -cp target/benchmarks.jar epsim.bench.ScalingPlot "$out/scaling.json" "$out/scaling.png" > "$out/scaling.txt"
 $PY bench/ep_torch.py --batch 20 --free 20 --nudge 4 --threads 2 --seconds 10 > "$out/torch.json"
 $PY bench/matmul_peak.py > "$out/numpy.json"
+for t in 1 2; do $PY bench/ep_numpy.py --batch 20 --free 20 --nudge 4 --threads $t --dtype float32 --seconds 10; done > "$out/ep_numpy.json"
 rm -rf "$out/epoch" && ./epsim train --epochs 1 --out "$out/epoch" > "$out/epoch.log" 2>&1
 $PY - "$out" <<'PY'
 import json, sys, platform, csv
@@ -41,6 +43,8 @@ print("EP training step, 784-500-10, batch 20, T1 20, T2 4, beta 1 symmetric, fl
 print(f"  epsim ideal    {train['ideal']:8.0f} samples/s")
 print(f"  epsim default  {train['default']:8.0f} samples/s   default / ideal time = {train['ideal'] / train['default']:.2f}x   (target <= 1.3x)")
 print(f"  PyTorch        {torch['samples_per_second']:8.0f} samples/s   epsim ideal / PyTorch = {train['ideal'] / torch['samples_per_second']:.2f}x   (target >= 1.5x)")
+peer = max((json.loads(l) for l in open(f"{out}/ep_numpy.json")), key=lambda r: r["samples_per_second"])
+print(f"  numpy float32  {peer['samples_per_second']:8.0f} samples/s   ({peer['threads']} BLAS thread(s), the faster of 1 and 2)   epsim ideal / numpy = {train['ideal'] / peer['samples_per_second']:.2f}x   (issue 30: >= 3x)")
 print("crossbar kernels, GFLOP/s (epsim / numpy; target >= 0.5 at batch >= 20):")
 for r in load("kernels.json"):
     s, be = r["params"]["shape"], r["params"]["backend"]
