@@ -18,7 +18,8 @@ public final class SweepReport {
     public record Group(List<String> values, int seeds, double[] mean, double[] sd) {}
 
     /** The figures a group summarises, in {@link Group#mean} order. */
-    static final String[] FIGURES = {"test_accuracy", "train_accuracy", "gradient_cosine", "train_energy_J", "inference_energy_J", "area_mm2"};
+    static final String[] FIGURES = {"test_accuracy", "train_accuracy", "gradient_cosine", "train_energy_J", "inference_energy_J", "area_mm2",
+            "train_latency_s"};
 
     /**
      * Writes the points' table as {@code name} (with its header when {@code header}: only shard 1
@@ -78,7 +79,7 @@ public final class SweepReport {
     private static double[] figures(SweepOutcome o) {
         return new double[] {o.testAccuracy(), o.trainAccuracy(), o.gradientCosine(),
                 o.cost() == null ? Double.NaN : o.cost().training().energy().total(), o.cost() == null ? Double.NaN : o.cost().inference().energy().total(),
-                o.areaMm2()};
+                o.areaMm2(), o.cost() == null ? Double.NaN : o.cost().training().latency().total()};
     }
 
     /**
@@ -123,7 +124,8 @@ public final class SweepReport {
     public static epsim.common.TextTable summaryTable(List<SweepGrid.Axis> axes, List<Group> groups) {
         List<String> header = variedKeys(axes);
         int varied = header.size();
-        header.addAll(List.of("seeds", "test accuracy", "train accuracy", "gradient cosine", "energy / training sample", "energy / inference", "area"));
+        header.addAll(List.of("seeds", "test accuracy", "train accuracy", "gradient cosine", "energy / training sample", "energy / inference", "area",
+                "latency / training sample"));
         epsim.common.TextTable t = new epsim.common.TextTable(header.toArray(new String[0]));
         for (int c = 1; c < varied; c++) t.textColumns(c);
         for (Group g : groups) {
@@ -133,11 +135,14 @@ public final class SweepReport {
             for (int i = 0; i < FIGURES.length; i++) {
                 double mean = g.mean()[i], half = h * g.sd()[i];
                 String cell;
+                String figure = FIGURES[i];
                 if (Double.isNaN(mean)) cell = "—";
-                else if (i < 2) cell = Double.isNaN(half) ? String.format(Locale.ROOT, "%.2f%%", 100 * mean)
+                else if (figure.endsWith("accuracy")) cell = Double.isNaN(half) ? String.format(Locale.ROOT, "%.2f%%", 100 * mean)
                         : String.format(Locale.ROOT, "%.2f ± %.2f%%", 100 * mean, 100 * half);
-                else if (i == 2) cell = Double.isNaN(half) ? String.format(Locale.ROOT, "%.3f", mean) : String.format(Locale.ROOT, "%.3f ± %.3f", mean, half);
-                else if (i == 5) cell = String.format(Locale.ROOT, "%.3g mm²", mean);
+                else if (figure.equals("gradient_cosine")) cell = Double.isNaN(half) ? String.format(Locale.ROOT, "%.3f", mean)
+                        : String.format(Locale.ROOT, "%.3f ± %.3f", mean, half);
+                else if (figure.equals("area_mm2")) cell = String.format(Locale.ROOT, "%.3g mm²", mean);
+                else if (figure.endsWith("_s")) cell = epsim.cost.EventCost.si(mean, "s");
                 else cell = epsim.cost.EventCost.si(mean, "J");
                 row.add(cell);
             }

@@ -135,7 +135,7 @@ class SweepTest {
         List<String> summary = Files.readAllLines(out.resolve("sweep-summary.csv"));
         assertEquals("rule.beta,seeds,test_accuracy_mean,test_accuracy_sd,test_accuracy_ci95,train_accuracy_mean,train_accuracy_sd,"
                 + "train_accuracy_ci95,gradient_cosine_mean,gradient_cosine_sd,gradient_cosine_ci95,train_energy_J_mean,train_energy_J_sd,"
-                + "train_energy_J_ci95,inference_energy_J_mean,inference_energy_J_sd,inference_energy_J_ci95,area_mm2_mean,area_mm2_sd,area_mm2_ci95", summary.get(0));
+                + "train_energy_J_ci95,inference_energy_J_mean,inference_energy_J_sd,inference_energy_J_ci95,area_mm2_mean,area_mm2_sd,area_mm2_ci95,train_latency_s_mean,train_latency_s_sd,train_latency_s_ci95", summary.get(0));
         assertEquals(3, summary.size(), "one row per beta");
         for (String beta : List.of("0.5", "1")) {
             double sum = 0, squares = 0;
