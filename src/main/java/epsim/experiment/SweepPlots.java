@@ -45,8 +45,8 @@ public final class SweepPlots {
             for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
                 List<double[]> pts = e.getValue();
                 pts.sort((a, b) -> Double.compare(a[0], b[0]));
-                chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray())
-                        .setMarker(SeriesMarkers.CIRCLE);
+                style(chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray()),
+                        axes.get(k));
             }
             Plots.save(out.resolve("sweep-" + axes.get(k).key().replace('.', '-') + ".png"), chart);
         }
@@ -114,6 +114,7 @@ public final class SweepPlots {
         if (withArea.isEmpty()) return;
         XYChart chart = new XYChartBuilder().width(800).height(500).title("test accuracy vs chip area (front over accuracy, energy and area)")
                 .xAxisTitle("area (mm²)").yAxisTitle("test accuracy").build();
+        chart.getStyler().setXAxisDecimalPattern("0.####"); // areas of nearby designs differ in the third or fourth decimal
         org.knowm.xchart.XYSeries all = chart.addSeries("design points", withArea.stream().mapToDouble(SweepOutcome::areaMm2).toArray(),
                 withArea.stream().mapToDouble(SweepOutcome::testAccuracy).toArray());
         all.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
@@ -185,8 +186,8 @@ public final class SweepPlots {
             for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
                 List<double[]> pts = e.getValue();
                 pts.sort((a, b) -> Double.compare(a[0], b[0]));
-                chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray(),
-                        pts.stream().mapToDouble(p -> p[2]).toArray()).setMarker(SeriesMarkers.CIRCLE);
+                style(chart.addSeries(e.getKey(), pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray(),
+                        pts.stream().mapToDouble(p -> p[2]).toArray()), rest.get(k));
             }
             Plots.save(out.resolve("sweep-" + rest.get(k).key().replace('.', '-') + ".png"), chart);
         }
@@ -211,6 +212,15 @@ public final class SweepPlots {
             chart.getStyler().setXAxisLogarithmic(least > 0 && most / least >= 10);
         }
         return chart;
+    }
+
+    /**
+     * Circles joined by lines along a numeric axis; points alone along a categorical one (presets,
+     * rules, files), where a line between two categories would suggest values between them.
+     */
+    private static void style(org.knowm.xchart.XYSeries series, SweepGrid.Axis a) {
+        series.setMarker(SeriesMarkers.CIRCLE);
+        if (!numeric(a)) series.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
     }
 
     /** The series a point belongs to in the plot against axis k: the values of every other axis. */
