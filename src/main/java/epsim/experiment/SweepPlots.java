@@ -73,70 +73,109 @@ public final class SweepPlots {
     }
 
     /**
-     * Test accuracy against energy per training sample, one point per design point, with the
-     * Pareto front (no other point is at least as accurate for less energy) joined and marked.
+     * A design on the Pareto plots: its label, energy per training sample, test accuracy (a mean
+     * over seeds, with their standard deviation, 0 for one seed) and area ({@code NaN}: none).
+     */
+    record DesignPoint(String label, double energy, double accuracy, double accuracySd, double area, SweepOutcome outcome) {
+        static DesignPoint of(SweepOutcome o) {
+            return new DesignPoint(String.join(", ", o.point().values()), o.cost().training().energy().total(), o.testAccuracy(), 0, o.areaMm2(), o);
+        }
+    }
+
+    /**
+     * The designs the Pareto plots compare: each point, or with a seed axis each combination of
+     * the other values, at its means over the seeds (one seed's luck is not a design).
+     */
+    static List<DesignPoint> designs(List<SweepGrid.Axis> axes, List<SweepOutcome> costed) {
+        List<SweepReport.Group> groups = SweepReport.acrossSeeds(axes, costed);
+        List<DesignPoint> out = new ArrayList<>();
+        if (groups == null) {
+            for (SweepOutcome o : costed) out.add(DesignPoint.of(o));
+            return out;
+        }
+        List<String> figures = List.of(SweepReport.FIGURES);
+        int accuracy = figures.indexOf("test_accuracy"), energy = figures.indexOf("train_energy_J"), area = figures.indexOf("area_mm2");
+        for (SweepReport.Group g : groups) {
+            double sd = g.sd()[accuracy];
+            out.add(new DesignPoint(g.values().isEmpty() ? "all" : String.join(", ", g.values()) + " (" + g.seeds() + " seeds)", g.mean()[energy],
+                    g.mean()[accuracy], Double.isNaN(sd) ? 0 : sd, g.mean()[area], null));
+        }
+        return out;
+    }
+
+    /**
+     * Test accuracy against energy per training sample, one point per design (the mean over its
+     * seeds, with error bars of one standard deviation, when seeds vary), with the Pareto front (no
+     * other design is at least as accurate for less energy) joined and marked.
      */
     static void pareto(Path out, List<SweepGrid.Axis> axes, List<SweepOutcome> outcomes) {
         List<SweepOutcome> costed = new ArrayList<>();
         for (SweepOutcome o : outcomes) if (o.cost() != null && !Double.isNaN(o.testAccuracy())) costed.add(o);
         if (costed.isEmpty()) return;
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("test accuracy vs energy per training sample")
+        List<DesignPoint> designs = designs(axes, costed);
+        boolean seeds = SweepReport.seedAxis(axes) >= 0;
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title("test accuracy vs energy per training sample" + (seeds ? " (means over seeds, +- sd)" : ""))
                 .xAxisTitle("energy per training sample (J)").yAxisTitle("test accuracy").build();
-        double[] x = costed.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray();
+        double[] x = designs.stream().mapToDouble(DesignPoint::energy).toArray();
         double least = java.util.Arrays.stream(x).min().orElse(1), most = java.util.Arrays.stream(x).max().orElse(1);
         chart.getStyler().setXAxisLogarithmic(least > 0 && most / least > 10); // a log axis labels only its decades
-        double[] y = costed.stream().mapToDouble(SweepOutcome::testAccuracy).toArray();
-        org.knowm.xchart.XYSeries all = chart.addSeries("design points", x, y);
+        double[] y = designs.stream().mapToDouble(DesignPoint::accuracy).toArray();
+        org.knowm.xchart.XYSeries all = seeds ? chart.addSeries("designs", x, y, designs.stream().mapToDouble(DesignPoint::accuracySd).toArray())
+                : chart.addSeries("design points", x, y);
         all.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         all.setMarker(SeriesMarkers.CIRCLE);
         // each point labelled with its values, a little above its marker
         double low = java.util.Arrays.stream(y).min().orElse(0), high = java.util.Arrays.stream(y).max().orElse(1);
         double lift = 0.03 * Math.max(high - low, 1e-3);
-        for (SweepOutcome o : costed) {
-            chart.addAnnotation(new org.knowm.xchart.AnnotationText(String.join(", ", o.point().values()),
-                    o.cost().training().energy().total(), o.testAccuracy() + lift, false));
-        }
-        List<SweepOutcome> front = paretoFront(costed);
-        chart.addSeries("Pareto front", front.stream().mapToDouble(o -> o.cost().training().energy().total()).toArray(),
-                front.stream().mapToDouble(SweepOutcome::testAccuracy).toArray()).setMarker(SeriesMarkers.DIAMOND);
+        for (DesignPoint d : designs) chart.addAnnotation(new org.knowm.xchart.AnnotationText(d.label(), d.energy(), d.accuracy() + lift, false));
+        List<DesignPoint> front = paretoFrontOf(designs);
+        chart.addSeries("Pareto front", front.stream().mapToDouble(DesignPoint::energy).toArray(),
+                front.stream().mapToDouble(DesignPoint::accuracy).toArray()).setMarker(SeriesMarkers.DIAMOND);
         Plots.save(out.resolve("sweep-pareto.png"), chart);
-        paretoArea(out, costed);
+        paretoArea(out, designs, seeds);
     }
 
     /**
-     * Test accuracy against the chip's area, the points on the front over all three objectives
-     * marked (no other point is at least as accurate for no more energy and no more area, better
-     * in one): a design can trade energy for area, so this front holds points the energy plot hides.
+     * Test accuracy against the chip's area, the designs on the front over all three objectives
+     * marked (no other is at least as accurate for no more energy and no more area, better in
+     * one): a design can trade energy for area, so this front holds designs the energy plot hides.
      */
-    static void paretoArea(Path out, List<SweepOutcome> costed) {
-        List<SweepOutcome> withArea = new ArrayList<>();
-        for (SweepOutcome o : costed) if (!Double.isNaN(o.areaMm2())) withArea.add(o);
+    static void paretoArea(Path out, List<DesignPoint> designs, boolean seeds) {
+        List<DesignPoint> withArea = new ArrayList<>();
+        for (DesignPoint d : designs) if (!Double.isNaN(d.area())) withArea.add(d);
         if (withArea.isEmpty()) return;
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("test accuracy vs chip area (front over accuracy, energy and area)")
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title("test accuracy vs chip area (front over accuracy, energy and area" + (seeds ? "; means over seeds" : "") + ")")
                 .xAxisTitle("area (mm²)").yAxisTitle("test accuracy").build();
         chart.getStyler().setXAxisDecimalPattern("0.####"); // areas of nearby designs differ in the third or fourth decimal
-        org.knowm.xchart.XYSeries all = chart.addSeries("design points", withArea.stream().mapToDouble(SweepOutcome::areaMm2).toArray(),
-                withArea.stream().mapToDouble(SweepOutcome::testAccuracy).toArray());
+        double[] x = withArea.stream().mapToDouble(DesignPoint::area).toArray(), y = withArea.stream().mapToDouble(DesignPoint::accuracy).toArray();
+        org.knowm.xchart.XYSeries all = seeds ? chart.addSeries("designs", x, y, withArea.stream().mapToDouble(DesignPoint::accuracySd).toArray())
+                : chart.addSeries("design points", x, y);
         all.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         all.setMarker(SeriesMarkers.CIRCLE);
-        List<SweepOutcome> front = paretoFront3(withArea);
-        org.knowm.xchart.XYSeries f = chart.addSeries("front (accuracy, energy, area)", front.stream().mapToDouble(SweepOutcome::areaMm2).toArray(),
-                front.stream().mapToDouble(SweepOutcome::testAccuracy).toArray());
+        List<DesignPoint> front = paretoFront3Of(withArea);
+        org.knowm.xchart.XYSeries f = chart.addSeries("front (accuracy, energy, area)", front.stream().mapToDouble(DesignPoint::area).toArray(),
+                front.stream().mapToDouble(DesignPoint::accuracy).toArray());
         f.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         f.setMarker(SeriesMarkers.DIAMOND);
         Plots.save(out.resolve("sweep-pareto-area.png"), chart);
     }
 
-    /** The points no other point dominates in accuracy (higher is better), energy and area (lower is better), in input order. */
+    /** {@link #paretoFront3Of} of single points. */
     static List<SweepOutcome> paretoFront3(List<SweepOutcome> points) {
-        List<SweepOutcome> front = new ArrayList<>();
-        for (SweepOutcome a : points) {
+        return paretoFront3Of(points.stream().map(DesignPoint::of).toList()).stream().map(DesignPoint::outcome).toList();
+    }
+
+    /** The designs no other dominates in accuracy (higher is better), energy and area (lower is better), in input order. */
+    static List<DesignPoint> paretoFront3Of(List<DesignPoint> designs) {
+        List<DesignPoint> front = new ArrayList<>();
+        for (DesignPoint a : designs) {
             boolean dominated = false;
-            for (SweepOutcome b : points) {
+            for (DesignPoint b : designs) {
                 if (a == b) continue;
-                double ea = a.cost().training().energy().total(), eb = b.cost().training().energy().total();
-                boolean noWorse = b.testAccuracy() >= a.testAccuracy() && eb <= ea && b.areaMm2() <= a.areaMm2();
-                boolean better = b.testAccuracy() > a.testAccuracy() || eb < ea || b.areaMm2() < a.areaMm2();
+                boolean noWorse = b.accuracy() >= a.accuracy() && b.energy() <= a.energy() && b.area() <= a.area();
+                boolean better = b.accuracy() > a.accuracy() || b.energy() < a.energy() || b.area() < a.area();
                 if (noWorse && better) {
                     dominated = true;
                     break;
@@ -147,18 +186,21 @@ public final class SweepPlots {
         return front;
     }
 
-    /** The points no other point dominates (as accurate or more for no more energy, better in one), by increasing energy. */
+    /** {@link #paretoFrontOf} of single points. */
     static List<SweepOutcome> paretoFront(List<SweepOutcome> costed) {
-        List<SweepOutcome> sorted = new ArrayList<>(costed);
-        sorted.sort((a, b) -> a.cost().training().energy().total() != b.cost().training().energy().total()
-                ? Double.compare(a.cost().training().energy().total(), b.cost().training().energy().total())
-                : Double.compare(b.testAccuracy(), a.testAccuracy()));
-        List<SweepOutcome> front = new ArrayList<>();
+        return paretoFrontOf(costed.stream().map(DesignPoint::of).toList()).stream().map(DesignPoint::outcome).toList();
+    }
+
+    /** The designs no other dominates (as accurate or more for no more energy, better in one), by increasing energy. */
+    static List<DesignPoint> paretoFrontOf(List<DesignPoint> designs) {
+        List<DesignPoint> sorted = new ArrayList<>(designs);
+        sorted.sort((a, b) -> a.energy() != b.energy() ? Double.compare(a.energy(), b.energy()) : Double.compare(b.accuracy(), a.accuracy()));
+        List<DesignPoint> front = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
-        for (SweepOutcome o : sorted) {
-            if (o.testAccuracy() > best) {
-                front.add(o);
-                best = o.testAccuracy();
+        for (DesignPoint d : sorted) {
+            if (d.accuracy() > best) {
+                front.add(d);
+                best = d.accuracy();
             }
         }
         return front;

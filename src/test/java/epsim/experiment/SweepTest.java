@@ -108,6 +108,32 @@ class SweepTest {
         assertEquals(List.of(4, 0, 1, 3), front, "(3, 0.6) and (2, 0.65) are dominated by (2, 0.7)");
     }
 
+    /**
+     * With seeds, the front is over each design's means: design A (0.6 and 0.9 over two seeds,
+     * mean 0.75) and B (0.8 and 0.8) at the same energy; per point A's lucky seed would lead the
+     * front, over the means B does.
+     */
+    @Test
+    void withSeedsTheFrontIsOverEachDesignsMeans() {
+        List<SweepGrid.Axis> axes = List.of(new SweepGrid.Axis("device.levels", List.of("16", "64")), new SweepGrid.Axis("seed", List.of("1", "2")));
+        double[][] levelSeedAccuracy = {{16, 1, 0.6}, {16, 2, 0.9}, {64, 1, 0.8}, {64, 2, 0.8}};
+        List<SweepOutcome> points = new ArrayList<>();
+        for (int i = 0; i < levelSeedAccuracy.length; i++) {
+            epsim.cost.EventCost.Figures f = new epsim.cost.EventCost.Figures(new epsim.cost.EventCost.Energy(1, 0, 0, 0, 0, 0),
+                    new epsim.cost.EventCost.Latency(0, 0, 0, 0, 0));
+            points.add(new SweepOutcome(new SweepGrid.Point(i, List.of(String.valueOf((int) levelSeedAccuracy[i][0]), String.valueOf((int) levelSeedAccuracy[i][1]))),
+                    levelSeedAccuracy[i][2], 0, 0, 0, 0, new EpochRow.EpochCost(f, f), null, 2.0));
+        }
+        assertEquals(List.of(1), SweepPlots.paretoFront(points).stream().map(o -> o.point().index()).toList(), "per point: A's lucky seed");
+        List<SweepPlots.DesignPoint> designs = SweepPlots.designs(axes, points);
+        assertEquals(2, designs.size());
+        assertEquals(0.75, designs.get(0).accuracy(), 1e-12);
+        assertEquals(Math.sqrt(0.045), designs.get(0).accuracySd(), 1e-12); // the sample sd of 0.6 and 0.9
+        List<SweepPlots.DesignPoint> front = SweepPlots.paretoFrontOf(designs);
+        assertEquals(1, front.size());
+        assertTrue(front.get(0).label().startsWith("64"), front.get(0).label());
+    }
+
     /** Over accuracy, energy and area a point that costs more energy but less area stays on the front. */
     @Test
     void theFrontOverAccuracyEnergyAndAreaKeepsATradeOfEnergyForArea() {
