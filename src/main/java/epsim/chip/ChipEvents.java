@@ -11,17 +11,14 @@ import epsim.math.Topology;
  */
 public final class ChipEvents {
     private final Crossbars crossbars;
-    private long relaxations, steps, dacConversions, adcConversions, deviceReads, weightReads, tileReads, partialSumConversions;
+    private long relaxations, steps, dacConversions;
     private double chipSeconds;
-    private final long[][] byLayer; // per weight layer: the events of LayerEvents this class books (ADC, device reads, weight reads, tiles, partial sums)
+    private final long[][] byLayer; // per weight layer: the events of LayerEvents this class books (ADC, device reads, weight reads, tiles, partial sums); their totals are the sums
     private ChipCounters baseline = ChipCounters.ZERO;
 
-    /**
-     * What one step of a whole batch reads: devices, tiles conducting, and partial-sum conversions,
-     * in all and per weight layer (null when nothing is read).
-     */
-    public record StepReads(long devices, long tiles, long conversions, long[] devicesByLayer, long[] tilesByLayer, long[] conversionsByLayer) {
-        public static final StepReads NONE = new StepReads(0, 0, 0, null, null, null);
+    /** What one step of a whole batch reads, per weight layer: devices, tiles conducting, and partial-sum conversions. */
+    public record StepReads(long[] devices, long[] tiles, long[] conversions) {
+        public static final StepReads NONE = new StepReads(new long[0], new long[0], new long[0]);
     }
 
     public ChipEvents(Crossbars crossbars) {
@@ -35,7 +32,6 @@ public final class ChipEvents {
 
     /** {@code n} values of neuron layer {@code layer} (1..L, or its ghost population's) read through the ADCs. */
     public void adcConversions(int layer, long n) {
-        adcConversions += n;
         byLayer[LayerEvents.ADC][layer - 1] += n;
     }
 
@@ -47,21 +43,16 @@ public final class ChipEvents {
     public void relaxed(int examples, long stepsEach, ChipEvents.StepReads perStep, double dt) {
         relaxations += examples;
         steps += stepsEach * examples;
-        deviceReads += stepsEach * perStep.devices();
-        tileReads += stepsEach * perStep.tiles();
-        partialSumConversions += stepsEach * perStep.conversions();
         chipSeconds += stepsEach * dt * examples;
-        if (perStep.devicesByLayer() == null) return;
-        for (int k = 0; k < perStep.devicesByLayer().length; k++) {
-            byLayer[LayerEvents.DEVICE_READS][k] += stepsEach * perStep.devicesByLayer()[k];
-            byLayer[LayerEvents.TILE_READS][k] += stepsEach * perStep.tilesByLayer()[k];
-            byLayer[LayerEvents.PARTIAL_SUMS][k] += stepsEach * perStep.conversionsByLayer()[k];
+        for (int k = 0; k < perStep.devices().length; k++) {
+            byLayer[LayerEvents.DEVICE_READS][k] += stepsEach * perStep.devices()[k];
+            byLayer[LayerEvents.TILE_READS][k] += stepsEach * perStep.tiles()[k];
+            byLayer[LayerEvents.PARTIAL_SUMS][k] += stepsEach * perStep.conversions()[k];
         }
     }
 
     /** The weights, read by a verification read of both devices of every weight and bias. */
     public LayerParams verifiedRead(Topology t) {
-        weightReads += 2L * t.parameterCount();
         for (int k = 1; k <= t.weightLayers(); k++) byLayer[LayerEvents.WEIGHT_READS][k - 1] += 2L * ((long) t.size(k) * t.size(k - 1) + t.size(k));
         return crossbars.read();
     }
@@ -71,11 +62,10 @@ public final class ChipEvents {
      * backend computed, in all and per weight layer ({@code joulesByLayer}, or null: none).
      */
     public ChipCounters counters(double crossbarJoules, double[] joulesByLayer) {
-        long[] p = crossbars.programmingCounts();
+        long[][] programming = crossbars.programmingCountsByLayer(); // {pulses up, pulses down, device updates, verify writes} x layers
+        long[] slots = crossbars.programmingSlotsByLayer();
         LayerEvents layers = LayerEvents.zero(byLayer[0].length);
         for (int e = 0; e < byLayer.length; e++) for (int k = 0; k < byLayer[e].length; k++) layers.values()[e][k] = byLayer[e][k];
-        long[][] programming = crossbars.programmingCountsByLayer();
-        long[] slots = crossbars.programmingSlotsByLayer();
         for (int k = 0; k < byLayer[0].length; k++) {
             if (joulesByLayer != null) layers.values()[LayerEvents.JOULES][k] = joulesByLayer[k];
             layers.values()[LayerEvents.PULSES_UP][k] = programming[0][k];
@@ -83,8 +73,16 @@ public final class ChipEvents {
             layers.values()[LayerEvents.DEVICE_UPDATES][k] = programming[2][k];
             layers.values()[LayerEvents.SLOTS][k] = slots[k];
         }
-        return new ChipCounters(relaxations, steps, chipSeconds, dacConversions, adcConversions, deviceReads, crossbarJoules, p[0], p[1], p[2],
-                crossbars.programmingSlots(), weightReads, p[3], tileReads, partialSumConversions, layers).minus(baseline);
+        return new ChipCounters(relaxations, steps, chipSeconds, dacConversions, total(byLayer[LayerEvents.ADC]), total(byLayer[LayerEvents.DEVICE_READS]),
+                crossbarJoules, total(programming[0]), total(programming[1]), total(programming[2]), total(slots),
+                total(byLayer[LayerEvents.WEIGHT_READS]), total(programming[3]), total(byLayer[LayerEvents.TILE_READS]),
+                total(byLayer[LayerEvents.PARTIAL_SUMS]), layers).minus(baseline);
+    }
+
+    private static long total(long[] perLayer) {
+        long sum = 0;
+        for (long n : perLayer) sum += n;
+        return sum;
     }
 
     public void reset(double crossbarJoules, double[] joulesByLayer) {

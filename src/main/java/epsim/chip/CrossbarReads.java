@@ -57,13 +57,7 @@ final class CrossbarReads {
                 conversions[l] += above.backwardConversions() * batch;
             }
         }
-        return new ChipEvents.StepReads(sum(devices), sum(tiles), sum(conversions), devices, tiles, conversions);
-    }
-
-    private static long sum(long[] v) {
-        long s = 0;
-        for (long x : v) s += x;
-        return s;
+        return new ChipEvents.StepReads(devices, tiles, conversions);
     }
 
     void allocate(int batchSize) {

@@ -26,8 +26,7 @@ public final class Crossbars {
     private final Topology topology;
     private final CrossbarLayer[] layers;
     private final Rng writes;
-    private long programmingSlots;
-    private final long[] slotsByLayer;
+    private final long[] slotsByLayer; // pulse slots each layer's programming took
     private long generation; // counts refreshes of the weights, so readers know when derived currents are stale
     private final Crossbars ghostCopy; // the ghosts' own crossbar, or null when they read this one
 
@@ -81,9 +80,7 @@ public final class Crossbars {
     public void program(LayerParams delta, double now) {
         if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
         for (int k = 0; k < layers.length; k++) {
-            long slots = layers[k].program(delta.w[k], delta.b[k], now, writes);
-            programmingSlots += slots;
-            slotsByLayer[k] += slots;
+            slotsByLayer[k] += layers[k].program(delta.w[k], delta.b[k], now, writes);
         }
         if (ghostCopy != null) ghostCopy.program(delta, now);
         refresh(now);
@@ -105,9 +102,7 @@ public final class Crossbars {
         for (double v : d) if (!Double.isFinite(v)) throw new UserError("update: a row value is not a finite number");
         for (double v : x) if (!Double.isFinite(v)) throw new UserError("update: a column value is not a finite number");
         if (!Double.isFinite(scale) || !Double.isFinite(bias)) throw new UserError("update: the scale or the bias value is not a finite number");
-        long slots = layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
-        programmingSlots += slots;
-        slotsByLayer[k] += slots;
+        slotsByLayer[k] += layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
         if (ghostCopy != null) ghostCopy.updateOuterProduct(trains, k, d, x, bias, terms, scale, now);
         refresh(now);
     }
@@ -138,14 +133,10 @@ public final class Crossbars {
     }
 
     /**
-     * Pulse slots every programming so far took (row by row, see {@link ConductanceArray#program});
-     * the ghosts' crossbar is programmed after the forward one, so its slots add.
+     * Pulse slots every programming so far took (row by row, see {@link ConductanceArray#program}),
+     * per weight layer (index k: the crossbar below neuron layer k + 1); the ghosts' crossbar is
+     * programmed after the forward one, so its slots add.
      */
-    public long programmingSlots() {
-        return programmingSlots + (ghostCopy == null ? 0 : ghostCopy.programmingSlots());
-    }
-
-    /** {@link #programmingSlots} per weight layer (index k: the crossbar below neuron layer k + 1). */
     public long[] programmingSlotsByLayer() {
         long[] out = slotsByLayer.clone();
         if (ghostCopy != null) {
@@ -155,7 +146,7 @@ public final class Crossbars {
         return out;
     }
 
-    /** {@link #programmingCounts} per weight layer: {pulses up, pulses down, device updates, verify writes} x layers. */
+    /** {pulses up, pulses down, device updates, verify writes} of every device (the ghosts' crossbar's included), per weight layer. */
     public long[][] programmingCountsByLayer() {
         long[][] out = new long[4][layers.length];
         for (int k = 0; k < layers.length; k++) {
@@ -187,17 +178,6 @@ public final class Crossbars {
             System.arraycopy(layers[k].biases(), 0, p.b[k], 0, p.b[k].length);
         }
         return p;
-    }
-
-    /** {pulses up, pulses down, device updates, verify writes} over every device. */
-    public long[] programmingCounts() {
-        long[] sum = new long[4];
-        for (CrossbarLayer layer : layers) layer.addCounts(sum);
-        if (ghostCopy != null) {
-            long[] c = ghostCopy.programmingCounts();
-            for (int i = 0; i < 4; i++) sum[i] += c[i];
-        }
-        return sum;
     }
 
     /** Every device of the chip, the ghosts' crossbar's included. */
