@@ -84,12 +84,12 @@ final class CrossbarReads {
         steps++;
     }
 
-    /**
-     * Adds one step's power (µS V^2 = µW) counted directly (the ghosts' cancelled top-down voltages),
-     * in all and per crossbar ({@code byLayer}).
-     */
-    void addPower(double power, double[] byLayer) {
-        if (power != 0) joules += power * 1e-6 * voltsSquaredSeconds;
+    /** Adds one step's power (µS V^2 = µW) per crossbar counted directly (the ghosts' cancelled top-down voltages). */
+    void addPower(double[] byLayer) {
+        double power = 0;
+        for (double p : byLayer) power += p;
+        if (power == 0) return;
+        joules += power * 1e-6 * voltsSquaredSeconds;
         for (int k = 0; k < layers; k++) joulesByLayer[k] += byLayer[k] * 1e-6 * voltsSquaredSeconds;
     }
 

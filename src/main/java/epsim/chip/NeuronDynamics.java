@@ -73,7 +73,7 @@ public final class NeuronDynamics {
         this.ghosts = new GhostPopulations(topology);
         HardwareModel.Periphery periphery = model.periphery();
         this.energy = new CrossbarReads(this, crossbars, periphery.readVoltage() * periphery.readVoltage() * periphery.readPulse());
-        this.noGhostPower = new double[layers];
+        this.ghostPower = new double[layers];
         this.johnsonPerMicrosiemens = johnsonVariancePerMicrosiemens(model, model.device().temperature());
     }
 
@@ -259,7 +259,8 @@ public final class NeuronDynamics {
         return energy.joulesByLayer();
     }
 
-    private final double[] noGhostPower;
+    /** Scratch, per step with ghost units: the top-down G V^2 of the cancelled voltages per crossbar, which no square accumulates. */
+    private final double[] ghostPower;
 
     /**
      * The Johnson variance of every neuron's input current in the circuit as it is set now: the
@@ -303,8 +304,7 @@ public final class NeuronDynamics {
             energy.accumulate(l, rl);
         }
         if (ghosts.enabled) ghosts.computeOutputs(transfer);
-        double ghostPower = 0; // with ghost units: the top-down G V^2 of the cancelled voltages, which no square accumulates
-        double[] ghostPowerByLayer = ghosts.enabled ? new double[layers] : noGhostPower;
+        if (ghosts.enabled) Arrays.fill(ghostPower, 0);
         for (int l = 1; l <= layers; l++) {
             double[] d = drive[l];
             if (l == 1) {
@@ -329,14 +329,12 @@ public final class NeuronDynamics {
                 if (ghosts.enabled) above = ghosts.cancelled(l, above);
                 crossbars.layer(l).backward(feedbackGain, above, batch, d, noise);
                 if (ghosts.enabled && readsAbove(l)) {
-                    double p = feedbackGain * feedbackGain * CrossbarReads.load(above, batch, topology.size(l + 1), crossbars.topDownConductance(l));
-                    ghostPower += p;
-                    ghostPowerByLayer[l] += p;
+                    ghostPower[l] += feedbackGain * feedbackGain * CrossbarReads.load(above, batch, topology.size(l + 1), crossbars.topDownConductance(l));
                 }
             }
             readNoiseStd(readStd[l], r[l - 1], topology.size(l - 1), above, above == null ? 0 : topology.size(l + 1), feedbackGain);
         }
-        energy.addPower(ghostPower, ghostPowerByLayer);
+        if (ghosts.enabled) energy.addPower(ghostPower);
         double maxChange = 0;
         for (int l = 1; l <= layers; l++) {
             if (clamps.held(l) != null) continue;
