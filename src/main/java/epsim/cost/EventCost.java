@@ -206,21 +206,27 @@ public final class EventCost {
         double f = a.node() * 1e-3; // nm -> µm
         long cells = 0, tileAdcs = 0, words = 0;
         for (int l = 1; l <= t.weightLayers(); l++) {
-            long rows = t.size(l - 1) + 1, columns = t.size(l);
-            cells += 2 * rows * columns;
-            if (m.array().digital()) {
-                tileAdcs += (long) HardwareModel.Array.tilesAlong((int) rows, m.array().tileRows())
-                        * HardwareModel.Array.tilesAlong((int) columns, m.array().tileColumns());
-            }
-            words += 2L * batch * t.size(l) + (hostKeepsWeights ? rows * columns : 0);
+            cells += cells(m, t, l);
+            tileAdcs += tileAdcs(m, t, l);
+            words += 2L * batch * t.size(l) + (hostKeepsWeights ? (long) (t.size(l - 1) + 1) * t.size(l) : 0);
         }
-        if (m.ghost().separate()) cells *= 2;
         int dacBits = bits(m.periphery().dacBits(), c);
         return new Area(cells * a.cellArea() * f * f,
                 c.adcs() * a.adcArea() + tileAdcs * a.adcArea(),
                 t.inputSize() * a.dacArea() * Math.pow(2, dacBits),
                 t.freeNeurons() * a.neuronArea(),
                 words * 32 * a.sramBitArea());
+    }
+
+    /** Memory cells of weight layer {@code l}: two per weight and per bias, twice with a separate ghost crossbar. */
+    private static long cells(HardwareModel m, Topology t, int l) {
+        return 2L * (t.size(l - 1) + 1) * t.size(l) * (m.ghost().separate() ? 2 : 1);
+    }
+
+    /** Partial-sum ADCs of weight layer {@code l}: one per tile with digital partial sums, none with analog ones. */
+    private static long tileAdcs(HardwareModel m, Topology t, int l) {
+        if (!m.array().digital()) return 0;
+        return (long) HardwareModel.Array.tilesAlong(t.size(l - 1) + 1, m.array().tileRows()) * HardwareModel.Array.tilesAlong(t.size(l), m.array().tileColumns());
     }
 
     /**
@@ -270,11 +276,7 @@ public final class EventCost {
                     k == 1 ? total.latency().dac() : 0, e.get(epsim.chip.LayerEvents.SLOTS, k) * c.pulseSeconds(), 0);
             double layerArea = Double.NaN;
             if (area != null) {
-                long rows = t.size(k - 1) + 1, columns = t.size(k);
-                double cells = 2.0 * rows * columns * (m.ghost().separate() ? 2 : 1);
-                long tileAdcs = m.array().digital() ? (long) HardwareModel.Array.tilesAlong((int) rows, m.array().tileRows())
-                        * HardwareModel.Array.tilesAlong((int) columns, m.array().tileColumns()) : 0;
-                layerArea = cells * c.area().cellArea() * f * f + tileAdcs * c.area().adcArea() + t.size(k) * c.area().neuronArea()
+                layerArea = cells(m, t, k) * c.area().cellArea() * f * f + tileAdcs(m, t, k) * c.area().adcArea() + t.size(k) * c.area().neuronArea()
                         + (k == 1 ? area.dac() : 0);
             }
             layers.add(new LayerFigures(k, energy, latency, layerArea));
