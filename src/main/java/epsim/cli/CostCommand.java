@@ -135,15 +135,15 @@ final class CostCommand implements Callable<Integer>, RuleOptions.Command, RunOp
                 inferCost.latency().total()));
         out.gap();
         out.table(phases(m, t, trainingPhases, trainingMacs, trained));
+        boolean hostKeepsWeights = training.weightReads() > 0; // the rule reads the weights back for its update
         if (training.layers() != null && inference.layers() != null) {
             out.gap();
-            boolean keeps = training.weightReads() > 0;
-            out.table(layers(t, EventCost.byLayer(m, t, training, trainingMacs, batch, keeps).per(trained),
-                    EventCost.byLayer(m, t, inference, inferenceMacs, batch, keeps).per(inferred)));
+            out.table(layers(t, EventCost.byLayer(m, t, training, trainingMacs, batch, hostKeepsWeights).per(trained),
+                    EventCost.byLayer(m, t, inference, inferenceMacs, batch, hostKeepsWeights).per(inferred)));
         }
         baseline(out, m, t, batch, trainCost.energy().total(), inferCost.energy().total());
         out.gap();
-        EventCost.Area area = EventCost.area(m, t, batch, training.weightReads() > 0);
+        EventCost.Area area = EventCost.area(m, t, batch, hostKeepsWeights);
         if (area == null) {
             out.note("area: not reported (the model names no cost.technology and states no area figures; docs/cost.md)");
         } else {

@@ -278,7 +278,8 @@ public final class Trainer {
         ChipCounters events = now.minus(before);
         long macs = rule.hostWork().macs() - macsBefore;
         if (events.layers() != null && model.cost() != null) {
-            lastSplit = EventCost.byLayer(model, topology, events, macs, config.batch(), events.weightReads() > 0 || readsWeights()).per(samples);
+            // the host keeps the weights once the rule has read them back: the run's counts so far say so (the snapshot just taken)
+            lastSplit = EventCost.byLayer(model, topology, events, macs, config.batch(), now.weightReads() > 0).per(samples);
         }
         return EventCost.of(model, topology, events, macs).per(samples);
     }
