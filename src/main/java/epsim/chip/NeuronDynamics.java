@@ -370,6 +370,9 @@ public final class NeuronDynamics {
         double maxChange = 0;
         for (int s = 0; s < batch; s++) {
             double readScale = eps * readStd[s];
+            // the sigma of a unit slope, the hard sigmoid's inside its rails: the same value the
+            // line below computes for rp = 1, without a square root per neuron
+            double sigmaUnitSlope = readScale == 0 ? sigmaThermal : Math.sqrt(readScale * readScale + thermalSq);
             for (int i = s * n, end = i + n; i < end; i++) {
                 double x = ul[i];
                 double rp = transfer.rhoPrime(x);
@@ -382,7 +385,7 @@ public final class NeuronDynamics {
                     if (sigma > 0) next += sigma * noise.nextGaussian();
                 } else if (noisy) {
                     double read = readScale * rp;
-                    double sigma = read == 0 ? sigmaThermal : Math.sqrt(read * read + thermalSq);
+                    double sigma = rp == 1 ? sigmaUnitSlope : read == 0 ? sigmaThermal : Math.sqrt(read * read + thermalSq);
                     if (sigma > 0) next += sigma * noise.nextGaussian();
                 }
                 if (clip) next = next < transfer.railLow ? transfer.railLow : (next > transfer.railHigh ? transfer.railHigh : next);

@@ -135,6 +135,7 @@ public final class PulsedDevices {
      * to the most pulses up and down any device of row r took (the row-by-row programming time).
      */
     public void requestAll(double[] delta, double scale, double now, Rng rng, int rowLength, long[] rowUp, long[] rowDown) {
+        if (rowLength < 1) throw new IllegalArgumentException("rowLength must be >= 1, got " + rowLength);
         if (p.continuous() && programmedAt == null && !anyStuck) {
             for (int i = 0; i < n; i++) {
                 double v = g[i] + scale * delta[i];
@@ -145,14 +146,51 @@ public final class PulsedDevices {
             for (int r = 0; r < rowUp.length; r++) rowUp[r] = Math.max(rowUp[r], 1); // one analog write slot per row
             return;
         }
-        for (int i = 0; i < n; i++) {
-            double d = delta[i];
-            if (d == 0) continue;
-            long pulses = request(i, scale * d, now, rng);
-            int row = i / rowLength;
-            if (pulses > rowUp[row]) rowUp[row] = pulses;
-            else if (-pulses > rowDown[row]) rowDown[row] = -pulses;
+        boolean plain = programmedAt == null && !anyStuck && endurance == null && !spreads
+                && p.response().constant(true) && p.response().constant(false);
+        // rows walked as rows: a division per device to find its row cost more than its rounding
+        for (int row = 0, i = 0; i < n; row++) {
+            long up = rowUp[row], down = rowDown[row];
+            for (int end = Math.min(n, i + rowLength); i < end; i++) {
+                double d = delta[i];
+                if (d == 0) continue;
+                long pulses = plain ? requestConstant(i, scale * d, rng) : request(i, scale * d, now, rng);
+                if (pulses > up) up = pulses;
+                else if (-pulses > down) down = -pulses;
+            }
+            rowUp[row] = up;
+            rowDown[row] = down;
         }
+    }
+
+    /**
+     * {@link #request} of a free device with state-independent steps, no drift and no wear: the
+     * same draws in the same order and the same arithmetic (the bits do not change), without the
+     * checks the general path makes per device and pulse.
+     */
+    private long requestConstant(int i, double deltaG, Rng rng) {
+        if (deltaG == 0) return 0;
+        updates++;
+        double exact = Math.abs(deltaG) / p.step();
+        double floor = Math.floor(exact);
+        long pulses = (long) floor + (rng.nextDouble() < exact - floor ? 1 : 0);
+        if (pulses == 0) return 0;
+        boolean up = deltaG > 0;
+        if (up) pulsesUp += pulses;
+        else pulsesDown += pulses;
+        taken[i] += pulses;
+        double change = pulses * stepSize(i, g[i], up);
+        double noise = p.writeNoise() * p.step();
+        if (noise > 0) change += noise * (pulses < SQRT.length ? SQRT[(int) pulses] : Math.sqrt((double) pulses)) * rng.nextGaussian();
+        g[i] = clamp(g[i] + (up ? change : -change), low[i], high[i]);
+        return up ? pulses : -pulses;
+    }
+
+    /** sqrt(k) for the pulse counts most requests become (Math.sqrt is correctly rounded, so the table holds the same bits). */
+    private static final double[] SQRT = new double[64];
+
+    static {
+        for (int k = 0; k < SQRT.length; k++) SQRT[k] = Math.sqrt((double) k);
     }
 
     /** {@link #pulse} at chip time {@code now}: a drifted device first settles at its drifted value (as a request does). */
