@@ -7,16 +7,17 @@ import epsim.common.UserError;
 /**
  * The hot loops: dense products over flat row-major arrays and whole batches.
  *
- * <p>Two backends compute them. {@code native} hands each product to the system BLAS
- * (libblas.so.3; on Debian, OpenBLAS from the package libopenblas0) through netlib's JNI
- * binding: register-blocked, vectorised and on both cores, 9-15x the plain loops on the shapes of
- * 784-500-10 (docs/performance.md). {@code java} is the plain loops, the fallback where no
- * system BLAS is installed and the reference the tests hold the native backend to. The backend is
- * chosen once per process: {@code EPSIM_KERNELS=native|java}, or unset for native when it loads
- * and java otherwise.
+ * <p>Two backends compute them. {@code native} hands each product to OpenBLAS through netlib's
+ * JNI binding (the arrays pinned, no copies): register-blocked and vectorised, 9-15x the plain
+ * loops on the shapes of 784-500-10 (docs/performance.md). The library is the one Maven ships with
+ * epsim ({@link BundledBlas}, linux-x86_64), so every machine runs the same build; elsewhere, or
+ * with {@code EPSIM_KERNELS=system}, it is the system's libblas.so.3. {@code java} is the plain
+ * loops, the fallback where neither loads and the reference the tests hold the native backend to.
+ * The backend is chosen once per process: {@code EPSIM_KERNELS=native|system|java}, or unset for
+ * native when it loads and java otherwise.
  *
- * <p>The two differ only in rounding (the order of each sum), so results are bit-reproducible
- * for a given seed, backend and machine, not across backends or CPUs.
+ * <p>The two backends differ only in rounding (the order of each sum), so results are
+ * bit-reproducible for a given seed, backend and CPU, not across backends or CPUs.
  */
 public final class Kernels {
     private Kernels() {}
@@ -41,6 +42,9 @@ public final class Kernels {
 
     private static volatile Backend active;
     private static volatile BLAS blas;
+    /** The native library netlib loaded ("bundled OpenBLAS 0.3.31" or "system libblas.so.3"), or null before; netlib loads one per process. */
+    private static String nativeLibrary;
+    private static final String LIBRARY_PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
 
     /** The backend in use, resolved from EPSIM_KERNELS on first call. */
     public static Backend backend() {
@@ -55,49 +59,80 @@ public final class Kernels {
     }
 
     /**
-     * A description for logs and run.json, e.g. "native (system BLAS via netlib JNI, 1 thread)". The
-     * native backend's bits depend on the BLAS's thread count (it splits a product in an order that
-     * depends on it), so the description says it; the launcher sets one thread.
+     * A description for logs and run.json, e.g. "native (bundled OpenBLAS 0.3.31 via netlib JNI,
+     * OPENBLAS_NUM_THREADS=1)". The native backend's bits depend on the library and on its thread
+     * count (it splits a product in an order that depends on it), so the description says both;
+     * the launcher sets one thread.
      */
     public static String describe() {
         if (backend() == Backend.JAVA) return "java (plain loops)";
         String threads = System.getenv("OPENBLAS_NUM_THREADS");
-        return "native (system BLAS via netlib JNI, " + (threads == null || threads.isBlank()
+        return "native (" + nativeLibrary + " via netlib JNI, " + (threads == null || threads.isBlank()
                 ? "OPENBLAS_NUM_THREADS unset: its bits depend on the core count)" : "OPENBLAS_NUM_THREADS=" + threads + ")");
     }
 
     /**
-     * Chooses the backend: "native", "java", or null/"" for native when available. A named
-     * backend that cannot be used is a user error.
+     * Chooses the backend: "native" (the bundled OpenBLAS, else the system's), "system" (the
+     * system's libblas.so.3), "java", or null/"" for native when it loads. A named backend that
+     * cannot be used is a user error, and so is asking for the system's library once the bundled one is loaded.
      */
     public static synchronized void select(String name) {
         if (name == null || name.isBlank()) {
-            BLAS loaded = loadNative();
+            BLAS loaded = loadNative(false);
             blas = loaded;
             active = loaded != null ? Backend.NATIVE : Backend.JAVA;
         } else if (name.equals("java")) {
             active = Backend.JAVA;
-        } else if (name.equals("native")) {
-            BLAS loaded = loadNative();
+        } else if (name.equals("native") || name.equals("system")) {
+            boolean system = name.equals("system");
+            BLAS loaded = loadNative(system);
             if (loaded == null) {
-                throw new UserError("EPSIM_KERNELS=native: no system BLAS could be loaded (libblas.so.3; Debian: apt-get install -y libopenblas0)");
+                throw new UserError("EPSIM_KERNELS=" + name + ": no " + (system ? "system " : "") + "BLAS could be loaded"
+                        + (system ? " (libblas.so.3; Debian: apt-get install -y libopenblas0)" : ""));
+            }
+            if (system && !nativeLibrary.startsWith("system")) {
+                throw new UserError("EPSIM_KERNELS=" + name + ": this process has already loaded the " + nativeLibrary + "; one native library per process");
             }
             blas = loaded;
             active = Backend.NATIVE;
         } else {
-            throw new UserError("EPSIM_KERNELS: expected native or java, got '" + name + "'");
+            throw new UserError("EPSIM_KERNELS: expected native, system or java, got '" + name + "'");
         }
     }
 
     /** Whether the native backend can be loaded on this machine. */
     public static boolean nativeAvailable() {
-        return loadNative() != null;
+        return loadNative(false) != null;
     }
 
-    private static BLAS loadNative() {
+    /** The native library this process has loaded or will load first (see {@link #describe}), or null when none loads. */
+    public static synchronized String nativeLibrary() {
+        return loadNative(false) == null ? null : nativeLibrary;
+    }
+
+    /**
+     * netlib's instance over the bundled OpenBLAS (unless {@code systemOnly} or this platform has
+     * none) or the system's libblas.so.3; null when neither loads. netlib loads its library once
+     * per process, so the first call decides; later calls return that instance.
+     */
+    private static synchronized BLAS loadNative(boolean systemOnly) {
+        if (nativeLibrary != null) return nativeLibrary.isEmpty() ? null : NativeBLAS.getInstance();
+        String chosen = "system libblas.so.3";
+        if (!systemOnly && System.getProperty(LIBRARY_PATH_PROPERTY) == null) {
+            java.nio.file.Path bundled = BundledBlas.library();
+            if (bundled != null) {
+                System.setProperty(LIBRARY_PATH_PROPERTY, bundled.toString());
+                chosen = "bundled OpenBLAS " + BundledBlas.VERSION;
+            }
+        } else if (System.getProperty(LIBRARY_PATH_PROPERTY) != null) {
+            chosen = System.getProperty(LIBRARY_PATH_PROPERTY);
+        }
         try {
-            return NativeBLAS.getInstance();
-        } catch (Throwable e) { // no libblas.so.3, or a platform without the JNI library
+            BLAS b = NativeBLAS.getInstance();
+            nativeLibrary = chosen;
+            return b;
+        } catch (Throwable e) { // no library, or a platform without netlib's JNI library
+            nativeLibrary = "";
             return null;
         }
     }
