@@ -9,7 +9,21 @@ import java.nio.charset.StandardCharsets;
  * a new consumer of randomness never shifts the numbers an existing one sees.
  */
 public final class Rng {
+    /** The generator's state after the words already in {@link #block}. */
     private long s0, s1, s2, s3;
+
+    // Words are generated BLOCK at a time in a tight loop and handed out in order, so a stream is
+    // the same sequence as one word per call (the bits do not change) at a fraction of the cost
+    // inside the loops that draw noise per neuron or device: there a draw's xoshiro and ziggurat
+    // steps, interleaved with the loop's own data-dependent branches, cost ~14 ns (docs/performance.md).
+    private static final int BLOCK = 256;
+    private final long[] block = new long[BLOCK];
+    /** Per word of the block: its normal deviate when the ziggurat's rectangle accepts it, else NaN; computed once the stream has drawn a Gaussian. */
+    private double[] rectangle;
+    private boolean rectangleReady;
+    private int pos, filled;
+    /** The state before the block's first word, to give {@link #state} at any position in it. */
+    private long b0, b1, b2, b3;
 
     // Ziggurat tables (Marsaglia & Tsang 2000, 128 layers of equal area V under exp(-x^2/2)):
     // ZX[0] = V / f(R) is the base strip's width (rectangle plus tail), ZX[1] = R, and
@@ -52,15 +66,38 @@ public final class Rng {
     }
 
     public long nextLong() {
-        long result = Long.rotateLeft(s1 * 5, 7) * 9;
-        long t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = Long.rotateLeft(s3, 45);
-        return result;
+        if (pos == filled) refill();
+        return block[pos++];
+    }
+
+    /** The next BLOCK words of xoshiro256** (and, for a stream that draws Gaussians, the rectangle test of each). */
+    private void refill() {
+        long a = s0, b = s1, c = s2, d = s3;
+        b0 = a; b1 = b; b2 = c; b3 = d;
+        long[] words = block;
+        for (int k = 0; k < BLOCK; k++) {
+            words[k] = Long.rotateLeft(b * 5, 7) * 9;
+            long t = b << 17;
+            c ^= a;
+            d ^= b;
+            b ^= c;
+            a ^= d;
+            c ^= t;
+            d = Long.rotateLeft(d, 45);
+        }
+        s0 = a; s1 = b; s2 = c; s3 = d;
+        pos = 0;
+        filled = BLOCK;
+        rectangleReady = rectangle != null;
+        if (rectangleReady) {
+            double[] r = rectangle;
+            for (int k = 0; k < BLOCK; k++) {
+                long bits = words[k];
+                int i = (int) (bits & 0x7F);
+                double z = ((bits >>> 11) * 0x1.0p-53) * ZX[i];
+                r[k] = z < ZX[i + 1] ? Double.longBitsToDouble(Double.doubleToRawLongBits(z) ^ ((bits & 0x80) << 56)) : Double.NaN;
+            }
+        }
     }
 
     /** Uniform in [0, 1) with 53 random bits. */
@@ -94,11 +131,20 @@ public final class Rng {
      * are sampled exactly by rejection, so the result is exactly normal up to double rounding.
      */
     public double nextGaussian() {
+        int k = pos;
+        if (k == filled || !rectangleReady) return gaussianFromNextWord();
+        pos = k + 1;
+        double z = rectangle[k];
+        return z == z ? z : gaussianBeyondRectangle(block[k]); // NaN: outside the rectangle
+    }
+
+    /** {@link #nextGaussian} where the block is used up or has no rectangle tests yet (the stream's first Gaussians). */
+    private double gaussianFromNextWord() {
+        if (rectangle == null) rectangle = new double[BLOCK]; // from the next block on
         long bits = nextLong();
         int i = (int) (bits & 0x7F);
         double z = ((bits >>> 11) * 0x1.0p-53) * ZX[i];
-        // the sign bit set by bit 7 without a branch: a coin-flip branch mispredicts half the
-        // time and cost ~4 of the draw's ~9 ns; the result is sign * z to the bit
+        // the sign bit set by bit 7 without a branch: a coin-flip branch mispredicts half the time
         if (z < ZX[i + 1]) return Double.longBitsToDouble(Double.doubleToRawLongBits(z) ^ ((bits & 0x80) << 56));
         return gaussianBeyondRectangle(bits);
     }
@@ -129,7 +175,18 @@ public final class Rng {
 
     /** The full state, for checkpoints. */
     public long[] state() {
-        return new long[] {s0, s1, s2, s3};
+        if (pos == filled) return new long[] {s0, s1, s2, s3};
+        long a = b0, b = b1, c = b2, d = b3;
+        for (int k = 0; k < pos; k++) {
+            long t = b << 17;
+            c ^= a;
+            d ^= b;
+            b ^= c;
+            a ^= d;
+            c ^= t;
+            d = Long.rotateLeft(d, 45);
+        }
+        return new long[] {a, b, c, d};
     }
 
     public void restore(long[] state) {
@@ -137,5 +194,6 @@ public final class Rng {
         // xoshiro's one state it never reaches and never leaves: all zero, which would draw 0 forever
         if (state[0] == 0 && state[1] == 0 && state[2] == 0 && state[3] == 0) throw new UserError("random state: all four words are 0, which no stream reaches");
         s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3];
+        pos = filled = 0;
     }
 }

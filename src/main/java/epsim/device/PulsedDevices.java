@@ -29,6 +29,8 @@ public final class PulsedDevices {
     private static final byte FREE = 0, STUCK_LOW = 1, STUCK_HIGH = 2, WORN = 3;
 
     private final HardwareModel.Device p;
+    /** p.step(), which divides each time it is asked. */
+    private final double nominalStep;
     private final int n;
     final double[] g; // ConductanceArray reads it directly on the no-drift fast path
     private final double[] step;
@@ -40,8 +42,13 @@ public final class PulsedDevices {
     private final boolean anyStuck;
     /** Whether the response adds a state-dependent spread to each pulse (a lookup table's; asked once, it scans the table). */
     private final boolean spreads;
-    /** Pulses (a continuous device: analog writes) each device has taken since fabrication. */
+    /** Pulses (a continuous device: analog writes) each device has taken since fabrication, but for {@link #writesToAll}. */
     private final long[] taken;
+    /**
+     * Analog writes every device of a continuous array took at once: counted here, not per device,
+     * so that an array-wide write touches only the conductances (a device's count is taken[i] plus this).
+     */
+    private long writesToAll;
     /** The pulses each device takes before it wears out; null without wear. */
     private final double[] endurance;
     // counted events (docs/cost.md): pulses sent, devices given a change, devices written with write-verify
@@ -49,6 +56,7 @@ public final class PulsedDevices {
 
     public PulsedDevices(HardwareModel.Device p, int n, Rng fabrication) {
         this.p = p;
+        this.nominalStep = p.step();
         this.n = n;
         this.g = new double[n];
         this.step = new double[n];
@@ -137,11 +145,19 @@ public final class PulsedDevices {
     public void requestAll(double[] delta, double scale, double now, Rng rng, int rowLength, long[] rowUp, long[] rowDown) {
         if (rowLength < 1) throw new IllegalArgumentException("rowLength must be >= 1, got " + rowLength);
         if (p.continuous() && programmedAt == null && !anyStuck) {
-            for (int i = 0; i < n; i++) {
-                double v = g[i] + scale * delta[i];
-                g[i] = v < low[i] ? low[i] : (v > high[i] ? high[i] : v);
-                taken[i]++;
+            if (p.boundsDtod() == 0) { // every device has the nominal bounds: two registers instead of two arrays to stream
+                double lo = p.gMin(), hi = p.gMax();
+                for (int i = 0; i < n; i++) {
+                    double v = g[i] + scale * delta[i];
+                    g[i] = v < lo ? lo : (v > hi ? hi : v);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    double v = g[i] + scale * delta[i];
+                    g[i] = v < low[i] ? low[i] : (v > high[i] ? high[i] : v);
+                }
             }
+            writesToAll++;
             updates += n; // an analog write reaches every device of the array (counting non-zero changes cost 10% of an ideal training step)
             for (int r = 0; r < rowUp.length; r++) rowUp[r] = Math.max(rowUp[r], 1); // one analog write slot per row
             return;
@@ -171,7 +187,7 @@ public final class PulsedDevices {
     private long requestConstant(int i, double deltaG, Rng rng) {
         if (deltaG == 0) return 0;
         updates++;
-        double exact = Math.abs(deltaG) / p.step();
+        double exact = Math.abs(deltaG) / nominalStep;
         double floor = Math.floor(exact);
         long pulses = (long) floor + (rng.nextDouble() < exact - floor ? 1 : 0);
         if (pulses == 0) return 0;
@@ -180,7 +196,7 @@ public final class PulsedDevices {
         else pulsesDown += pulses;
         taken[i] += pulses;
         double change = pulses * stepSize(i, g[i], up);
-        double noise = p.writeNoise() * p.step();
+        double noise = p.writeNoise() * nominalStep;
         if (noise > 0) change += noise * (pulses < SQRT.length ? SQRT[(int) pulses] : Math.sqrt((double) pulses)) * rng.nextGaussian();
         g[i] = clamp(g[i] + (up ? change : -change), low[i], high[i]);
         return up ? pulses : -pulses;
@@ -205,10 +221,10 @@ public final class PulsedDevices {
         if (stuck[i] != FREE || count == 0) return;
         if (up) pulsesUp += count;
         else pulsesDown += count;
-        long before = taken[i];
+        long before = taken(i);
         taken[i] += count;
         double wear = 1;
-        if (endurance != null && taken[i] > endurance[i]) {
+        if (endurance != null && before + count > endurance[i]) {
             if (p.endurance().wearOut() == HardwareModel.Device.WearOut.STICK) {
                 // the pulses up to its endurance still move it; then it stays where it is
                 count = Math.max(0, (long) Math.floor(endurance[i]) - before);
@@ -240,7 +256,7 @@ public final class PulsedDevices {
 
     /** Pulses (continuous devices: analog writes) device i has taken since fabrication. */
     public long taken(int i) {
-        return taken[i];
+        return taken[i] + writesToAll;
     }
 
     /** The pulses device i takes before it wears out, or +Infinity without wear. */
@@ -250,7 +266,7 @@ public final class PulsedDevices {
 
     /** Whether device i has taken more pulses than its endurance. */
     public boolean worn(int i) {
-        return endurance != null && taken[i] > endurance[i];
+        return endurance != null && taken(i) > endurance[i];
     }
 
     /** Programming pulses sent up (potentiation) so far; a stuck device is sent none (the model drops its requests). */
@@ -326,7 +342,7 @@ public final class PulsedDevices {
         if (programmedAt != null) out.add(programmedAt.clone());
         if (endurance != null) {
             double[] t = new double[n];
-            for (int i = 0; i < n; i++) t[i] = taken[i]; // exact: a device takes far fewer than 2^53 pulses
+            for (int i = 0; i < n; i++) t[i] = taken(i); // exact: a device takes far fewer than 2^53 pulses
             out.add(t);
         }
         return out.toArray(new double[0][]);
@@ -363,6 +379,7 @@ public final class PulsedDevices {
         if (endurance != null) {
             double[] t = state[state.length - 1];
             boolean sticks = p.endurance().wearOut() == HardwareModel.Device.WearOut.STICK;
+            writesToAll = 0;
             for (int i = 0; i < n; i++) {
                 taken[i] = (long) t[i];
                 if (stuck[i] == WORN || stuck[i] == FREE) stuck[i] = sticks && taken[i] > endurance[i] ? WORN : FREE;

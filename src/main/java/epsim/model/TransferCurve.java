@@ -7,7 +7,8 @@ package epsim.model;
  */
 public enum TransferCurve {
     HARD_SIGMOID(0, 1) {
-        @Override public double rho(double u) { return u < 0 ? 0 : (u > 1 ? 1 : u); }
+        // min/max, not branches: a noisy state crosses the rails at random and a branch on it mispredicts
+        @Override public double rho(double u) { return Math.min(Math.max(u, 0.0), 1.0); }
         // Closed interval: a state clipped onto a rail must still feel its drive, or it
         // would leave the rail by leak alone and oscillate around it (see docs/theory.md).
         @Override public double rhoPrime(double u) { return (u >= 0 && u <= 1) ? 1 : 0; }
