@@ -396,6 +396,8 @@ public final class NeuronDynamics {
     }
 
     private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
+    /** Scratch: one example's noise draws, when every neuron of it draws. */
+    private double[] gaussians;
 
     /**
      * {@link #integrate} for the hard sigmoid, whose slope is 1 inside the rails and 0 outside:
@@ -417,14 +419,22 @@ public final class NeuronDynamics {
             double readInside = readScale * 1.0, readOutside = readScale * 0.0;
             long sigmaInside = Double.doubleToRawLongBits(readInside == 0 ? sigmaThermal : Math.sqrt(readInside * readInside + thermalSq));
             long sigmaOutside = Double.doubleToRawLongBits(readOutside == 0 ? sigmaThermal : Math.sqrt(readOutside * readOutside + thermalSq));
-            for (int i = s * n, end = i + n; i < end; i++) {
+            // every neuron of the example draws (both sigmas > 0): its draws fetched in order first, the same values
+            boolean everyDraws = noisy && Double.longBitsToDouble(sigmaInside) > 0 && Double.longBitsToDouble(sigmaOutside) > 0;
+            if (everyDraws) {
+                if (gaussians == null || gaussians.length < n) gaussians = new double[n];
+                noise.nextGaussians(gaussians, 0, n);
+            }
+            for (int i = s * n, end = i + n, first = i; i < end; i++) {
                 double x = ul[i];
                 long inside = (x >= 0 & x <= 1) ? -1L : 0L; // the closed interval of TransferCurve.HARD_SIGMOID.rhoPrime
                 double rp = Double.longBitsToDouble(ONE_BITS & inside);
                 double force = -x + rp * d[i];
                 if (nudgeTarget != null) force -= beta * rp * (rl[i] - nudgeTarget[i]);
                 double next = x + eps * force;
-                if (noisy) {
+                if (everyDraws) {
+                    next += Double.longBitsToDouble((sigmaInside & inside) | (sigmaOutside & ~inside)) * gaussians[i - first];
+                } else if (noisy) {
                     double sigma = Double.longBitsToDouble((sigmaInside & inside) | (sigmaOutside & ~inside));
                     if (sigma > 0) next += sigma * noise.nextGaussian();
                 }

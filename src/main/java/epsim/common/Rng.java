@@ -138,6 +138,23 @@ public final class Rng {
         return z == z ? z : gaussianBeyondRectangle(block[k]); // NaN: outside the rectangle
     }
 
+    /**
+     * {@code out[from..to)} = the next {@code to - from} {@link #nextGaussian} draws, in order: for
+     * loops that draw one per element, which then read an array instead of inlining the draw.
+     */
+    public void nextGaussians(double[] out, int from, int to) {
+        for (int j = from; j < to; j++) {
+            int k = pos;
+            double z;
+            if (k < filled && rectangleReady && (z = rectangle[k]) == z) {
+                pos = k + 1;
+                out[j] = z;
+            } else {
+                out[j] = nextGaussian();
+            }
+        }
+    }
+
     /** {@link #nextGaussian} where the block is used up or has no rectangle tests yet (the stream's first Gaussians). */
     private double gaussianFromNextWord() {
         if (rectangle == null) rectangle = new double[BLOCK]; // from the next block on
