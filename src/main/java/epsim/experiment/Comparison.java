@@ -24,8 +24,11 @@ import java.util.Locale;
 public final class Comparison {
     private Comparison() {}
 
-    /** One run: its folder, how it is labelled, and its finished epochs. */
-    public record Run(Path dir, String label, List<EpochRow> history, double areaMm2) {
+    /**
+     * One run: its folder, how it is labelled, its finished epochs, its chip's area, its seed and
+     * its design (every option but the seed, so that runs of one design on several seeds group).
+     */
+    public record Run(Path dir, String label, List<EpochRow> history, double areaMm2, long seed, String design, String designLabel) {
         double bestTestAccuracy() {
             return history.stream().mapToDouble(EpochRow::testAccuracy).max().orElse(Double.NaN);
         }
@@ -44,7 +47,9 @@ public final class Comparison {
         boolean checkpointed = java.nio.file.Files.isRegularFile(dir.resolve(Checkpoint.FILE));
         List<EpochRow> history = checkpointed ? Checkpoint.read(dir).history() : metrics(dir.resolve("metrics.csv"));
         if (history.isEmpty()) throw new epsim.common.UserError(dir + ": no finished epoch to compare");
-        return new Run(dir, c.runLabel(c.model()), history, recordedArea(dir));
+        String label = c.runLabel(c.model()), seedSuffix = ", seed " + c.seed();
+        String designLabel = label.endsWith(seedSuffix) ? label.substring(0, label.length() - seedSuffix.length()) : label;
+        return new Run(dir, label, history, recordedArea(dir), c.seed(), c.withSeed(0).toString(), designLabel);
     }
 
     /**
@@ -109,6 +114,62 @@ public final class Comparison {
                     Double.isNaN(r.areaMm2()) ? "—" : String.format(Locale.ROOT, "%.3g mm²", r.areaMm2()), r.label(), r.dir().toString());
         }
         return t;
+    }
+
+    /**
+     * Each design run on two or more seeds, against the first such design, over the seeds both ran:
+     * the final test accuracy's per-seed differences (docs/cli.md, compare). Empty when fewer than
+     * two designs share two seeds.
+     */
+    public record Paired(String reference, String design, List<Long> seeds, PairedDifference difference) {}
+
+    public static List<Paired> paired(List<Run> runs) {
+        java.util.LinkedHashMap<String, java.util.TreeMap<Long, Run>> designs = new java.util.LinkedHashMap<>();
+        // a design given twice on one seed (e.g. a run and its copy) is paired by its first run
+        for (Run r : runs) designs.computeIfAbsent(r.design(), k -> new java.util.TreeMap<>()).putIfAbsent(r.seed(), r);
+        List<java.util.TreeMap<Long, Run>> multi = designs.values().stream().filter(m -> m.size() >= 2).toList();
+        List<Paired> out = new ArrayList<>();
+        if (multi.size() < 2) return out;
+        java.util.TreeMap<Long, Run> reference = multi.get(0);
+        for (java.util.TreeMap<Long, Run> other : multi.subList(1, multi.size())) {
+            List<Long> common = reference.keySet().stream().filter(other::containsKey).toList();
+            if (common.size() < 2) continue;
+            double[] a = new double[common.size()], b = new double[common.size()];
+            for (int i = 0; i < common.size(); i++) {
+                a[i] = finalAccuracy(reference.get(common.get(i)));
+                b[i] = finalAccuracy(other.get(common.get(i)));
+            }
+            out.add(new Paired(reference.firstEntry().getValue().designLabel(), other.firstEntry().getValue().designLabel(), common, PairedDifference.of(a, b)));
+        }
+        return out;
+    }
+
+    private static double finalAccuracy(Run r) {
+        return r.history().get(r.history().size() - 1).testAccuracy();
+    }
+
+    /** The paired comparisons as a table: design, seeds, mean difference with its interval, the tests, the verdict. */
+    public static epsim.common.TextTable pairedTable(List<Paired> paired) {
+        epsim.common.TextTable t = new epsim.common.TextTable("design", "against", "seeds", "final accuracy difference [95% t]", "sd", "sign p", "Wilcoxon p", "verdict")
+                .textColumns(0, 1, 7);
+        for (Paired p : paired) {
+            PairedDifference d = p.difference();
+            t.row(p.design(), p.reference(), String.valueOf(d.seeds()), d.describePoints(), String.format(Locale.ROOT, "%.2f", 100 * d.sd()),
+                    String.format(Locale.ROOT, "%.3g", d.signP()), Double.isNaN(d.wilcoxonP()) ? "—" : String.format(Locale.ROOT, "%.3g", d.wilcoxonP()), d.verdict());
+        }
+        return t;
+    }
+
+    /** compare-paired.csv: one row per paired comparison. */
+    public static String pairedCsv(List<Paired> paired) {
+        StringBuilder b = new StringBuilder("design,against,seeds,mean_difference,sd,ci95_low,ci95_high,sign_p,wilcoxon_p,resolved,seeds_needed\n");
+        for (Paired p : paired) {
+            PairedDifference d = p.difference();
+            b.append(String.format(Locale.ROOT, "\"%s\",\"%s\",%d,%.6f,%.6f,%.6f,%.6f,%.6g,%s,%s,%s%n", p.design().replace("\"", "\"\""),
+                    p.reference().replace("\"", "\"\""), d.seeds(), d.mean(), d.sd(), d.low(), d.high(), d.signP(),
+                    Double.isNaN(d.wilcoxonP()) ? "" : String.format(Locale.ROOT, "%.6g", d.wilcoxonP()), d.resolved(), d.seedsNeeded() < 0 ? "" : String.valueOf(d.seedsNeeded())));
+        }
+        return b.toString();
     }
 
     /** compare.csv: the table's figures, one row per run. */

@@ -82,6 +82,11 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         return new TrainConfig(model, overrides, net, newRule, batch, epochs, seed, dataset, dataDir, trainLimit, testLimit, chip, trackGradient);
     }
 
+    /** The same run with another seed (e.g. 0, for the design a set of seeded runs shares). */
+    public TrainConfig withSeed(long newSeed) {
+        return new TrainConfig(model, overrides, net, rule, batch, epochs, newSeed, dataset, dataDir, trainLimit, testLimit, chip, trackGradient);
+    }
+
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(model, overrides, net, rule, batch, newEpochs, seed, dataset, dataDir, trainLimit, testLimit, chip, trackGradient);
     }

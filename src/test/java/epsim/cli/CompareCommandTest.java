@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** epsim compare: runs side by side, read through their validated records; a folder that is not a run is one line. */
@@ -46,5 +47,40 @@ class CompareCommandTest {
         assertEquals(e, Double.parseDouble(y[y.length - 2]), 2e-5 * e, "energy per training sample");
         assertEquals(x[x.length - 1], y[y.length - 1], "the area run.json records, the same for both");
         assertTrue(Double.parseDouble(x[x.length - 1]) > 0, "an area: " + rows);
+        assertFalse(Files.exists(dir.resolve("cmp2/compare-paired.csv")), "one design on one seed: nothing to pair");
+    }
+
+    /** Two designs on the same two seeds are compared seed by seed; a third design on other seeds is not paired with them. */
+    @Test
+    void designsOnTheSameSeedsArePaired() throws Exception {
+        List<String> folders = new java.util.ArrayList<>();
+        for (String[] run : new String[][] {{"a1", "ideal", "1"}, {"a2", "ideal", "2"}, {"b1", "default", "1"}, {"b2", "default", "2"}, {"c5", "rram", "5"}}) {
+            Path out = dir.resolve(run[0]);
+            String[] args = TestSupport.trainArgs("--model", run[1], "--epochs", "1", "--out", out.toString());
+            for (int i = 0; i + 1 < args.length; i++) if (args[i].equals("--seed")) args[i + 1] = run[2];
+            assertEquals(0, TestSupport.cli(args).exitCode());
+            folders.add(out.toString());
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("compare"));
+        args.addAll(folders);
+        args.addAll(List.of("--out", dir.resolve("cmp").toString()));
+        TestSupport.Run r = TestSupport.cli(args.toArray(new String[0]));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("paired over the seeds") && r.out().contains("Wilcoxon p"), r.out());
+        List<String> csv = Files.readAllLines(dir.resolve("cmp/compare-paired.csv"));
+        assertEquals(2, csv.size(), "header and default against ideal: " + csv);
+        String[] cells = csv.get(1).split(",", -1);
+        assertTrue(csv.get(1).startsWith("\"EP") && csv.get(1).contains("on default") && csv.get(1).contains("on ideal"), csv.get(1));
+        // the mean difference is the mean of the two final accuracies' differences, read from compare.csv
+        List<String> runs = Files.readAllLines(dir.resolve("cmp/compare.csv"));
+        double[] fin = new double[5];
+        for (int i = 0; i < 5; i++) {
+            String[] x = runs.get(i + 1).split(",");
+            fin[i] = Double.parseDouble(x[x.length - 5]);
+        }
+        double expected = ((fin[2] - fin[0]) + (fin[3] - fin[1])) / 2;
+        int at = cells.length - 9; // seeds, mean, sd, low, high, sign p, Wilcoxon p, resolved, seeds needed
+        assertEquals("2", cells[at]);
+        assertEquals(expected, Double.parseDouble(cells[at + 1]), 1e-6);
     }
 }
