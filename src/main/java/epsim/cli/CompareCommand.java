@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
         description = "Several runs side by side: a summary table (final and best test accuracy, epochs, time, energy per training "
                 + "sample, what each run was) and their learning curves overlaid on one scale (compare-accuracy.png, compare-loss.png). "
                 + "Runs of the same design on several seeds are compared in pairs, seed by seed, with the first such design: the mean "
-                + "difference of final test accuracy with its 95% t interval, the exact sign test, the Wilcoxon signed-rank test "
+                + "difference of final test accuracy with its 95%% t interval, the exact sign test, the Wilcoxon signed-rank test "
                 + "(6 seeds or more), whether the seeds resolve it and how many would (compare-paired.csv).")
 final class CompareCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", arity = "1..*", description = "Run folders written by epsim train (read from their checkpoint, or from metrics.csv for a run with --no-checkpoint).")
