@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Rng {
     /** The generator's state after the words already in {@link #block}. */
-    private long s0, s1, s2, s3;
+    private final long[] state = new long[4];
 
     // Words are generated BLOCK at a time in a tight loop and handed out in order, so a stream is
     // the same sequence as one word per call (the bits do not change) at a fraction of the cost
@@ -23,7 +23,7 @@ public final class Rng {
     private boolean rectangleReady;
     private int pos, filled;
     /** The state before the block's first word, to give {@link #state} at any position in it. */
-    private long b0, b1, b2, b3;
+    private final long[] blockStart = new long[4];
 
     // Ziggurat tables (Marsaglia & Tsang 2000, 128 layers of equal area V under exp(-x^2/2)):
     // ZX[0] = V / f(R) is the base strip's width (rectangle plus tail), ZX[1] = R, and
@@ -43,10 +43,10 @@ public final class Rng {
 
     private Rng(long seed) {
         long x = seed;
-        s0 = splitMix(x += 0x9E3779B97F4A7C15L);
-        s1 = splitMix(x += 0x9E3779B97F4A7C15L);
-        s2 = splitMix(x += 0x9E3779B97F4A7C15L);
-        s3 = splitMix(x + 0x9E3779B97F4A7C15L);
+        state[0] = splitMix(x += 0x9E3779B97F4A7C15L);
+        state[1] = splitMix(x += 0x9E3779B97F4A7C15L);
+        state[2] = splitMix(x += 0x9E3779B97F4A7C15L);
+        state[3] = splitMix(x + 0x9E3779B97F4A7C15L);
     }
 
     /** The stream called {@code name} of the experiment with this seed. */
@@ -70,13 +70,11 @@ public final class Rng {
         return block[pos++];
     }
 
-    /** The next BLOCK words of xoshiro256** (and, for a stream that draws Gaussians, the rectangle test of each). */
-    private void refill() {
-        long a = s0, b = s1, c = s2, d = s3;
-        b0 = a; b1 = b; b2 = c; b3 = d;
-        long[] words = block;
-        for (int k = 0; k < BLOCK; k++) {
-            words[k] = Long.rotateLeft(b * 5, 7) * 9;
+    /** Advances xoshiro256** state {@code st} by {@code count} words, writing them into {@code out} unless it is null. */
+    private static void advance(long[] st, long[] out, int count) {
+        long a = st[0], b = st[1], c = st[2], d = st[3];
+        for (int k = 0; k < count; k++) {
+            if (out != null) out[k] = Long.rotateLeft(b * 5, 7) * 9;
             long t = b << 17;
             c ^= a;
             d ^= b;
@@ -85,7 +83,14 @@ public final class Rng {
             c ^= t;
             d = Long.rotateLeft(d, 45);
         }
-        s0 = a; s1 = b; s2 = c; s3 = d;
+        st[0] = a; st[1] = b; st[2] = c; st[3] = d;
+    }
+
+    /** The next BLOCK words of xoshiro256** (and, for a stream that draws Gaussians, the rectangle test of each). */
+    private void refill() {
+        System.arraycopy(state, 0, blockStart, 0, 4);
+        long[] words = block;
+        advance(state, words, BLOCK);
         pos = 0;
         filled = BLOCK;
         rectangleReady = rectangle != null;
@@ -192,25 +197,17 @@ public final class Rng {
 
     /** The full state, for checkpoints. */
     public long[] state() {
-        if (pos == filled) return new long[] {s0, s1, s2, s3};
-        long a = b0, b = b1, c = b2, d = b3;
-        for (int k = 0; k < pos; k++) {
-            long t = b << 17;
-            c ^= a;
-            d ^= b;
-            b ^= c;
-            a ^= d;
-            c ^= t;
-            d = Long.rotateLeft(d, 45);
-        }
-        return new long[] {a, b, c, d};
+        if (pos == filled) return state.clone();
+        long[] at = blockStart.clone();
+        advance(at, null, pos);
+        return at;
     }
 
     public void restore(long[] state) {
         if (state.length != 4) throw new IllegalArgumentException("RNG state must have 4 words");
         // xoshiro's one state it never reaches and never leaves: all zero, which would draw 0 forever
         if (state[0] == 0 && state[1] == 0 && state[2] == 0 && state[3] == 0) throw new UserError("random state: all four words are 0, which no stream reaches");
-        s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3];
+        System.arraycopy(state, 0, this.state, 0, 4);
         pos = filled = 0;
     }
 }
