@@ -62,4 +62,46 @@ class RngTest {
         for (int i = 0; i < 100; i++) b[i] = r.nextGaussian();
         assertArrayEquals(a, b, 0.0);
     }
+
+    /**
+     * The words come 256 at a time but are the sequence of xoshiro256** one word per call (written
+     * out here from its definition, from the stream's first state), and state() anywhere inside a
+     * block is the state a one-word-per-call generator would have there.
+     */
+    @Test
+    void blocksHandOutTheOneWordAtATimeSequence() {
+        Rng r = Rng.stream(11, "blocks");
+        long[] s = r.state();
+        for (int i = 0; i < 1000; i++) {
+            if (i % 97 == 0) assertArrayEquals(s, r.state(), "state after " + i + " words");
+            long expected = Long.rotateLeft(s[1] * 5, 7) * 9;
+            long t = s[1] << 17;
+            s[2] ^= s[0];
+            s[3] ^= s[1];
+            s[1] ^= s[2];
+            s[0] ^= s[3];
+            s[2] ^= t;
+            s[3] = Long.rotateLeft(s[3], 45);
+            assertEquals(expected, r.nextLong(), "word " + i);
+        }
+        // a restored stream continues from the restored state, mid-block or not
+        long[] at = r.state();
+        long next = r.nextLong();
+        r.nextLong();
+        r.restore(at);
+        assertEquals(next, r.nextLong());
+    }
+
+    /** Fetching n Gaussians into an array draws what n calls draw, across block ends and mixed with uniforms. */
+    @Test
+    void gaussiansIntoAnArrayAreTheDrawsOneByOne() {
+        Rng a = Rng.stream(5, "mixed"), b = Rng.stream(5, "mixed");
+        double[] bulk = new double[700];
+        for (int round = 0; round < 5; round++) {
+            assertEquals(a.nextDouble(), b.nextDouble());
+            a.nextGaussians(bulk, 3, 3 + 600 + round);
+            for (int j = 3; j < 3 + 600 + round; j++) assertEquals(Double.doubleToRawLongBits(b.nextGaussian()), Double.doubleToRawLongBits(bulk[j]), "draw " + j);
+        }
+        assertArrayEquals(a.state(), b.state());
+    }
 }
