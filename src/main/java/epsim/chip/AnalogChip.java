@@ -54,7 +54,7 @@ public final class AnalogChip implements HostedChip {
     private AnalogChip(HardwareModel model, Topology topology, long seed) {
         this.model = model;
         this.topology = topology;
-        this.crossbars = new Crossbars(model.device(), model.array(), topology, seed, model.ghost().separate());
+        this.crossbars = new Crossbars(model.device(), model.array(), topology, seed, model.ghost());
         this.events = new ChipEvents(crossbars);
         this.converters = new Converters(model.periphery());
         this.neurons = new NeuronDynamics(model, crossbars, converters, time, seed);

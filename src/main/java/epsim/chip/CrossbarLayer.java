@@ -88,9 +88,39 @@ final class CrossbarLayer {
         return ConductanceArray.slots(rowMax);
     }
 
+    /**
+     * {@link #program} that records the pulse counts every device was sent into {@code sent}
+     * ({weights G+, weights G-, bias G+, bias G-}), for a copy of the layer ({@link #send}).
+     */
+    long program(double[] deltaW, double[] deltaB, double now, Rng writes, long[][] sent) {
+        long[][] rowMax = new long[4][outputs];
+        weightDevices.program(deltaW, now, writes, inputs, rowMax, new long[][] {sent[0], sent[1]});
+        biasDevices.program(deltaB, now, writes, 1, rowMax, new long[][] {sent[2], sent[3]});
+        return ConductanceArray.slots(rowMax);
+    }
+
+    /** The same requests as {@link #program}, sent as the pulse counts another copy of the layer recorded; returns the slots taken. */
+    long send(double[] deltaW, double[] deltaB, long[][] sent, double now, Rng writes) {
+        long[][] rowMax = new long[4][outputs];
+        weightDevices.send(deltaW, new long[][] {sent[0], sent[1]}, now, writes, inputs, rowMax);
+        biasDevices.send(deltaB, new long[][] {sent[2], sent[3]}, now, writes, 1, rowMax);
+        return ConductanceArray.slots(rowMax);
+    }
+
+    /** Arrays to record {@link #program}'s pulse counts in: one count per device of each of the four arrays. */
+    long[][] pulseRecord() {
+        return new long[][] {new long[outputs * inputs], new long[outputs * inputs], new long[outputs], new long[outputs]};
+    }
+
     /** The array's own update from pulse trains (docs/update.md); returns the slots taken. */
     long updateOuterProduct(OuterProductUpdate trains, double[] d, double[] x, double bias, int terms, double scale, double now, Rng writes) {
-        return trains.apply(weightDevices, biasDevices, d, x, bias, terms, outputs, inputs, scale, now, writes);
+        return trains.apply(weightDevices, biasDevices, null, d, x, bias, terms, outputs, inputs, scale, now, writes);
+    }
+
+    /** {@link #updateOuterProduct} whose trains also reach {@code copy}, a second array of the same weights on the same lines. */
+    long updateOuterProduct(OuterProductUpdate trains, CrossbarLayer copy, double[] d, double[] x, double bias, int terms, double scale, double now, Rng writes) {
+        return trains.apply(weightDevices, biasDevices, new ConductanceArray[] {copy.weightDevices, copy.biasDevices}, d, x, bias, terms, outputs, inputs,
+                scale, now, writes);
     }
 
     /** Re-reads the effective weights and the loads at time {@code now}. */

@@ -29,24 +29,28 @@ public final class Crossbars {
     private final long[] slotsByLayer; // pulse slots each layer's programming took
     private long generation; // counts refreshes of the weights, so readers know when derived currents are stale
     private final Crossbars ghostCopy; // the ghosts' own crossbar, or null when they read this one
+    /** Whether the ghosts' crossbar is sent the forward crossbar's pulse counts (ghost.programming samePulses) on pulsed devices. */
+    private final boolean samePulses;
+    private long[][][] sentPulses; // per layer: the counts the forward crossbar's last programming sent, for its copy
 
     /** Bytes a chip and its controller hold per weight or bias: two devices (five doubles, a flag, a time with drift), the weight, updates. */
     static final int BYTES_PER_PARAMETER = 140;
 
     public Crossbars(HardwareModel.Device device, Topology topology, long seed) {
-        this(device, HardwareModel.Array.NONE, topology, seed, false);
+        this(device, HardwareModel.Array.NONE, topology, seed, HardwareModel.Ghost.SHARED);
     }
 
-    /** Layers on tiles as {@code array} says; with {@code ghostCrossbar}, also the ghost populations' own copy of every array. */
-    public Crossbars(HardwareModel.Device device, HardwareModel.Array array, Topology topology, long seed, boolean ghostCrossbar) {
-        this(device, array, topology, seed, "fabrication", null, ghostCrossbar);
+    /** Layers on tiles as {@code array} says; with a separate ghost crossbar, also the ghost populations' own copy of every array, programmed as {@code ghost} says. */
+    public Crossbars(HardwareModel.Device device, HardwareModel.Array array, Topology topology, long seed, HardwareModel.Ghost ghost) {
+        this(device, array, topology, seed, "fabrication", null, ghost.separate(), ghost.programming() == HardwareModel.GhostProgramming.SAME_PULSES);
     }
 
     private Crossbars(HardwareModel.Device device, HardwareModel.Array array, Topology topology, long seed, String fabricationStream, Rng sharedWrites,
-                      boolean ghostCrossbar) {
+                      boolean ghostCrossbar, boolean samePulses) {
         // wired tiles keep twelve solver values per device (conductance, factors, node voltages, iteration vectors), two devices
         // per weight, and the solved map; digital sums a copy of it per direction
         int perParameter = BYTES_PER_PARAMETER + (array.wired() ? 2 * 12 * 8 + 8 : 0) + (array.digital() ? 16 : 0);
+        if (ghostCrossbar && samePulses && !device.continuous()) perParameter += 16; // the counts sent, for the copy (G+ and G-)
         MemoryBudget.require((double) perParameter * topology.parameterCount() * (ghostCrossbar ? 2 : 1),
                 "network " + topology + " (" + topology.parameterCount() + " weights and biases" + (ghostCrossbar ? ", twice with the ghosts' crossbar)" : ")"));
         this.device = device;
@@ -56,7 +60,9 @@ public final class Crossbars {
         Rng fabrication = Rng.stream(seed, fabricationStream);
         for (int k = 0; k < layers.length; k++) layers[k] = new CrossbarLayer(device, array, k, topology.size(k + 1), topology.size(k), fabrication);
         this.writes = sharedWrites != null ? sharedWrites : Rng.stream(seed, "chip-writes");
-        this.ghostCopy = ghostCrossbar ? new Crossbars(device, array, topology, seed, "ghost-fabrication", writes, false) : null;
+        this.ghostCopy = ghostCrossbar ? new Crossbars(device, array, topology, seed, "ghost-fabrication", writes, false, false) : null;
+        // continuous devices take analog writes: nothing is rounded, so both choices program the copy alike
+        this.samePulses = ghostCrossbar && samePulses && !device.continuous();
         refresh(0);
     }
 
@@ -79,6 +85,18 @@ public final class Crossbars {
     /** Requested weight and bias changes become programming pulses, with every device effect. */
     public void program(LayerParams delta, double now) {
         if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
+        if (samePulses) {
+            if (sentPulses == null) {
+                sentPulses = new long[layers.length][][];
+                for (int k = 0; k < layers.length; k++) sentPulses[k] = layers[k].pulseRecord();
+            }
+            for (int k = 0; k < layers.length; k++) {
+                slotsByLayer[k] += layers[k].program(delta.w[k], delta.b[k], now, writes, sentPulses[k]);
+                ghostCopy.slotsByLayer[k] += ghostCopy.layers[k].send(delta.w[k], delta.b[k], sentPulses[k], now, writes);
+            }
+            refresh(now); // the copy's too
+            return;
+        }
         for (int k = 0; k < layers.length; k++) {
             slotsByLayer[k] += layers[k].program(delta.w[k], delta.b[k], now, writes);
         }
@@ -102,6 +120,14 @@ public final class Crossbars {
         for (double v : d) if (!Double.isFinite(v)) throw new UserError("update: a row value is not a finite number");
         for (double v : x) if (!Double.isFinite(v)) throw new UserError("update: a column value is not a finite number");
         if (!Double.isFinite(scale) || !Double.isFinite(bias)) throw new UserError("update: the scale or the bias value is not a finite number");
+        if (samePulses) {
+            // one set of row and column drivers: the copy sees the same trains
+            long slots = layers[k].updateOuterProduct(trains, ghostCopy.layers[k], d, x, bias, terms, scale, now, writes);
+            slotsByLayer[k] += slots;
+            ghostCopy.slotsByLayer[k] += slots;
+            refresh(now); // the copy's too
+            return;
+        }
         slotsByLayer[k] += layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
         if (ghostCopy != null) ghostCopy.updateOuterProduct(trains, k, d, x, bias, terms, scale, now);
         refresh(now);

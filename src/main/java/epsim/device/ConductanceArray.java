@@ -50,6 +50,23 @@ public final class ConductanceArray {
         minus.requestAll(deltaW, -halfScale, now, rng, rowLength, rowMax[2], rowMax[3]);
     }
 
+    /**
+     * {@link #program} that records in {@code sent} ({G+ counts, G- counts}) the pulse counts each
+     * device was sent, for a second array holding the same weights ({@link #send}).
+     */
+    public void program(double[] deltaW, double now, Rng rng, int rowLength, long[][] rowMax, long[][] sent) {
+        double halfScale = 0.5 * device.gRef();
+        plus.requestAll(deltaW, halfScale, now, rng, rowLength, rowMax[0], rowMax[1], sent[0]);
+        minus.requestAll(deltaW, -halfScale, now, rng, rowLength, rowMax[2], rowMax[3], sent[1]);
+    }
+
+    /** The same requests as {@link #program}, sent as the pulse counts another array recorded ({@link PulsedDevices#sendAll}). */
+    public void send(double[] deltaW, long[][] sent, double now, Rng rng, int rowLength, long[][] rowMax) {
+        double halfScale = 0.5 * device.gRef();
+        plus.sendAll(deltaW, halfScale, sent[0], now, rng, rowLength, rowMax[0], rowMax[1]);
+        minus.sendAll(deltaW, -halfScale, sent[1], now, rng, rowLength, rowMax[2], rowMax[3]);
+    }
+
     /** {@link #program} of a lone array, each device its own row; returns its pulse slots. */
     public long program(double[] deltaW, double now, Rng rng) {
         long[][] rowMax = new long[4][size()];

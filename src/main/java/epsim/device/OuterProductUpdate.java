@@ -59,6 +59,16 @@ public final class OuterProductUpdate {
      */
     public long apply(ConductanceArray weights, ConductanceArray bias, double[] d, double[] x, double biasValue, int terms, int rows,
                       int cols, double scale, double now, Rng rng) {
+        return apply(weights, bias, null, d, x, biasValue, terms, rows, cols, scale, now, rng);
+    }
+
+    /**
+     * {@link #apply} whose trains also reach {@code copy} ({weights, bias} of a second array holding
+     * the same weights on the same row and column lines; null: none): every coincidence pulses the
+     * device of both, each responding with its own steps and write noise.
+     */
+    public long apply(ConductanceArray weights, ConductanceArray bias, ConductanceArray[] copy, double[] d, double[] x, double biasValue, int terms,
+                      int rows, int cols, double scale, double now, Rng rng) {
         double lr = Math.abs(scale);
         long slots = 0;
         double[] pRow = new double[rows], qCol = new double[cols + 1];
@@ -81,6 +91,7 @@ public final class OuterProductUpdate {
                         if (n == 0) continue;
                         boolean up = sign(scale, d[rowOffset + i], j == cols ? biasValue : x[colOffset + j]);
                         pulse(weights, bias, i, j, cols, up, n, now, rng);
+                        if (copy != null) pulse(copy[0], copy[1], i, j, cols, up, n, now, rng);
                     }
                 }
             } else {
@@ -94,6 +105,7 @@ public final class OuterProductUpdate {
                             int j = colsFired[slot][c];
                             boolean up = sign(scale, d[rowOffset + i], j == cols ? biasValue : x[colOffset + j]);
                             pulse(weights, bias, i, j, cols, up, 1, now, rng);
+                            if (copy != null) pulse(copy[0], copy[1], i, j, cols, up, 1, now, rng);
                         }
                     }
                 }

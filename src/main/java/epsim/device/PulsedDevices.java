@@ -143,7 +143,21 @@ public final class PulsedDevices {
      * to the most pulses up and down any device of row r took (the row-by-row programming time).
      */
     public void requestAll(double[] delta, double scale, double now, Rng rng, int rowLength, long[] rowUp, long[] rowDown) {
+        requestAll(delta, scale, now, rng, rowLength, rowUp, rowDown, null);
+    }
+
+    /** A device's entry in a record of {@link #requestAll}: no count was drawn for it (it is stuck). */
+    public static final long NOT_ROUNDED = Long.MIN_VALUE;
+
+    /**
+     * {@link #requestAll} that also writes into {@code sent[i]} the signed pulse count device i was
+     * sent (0 for no change), or {@link #NOT_ROUNDED} where none was drawn: what a controller sends
+     * a second array holding the same weights ({@link #sendAll}). Pulsed devices only.
+     */
+    public void requestAll(double[] delta, double scale, double now, Rng rng, int rowLength, long[] rowUp, long[] rowDown, long[] sent) {
         if (rowLength < 1) throw new IllegalArgumentException("rowLength must be >= 1, got " + rowLength);
+        if (sent != null && p.continuous()) throw new IllegalArgumentException("continuous devices take analog writes, not pulse counts");
+        if (sent != null) java.util.Arrays.fill(sent, 0);
         if (p.continuous() && programmedAt == null && !anyStuck) {
             if (p.boundsDtod() == 0) { // every device has the nominal bounds: two registers instead of two arrays to stream
                 double lo = p.gMin(), hi = p.gMax();
@@ -171,6 +185,39 @@ public final class PulsedDevices {
                 double d = delta[i];
                 if (d == 0) continue;
                 long pulses = plain ? requestConstant(i, scale * d, rng) : request(i, scale * d, now, rng);
+                if (sent != null) sent[i] = stuck[i] != FREE ? NOT_ROUNDED : pulses;
+                if (pulses > up) up = pulses;
+                else if (-pulses > down) down = -pulses;
+            }
+            rowUp[row] = up;
+            rowDown[row] = down;
+        }
+    }
+
+    /**
+     * Sends every device the pulse counts another array's {@link #requestAll} drew for the same
+     * requests ({@code sent}): each device responds with its own steps and write noise, and only
+     * where no count was drawn (that array's device is stuck) does it round its request itself.
+     * Row bookkeeping as {@link #requestAll}.
+     */
+    public void sendAll(double[] delta, double scale, long[] sent, double now, Rng rng, int rowLength, long[] rowUp, long[] rowDown) {
+        if (rowLength < 1) throw new IllegalArgumentException("rowLength must be >= 1, got " + rowLength);
+        if (p.continuous() || sent.length != n) throw new IllegalArgumentException("pulse counts: pulsed devices and one count per device");
+        for (int row = 0, i = 0; i < n; row++) {
+            long up = rowUp[row], down = rowDown[row];
+            for (int end = Math.min(n, i + rowLength); i < end; i++) {
+                double deltaG = scale * delta[i];
+                if (delta[i] == 0 || deltaG == 0 || stuck[i] != FREE) continue;
+                long pulses;
+                if (sent[i] == NOT_ROUNDED) {
+                    pulses = request(i, deltaG, now, rng);
+                } else {
+                    updates++;
+                    settleDrift(i, now);
+                    long count = Math.abs(sent[i]);
+                    if (count > 0) pulse(i, deltaG > 0, count, rng);
+                    pulses = deltaG > 0 ? count : -count;
+                }
                 if (pulses > up) up = pulses;
                 else if (-pulses > down) down = -pulses;
             }

@@ -434,9 +434,24 @@ public record HardwareModel(String name, String description, String source,
         public final String jsonName = JsonName.of(this);
     }
 
+    /** How the controller programs a separate ghost crossbar beside the forward one (docs/rules.md). */
+    public enum GhostProgramming {
+        /**
+         * Each requested change is rounded to a pulse count once, and both copies of the synapse
+         * are sent that count: the pulse trains a controller sends two arrays that hold one weight.
+         * Each copy's devices still respond with their own steps and write noise.
+         */
+        SAME_PULSES,
+        /** Each copy rounds its requests to pulses with its own random draws (the model before ghost.programming). */
+        INDEPENDENT;
+
+        /** The name in model files. */
+        public final String jsonName = JsonName.of(this);
+    }
+
     /** The ghost populations' wiring; a model without a ghost section has {@link #SHARED}. */
-    public record Ghost(GhostCrossbar crossbar) {
-        public static final Ghost SHARED = new Ghost(GhostCrossbar.SHARED);
+    public record Ghost(GhostCrossbar crossbar, GhostProgramming programming) {
+        public static final Ghost SHARED = new Ghost(GhostCrossbar.SHARED, GhostProgramming.SAME_PULSES);
 
         public boolean separate() {
             return crossbar == GhostCrossbar.SEPARATE;

@@ -165,6 +165,10 @@ public enum ModelField {
             "ghost units: the ghost populations read the forward crossbar itself (complete duplication: their weights equal the forward ones exactly), "
                     + "or a crossbar of their own, fabricated and programmed like any other, so that the cancellation is as imperfect as the devices (docs/rules.md)",
             m -> m.ghost().crossbar().jsonName),
+    GHOST_PROGRAMMING("ghost", "programming", Kind.TEXT, "one of \"samePulses\", \"independent\"", "—", "`samePulses`, `independent`; optional, samePulses",
+            "ghost units on a separate crossbar: the controller rounds each requested change to a pulse count once and sends both copies that count, "
+                    + "or each copy rounds its requests with its own random draws (docs/rules.md); each copy's devices respond with their own steps and noise either way",
+            m -> m.ghost().programming().jsonName, Presence.OPTIONAL, HardwareModel.GhostProgramming.SAME_PULSES),
     TILE_ROWS("array", "tileRows", Kind.TILE, "an integer in 1..1000000 or \"unbounded\"", "rows", "1 .. 1e6 or `\"unbounded\"`; optional, unbounded",
             "rows of one tile: a layer's inputs and its bias row (the lines the forward read drives) are split over tiles of at most this many rows",
             m -> tile(m.array().tileRows()), Presence.OPTIONAL, HardwareModel.Array.UNBOUNDED),

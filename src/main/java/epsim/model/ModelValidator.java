@@ -91,7 +91,8 @@ final class ModelValidator {
                 new HardwareModel.Periphery((Integer) v.get(ModelField.DAC_BITS), dacMin, dacMax, (Integer) v.get(ModelField.ADC_BITS), adcMin, adcMax,
                         (Double) v.get(ModelField.ADC_NOISE), (Double) v.get(ModelField.READ_VOLTAGE), (Double) v.get(ModelField.READ_PULSE)),
                 given.contains(ModelField.COST_SECTION) ? cost(v, (ObjectNode) tree.get(ModelField.COST_SECTION)) : null, update,
-                given.contains(ModelField.GHOST_SECTION) ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR))
+                given.contains(ModelField.GHOST_SECTION) ? new HardwareModel.Ghost((HardwareModel.GhostCrossbar) v.get(ModelField.GHOST_CROSSBAR),
+                        (HardwareModel.GhostProgramming) v.get(ModelField.GHOST_PROGRAMMING))
                         : HardwareModel.Ghost.SHARED,
                 given.contains(ModelField.ARRAY_SECTION) ? array(v) : HardwareModel.Array.NONE);
     }
@@ -321,6 +322,7 @@ final class ModelValidator {
                         case UPDATE_MODE -> JsonName.lookup(HardwareModel.UpdateMode.class, n.asText());
                         case PULSE_TYPE -> JsonName.lookup(HardwareModel.PulseType.class, n.asText());
                         case GHOST_CROSSBAR -> JsonName.lookup(HardwareModel.GhostCrossbar.class, n.asText());
+                        case GHOST_PROGRAMMING -> JsonName.lookup(HardwareModel.GhostProgramming.class, n.asText());
                         case PARTIAL_SUMS -> JsonName.lookup(HardwareModel.PartialSums.class, n.asText());
                         case WEAR_OUT -> JsonName.lookup(HardwareModel.Device.WearOut.class, n.asText());
                         default -> JsonName.lookup(HardwareModel.Response.class, n.asText());

@@ -55,6 +55,34 @@ class GhostCrossbarTest {
         assertArrayEquals(b[0], b[1], 1e-12);
     }
 
+    /**
+     * On pulsed devices with no spread and no write noise, the copy sent the forward crossbar's
+     * pulse counts (ghost.programming samePulses, the default) stays the forward crossbar bit for
+     * bit, in host and in outerProduct updates, so the cancellation is exact; rounding each copy's
+     * requests on its own (independent) parts them.
+     */
+    @Test
+    void theSamePulseCountsKeepIdenticalCopiesIdentical() {
+        for (String mode : List.of("host", "outerProduct")) {
+            String[] pulsed = {"neuron.transfer=sigmoid", "device.levels=64", "device.writeNoise=0", "ghost.crossbar=separate", "update.mode=" + mode};
+            List<String> independent = new ArrayList<>(List.of(pulsed));
+            independent.add("ghost.programming=independent");
+            AnalogChip same = chip("ideal", pulsed), own = chip("ideal", independent.toArray(new String[0]));
+            for (AnalogChip c : List.of(same, own)) {
+                for (int round = 0; round < 3; round++) {
+                    if (mode.equals("host")) c.program(delta());
+                    else c.updateOuterProduct(0, new double[] {0.4, -0.3, 0.2, 0.1, -0.5}, new double[] {0.2, 0.9, 0.0, 0.5, 1.0, 0.3}, 1, 1, 0.05);
+                }
+            }
+            double[][] s = freeReads(same), o = freeReads(own);
+            assertArrayEquals(s[0], s[1], 1e-12, mode + ": the same counts on identical devices: an exact cancellation");
+            double mismatch = 0;
+            for (int i = 0; i < o[0].length; i++) mismatch = Math.max(mismatch, Math.abs(o[0][i] - o[1][i]));
+            assertTrue(mismatch > 1e-6, mode + ": independent rounding parts the copies: " + mismatch);
+            assertEquals(own.counters().deviceUpdates(), same.counters().deviceUpdates(), mode + ": both copies take every change either way");
+        }
+    }
+
     @Test
     void varyingDevicesMakeTheCancellationImperfect() {
         String[] pulsed = {"neuron.transfer=sigmoid", "device.levels=64", "device.stepDtod=0.3", "device.boundsDtod=0.3", "device.writeNoise=0.5"};
