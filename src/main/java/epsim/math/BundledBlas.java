@@ -46,10 +46,30 @@ final class BundledBlas {
             // an unwritable or full cache: fall through to a private directory
         }
         try {
-            return extractInto(Files.createTempDirectory("epsim-openblas-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+            temporary = Files.createTempDirectory("epsim-openblas-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            return extractInto(temporary);
         } catch (IOException | RuntimeException e) {
+            releaseTemporary();
             return null;
         }
+    }
+
+    /** The private folder {@link #library} wrote into, or null (it used the cache). */
+    private static Path temporary;
+
+    /**
+     * Deletes the private folder once the library is loaded (or failed to load): a loaded library
+     * stays mapped, so nothing is left in /tmp by a process that could not use the cache.
+     */
+    static void releaseTemporary() {
+        if (temporary == null) return;
+        try (var files = Files.list(temporary)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(temporary);
+        } catch (IOException | RuntimeException ignored) {
+            // a folder of our own in the temporary directory: the system's cleaning removes what is left
+        }
+        temporary = null;
     }
 
     private static String resource(String name) {

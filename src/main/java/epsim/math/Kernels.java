@@ -134,6 +134,8 @@ public final class Kernels {
         } catch (Throwable e) { // no library, or a platform without netlib's JNI library
             nativeLibrary = "";
             return null;
+        } finally {
+            BundledBlas.releaseTemporary();
         }
     }
 
