@@ -23,6 +23,11 @@ public interface HostedChip extends Chip {
         return true;
     }
 
+    /** How arrays travel to and from the chip ("binary frames" or "base64 f64"); null for a chip in this process. */
+    default String arrayTransport() {
+        return null;
+    }
+
     /** Per protocol op: calls and seconds spent in round trips to the chip; empty for a chip in this process. */
     default java.util.Map<String, double[]> roundTrips() {
         return java.util.Map.of();

@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer>, RunOptions.Command {
     @Option(names = "--hello-without-ops", description = "Leave the list of ops out of the handshake, as a chip of the first protocol text does.")
     boolean helloWithoutOps;
 
+    @Option(names = "--no-frames", description = "Do not agree to binary frames in the handshake: every array travels as JSON or base64, "
+            + "as with a chip that predates them (docs/cosim-protocol.md, \"Binary frames\").")
+    boolean noFrames;
+
     private ChipServer.Persona persona() {
         java.util.EnumSet<ChipOp> set = java.util.EnumSet.allOf(ChipOp.class);
         if (ops != null) {
@@ -85,7 +89,7 @@ final class ServeCommand implements Callable<Integer>, RunOptions.Command {
                 set.add(op);
             }
         }
-        return new ChipServer.Persona(set, !helloWithoutOps, !helloWithoutModel);
+        return new ChipServer.Persona(set, !helloWithoutOps, !helloWithoutModel, !noFrames);
     }
 
     @Override

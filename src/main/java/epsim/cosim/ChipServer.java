@@ -50,8 +50,12 @@ public final class ChipServer {
      * and whether its handshake lists them and carries the hardware model. epsim's chip does all of
      * it; a narrower persona stands in for a real chip, which has no persist and no epsim model.
      */
-    public record Persona(java.util.Set<epsim.chip.ChipOp> ops, boolean listsOps, boolean sendsModel) {
-        public static final Persona EPSIM = new Persona(java.util.EnumSet.allOf(epsim.chip.ChipOp.class), true, true);
+    public record Persona(java.util.Set<epsim.chip.ChipOp> ops, boolean listsOps, boolean sendsModel, boolean frames) {
+        public static final Persona EPSIM = new Persona(java.util.EnumSet.allOf(epsim.chip.ChipOp.class), true, true, true);
+
+        public Persona(java.util.Set<epsim.chip.ChipOp> ops, boolean listsOps, boolean sendsModel) {
+            this(ops, listsOps, sendsModel, true);
+        }
 
         public Persona {
             if (!ops.containsAll(epsim.chip.ChipOp.core())) throw new UserError("a chip implements at least the core ops " + epsim.chip.ChipOp.names(epsim.chip.ChipOp.core()));
@@ -87,48 +91,56 @@ public final class ChipServer {
 
     /** Serves until end of input or "close". */
     public void serve(InputStream in, OutputStream out) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        boolean oversized = false;
-        byte[] buf = new byte[1 << 16];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (buf[i] != '\n') continue;
-                if (!oversized) {
-                    line.write(buf, start, i - start);
-                    if (line.size() > maxLineBytes) oversized = true;
+        MessageReader reader = new MessageReader(in, maxLineBytes, true);
+        while (true) {
+            MessageReader.Message m = reader.next();
+            lastActivity = System.nanoTime();
+            ObjectNode reply;
+            Wire.Frames replyFrames = null;
+            if (m == null) {
+                switch (reader.trouble()) {
+                    case LINE_TOO_LONG -> reply = error(null, "message too long (over " + maxLineBytes + " bytes); it was skipped");
+                    case BLOCK_TOO_LONG -> reply = error(null, "a binary block over " + maxLineBytes + " bytes; the session ends (its bytes cannot be skipped)");
+                    case BAD_FRAMES -> reply = error(null, "\"frames\": expected a whole number of bytes first in the line; the session ends");
+                    default -> {
+                        return;
+                    }
                 }
-                start = i + 1;
-                lastActivity = System.nanoTime();
-                String text = line.toString(StandardCharsets.UTF_8);
-                line.reset();
-                ObjectNode reply;
-                if (oversized) {
-                    reply = error(null, "message too long (over " + maxLineBytes + " bytes); it was skipped");
-                    oversized = false;
-                } else if (text.isBlank()) {
-                    continue;
-                } else {
-                    reply = handle(text);
-                }
-                out.write((Wire.JSON.writeValueAsString(reply) + "\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                lastActivity = System.nanoTime();
-                if (reply.path("closed").asBoolean(false)) return;
+            } else if (m.line().isBlank()) {
+                continue;
+            } else {
+                replyFrames = new Wire.Frames();
+                reply = handle(m.line(), m.block(), replyFrames);
             }
-            if (!oversized) {
-                line.write(buf, start, n - start);
-                if (line.size() > maxLineBytes) {
-                    oversized = true;
-                    line.reset();
-                }
-            }
+            out.write(Wire.message(reply, replyFrames));
+            out.flush();
+            lastActivity = System.nanoTime();
+            if (reply.path("closed").asBoolean(false) || (m == null && reader.trouble() != MessageReader.Trouble.LINE_TOO_LONG)) return;
         }
     }
 
     /** Answers one request line (what {@link #serve} does for each line it reads). */
     public ObjectNode handle(String text) {
+        return handle(text, null, null);
+    }
+
+    /** The binary block of the request being answered (null: none), and the block its reply's frame-encoded arrays go into. */
+    private byte[] requestBlock;
+    private Wire.Frames replyFrames;
+
+    /** {@link #handle(String)} of a request with binary block {@code block} (null: none); frame-encoded reply arrays go into {@code frames}. */
+    ObjectNode handle(String text, byte[] block, Wire.Frames frames) {
+        requestBlock = block;
+        replyFrames = frames;
+        try {
+            return answer(text);
+        } finally {
+            requestBlock = null;
+            replyFrames = null;
+        }
+    }
+
+    private ObjectNode answer(String text) {
         JsonNode request;
         try {
             requests.check(text);
@@ -178,21 +190,23 @@ public final class ChipServer {
                 for (int l = 0; l < t.neuronLayers(); l++) sizes.add(t.size(l));
                 if (persona.sendsModel()) reply.set("model", ModelLoader.toJson(chip.model()));
                 reply.put("transfer", chip.transfer().jsonName);
+                // binary frames, when the host offers them (a host that does not never sees one)
+                if (persona.frames() && r.path("frames").isBoolean() && r.path("frames").booleanValue()) reply.put("frames", true);
                 if (persona.listsOps()) {
                     ArrayNode ops = reply.putArray("ops");
                     for (String name : epsim.chip.ChipOp.names(persona.ops())) ops.add(name);
                 }
             }
-            case "set_inputs" -> chip.setInputs(Wire.doubles(r.get("inputs"), "inputs"), intField(r, "batch", 1, maxBatch));
+            case "set_inputs" -> chip.setInputs(doubles(r.get("inputs"), "inputs"), intField(r, "batch", 1, maxBatch));
             case "set_nudge" -> {
                 double beta = number(r, "beta");
-                chip.setNudge(beta == 0 ? null : Wire.doubles(r.get("target"), "target"), beta);
+                chip.setNudge(beta == 0 ? null : doubles(r.get("target"), "target"), beta);
             }
             case "set_feedback_gain" -> chip.setFeedbackGain(number(r, "gain"));
             case "clamp" -> {
                 int layer = intField(r, "layer", 1, t.weightLayers());
                 JsonNode v = r.get("values");
-                chip.clamp(layer, v == null || v.isNull() ? null : Wire.doubles(v, "values"));
+                chip.clamp(layer, v == null || v.isNull() ? null : doubles(v, "values"));
             }
             case "set_ghost_units" -> {
                 chip.setGhostUnits(FIELDS.bool(r, "enabled", "enabled"));
@@ -207,12 +221,12 @@ public final class ChipServer {
                 if (x.steps() == 0) reply.putNull("last_change"); // no step, no change
                 else reply.put("last_change", finite(x.lastChange(), "the neurons' state"));
             }
-            case "read" -> reply.set("values", Wire.array(finite(chip.read(intField(r, "layer", 0, t.weightLayers())), "the layer's outputs"), encoding(r)));
-            case "read_ghost" -> reply.set("values", Wire.array(finite(chip.readGhost(intField(r, "population", 0, t.weightLayers() - 1)),
+            case "read" -> reply.set("values", array(finite(chip.read(intField(r, "layer", 0, t.weightLayers())), "the layer's outputs"), encoding(r)));
+            case "read_ghost" -> reply.set("values", array(finite(chip.readGhost(intField(r, "population", 0, t.weightLayers() - 1)),
                     "the ghost population's outputs"), encoding(r)));
-            case "program" -> chip.program(Wire.params(r.get("delta"), t, "delta"));
+            case "program" -> chip.program(Wire.params(r.get("delta"), t, "delta", requestBlock));
             case "update_outer_product" -> chip.updateOuterProduct(intField(r, "layer", 0, t.weightLayers() - 1),
-                    Wire.doubles(r.get("rows"), "rows"), Wire.doubles(r.get("columns"), "columns"), number(r, "bias"),
+                    doubles(r.get("rows"), "rows"), doubles(r.get("columns"), "columns"), number(r, "bias"),
                     intField(r, "terms", 0, maxBatch), number(r, "scale"));
             case "read_weights" -> {
                 var w = chip.readWeights();
@@ -220,7 +234,8 @@ public final class ChipServer {
                     finite(w.w[k], "the weights");
                     finite(w.b[k], "the biases");
                 }
-                reply.setAll(Wire.params(w, encoding(r)));
+                Wire.Encoding e = encoding(r);
+                reply.setAll(Wire.params(w, e, e == Wire.Encoding.FRAME ? frames() : null));
             }
             case "save_state" -> {
                 if (snapshots.size() >= MAX_SNAPSHOTS) throw new Wire.BadMessage("already " + MAX_SNAPSHOTS + " saved states; drop one first");
@@ -253,6 +268,21 @@ public final class ChipServer {
         return v;
     }
 
+    /** An array of the request being answered: frame references are read from its binary block. */
+    private double[] doubles(JsonNode node, String field) {
+        return Wire.doubles(node, field, requestBlock);
+    }
+
+    /** An array of the reply: into its binary block when the request asked for frames. */
+    private JsonNode array(double[] values, Wire.Encoding e) {
+        return Wire.array(values, e, e == Wire.Encoding.FRAME ? frames() : null);
+    }
+
+    private Wire.Frames frames() {
+        if (replyFrames == null) throw new Wire.BadMessage("encoding: \"frame\" needs the binary framing of a connection (docs/cosim-protocol.md)");
+        return replyFrames;
+    }
+
     private static double[] finite(double[] values, String what) {
         for (double v : values) finite(v, what);
         return values;
@@ -261,7 +291,7 @@ public final class ChipServer {
     private static Wire.Encoding encoding(JsonNode r) {
         JsonNode e = r.get("encoding");
         if (e == null) return Wire.Encoding.JSON;
-        if (!e.isTextual()) throw new Wire.BadMessage("encoding: expected \"json\", \"f32\" or \"f64\"");
+        if (!e.isTextual()) throw new Wire.BadMessage("encoding: expected \"json\", \"f32\", \"f64\" or \"frame\"");
         return Wire.Encoding.of(e.asText());
     }
 

@@ -96,6 +96,7 @@ public final class Conformance {
     private boolean handshake() {
         ObjectNode hello = session.request("hello");
         hello.put("protocol", Wire.PROTOCOL);
+        hello.put("frames", true); // offered as a host does; a chip that does not know the field ignores it
         JsonNode h = session.ask(hello);
         if (!ConformanceSession.ok(h)) {
             session.row("hello", "the handshake is answered", ConformanceReport.Verdict.FAIL, ConformanceSession.error(h) + "; the remaining checks need it");
@@ -131,6 +132,9 @@ public final class Conformance {
                     missing.isEmpty() ? ops.size() + " ops listed" : "missing " + ChipOp.names(missing));
         }
         session.row("hello", "model (optional)", ConformanceReport.Verdict.INFO, h.hasNonNull("model") ? "an epsim hardware model" : "none (the host uses a stand-in with the chip's transfer curve)");
+        frames = h.path("frames").isBoolean() && h.path("frames").booleanValue();
+        session.row("hello", "binary frames (optional)", ConformanceReport.Verdict.INFO, frames ? "agreed: arrays also travel as binary frames, checked below"
+                : "not agreed: arrays travel as JSON or base64");
         return true;
     }
 
@@ -169,7 +173,7 @@ public final class Conformance {
         Rng rng = Rng.stream(1, "conformance");
         double[] x = new double[2 * n0];
         for (int i = 0; i < x.length; i++) x[i] = rng.nextDouble();
-        for (Wire.Encoding e : Wire.Encoding.values()) {
+        for (Wire.Encoding e : TEXT_ENCODINGS) {
             ObjectNode r = session.request("set_inputs").put("batch", 2);
             r.set("inputs", Wire.array(x, e));
             JsonNode reply = session.ask(r);
@@ -184,7 +188,7 @@ public final class Conformance {
         again.set("inputs", Wire.array(x, Wire.Encoding.F64));
         session.ask(again);
         double[][] reads = new double[3][];
-        for (Wire.Encoding e : Wire.Encoding.values()) reads[e.ordinal()] = ConformanceSession.values(session.ask(session.request("read").put("layer", 0).put("encoding", e.label)));
+        for (Wire.Encoding e : TEXT_ENCODINGS) reads[e.ordinal()] = ConformanceSession.values(session.ask(session.request("read").put("layer", 0).put("encoding", e.label)));
         boolean sized = Arrays.stream(reads).allMatch(v -> v != null && v.length == x.length);
         session.check("read", "layer 0 gives batch x size(0) values in json, f32 and f64", sized,
                 sized ? x.length + " values" : "lengths " + Arrays.stream(reads).map(v -> v == null ? "none" : String.valueOf(v.length)).toList());
@@ -197,8 +201,50 @@ public final class Conformance {
             session.check("read", "json and f64 agree exactly; f32 to its rounding (2^-24 relative)", Arrays.equals(reads[0], reads[2]) && f32 <= 1.2e-7,
                     String.format(Locale.ROOT, "f32 differs by %.2e", f32));
             session.row("read", "layer 0 returns the applied inputs (after the DACs)", ConformanceReport.Verdict.INFO, String.format(Locale.ROOT, "max |read - input| %.3g", dac));
+            if (frames) frames(x, reads[2]);
         }
         return x;
+    }
+
+    /** The array encodings every chip takes; binary frames only after the handshake agreed to them. */
+    private static final List<Wire.Encoding> TEXT_ENCODINGS = List.of(Wire.Encoding.JSON, Wire.Encoding.F32, Wire.Encoding.F64);
+
+    /** Whether the chip agreed to binary frames in its handshake. */
+    private boolean frames;
+
+    /**
+     * With frames agreed: the inputs sent in a binary block read back (in a block) as they did in
+     * f64, and a frame reference outside its block is refused without ending the session.
+     */
+    private void frames(double[] x, double[] f64Read) {
+        Wire.Frames block = new Wire.Frames();
+        ObjectNode r = session.request("set_inputs").put("batch", 2);
+        r.set("inputs", Wire.array(x, Wire.Encoding.FRAME, block));
+        JsonNode set = session.ask(r, block);
+        session.check("frames", "inputs in a binary block", ConformanceSession.ok(set), ConformanceSession.ok(set) ? "batch 2" : ConformanceSession.error(set));
+        JsonNode read = session.ask(session.request("read").put("layer", 0).put("encoding", "frame"));
+        double[] v = null;
+        try {
+            v = ConformanceSession.ok(read) ? Wire.doubles(read.get("values"), "values", session.lastBlock()) : null;
+        } catch (Wire.BadMessage e) {
+            session.row("frames", "layer 0 read into a binary block", ConformanceReport.Verdict.FAIL, e.getMessage());
+        }
+        if (v != null || !ConformanceSession.ok(read)) {
+            session.check("frames", "layer 0 read into a binary block equals its f64 read bit for bit", v != null && Arrays.equals(v, f64Read),
+                    v == null ? ConformanceSession.error(read) : v.length + " values");
+        }
+        Wire.Frames tooShort = new Wire.Frames();
+        ObjectNode bad = session.request("set_inputs").put("batch", 2);
+        tooShort.add(new double[] {0.5});
+        ObjectNode outside = Wire.NODES.objectNode();
+        outside.putArray("frame").add(0).add(x.length);
+        bad.set("inputs", outside);
+        JsonNode refused = session.ask(bad, tooShort);
+        session.check("frames", "a frame reference outside its block is refused", refused != null && !ConformanceSession.ok(refused),
+                refused == null ? "no reply" : Wire.abbreviate(ConformanceSession.ok(refused) ? "accepted" : ConformanceSession.error(refused)));
+        ObjectNode again = session.request("set_inputs").put("batch", 2);
+        again.set("inputs", Wire.array(x, Wire.Encoding.F64));
+        session.ask(again);
     }
 
     private void relaxAndRead() {

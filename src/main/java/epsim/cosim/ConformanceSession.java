@@ -45,14 +45,23 @@ final class ConformanceSession {
 
     /** Sends one request and returns its reply object (null, with a FAIL row, when the reply is not a JSON object). */
     JsonNode ask(ObjectNode request) {
+        return ask(request, null);
+    }
+
+    /** The binary block of the last reply (null: none). */
+    private byte[] lastBlock;
+
+    byte[] lastBlock() {
+        return lastBlock;
+    }
+
+    /** {@link #ask(ObjectNode)} of a request whose arrays are (partly) in {@code block} (null: none). */
+    JsonNode ask(ObjectNode request, Wire.Frames block) {
         String op = request.path("op").asText();
         long start = System.nanoTime();
-        String line;
-        try {
-            line = channel.exchange(Wire.JSON.writeValueAsString(request), options.timeoutSeconds());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageReader.Message reply = channel.exchange(Wire.message(request, block), options.timeoutSeconds());
+        String line = reply.line();
+        lastBlock = reply.block();
         times.computeIfAbsent(op, k -> new ArrayList<>()).add((System.nanoTime() - start) / 1e6);
         ChipOp known = ChipOp.byWire(op);
         if (known != null) exercised.add(known);

@@ -33,8 +33,9 @@ final class LineChannel implements AutoCloseable {
         }
     }
 
-    private static final String EOF = "\u0000eof";
-    private static final String TOO_LONG = "\u0000too-long";
+    private static final MessageReader.Message EOF = new MessageReader.Message("\u0000eof", null);
+    private static final MessageReader.Message TOO_LONG = new MessageReader.Message("\u0000too-long", null);
+    private static final MessageReader.Message BAD_FRAMES = new MessageReader.Message("\u0000bad-frames", null);
     private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "chip-timeouts");
         t.setDaemon(true);
@@ -46,7 +47,7 @@ final class LineChannel implements AutoCloseable {
     private final Process process;
     private final Socket socket;
     private final int maxLineBytes;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final BlockingQueue<MessageReader.Message> lines = new LinkedBlockingQueue<>();
     private volatile boolean ended;
 
     private LineChannel(String spec, InputStream in, OutputStream out, Process process, Socket socket, int maxLineBytes) {
@@ -106,12 +107,17 @@ final class LineChannel implements AutoCloseable {
      * answers is ended when the time is up.
      */
     String exchange(String line, double seconds) {
+        return exchange((line + "\n").getBytes(StandardCharsets.UTF_8), seconds).line();
+    }
+
+    /** {@link #exchange(String, double)} of a whole message (its line, newline and any binary block), answered by a message. */
+    MessageReader.Message exchange(byte[] message, double seconds) {
         if (ended) throw new Broken("the chip was ended after a timeout", true);
         long millis = (long) Math.min(Long.MAX_VALUE / 4.0, seconds * 1000);
         ScheduledFuture<?> watchdog = TIMEOUTS.schedule(this::end, millis, TimeUnit.MILLISECONDS);
-        String reply;
+        MessageReader.Message reply;
         try {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(message);
             out.flush();
             reply = lines.poll(millis, TimeUnit.MILLISECONDS);
         } catch (IOException e) {
@@ -123,13 +129,18 @@ final class LineChannel implements AutoCloseable {
         } finally {
             watchdog.cancel(false);
         }
-        if (reply == null || (ended && reply.equals(EOF))) {
+        if (reply == null || (ended && reply == EOF)) {
             end();
             throw new Broken("no reply within " + seconds + " s", true);
         }
-        if (reply.equals(TOO_LONG)) throw new Broken("a reply is longer than " + maxLineBytes + " bytes", false);
-        if (reply.equals(EOF)) throw new Broken("the chip closed the connection", false);
+        troubleOf(reply);
         return reply;
+    }
+
+    private void troubleOf(MessageReader.Message m) {
+        if (m == TOO_LONG) throw new Broken("a reply is longer than " + maxLineBytes + " bytes", false);
+        if (m == BAD_FRAMES) throw new Broken("a reply's \"frames\" header is not a whole number of bytes within " + maxLineBytes, false);
+        if (m == EOF) throw new Broken("the chip closed the connection", false);
     }
 
     /** Writes {@code line} without waiting for a reply (a line that gets none, e.g. a blank one). */
@@ -145,38 +156,35 @@ final class LineChannel implements AutoCloseable {
     /** Waits at most {@code seconds} for the next line; null when none came (the channel stays open). */
     String poll(double seconds) {
         try {
-            String line = lines.poll((long) (seconds * 1000), TimeUnit.MILLISECONDS);
-            if (line == null) return null;
-            if (line.equals(EOF)) throw new Broken("the chip closed the connection", false);
-            if (line.equals(TOO_LONG)) throw new Broken("a reply is longer than " + maxLineBytes + " bytes", false);
-            return line;
+            MessageReader.Message m = lines.poll((long) (seconds * 1000), TimeUnit.MILLISECONDS);
+            if (m == null) return null;
+            troubleOf(m);
+            return m.line();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Broken("interrupted", false);
         }
     }
 
-    /** Reads lines into the queue, each at most {@code maxLineBytes}: a peer that floods without a newline gets a size-limit error, not the heap. */
+    /**
+     * Reads messages into the queue, each line and binary block at most {@code maxLineBytes}: a
+     * peer that floods without a newline, or declares a larger block, gets a size-limit error, not the heap.
+     */
     private void readLines(InputStream in) {
         try (InputStream stream = in) {
-            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = stream.read(buf)) >= 0) {
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] != '\n') continue;
-                    line.write(buf, start, i - start);
-                    start = i + 1;
-                    if (line.size() > maxLineBytes) break;
-                    lines.add(line.toString(StandardCharsets.UTF_8));
-                    line.reset();
-                }
-                line.write(buf, start, n - start);
-                if (line.size() > maxLineBytes) {
+            MessageReader reader = new MessageReader(stream, maxLineBytes, false);
+            MessageReader.Message m;
+            while ((m = reader.next()) != null) lines.add(m);
+            switch (reader.trouble()) {
+                case LINE_TOO_LONG, BLOCK_TOO_LONG -> {
                     lines.add(TOO_LONG);
                     return;
                 }
+                case BAD_FRAMES -> {
+                    lines.add(BAD_FRAMES);
+                    return;
+                }
+                default -> { }
             }
         } catch (IOException ignored) {
             // the peer went away: reported as end of stream

@@ -19,6 +19,10 @@ final class RemoteCalls {
     private final java.util.Map<String, long[]> roundTrips = new java.util.TreeMap<>();
     // what a reply may hold before its tree is built (a handshake is small; afterwards the chip's sizes bound it)
     private Wire.ShapeLimit replyShape = new Wire.ShapeLimit(100_000, 10_000);
+    /** Whether the chip agreed to binary frames in its handshake (docs/cosim-protocol.md, "Binary frames"). */
+    private boolean frames;
+    /** The binary block of the last reply (null: it had none), which {@link #values} reads frame references from. */
+    private byte[] replyBlock;
 
     RemoteCalls(String spec, LineChannel channel, double timeoutSeconds) {
         this.spec = spec;
@@ -33,6 +37,30 @@ final class RemoteCalls {
     /** Bounds the replies from now on (the chip's sizes, once its handshake gave them). */
     void limitReplies(Wire.ShapeLimit limit) {
         replyShape = limit;
+    }
+
+    /** From now on, large arrays travel in binary frames (the chip's handshake agreed). */
+    void useFrames() {
+        frames = true;
+    }
+
+    boolean frames() {
+        return frames;
+    }
+
+    /** A block for the arrays of one request when frames are in use, else null (they go as base64 f64). */
+    Wire.Frames block() {
+        return frames ? new Wire.Frames() : null;
+    }
+
+    /** An array of a request: into its block, or as base64 f64 without one (exact either way). */
+    static JsonNode array(double[] values, Wire.Frames block) {
+        return Wire.array(values, block == null ? Wire.Encoding.F64 : Wire.Encoding.FRAME, block);
+    }
+
+    /** The encoding the host asks replies' arrays in. */
+    String replyEncoding() {
+        return frames ? "frame" : "f64";
     }
 
     /** Per op: calls and seconds of round trip so far. */
@@ -71,15 +99,24 @@ final class RemoteCalls {
 
     /** @param refusable an error reply is returned (the op is optional) instead of ending the run */
     JsonNode call(ObjectNode request, double seconds, boolean refusable) {
+        return call(request, null, seconds, refusable);
+    }
+
+    /** {@link #call(ObjectNode)} of a request whose arrays are in {@code block} (null: none). */
+    JsonNode call(ObjectNode request, Wire.Frames block) {
+        return call(request, block, timeoutSeconds, false);
+    }
+
+    private JsonNode call(ObjectNode request, Wire.Frames block, double seconds, boolean refusable) {
         String op = request.get("op").asText();
         String reply;
         long start = System.nanoTime();
         try {
-            reply = channel.exchange(Wire.JSON.writeValueAsString(request), seconds);
+            MessageReader.Message m = channel.exchange(Wire.message(request, block), seconds);
+            reply = m.line();
+            replyBlock = m.block();
         } catch (LineChannel.Broken e) {
             throw fail(e.timeout && !e.getMessage().startsWith("the chip was ended") ? "no reply to \"" + op + "\" within " + seconds + " s" : e.getMessage());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
         JsonNode r;
         try {
@@ -103,12 +140,17 @@ final class RemoteCalls {
 
     double[] values(JsonNode r, String field) {
         try {
-            return Wire.doubles(r.get(field), field);
+            return Wire.doubles(r.get(field), field, replyBlock);
         } catch (Wire.BadMessage e) {
             throw fail("reply " + e.getMessage());
         }
     }
 
+
+    /** Layer parameters of the last reply ({@code field} of {@code r}), frame references read from its block. */
+    epsim.math.LayerParams params(JsonNode node, epsim.math.Topology t, String field) {
+        return Wire.params(node, t, field, replyBlock);
+    }
 
     /** Says goodbye (briefly), then ends the connection and the chip's process with every process it started. */
     void close() {

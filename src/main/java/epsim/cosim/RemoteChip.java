@@ -54,21 +54,31 @@ public final class RemoteChip implements HostedChip {
 
     /** @param maxReplyBytes the longest reply line read; a longer one ends the session with an error */
     public static RemoteChip connect(String spec, double timeoutSeconds, int maxReplyBytes) {
+        return connect(spec, timeoutSeconds, maxReplyBytes, true);
+    }
+
+    /**
+     * @param offerFrames whether the handshake offers binary frames (docs/cosim-protocol.md); arrays travel in them when the
+     *                    chip agrees, else as base64 f64, with the same bits either way
+     */
+    public static RemoteChip connect(String spec, double timeoutSeconds, int maxReplyBytes, boolean offerFrames) {
         LineChannel channel = LineChannel.open(spec, timeoutSeconds, maxReplyBytes);
         try {
-            return new RemoteChip(spec, channel, timeoutSeconds);
+            return new RemoteChip(spec, channel, timeoutSeconds, offerFrames);
         } catch (RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    private RemoteChip(String spec, LineChannel channel, double timeoutSeconds) {
+    private RemoteChip(String spec, LineChannel channel, double timeoutSeconds, boolean offerFrames) {
         this.spec = spec;
         this.calls = new RemoteCalls(spec, channel, timeoutSeconds);
         ObjectNode hello = calls.request("hello");
         hello.put("protocol", Wire.PROTOCOL);
+        if (offerFrames) hello.put("frames", true); // a chip that does not know the field ignores it, and arrays stay base64
         JsonNode h = calls.call(hello);
+        if (offerFrames && h.path("frames").isBoolean() && h.path("frames").booleanValue()) calls.useFrames();
         JsonNode version = h.get("protocol");
         if (version == null || !version.isIntegralNumber() || version.asLong() != Wire.PROTOCOL) {
             throw calls.fail("the handshake's protocol is " + (version == null ? "missing" : Wire.abbreviate(version.toString())) + ", this host speaks "
@@ -143,6 +153,11 @@ public final class RemoteChip implements HostedChip {
         }
     }
 
+    @Override
+    public String arrayTransport() {
+        return calls.frames() ? "binary frames" : "base64 f64";
+    }
+
     /** Per op: calls and seconds of round trip so far (docs/cosim-protocol.md, "Overhead"). */
     @Override
     public java.util.Map<String, double[]> roundTrips() {
@@ -198,9 +213,10 @@ public final class RemoteChip implements HostedChip {
         boolean inRange = layer >= 1 && layer < clampedLayers.length;
         if (outputs == null && inRange && !clampedLayers[layer] && batch > 0) return;
         ObjectNode r = calls.request("clamp").put("layer", layer);
+        Wire.Frames block = calls.block();
         if (outputs == null) r.putNull("values");
-        else r.set("values", Wire.array(outputs, Wire.Encoding.F64));
-        calls.call(r);
+        else r.set("values", RemoteCalls.array(outputs, block));
+        calls.call(r, block);
         if (inRange) clampedLayers[layer] = outputs != null;
     }
 
@@ -213,15 +229,16 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public double[] readGhost(int k) {
-        double[] v = calls.values(calls.call(calls.request("read_ghost").put("population", k).put("encoding", "f64")), "values");
+        double[] v = calls.values(calls.call(calls.request("read_ghost").put("population", k).put("encoding", calls.replyEncoding())), "values");
         return sized(v, (long) batch * (k >= 0 && k + 1 < topology.neuronLayers() ? topology.size(k + 1) : 0), "read_ghost");
     }
 
     @Override
     public void setInputs(double[] inputs, int batchSize) {
         ObjectNode r = calls.request("set_inputs").put("batch", batchSize);
-        r.set("inputs", Wire.array(inputs, Wire.Encoding.F64));
-        calls.call(r);
+        Wire.Frames block = calls.block();
+        r.set("inputs", RemoteCalls.array(inputs, block));
+        calls.call(r, block);
         if (batchSize != batch) java.util.Arrays.fill(clampedLayers, false); // a new batch size releases every clamp
         batch = batchSize;
     }
@@ -234,8 +251,9 @@ public final class RemoteChip implements HostedChip {
     @Override
     public void setNudge(double[] target, double beta) {
         ObjectNode r = calls.request("set_nudge").put("beta", beta);
-        if (target != null && beta != 0) r.set("target", Wire.array(target, Wire.Encoding.F64));
-        calls.call(r);
+        Wire.Frames block = calls.block();
+        if (target != null && beta != 0) r.set("target", RemoteCalls.array(target, block));
+        calls.call(r, block);
     }
 
     @Override
@@ -257,7 +275,7 @@ public final class RemoteChip implements HostedChip {
 
     @Override
     public double[] read(int layer) {
-        double[] v = calls.values(calls.call(calls.request("read").put("layer", layer).put("encoding", "f64")), "values");
+        double[] v = calls.values(calls.call(calls.request("read").put("layer", layer).put("encoding", calls.replyEncoding())), "values");
         int size = layer >= 0 && layer < topology.neuronLayers() ? topology.size(layer) : 0;
         return sized(v, (long) batch * size, "read");
     }
@@ -291,8 +309,9 @@ public final class RemoteChip implements HostedChip {
     @Override
     public void program(LayerParams delta) {
         ObjectNode r = calls.request("program");
-        r.set("delta", Wire.params(delta, Wire.Encoding.F64));
-        calls.call(r);
+        Wire.Frames block = calls.block();
+        r.set("delta", Wire.params(delta, block == null ? Wire.Encoding.F64 : Wire.Encoding.FRAME, block));
+        calls.call(r, block);
     }
 
     /** The update mode the chip's handshake model states (host when its model has no update section). */
@@ -304,16 +323,17 @@ public final class RemoteChip implements HostedChip {
     @Override
     public void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
         ObjectNode r = calls.request("update_outer_product").put("layer", k).put("bias", bias).put("terms", terms).put("scale", scale);
-        r.set("rows", Wire.array(d, Wire.Encoding.F64));
-        r.set("columns", Wire.array(x, Wire.Encoding.F64));
-        calls.call(r);
+        Wire.Frames block = calls.block();
+        r.set("rows", RemoteCalls.array(d, block));
+        r.set("columns", RemoteCalls.array(x, block));
+        calls.call(r, block);
     }
 
     @Override
     public LayerParams readWeights() {
-        JsonNode r = calls.call(calls.request("read_weights").put("encoding", "f64"));
+        JsonNode r = calls.call(calls.request("read_weights").put("encoding", calls.replyEncoding()));
         try {
-            return Wire.params(r, topology, "weights");
+            return calls.params(r, topology, "weights");
         } catch (Wire.BadMessage e) {
             throw calls.fail("reply " + e.getMessage());
         }

@@ -53,7 +53,8 @@ public final class Wire {
     }
 
     public enum Encoding {
-        JSON("json"), F32("f32"), F64("f64");
+        /** FRAME: float64 in the message's binary block, for peers that agreed to frames in their handshake. */
+        JSON("json"), F32("f32"), F64("f64"), FRAME("frame");
 
         final String label;
 
@@ -63,11 +64,70 @@ public final class Wire {
 
         static Encoding of(String s) {
             for (Encoding e : values()) if (e.label.equals(s)) return e;
-            throw new BadMessage("encoding: expected json, f32 or f64, got \"" + s + "\"");
+            throw new BadMessage("encoding: expected json, f32, f64 or frame, got \"" + s + "\"");
         }
     }
 
+    /**
+     * The binary block of a message being written (docs/cosim-protocol.md, "Binary frames"): each
+     * array added is appended as little-endian float64 and referred to in the JSON as
+     * {"frame": [byte offset, count]}.
+     */
+    public static final class Frames {
+        private byte[] bytes = new byte[1024];
+        private int size;
+
+        JsonNode add(double[] values) {
+            long needed = size + 8L * values.length;
+            if (needed > Integer.MAX_VALUE - 8) throw new IllegalStateException("a message's frames over 2 GB");
+            if (needed > bytes.length) bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * bytes.length)));
+            ByteBuffer.wrap(bytes, size, 8 * values.length).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values);
+            ObjectNode o = NODES.objectNode();
+            o.putArray("frame").add(size).add(values.length);
+            size += 8 * values.length;
+            return o;
+        }
+
+        int size() {
+            return size;
+        }
+    }
+
+    /**
+     * A message as bytes on the wire: its JSON line, and when {@code frames} holds anything, the
+     * line begins with "frames": N and the N bytes of the block follow its newline.
+     */
+    static byte[] message(ObjectNode o, Frames frames) {
+        try {
+            if (frames == null || frames.size() == 0) {
+                byte[] json = JSON.writeValueAsBytes(o);
+                byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
+                out[json.length] = '\n';
+                return out;
+            }
+            ObjectNode framed = NODES.objectNode();
+            framed.put("frames", frames.size());
+            framed.setAll(o);
+            byte[] json = JSON.writeValueAsBytes(framed);
+            byte[] out = new byte[json.length + 1 + frames.size()];
+            System.arraycopy(json, 0, out, 0, json.length);
+            out[json.length] = '\n';
+            System.arraycopy(frames.bytes, 0, out, json.length + 1, frames.size());
+            return out;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #array(double[], Encoding)}, or into {@code frames} for {@link Encoding#FRAME}. */
+    public static JsonNode array(double[] values, Encoding e, Frames frames) {
+        if (e != Encoding.FRAME) return array(values, e);
+        if (frames == null) throw new IllegalStateException("frame encoding without a block");
+        return frames.add(values);
+    }
+
     public static JsonNode array(double[] values, Encoding e) {
+        if (e == Encoding.FRAME) throw new IllegalStateException("frame encoding needs the message's block");
         if (e == Encoding.JSON) {
             ArrayNode a = NODES.arrayNode(values.length);
             for (double v : values) a.add(v);
@@ -85,7 +145,13 @@ public final class Wire {
 
     /** Reads an array field; {@code field} names it in errors. */
     public static double[] doubles(JsonNode node, String field) {
+        return doubles(node, field, null);
+    }
+
+    /** Reads an array field of a message whose binary block is {@code block} (null: it has none). */
+    public static double[] doubles(JsonNode node, String field, byte[] block) {
         if (node == null || node.isNull()) throw new BadMessage(field + ": missing");
+        if (node.isObject() && node.size() == 1 && node.has("frame")) return frame(node.get("frame"), field, block);
         if (node.isArray()) {
             double[] out = new double[node.size()];
             for (int i = 0; i < out.length; i++) {
@@ -112,20 +178,45 @@ public final class Wire {
             for (int i = 0; i < out.length; i++) out[i] = single ? buf.getFloat() : buf.getDouble();
             return out;
         }
-        throw new BadMessage(field + ": expected an array of numbers or {\"f32\"|\"f64\": base64}");
+        throw new BadMessage(field + ": expected an array of numbers, {\"f32\"|\"f64\": base64} or {\"frame\": [offset, count]}");
+    }
+
+    /** The float64 values a {"frame": [offset, count]} reference names in the message's block, every bound checked. */
+    private static double[] frame(JsonNode ref, String field, byte[] block) {
+        if (block == null) throw new BadMessage(field + ": a frame reference in a message without a binary block (\"frames\": N first)");
+        if (ref == null || !ref.isArray() || ref.size() != 2 || !ref.get(0).canConvertToLong() || !ref.get(1).canConvertToLong()
+                || !ref.get(0).isIntegralNumber() || !ref.get(1).isIntegralNumber()) {
+            throw new BadMessage(field + ".frame: expected [byte offset, count] as two integers");
+        }
+        long offset = ref.get(0).asLong(), count = ref.get(1).asLong();
+        if (offset < 0 || count < 0 || offset > block.length || count > (block.length - offset) / 8) {
+            throw new BadMessage(field + ".frame: [" + offset + ", " + count + "] lies outside the " + block.length + "-byte block");
+        }
+        double[] out = new double[(int) count];
+        ByteBuffer.wrap(block, (int) offset, (int) (8 * count)).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
+        return out;
     }
 
     public static ObjectNode params(LayerParams p, Encoding e) {
+        return params(p, e, null);
+    }
+
+    public static ObjectNode params(LayerParams p, Encoding e, Frames frames) {
         ObjectNode o = NODES.objectNode();
         ArrayNode w = o.putArray("w"), b = o.putArray("b");
         for (int k = 0; k < p.layers(); k++) {
-            w.add(array(p.w[k], e));
-            b.add(array(p.b[k], e));
+            w.add(array(p.w[k], e, frames));
+            b.add(array(p.b[k], e, frames));
         }
         return o;
     }
 
     public static LayerParams params(JsonNode node, Topology t, String field) {
+        return params(node, t, field, null);
+    }
+
+    /** Layer parameters from a message whose binary block is {@code block} (null: none). */
+    public static LayerParams params(JsonNode node, Topology t, String field, byte[] block) {
         if (node == null || !node.isObject()) throw new BadMessage(field + ": expected {\"w\": [...], \"b\": [...]}");
         JsonNode w = node.get("w"), b = node.get("b");
         int layers = t.weightLayers();
@@ -134,8 +225,8 @@ public final class Wire {
         }
         LayerParams p = new LayerParams(t);
         for (int k = 0; k < layers; k++) {
-            double[] wk = doubles(w.get(k), field + ".w[" + k + "]");
-            double[] bk = doubles(b.get(k), field + ".b[" + k + "]");
+            double[] wk = doubles(w.get(k), field + ".w[" + k + "]", block);
+            double[] bk = doubles(b.get(k), field + ".b[" + k + "]", block);
             if (wk.length != p.w[k].length) throw new BadMessage(field + ".w[" + k + "]: expected " + p.w[k].length + " values, got " + wk.length);
             if (bk.length != p.b[k].length) throw new BadMessage(field + ".b[" + k + "]: expected " + p.b[k].length + " values, got " + bk.length);
             for (double v : wk) if (!Double.isFinite(v)) throw new BadMessage(field + ".w[" + k + "]: values must be finite");

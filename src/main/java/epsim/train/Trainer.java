@@ -424,6 +424,7 @@ public final class Trainer {
         if (!trips.isEmpty()) {
             ObjectNode protocol = run.putObject("protocol");
             protocol.put("note", "calls and seconds of round trip per op, this session (docs/cosim-protocol.md, \"Overhead\")");
+            if (chip.arrayTransport() != null) protocol.put("arrays", chip.arrayTransport());
             trips.forEach((op, t) -> protocol.putObject(op).put("calls", (long) t[0]).put("seconds", t[1]));
         }
         run.put("trainExamples", train.count());

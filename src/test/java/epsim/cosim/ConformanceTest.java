@@ -23,6 +23,9 @@ class ConformanceTest {
         assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains(" 0 failed, 0 unsupported"), run.out());
         assertTrue(run.out().contains("program / read_weights round trip") && run.out().contains("round trip per op (ms)"), run.out());
+        // both framings: the text encodings, then binary frames once the handshake agreed to them
+        assertTrue(run.out().contains("agreed: arrays also travel as binary frames") && run.out().contains("equals its f64 read bit for bit")
+                && run.out().contains("a frame reference outside its block is refused"), run.out());
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
         assertTrue(json.get("passed").asBoolean() && json.get("latency_ms").size() == 6, json.toString());
     }
@@ -34,6 +37,9 @@ class ConformanceTest {
                 CosimTest.serveCommand("--model", "ideal", "--net", "16-12-4", "--ops", "save_state,restore_state", "--hello-without-model"));
         assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("UNSUPPORTED  persist") && run.out().contains("none (the host uses a stand-in"), run.out());
+        TestSupport.Run plain = TestSupport.cli("conformance", "--repeats", "2", "--chip", CosimTest.serveCommand("--model", "ideal", "--net", "16-12-4", "--no-frames"));
+        assertEquals(0, plain.exitCode(), plain.out() + plain.err());
+        assertTrue(plain.out().contains("not agreed: arrays travel as JSON or base64") && !plain.out().contains("binary block"), plain.out());
     }
 
     @Test
