@@ -72,6 +72,16 @@ public interface Chip {
      */
     double[] read(int layer);
 
+    /**
+     * {@link #read} of each of {@code layers}, in that order (the same reads, the same noise draws):
+     * a chip over the protocol answers them in one round trip when it implements read_layers.
+     */
+    default double[][] readLayers(int... layers) {
+        double[][] out = new double[layers.length][];
+        for (int i = 0; i < layers.length; i++) out[i] = read(layers[i]);
+        return out;
+    }
+
     /** A snapshot of the neurons' state, to come back to (e.g. the free equilibrium). */
     State saveState();
 

@@ -23,6 +23,7 @@ public enum ChipOp {
     CLAMP("clamp", false),
     SET_GHOST_UNITS("set_ghost_units", false),
     READ_GHOST("read_ghost", false),
+    READ_LAYERS("read_layers", false),
     SAVE_STATE("save_state", false),
     RESTORE_STATE("restore_state", false),
     DROP_STATE("drop_state", false),

@@ -222,6 +222,23 @@ public final class ChipServer {
                 else reply.put("last_change", finite(x.lastChange(), "the neurons' state"));
             }
             case "read" -> reply.set("values", array(finite(chip.read(intField(r, "layer", 0, t.weightLayers())), "the layer's outputs"), encoding(r)));
+            case "read_layers" -> {
+                JsonNode list = r.get("layers");
+                if (list == null || !list.isArray() || list.isEmpty() || list.size() > t.neuronLayers()) {
+                    throw new Wire.BadMessage("layers: expected a list of 1.." + t.neuronLayers() + " layer numbers");
+                }
+                Wire.Encoding e = encoding(r);
+                int[] layers = new int[list.size()];
+                for (int i = 0; i < layers.length; i++) {
+                    JsonNode n = list.get(i);
+                    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0 || n.asInt() > t.weightLayers()) {
+                        throw new Wire.BadMessage("layers[" + i + "]: expected a layer number in 0.." + t.weightLayers());
+                    }
+                    layers[i] = n.asInt();
+                }
+                ArrayNode values = reply.putArray("values");
+                for (double[] v : chip.readLayers(layers)) values.add(array(finite(v, "the layer's outputs"), e));
+            }
             case "read_ghost" -> reply.set("values", array(finite(chip.readGhost(intField(r, "population", 0, t.weightLayers() - 1)),
                     "the ghost population's outputs"), encoding(r)));
             case "program" -> chip.program(Wire.params(r.get("delta"), t, "delta", requestBlock));

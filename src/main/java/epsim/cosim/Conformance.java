@@ -410,10 +410,38 @@ public final class Conformance {
                 session.row(op, "answered", ConformanceReport.Verdict.FAIL, "no error text in a refusal");
             }
         }
+        readLayers();
         for (ChipOp op : List.of(ChipOp.READ_GHOST, ChipOp.RESET_COUNTERS, ChipOp.UPDATE_OUTER_PRODUCT)) {
             if (!session.exercised().contains(op)) session.row(op.wire, "not exercised (it needs a rule's circuit or changes state)", supported(op) ? ConformanceReport.Verdict.INFO : ConformanceReport.Verdict.UNSUPPORTED,
                     supported(op) ? (listed == null ? "no ops list" : "listed") : "not listed");
         }
+    }
+
+    /** read_layers, when listed: every layer in one reply, each batch x size, layer 0 as its own read gives it. */
+    private void readLayers() {
+        if (!supported(ChipOp.READ_LAYERS) || listed == null) {
+            session.row("read_layers", "every layer in one round trip", ConformanceReport.Verdict.UNSUPPORTED, "not listed (the host reads layer by layer)");
+            return;
+        }
+        double[] layer0 = ConformanceSession.values(session.ask(session.request("read").put("layer", 0).put("encoding", "f64")));
+        ObjectNode r = session.request("read_layers").put("encoding", "f64");
+        for (int l = 0; l < t.neuronLayers(); l++) r.withArray("layers").add(l);
+        JsonNode reply = session.ask(r);
+        JsonNode values = ConformanceSession.ok(reply) ? reply.get("values") : null;
+        boolean shaped = values != null && values.isArray() && values.size() == t.neuronLayers();
+        String detail = shaped ? "" : reply == null ? "no reply" : ConformanceSession.ok(reply) ? "values: not one array per layer" : ConformanceSession.error(reply);
+        for (int l = 0; shaped && l < t.neuronLayers(); l++) {
+            double[] v;
+            try {
+                v = Wire.doubles(values.get(l), "values[" + l + "]");
+            } catch (Wire.BadMessage e) {
+                v = null;
+                detail = e.getMessage();
+            }
+            shaped = v != null && v.length == 2 * t.size(l) && (l != 0 || Arrays.equals(v, layer0));
+            if (!shaped && detail.isEmpty()) detail = "layer " + l + ": " + (v == null ? "none" : v.length + " values" + (l == 0 ? " or not layer 0's read" : ""));
+        }
+        session.check("read_layers", "every layer in one reply, batch x size each, layer 0 equal to its read", shaped, shaped ? t.neuronLayers() + " layers" : detail);
     }
 
     /** The ops of one training step, repeated: where the time of a step goes. */

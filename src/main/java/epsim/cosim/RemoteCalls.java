@@ -147,6 +147,15 @@ final class RemoteCalls {
     }
 
 
+    /** Element {@code i} of the array of arrays {@code list} of the last reply, named {@code field} in errors. */
+    double[] values(JsonNode list, int i, String field) {
+        try {
+            return Wire.doubles(list.get(i), field, replyBlock);
+        } catch (Wire.BadMessage e) {
+            throw fail("reply " + e.getMessage());
+        }
+    }
+
     /** Layer parameters of the last reply ({@code field} of {@code r}), frame references read from its block. */
     epsim.math.LayerParams params(JsonNode node, epsim.math.Topology t, String field) {
         return Wire.params(node, t, field, replyBlock);

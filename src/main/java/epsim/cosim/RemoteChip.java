@@ -280,6 +280,26 @@ public final class RemoteChip implements HostedChip {
         return sized(v, (long) batch * size, "read");
     }
 
+    /** One round trip for all of {@code layers} when the chip implements read_layers, else a read each. */
+    @Override
+    public double[][] readLayers(int... layers) {
+        if (!supports(epsim.chip.ChipOp.READ_LAYERS) || layers.length < 2) return HostedChip.super.readLayers(layers);
+        ObjectNode r = calls.request("read_layers").put("encoding", calls.replyEncoding());
+        com.fasterxml.jackson.databind.node.ArrayNode list = r.putArray("layers");
+        for (int l : layers) list.add(l);
+        JsonNode reply = calls.call(r);
+        JsonNode values = reply.get("values");
+        if (values == null || !values.isArray() || values.size() != layers.length) {
+            throw calls.fail("reply to \"read_layers\": values: expected " + layers.length + " arrays, one per layer asked");
+        }
+        double[][] out = new double[layers.length][];
+        for (int i = 0; i < layers.length; i++) {
+            int size = layers[i] >= 0 && layers[i] < topology.neuronLayers() ? topology.size(layers[i]) : 0;
+            out[i] = sized(calls.values(values, i, "values[" + i + "]"), (long) batch * size, "read_layers");
+        }
+        return out;
+    }
+
     /** A reply's values must be as many as asked for, and finite. */
     private double[] sized(double[] v, long expected, String op) {
         if (v.length != expected) throw calls.fail("reply to \"" + op + "\": " + v.length + " values, expected " + expected + " (batch x layer size)");

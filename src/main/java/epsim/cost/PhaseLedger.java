@@ -154,6 +154,11 @@ public final class PhaseLedger implements Chip {
     }
 
     @Override
+    public double[][] readLayers(int... layers) {
+        return chip.readLayers(layers);
+    }
+
+    @Override
     public State saveState() {
         return chip.saveState();
     }

@@ -18,9 +18,9 @@ public final class Phases {
 
     /** ADC reads of every neuron layer, input included. */
     public static double[][] readAll(Chip chip, Topology t) {
-        double[][] reads = new double[t.neuronLayers()][];
-        for (int l = 0; l < t.neuronLayers(); l++) reads[l] = chip.read(l);
-        return reads;
+        int[] layers = new int[t.neuronLayers()];
+        for (int l = 0; l < layers.length; l++) layers[l] = l;
+        return chip.readLayers(layers);
     }
 
     /** -(hebbian(a) - hebbian(b)) / (betaA - betaB), batch-averaged: the gradient estimate. */
