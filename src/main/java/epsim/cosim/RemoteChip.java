@@ -19,8 +19,9 @@ import java.util.List;
 /**
  * A chip on the other side of the co-simulation protocol: another process started with
  * {@code exec:COMMAND} (talking over its standard input and output) or a server at
- * {@code tcp:HOST:PORT}. Arrays travel as base64 float64, so a run against {@code epsim serve}
- * gives the same bits as the in-process chip. Every reply is awaited at most
+ * {@code tcp:HOST:PORT}. Arrays travel as binary float64 frames when the chip's handshake agrees,
+ * else as base64 float64: exact either way, so a run against {@code epsim serve} gives the same
+ * bits as the in-process chip. Every reply is awaited at most
  * {@code timeoutSeconds}; a dead, silent or misbehaving peer ends the run with a one-line error.
  */
 public final class RemoteChip implements HostedChip {
