@@ -37,6 +37,8 @@ public final class RemoteChip implements HostedChip {
     private final HardwareModel model;
     /** The ops the chip implements: its handshake's "ops", or every op when the handshake lists none. */
     private final java.util.Set<epsim.chip.ChipOp> ops;
+    /** Whether the handshake listed its ops: read_layers, an op for speed only, is sent only to a chip that lists it. */
+    private final boolean opsListed;
     /** Optional ops the chip answered with an error (a chip whose handshake lists no ops): not sent again. */
     private final java.util.Set<epsim.chip.ChipOp> refused = java.util.EnumSet.noneOf(epsim.chip.ChipOp.class);
     private String lastRefusal;
@@ -101,6 +103,7 @@ public final class RemoteChip implements HostedChip {
         this.clampedLayers = new boolean[topology.neuronLayers()];
         calls.limitReplies(Wire.ShapeLimit.forChip(topology));
         this.ops = handshakeOps(h.get("ops"));
+        this.opsListed = h.get("ops") != null && !h.get("ops").isNull();
         JsonNode m = h.get("model");
         if (m == null || m.isNull()) {
             this.model = standIn(h.get("transfer"));
@@ -284,7 +287,8 @@ public final class RemoteChip implements HostedChip {
     /** One round trip for all of {@code layers} when the chip implements read_layers, else a read each. */
     @Override
     public double[][] readLayers(int... layers) {
-        if (!supports(epsim.chip.ChipOp.READ_LAYERS) || layers.length < 2) return HostedChip.super.readLayers(layers);
+        // a chip that lists no ops is taken to implement every op, but one that predates read_layers would refuse it
+        if (!opsListed || !supports(epsim.chip.ChipOp.READ_LAYERS) || layers.length < 2) return HostedChip.super.readLayers(layers);
         ObjectNode r = calls.request("read_layers").put("encoding", calls.replyEncoding());
         com.fasterxml.jackson.databind.node.ArrayNode list = r.putArray("layers");
         for (int l : layers) list.add(l);

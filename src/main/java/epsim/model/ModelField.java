@@ -161,10 +161,10 @@ public enum ModelField {
     PULSE_TYPE("update", "pulseType", Kind.TEXT, "one of \"stochastic\", \"deterministic\"", "—", "`stochastic`, `deterministic`",
             "outerProduct: stochastic trains, a pulse per coincidence (aihwkit `StochasticCompressed`), or deterministic counts (`DeterministicImplicit`)",
             m -> m.update().pulseType().jsonName),
-    GHOST_CROSSBAR("ghost", "crossbar", Kind.TEXT, "one of \"shared\", \"separate\"", "—", "`shared`, `separate`",
+    GHOST_CROSSBAR("ghost", "crossbar", Kind.TEXT, "one of \"shared\", \"separate\"", "—", "`shared`, `separate`; optional, shared",
             "ghost units: the ghost populations read the forward crossbar itself (complete duplication: their weights equal the forward ones exactly), "
                     + "or a crossbar of their own, fabricated and programmed like any other, so that the cancellation is as imperfect as the devices (docs/rules.md)",
-            m -> m.ghost().crossbar().jsonName),
+            m -> m.ghost().crossbar().jsonName, Presence.OPTIONAL, HardwareModel.GhostCrossbar.SHARED),
     GHOST_PROGRAMMING("ghost", "programming", Kind.TEXT, "one of \"samePulses\", \"independent\"", "—", "`samePulses`, `independent`; optional, samePulses",
             "ghost units on a separate crossbar: the controller rounds each requested change to a pulse count once and sends both copies that count, "
                     + "or each copy rounds its requests with its own random draws (docs/rules.md); each copy's devices respond with their own steps and noise either way",
