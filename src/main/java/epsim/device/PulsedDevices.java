@@ -68,7 +68,7 @@ public final class PulsedDevices {
         double mid = 0.5 * (p.gMin() + p.gMax()), half = 0.5 * (p.gMax() - p.gMin());
         int stuckCount = 0;
         for (int i = 0; i < n; i++) {
-            step[i] = p.stepDtod() > 0 ? Math.max(0, p.step() * (1 + p.stepDtod() * fabrication.nextGaussian())) : p.step();
+            step[i] = p.stepDtod() > 0 ? Math.max(0, nominalStep * (1 + p.stepDtod() * fabrication.nextGaussian())) : nominalStep;
             upDown[i] = p.upDownDtod() > 0 ? clamp(p.upDown() + p.upDownDtod() * fabrication.nextGaussian(), -0.99, 0.99) : p.upDown();
             if (p.boundsDtod() > 0) {
                 high[i] = mid + half * clamp(1 + p.boundsDtod() * fabrication.nextGaussian(), 0.05, 3);
@@ -129,11 +129,15 @@ public final class PulsedDevices {
             taken[i]++;
             return deltaG > 0 ? 1 : -1;
         }
-        double exact = Math.abs(deltaG) / p.step();
+        double exact = Math.abs(deltaG) / nominalStep;
         double floor = Math.floor(exact);
-        long pulses = (long) floor + (rng.nextDouble() < exact - floor ? 1 : 0);
-        if (pulses > 0) pulse(i, deltaG > 0, pulses, rng);
-        return deltaG > 0 ? pulses : -pulses;
+        return send(i, deltaG, (long) floor + (rng.nextDouble() < exact - floor ? 1 : 0), rng);
+    }
+
+    /** Sends device i {@code count} pulses in the direction of {@code deltaG}; returns them signed (positive up). */
+    private long send(int i, double deltaG, long count, Rng rng) {
+        if (count > 0) pulse(i, deltaG > 0, count, rng);
+        return deltaG > 0 ? count : -count;
     }
 
     /**
@@ -176,15 +180,13 @@ public final class PulsedDevices {
             for (int r = 0; r < rowUp.length; r++) rowUp[r] = Math.max(rowUp[r], 1); // one analog write slot per row
             return;
         }
-        boolean plain = programmedAt == null && !anyStuck && endurance == null && !spreads
-                && p.response().constant(true) && p.response().constant(false);
         // rows walked as rows: a division per device to find its row cost more than its rounding
         for (int row = 0, i = 0; i < n; row++) {
             long up = rowUp[row], down = rowDown[row];
             for (int end = Math.min(n, i + rowLength); i < end; i++) {
                 double d = delta[i];
                 if (d == 0) continue;
-                long pulses = plain ? requestConstant(i, scale * d, rng) : request(i, scale * d, now, rng);
+                long pulses = request(i, scale * d, now, rng);
                 if (sent != null) sent[i] = stuck[i] != FREE ? NOT_ROUNDED : pulses;
                 if (pulses > up) up = pulses;
                 else if (-pulses > down) down = -pulses;
@@ -214,9 +216,7 @@ public final class PulsedDevices {
                 } else {
                     updates++;
                     settleDrift(i, now);
-                    long count = Math.abs(sent[i]);
-                    if (count > 0) pulse(i, deltaG > 0, count, rng);
-                    pulses = deltaG > 0 ? count : -count;
+                    pulses = send(i, deltaG, Math.abs(sent[i]), rng);
                 }
                 if (pulses > up) up = pulses;
                 else if (-pulses > down) down = -pulses;
@@ -224,29 +224,6 @@ public final class PulsedDevices {
             rowUp[row] = up;
             rowDown[row] = down;
         }
-    }
-
-    /**
-     * {@link #request} of a free device with state-independent steps, no drift and no wear: the
-     * same draws in the same order and the same arithmetic (the bits do not change), without the
-     * checks the general path makes per device and pulse.
-     */
-    private long requestConstant(int i, double deltaG, Rng rng) {
-        if (deltaG == 0) return 0;
-        updates++;
-        double exact = Math.abs(deltaG) / nominalStep;
-        double floor = Math.floor(exact);
-        long pulses = (long) floor + (rng.nextDouble() < exact - floor ? 1 : 0);
-        if (pulses == 0) return 0;
-        boolean up = deltaG > 0;
-        if (up) pulsesUp += pulses;
-        else pulsesDown += pulses;
-        taken[i] += pulses;
-        double change = pulses * stepSize(i, g[i], up);
-        double noise = p.writeNoise() * nominalStep;
-        if (noise > 0) change += noise * (pulses < SQRT.length ? SQRT[(int) pulses] : Math.sqrt((double) pulses)) * rng.nextGaussian();
-        g[i] = clamp(g[i] + (up ? change : -change), low[i], high[i]);
-        return up ? pulses : -pulses;
     }
 
     /** sqrt(k) for the pulse counts most requests become (Math.sqrt is correctly rounded, so the table holds the same bits). */
@@ -281,12 +258,12 @@ public final class PulsedDevices {
                 wear = Math.exp(-Math.max(0, before - endurance[i]) / endurance[i]);
             }
         }
-        double noise = p.writeNoise() * p.step();
+        double noise = p.writeNoise() * nominalStep;
         boolean constant = p.response().constant(up);
         if (constant) {
             // a state-independent step: count pulses sum exactly to count steps plus one Gaussian of sqrt(count) spread
             double change = count * stepSize(i, g[i], up) * wear;
-            if (noise > 0) change += noise * Math.sqrt((double) count) * rng.nextGaussian();
+            if (noise > 0) change += noise * (count < SQRT.length ? SQRT[(int) count] : Math.sqrt((double) count)) * rng.nextGaussian();
             g[i] = clamp(g[i] + (up ? change : -change), low[i], high[i]);
             return;
         }
@@ -436,7 +413,7 @@ public final class PulsedDevices {
 
     private double snap(double v) {
         if (p.continuous()) return v;
-        return p.gMin() + Math.rint((v - p.gMin()) / p.step()) * p.step();
+        return p.gMin() + Math.rint((v - p.gMin()) / nominalStep) * nominalStep;
     }
 
     private static double clamp(double v, double lo, double hi) {
