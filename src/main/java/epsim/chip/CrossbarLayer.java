@@ -82,20 +82,17 @@ final class CrossbarLayer {
 
     /** Requested changes become pulses; returns the pulse slots taken, row by row (a row: one neuron's synapses and its bias device). */
     long program(double[] deltaW, double[] deltaB, double now, Rng writes) {
-        long[][] rowMax = new long[4][outputs];
-        weightDevices.program(deltaW, now, writes, inputs, rowMax);
-        biasDevices.program(deltaB, now, writes, 1, rowMax);
-        return ConductanceArray.slots(rowMax);
+        return program(deltaW, deltaB, now, writes, null);
     }
 
     /**
      * {@link #program} that records the pulse counts every device was sent into {@code sent}
-     * ({weights G+, weights G-, bias G+, bias G-}), for a copy of the layer ({@link #send}).
+     * ({weights G+, weights G-, bias G+, bias G-}; null: no record), for a copy of the layer ({@link #send}).
      */
     long program(double[] deltaW, double[] deltaB, double now, Rng writes, long[][] sent) {
         long[][] rowMax = new long[4][outputs];
-        weightDevices.program(deltaW, now, writes, inputs, rowMax, new long[][] {sent[0], sent[1]});
-        biasDevices.program(deltaB, now, writes, 1, rowMax, new long[][] {sent[2], sent[3]});
+        weightDevices.program(deltaW, now, writes, inputs, rowMax, sent == null ? null : new long[][] {sent[0], sent[1]});
+        biasDevices.program(deltaB, now, writes, 1, rowMax, sent == null ? null : new long[][] {sent[2], sent[3]});
         return ConductanceArray.slots(rowMax);
     }
 

@@ -85,23 +85,19 @@ public final class Crossbars {
     /** Requested weight and bias changes become programming pulses, with every device effect. */
     public void program(LayerParams delta, double now) {
         if (!delta.topology.equals(topology)) throw new UserError("program: topology " + delta.topology + " is not " + topology);
-        if (samePulses) {
-            if (sentPulses == null) {
-                sentPulses = new long[layers.length][][];
-                for (int k = 0; k < layers.length; k++) sentPulses[k] = layers[k].pulseRecord();
-            }
-            for (int k = 0; k < layers.length; k++) {
-                slotsByLayer[k] += layers[k].program(delta.w[k], delta.b[k], now, writes, sentPulses[k]);
-                ghostCopy.slotsByLayer[k] += ghostCopy.layers[k].send(delta.w[k], delta.b[k], sentPulses[k], now, writes);
-            }
-            refresh(now); // the copy's too
-            return;
+        if (samePulses && sentPulses == null) {
+            sentPulses = new long[layers.length][][];
+            for (int k = 0; k < layers.length; k++) sentPulses[k] = layers[k].pulseRecord();
         }
+        // samePulses: each layer's copy is sent the counts just drawn for it; independent: the copy rounds its own, after the forward crossbar
         for (int k = 0; k < layers.length; k++) {
-            slotsByLayer[k] += layers[k].program(delta.w[k], delta.b[k], now, writes);
+            slotsByLayer[k] += layers[k].program(delta.w[k], delta.b[k], now, writes, samePulses ? sentPulses[k] : null);
+            if (samePulses) ghostCopy.slotsByLayer[k] += ghostCopy.layers[k].send(delta.w[k], delta.b[k], sentPulses[k], now, writes);
         }
-        if (ghostCopy != null) ghostCopy.program(delta, now);
-        refresh(now);
+        if (ghostCopy != null && !samePulses) {
+            for (int k = 0; k < layers.length; k++) ghostCopy.slotsByLayer[k] += ghostCopy.layers[k].program(delta.w[k], delta.b[k], now, writes);
+        }
+        refresh(now); // the copy's too
     }
 
     /**
@@ -125,12 +121,11 @@ public final class Crossbars {
             long slots = layers[k].updateOuterProduct(trains, ghostCopy.layers[k], d, x, bias, terms, scale, now, writes);
             slotsByLayer[k] += slots;
             ghostCopy.slotsByLayer[k] += slots;
-            refresh(now); // the copy's too
-            return;
+        } else {
+            slotsByLayer[k] += layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
+            if (ghostCopy != null) ghostCopy.slotsByLayer[k] += ghostCopy.layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
         }
-        slotsByLayer[k] += layers[k].updateOuterProduct(trains, d, x, bias, terms, scale, now, writes);
-        if (ghostCopy != null) ghostCopy.updateOuterProduct(trains, k, d, x, bias, terms, scale, now);
-        refresh(now);
+        refresh(now); // the copy's too
     }
 
     /** Re-reads the effective weights at time {@code now} (drifting devices change with it). */

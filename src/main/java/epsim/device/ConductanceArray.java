@@ -45,19 +45,17 @@ public final class ConductanceArray {
      * sharing the rows (the weights and the bias column) can be counted together.
      */
     public void program(double[] deltaW, double now, Rng rng, int rowLength, long[][] rowMax) {
-        double halfScale = 0.5 * device.gRef();
-        plus.requestAll(deltaW, halfScale, now, rng, rowLength, rowMax[0], rowMax[1]);
-        minus.requestAll(deltaW, -halfScale, now, rng, rowLength, rowMax[2], rowMax[3]);
+        program(deltaW, now, rng, rowLength, rowMax, null);
     }
 
     /**
-     * {@link #program} that records in {@code sent} ({G+ counts, G- counts}) the pulse counts each
-     * device was sent, for a second array holding the same weights ({@link #send}).
+     * {@link #program} that records in {@code sent} ({G+ counts, G- counts}; null: no record) the
+     * pulse counts each device was sent, for a second array holding the same weights ({@link #send}).
      */
     public void program(double[] deltaW, double now, Rng rng, int rowLength, long[][] rowMax, long[][] sent) {
         double halfScale = 0.5 * device.gRef();
-        plus.requestAll(deltaW, halfScale, now, rng, rowLength, rowMax[0], rowMax[1], sent[0]);
-        minus.requestAll(deltaW, -halfScale, now, rng, rowLength, rowMax[2], rowMax[3], sent[1]);
+        plus.requestAll(deltaW, halfScale, now, rng, rowLength, rowMax[0], rowMax[1], sent == null ? null : sent[0]);
+        minus.requestAll(deltaW, -halfScale, now, rng, rowLength, rowMax[2], rowMax[3], sent == null ? null : sent[1]);
     }
 
     /** The same requests as {@link #program}, sent as the pulse counts another array recorded ({@link PulsedDevices#sendAll}). */
