@@ -382,8 +382,7 @@ public final class NeuronDynamics {
                     double sigma = Math.sqrt(current * current * (readSd * readSd + johnson[i - s * n]) + thermalSq);
                     if (sigma > 0) next += sigma * noise.nextGaussian();
                 } else if (noisy) {
-                    double read = readScale * rp;
-                    double sigma = read == 0 ? sigmaThermal : Math.sqrt(read * read + thermalSq);
+                    double sigma = noiseSigma(readScale * rp, sigmaThermal, thermalSq);
                     if (sigma > 0) next += sigma * noise.nextGaussian();
                 }
                 if (clip) next = Math.min(Math.max(next, transfer.railLow), transfer.railHigh);
@@ -393,6 +392,15 @@ public final class NeuronDynamics {
             }
         }
         return maxChange;
+    }
+
+    /**
+     * The std of one step's read and thermal noise on u for a read-noise term {@code read} = eps
+     * rho'(u) sigma_read: one Gaussian draws both (the class comment), and without read noise it is
+     * the thermal noise's alone.
+     */
+    private static double noiseSigma(double read, double sigmaThermal, double thermalSq) {
+        return read == 0 ? sigmaThermal : Math.sqrt(read * read + thermalSq);
     }
 
     private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
@@ -416,9 +424,8 @@ public final class NeuronDynamics {
         for (int s = 0; s < batch; s++) {
             double readScale = eps * readStd[s];
             // the general loop's sigma at slope 1 and at slope 0, once per example
-            double readInside = readScale * 1.0, readOutside = readScale * 0.0;
-            long sigmaInside = Double.doubleToRawLongBits(readInside == 0 ? sigmaThermal : Math.sqrt(readInside * readInside + thermalSq));
-            long sigmaOutside = Double.doubleToRawLongBits(readOutside == 0 ? sigmaThermal : Math.sqrt(readOutside * readOutside + thermalSq));
+            long sigmaInside = Double.doubleToRawLongBits(noiseSigma(readScale * 1.0, sigmaThermal, thermalSq));
+            long sigmaOutside = Double.doubleToRawLongBits(noiseSigma(readScale * 0.0, sigmaThermal, thermalSq));
             // every neuron of the example draws (both sigmas > 0): its draws fetched in order first, the same values
             boolean everyDraws = noisy && Double.longBitsToDouble(sigmaInside) > 0 && Double.longBitsToDouble(sigmaOutside) > 0;
             if (everyDraws) {
@@ -432,12 +439,9 @@ public final class NeuronDynamics {
                 double force = -x + rp * d[i];
                 if (nudgeTarget != null) force -= beta * rp * (rl[i] - nudgeTarget[i]);
                 double next = x + eps * force;
-                if (everyDraws) {
-                    next += Double.longBitsToDouble((sigmaInside & inside) | (sigmaOutside & ~inside)) * gaussians[i - first];
-                } else if (noisy) {
-                    double sigma = Double.longBitsToDouble((sigmaInside & inside) | (sigmaOutside & ~inside));
-                    if (sigma > 0) next += sigma * noise.nextGaussian();
-                }
+                double sigma = Double.longBitsToDouble((sigmaInside & inside) | (sigmaOutside & ~inside));
+                if (everyDraws) next += sigma * gaussians[i - first];
+                else if (noisy && sigma > 0) next += sigma * noise.nextGaussian();
                 next = Math.min(Math.max(next, 0.0), 1.0);
                 double change = Math.abs(next - x);
                 if (change > maxChange) maxChange = change;

@@ -96,12 +96,7 @@ public final class Rng {
         rectangleReady = rectangle != null;
         if (rectangleReady) {
             double[] r = rectangle;
-            for (int k = 0; k < BLOCK; k++) {
-                long bits = words[k];
-                int i = (int) (bits & 0x7F);
-                double z = ((bits >>> 11) * 0x1.0p-53) * ZX[i];
-                r[k] = z < ZX[i + 1] ? Double.longBitsToDouble(Double.doubleToRawLongBits(z) ^ ((bits & 0x80) << 56)) : Double.NaN;
-            }
+            for (int k = 0; k < BLOCK; k++) r[k] = rectangleDeviate(words[k]);
         }
     }
 
@@ -164,11 +159,20 @@ public final class Rng {
     private double gaussianFromNextWord() {
         if (rectangle == null) rectangle = new double[BLOCK]; // from the next block on
         long bits = nextLong();
+        double z = rectangleDeviate(bits);
+        return z == z ? z : gaussianBeyondRectangle(bits);
+    }
+
+    /**
+     * The ziggurat's common case for a draw {@code bits}: the layer (7 bits), the sign (bit 7) and
+     * the abscissa (53 bits); the signed normal deviate when the abscissa falls in its layer's
+     * rectangle, else NaN. The sign is set on the bit, not by a branch: a coin-flip branch
+     * mispredicts half the time.
+     */
+    private static double rectangleDeviate(long bits) {
         int i = (int) (bits & 0x7F);
         double z = ((bits >>> 11) * 0x1.0p-53) * ZX[i];
-        // the sign bit set by bit 7 without a branch: a coin-flip branch mispredicts half the time
-        if (z < ZX[i + 1]) return Double.longBitsToDouble(Double.doubleToRawLongBits(z) ^ ((bits & 0x80) << 56));
-        return gaussianBeyondRectangle(bits);
+        return z < ZX[i + 1] ? Double.longBitsToDouble(Double.doubleToRawLongBits(z) ^ ((bits & 0x80) << 56)) : Double.NaN;
     }
 
     /**
