@@ -191,7 +191,7 @@ public final class ChipServer {
                 if (persona.sendsModel()) reply.set("model", ModelLoader.toJson(chip.model()));
                 reply.put("transfer", chip.transfer().jsonName);
                 // binary frames, when the host offers them (a host that does not never sees one)
-                if (persona.frames() && r.path("frames").isBoolean() && r.path("frames").booleanValue()) reply.put("frames", true);
+                if (persona.frames() && Wire.isTrue(r, "frames")) reply.put("frames", true);
                 if (persona.listsOps()) {
                     ArrayNode ops = reply.putArray("ops");
                     for (String name : epsim.chip.ChipOp.names(persona.ops())) ops.add(name);

@@ -132,7 +132,7 @@ public final class Conformance {
                     missing.isEmpty() ? ops.size() + " ops listed" : "missing " + ChipOp.names(missing));
         }
         session.row("hello", "model (optional)", ConformanceReport.Verdict.INFO, h.hasNonNull("model") ? "an epsim hardware model" : "none (the host uses a stand-in with the chip's transfer curve)");
-        frames = h.path("frames").isBoolean() && h.path("frames").booleanValue();
+        frames = Wire.isTrue(h, "frames");
         session.row("hello", "binary frames (optional)", ConformanceReport.Verdict.INFO, frames ? "agreed: arrays also travel as binary frames, checked below"
                 : "not agreed: arrays travel as JSON or base64");
         return true;

@@ -53,9 +53,14 @@ final class RemoteCalls {
         return frames ? new Wire.Frames() : null;
     }
 
-    /** An array of a request: into its block, or as base64 f64 without one (exact either way). */
+    /** How a request's arrays travel: into its block, or as base64 f64 without one (exact either way). */
+    static Wire.Encoding encoding(Wire.Frames block) {
+        return block == null ? Wire.Encoding.F64 : Wire.Encoding.FRAME;
+    }
+
+    /** An array of a request, as {@link #encoding} says. */
     static JsonNode array(double[] values, Wire.Frames block) {
-        return Wire.array(values, block == null ? Wire.Encoding.F64 : Wire.Encoding.FRAME, block);
+        return Wire.array(values, encoding(block), block);
     }
 
     /** The encoding the host asks replies' arrays in. */
@@ -139,18 +144,18 @@ final class RemoteCalls {
 
 
     double[] values(JsonNode r, String field) {
-        try {
-            return Wire.doubles(r.get(field), field, replyBlock);
-        } catch (Wire.BadMessage e) {
-            throw fail("reply " + e.getMessage());
-        }
+        return decoded(r.get(field), field);
     }
-
 
     /** Element {@code i} of the array of arrays {@code list} of the last reply, named {@code field} in errors. */
     double[] values(JsonNode list, int i, String field) {
+        return decoded(list.get(i), field);
+    }
+
+    /** An array of the last reply, frame references read from its block; a malformed one ends the run in one line. */
+    private double[] decoded(JsonNode node, String field) {
         try {
-            return Wire.doubles(list.get(i), field, replyBlock);
+            return Wire.doubles(node, field, replyBlock);
         } catch (Wire.BadMessage e) {
             throw fail("reply " + e.getMessage());
         }

@@ -81,7 +81,7 @@ public final class RemoteChip implements HostedChip {
         hello.put("protocol", Wire.PROTOCOL);
         if (offerFrames) hello.put("frames", true); // a chip that does not know the field ignores it, and arrays stay base64
         JsonNode h = calls.call(hello);
-        if (offerFrames && h.path("frames").isBoolean() && h.path("frames").booleanValue()) calls.useFrames();
+        if (offerFrames && Wire.isTrue(h, "frames")) calls.useFrames();
         JsonNode version = h.get("protocol");
         if (version == null || !version.isIntegralNumber() || version.asLong() != Wire.PROTOCOL) {
             throw calls.fail("the handshake's protocol is " + (version == null ? "missing" : Wire.abbreviate(version.toString())) + ", this host speaks "
@@ -335,7 +335,7 @@ public final class RemoteChip implements HostedChip {
     public void program(LayerParams delta) {
         ObjectNode r = calls.request("program");
         Wire.Frames block = calls.block();
-        r.set("delta", Wire.params(delta, block == null ? Wire.Encoding.F64 : Wire.Encoding.FRAME, block));
+        r.set("delta", Wire.params(delta, RemoteCalls.encoding(block), block));
         calls.call(r, block);
     }
 

@@ -38,8 +38,13 @@ public final class Wire {
 
     /** Whether a reply says ok: the JSON value true, not a string or a number that reads as one. */
     static boolean ok(com.fasterxml.jackson.databind.JsonNode reply) {
-        com.fasterxml.jackson.databind.JsonNode ok = reply == null ? null : reply.get("ok");
-        return ok != null && ok.isBoolean() && ok.booleanValue();
+        return isTrue(reply, "ok");
+    }
+
+    /** Whether {@code field} of a message is the JSON value true (a string or a number that reads as true is not). */
+    static boolean isTrue(com.fasterxml.jackson.databind.JsonNode message, String field) {
+        com.fasterxml.jackson.databind.JsonNode v = message == null ? null : message.get(field);
+        return v != null && v.isBoolean() && v.booleanValue();
     }
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -74,7 +79,7 @@ public final class Wire {
      * {"frame": [byte offset, count]}.
      */
     public static final class Frames {
-        private byte[] bytes = new byte[1024];
+        private byte[] bytes = new byte[0]; // grown on the first array: most replies carry none
         private int size;
 
         JsonNode add(double[] values) {
@@ -98,21 +103,18 @@ public final class Wire {
      * line begins with "frames": N and the N bytes of the block follow its newline.
      */
     static byte[] message(ObjectNode o, Frames frames) {
+        int block = frames == null ? 0 : frames.size();
+        ObjectNode head = o;
+        if (block > 0) {
+            head = NODES.objectNode();
+            head.put("frames", block); // first, so that a reader finds it before parsing
+            head.setAll(o);
+        }
         try {
-            if (frames == null || frames.size() == 0) {
-                byte[] json = JSON.writeValueAsBytes(o);
-                byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
-                out[json.length] = '\n';
-                return out;
-            }
-            ObjectNode framed = NODES.objectNode();
-            framed.put("frames", frames.size());
-            framed.setAll(o);
-            byte[] json = JSON.writeValueAsBytes(framed);
-            byte[] out = new byte[json.length + 1 + frames.size()];
-            System.arraycopy(json, 0, out, 0, json.length);
+            byte[] json = JSON.writeValueAsBytes(head);
+            byte[] out = java.util.Arrays.copyOf(json, json.length + 1 + block);
             out[json.length] = '\n';
-            System.arraycopy(frames.bytes, 0, out, json.length + 1, frames.size());
+            if (block > 0) System.arraycopy(frames.bytes, 0, out, json.length + 1, block);
             return out;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
