@@ -7,22 +7,14 @@ layer. The BLAS thread count is set before numpy loads, so the runs of 1 and 2 t
     /usr/bin/python3 bench/ep_numpy.py --batch 20 --free 20 --nudge 4 --threads 1 --dtype float32
 prints one JSON line: samples per second of a training step (free + two nudged phases + update).
 """
-import argparse
 import json
 import os
-import time
+
+from ep_peer import arguments, samples_per_second
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--batch", type=int, default=20)
-    ap.add_argument("--free", type=int, default=20)
-    ap.add_argument("--nudge", type=int, default=4)
-    ap.add_argument("--beta", type=float, default=1.0)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--dtype", default="float32", choices=["float32", "float64"])
-    a = ap.parse_args()
+    a = arguments(threads=1, dtype="float32", dtypes=["float32", "float64"])
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(a.threads)
     import numpy as np  # after the thread count: the BLAS reads it once, when it loads
@@ -61,15 +53,9 @@ def main():
         b[0] += lr[0] * s * (rp1 - rm1).sum(0)
         b[1] += lr[1] * s * (rp2 - rm2).sum(0)
 
-    for _ in range(5):
-        train_step()
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < a.seconds:
-        train_step()
-        n += 1
-    elapsed = time.perf_counter() - start
+    rate = samples_per_second(train_step, a.batch, a.seconds)
     print(json.dumps({"peer": "numpy", "numpy": np.__version__, "dtype": a.dtype, "threads": a.threads,
-                      "batch": a.batch, "samples_per_second": n * a.batch / elapsed}))
+                      "batch": a.batch, "samples_per_second": rate}))
 
 
 if __name__ == "__main__":

@@ -7,23 +7,15 @@ product of the phase difference for the input layer.
     /usr/bin/python3 bench/ep_torch.py --batch 20 --free 20 --nudge 4 --threads 2
 prints one JSON line: samples per second of a training step (free + two nudged phases + update).
 """
-import argparse
 import json
-import time
 
 import torch
 
+from ep_peer import arguments, samples_per_second
+
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--batch", type=int, default=20)
-    ap.add_argument("--free", type=int, default=20)
-    ap.add_argument("--nudge", type=int, default=4)
-    ap.add_argument("--beta", type=float, default=1.0)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--dtype", default="float64")
-    a = ap.parse_args()
+    a = arguments(threads=2, dtype="float64")
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     dt = getattr(torch, a.dtype)
@@ -68,15 +60,9 @@ def main():
         b[1].add_(lr[1] * s * (rp2 - rm2).sum(0))
 
     with torch.no_grad():
-        for _ in range(5):
-            train_step()
-        n, start = 0, time.perf_counter()
-        while time.perf_counter() - start < a.seconds:
-            train_step()
-            n += 1
-        elapsed = time.perf_counter() - start
+        rate = samples_per_second(train_step, a.batch, a.seconds)
     print(json.dumps({"peer": "pytorch", "torch": torch.__version__, "dtype": a.dtype, "threads": a.threads,
-                      "batch": a.batch, "samples_per_second": n * a.batch / elapsed}))
+                      "batch": a.batch, "samples_per_second": rate}))
 
 
 if __name__ == "__main__":
