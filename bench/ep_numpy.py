@@ -10,7 +10,7 @@ prints one JSON line: samples per second of a training step (free + two nudged p
 import json
 import os
 
-from ep_peer import arguments, samples_per_second
+from peers import arguments, samples_per_second
 
 
 def main():

@@ -11,7 +11,7 @@ import json
 
 import torch
 
-from ep_peer import arguments, samples_per_second
+from peers import arguments, samples_per_second
 
 
 def main():
