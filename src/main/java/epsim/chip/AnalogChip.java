@@ -54,11 +54,11 @@ public final class AnalogChip implements HostedChip {
     private AnalogChip(HardwareModel model, Topology topology, long seed) {
         this.model = model;
         this.topology = topology;
-        this.crossbars = new Crossbars(model.device(), model.array(), topology, seed, model.ghost());
+        this.crossbars = new Crossbars(model, topology, seed);
         this.events = new ChipEvents(crossbars);
         this.converters = new Converters(model.periphery());
         this.neurons = new NeuronDynamics(model, crossbars, converters, time, seed);
-        this.trains = model.update().mode() == HardwareModel.UpdateMode.OUTER_PRODUCT
+        this.trains = model.update().mode().fromRankOneTerms()
                 ? new epsim.device.OuterProductUpdate(model.update(), model.device()) : null;
     }
 

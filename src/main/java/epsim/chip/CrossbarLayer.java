@@ -80,6 +80,21 @@ final class CrossbarLayer {
         biasDevices.writeVerified(biases, now);
     }
 
+    /** Resets the pairs of column {@code j} (0..inputs-1; inputs: the bias column) to weight 0 with write-verify. */
+    void resetColumn(int j, double now) {
+        if (j == inputs) {
+            for (int i = 0; i < outputs; i++) biasDevices.resetPair(i, now);
+        } else {
+            for (int i = 0; i < outputs; i++) weightDevices.resetPair(i * inputs + j, now);
+        }
+    }
+
+    /** Resets the pairs of row {@code i} (its synapses and its bias) to weight 0 with write-verify. */
+    void resetRow(int i, double now) {
+        for (int j = 0; j < inputs; j++) weightDevices.resetPair(i * inputs + j, now);
+        biasDevices.resetPair(i, now);
+    }
+
     /** Requested changes become pulses; returns the pulse slots taken, row by row (a row: one neuron's synapses and its bias device). */
     long program(double[] deltaW, double[] deltaB, double now, Rng writes) {
         return program(deltaW, deltaB, now, writes, null);

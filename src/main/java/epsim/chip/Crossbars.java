@@ -32,6 +32,8 @@ public final class Crossbars {
     /** Whether the ghosts' crossbar is sent the forward crossbar's pulse counts (ghost.programming samePulses) on pulsed devices. */
     private final boolean samePulses;
     private long[][][] sentPulses; // per layer: the counts the forward crossbar's last programming sent, for its copy
+    /** Tiki-Taka's fast arrays and transfer schedule (update.mode tikiTaka), or null. */
+    private final TikiTakaArrays tikiTaka;
 
     /** Bytes a chip and its controller hold per weight or bias: two devices (five doubles, a flag, a time with drift), the weight, updates. */
     static final int BYTES_PER_PARAMETER = 140;
@@ -42,17 +44,30 @@ public final class Crossbars {
 
     /** Layers on tiles as {@code array} says; with a separate ghost crossbar, also the ghost populations' own copy of every array, programmed as {@code ghost} says. */
     public Crossbars(HardwareModel.Device device, HardwareModel.Array array, Topology topology, long seed, HardwareModel.Ghost ghost) {
-        this(device, array, topology, seed, "fabrication", null, ghost.separate(), ghost.programming() == HardwareModel.GhostProgramming.SAME_PULSES);
+        this(device, array, topology, seed, "fabrication", null, ghost.separate(), ghost.programming() == HardwareModel.GhostProgramming.SAME_PULSES, null);
+    }
+
+    /** The crossbars of a chip of {@code model}: tiles, the ghosts' copy and, in update mode tikiTaka, the fast arrays as the model says. */
+    public Crossbars(HardwareModel model, Topology topology, long seed) {
+        this(model.device(), model.array(), topology, seed, "fabrication", null, model.ghost().separate(),
+                model.ghost().programming() == HardwareModel.GhostProgramming.SAME_PULSES,
+                model.update().mode() == HardwareModel.UpdateMode.TIKI_TAKA ? model : null);
+    }
+
+    /** Tiki-Taka's fast arrays A of a chip (no tiles: a transfer reads A's devices directly), written by the chip's own write stream. */
+    static Crossbars fastArrays(HardwareModel.Device device, Topology topology, long seed, Rng writes) {
+        return new Crossbars(device, HardwareModel.Array.NONE, topology, seed, "fast-fabrication", writes, false, false, null);
     }
 
     private Crossbars(HardwareModel.Device device, HardwareModel.Array array, Topology topology, long seed, String fabricationStream, Rng sharedWrites,
-                      boolean ghostCrossbar, boolean samePulses) {
+                      boolean ghostCrossbar, boolean samePulses, HardwareModel tikiTakaModel) {
         // wired tiles keep twelve solver values per device (conductance, factors, node voltages, iteration vectors), two devices
         // per weight, and the solved map; digital sums a copy of it per direction
         int perParameter = BYTES_PER_PARAMETER + (array.wired() ? 2 * 12 * 8 + 8 : 0) + (array.digital() ? 16 : 0);
         if (ghostCrossbar && samePulses && !device.continuous()) perParameter += 16; // the counts sent, for the copy (G+ and G-)
-        MemoryBudget.require((double) perParameter * topology.parameterCount() * (ghostCrossbar ? 2 : 1),
-                "network " + topology + " (" + topology.parameterCount() + " weights and biases" + (ghostCrossbar ? ", twice with the ghosts' crossbar)" : ")"));
+        MemoryBudget.require((double) perParameter * topology.parameterCount() * (ghostCrossbar || tikiTakaModel != null ? 2 : 1),
+                "network " + topology + " (" + topology.parameterCount() + " weights and biases"
+                        + (ghostCrossbar ? ", twice with the ghosts' crossbar)" : tikiTakaModel != null ? ", twice with Tiki-Taka's fast arrays)" : ")"));
         this.device = device;
         this.topology = topology;
         this.layers = new CrossbarLayer[topology.weightLayers()];
@@ -60,7 +75,8 @@ public final class Crossbars {
         Rng fabrication = Rng.stream(seed, fabricationStream);
         for (int k = 0; k < layers.length; k++) layers[k] = new CrossbarLayer(device, array, k, topology.size(k + 1), topology.size(k), fabrication);
         this.writes = sharedWrites != null ? sharedWrites : Rng.stream(seed, "chip-writes");
-        this.ghostCopy = ghostCrossbar ? new Crossbars(device, array, topology, seed, "ghost-fabrication", writes, false, false) : null;
+        this.ghostCopy = ghostCrossbar ? new Crossbars(device, array, topology, seed, "ghost-fabrication", writes, false, false, null) : null;
+        this.tikiTaka = tikiTakaModel != null ? new TikiTakaArrays(tikiTakaModel, topology, seed, writes) : null;
         // continuous devices take analog writes: nothing is rounded, so both choices program the copy alike
         this.samePulses = ghostCrossbar && samePulses && !device.continuous();
         refresh(0);
@@ -116,7 +132,9 @@ public final class Crossbars {
         for (double v : d) if (!Double.isFinite(v)) throw new UserError("update: a row value is not a finite number");
         for (double v : x) if (!Double.isFinite(v)) throw new UserError("update: a column value is not a finite number");
         if (!Double.isFinite(scale) || !Double.isFinite(bias)) throw new UserError("update: the scale or the bias value is not a finite number");
-        if (samePulses) {
+        if (tikiTaka != null) {
+            slotsByLayer[k] += tikiTaka.update(trains, k, layers[k], d, x, bias, terms, scale, now, writes);
+        } else if (samePulses) {
             // one set of row and column drivers: the copy sees the same trains
             long slots = layers[k].updateOuterProduct(trains, ghostCopy.layers[k], d, x, bias, terms, scale, now, writes);
             slotsByLayer[k] += slots;
@@ -133,6 +151,11 @@ public final class Crossbars {
         for (CrossbarLayer layer : layers) layer.refresh(now);
         if (ghostCopy != null) ghostCopy.refresh(now);
         generation++;
+    }
+
+    /** The second set of arrays a chip holds (the ghosts' crossbar or Tiki-Taka's fast arrays), or null. */
+    private Crossbars second() {
+        return ghostCopy != null ? ghostCopy : tikiTaka != null ? tikiTaka.fast() : null;
     }
 
     /**
@@ -156,18 +179,19 @@ public final class Crossbars {
     /**
      * Pulse slots every programming so far took (row by row, see {@link ConductanceArray#program}),
      * per weight layer (index k: the crossbar below neuron layer k + 1); the ghosts' crossbar is
-     * programmed after the forward one, so its slots add.
+     * programmed after the forward one, so its slots add (Tiki-Taka's fast arrays and transfers are
+     * counted with the layer they serve).
      */
     public long[] programmingSlotsByLayer() {
         long[] out = slotsByLayer.clone();
-        if (ghostCopy != null) {
-            long[] g = ghostCopy.programmingSlotsByLayer();
+        if (second() != null) {
+            long[] g = second().programmingSlotsByLayer();
             for (int k = 0; k < out.length; k++) out[k] += g[k];
         }
         return out;
     }
 
-    /** {pulses up, pulses down, device updates, verify writes} of every device (the ghosts' crossbar's included), per weight layer. */
+    /** {pulses up, pulses down, device updates, verify writes} of every device (the ghosts' crossbar's or the fast arrays' included), per weight layer. */
     public long[][] programmingCountsByLayer() {
         long[][] out = new long[4][layers.length];
         for (int k = 0; k < layers.length; k++) {
@@ -175,8 +199,8 @@ public final class Crossbars {
             layers[k].addCounts(sum);
             for (int i = 0; i < 4; i++) out[i][k] = sum[i];
         }
-        if (ghostCopy != null) {
-            long[][] g = ghostCopy.programmingCountsByLayer();
+        if (second() != null) {
+            long[][] g = second().programmingCountsByLayer();
             for (int i = 0; i < 4; i++) for (int k = 0; k < layers.length; k++) out[i][k] += g[i][k];
         }
         return out;
@@ -201,20 +225,20 @@ public final class Crossbars {
         return p;
     }
 
-    /** Every device of the chip, the ghosts' crossbar's included. */
+    /** Every device of the chip, the ghosts' crossbar's or Tiki-Taka's fast arrays' included. */
     public java.util.List<epsim.device.PulsedDevices> devices() {
         java.util.List<epsim.device.PulsedDevices> out = new java.util.ArrayList<>();
         for (CrossbarLayer layer : layers) layer.addDevices(out);
-        if (ghostCopy != null) out.addAll(ghostCopy.devices());
+        if (second() != null) out.addAll(second().devices());
         return out;
     }
 
-    /** Every device's state; for each layer: weights G+, weights G-, bias G+, bias G-; then the ghosts' crossbar's, the same way. */
+    /** Every device's state; for each layer: weights G+, weights G-, bias G+, bias G-; then the ghosts' crossbar's or the fast arrays', the same way. */
     double[][][] deviceStates() {
         double[][][] d = new double[deviceArrays()][][];
         int own = CrossbarLayer.PERSISTED_ARRAYS * layers.length;
         for (int k = 0; k < layers.length; k++) layers[k].persistInto(d, CrossbarLayer.PERSISTED_ARRAYS * k);
-        if (ghostCopy != null) System.arraycopy(ghostCopy.deviceStates(), 0, d, own, own);
+        if (second() != null) System.arraycopy(second().deviceStates(), 0, d, own, own);
         return d;
     }
 
@@ -227,20 +251,20 @@ public final class Crossbars {
         return layers[k];
     }
 
-    /** Device arrays a persisted state holds: four per layer, twice with the ghosts' crossbar. */
+    /** Device arrays a persisted state holds: four per layer, twice with the ghosts' crossbar or Tiki-Taka's fast arrays. */
     int deviceArrays() {
-        return CrossbarLayer.PERSISTED_ARRAYS * layers.length * (ghostCopy == null ? 1 : 2);
+        return CrossbarLayer.PERSISTED_ARRAYS * layers.length * (second() == null ? 1 : 2);
     }
 
     /** Restores every device, or (when any state does not fit) none. */
     void restoreDevices(double[][][] d) {
         int n = CrossbarLayer.PERSISTED_ARRAYS * layers.length;
-        if (ghostCopy != null) {
+        if (second() != null) {
             double[][][] own = java.util.Arrays.copyOfRange(d, 0, n), copy = java.util.Arrays.copyOfRange(d, n, 2 * n);
             checkDevices(own);
-            ghostCopy.checkDevices(copy);
+            second().checkDevices(copy);
             restoreChecked(own);
-            ghostCopy.restoreChecked(copy);
+            second().restoreChecked(copy);
             return;
         }
         checkDevices(d);
@@ -257,5 +281,24 @@ public final class Crossbars {
 
     Rng writeStream() {
         return writes;
+    }
+
+    /** Tiki-Taka's transfer schedule (rank-one terms each layer's fast array took), empty in the other update modes. */
+    long[] transferSchedule() {
+        return tikiTaka == null ? new long[0] : tikiTaka.termsTaken();
+    }
+
+    /** Refuses a transfer schedule that does not belong to this chip (nothing is restored). */
+    void checkTransferSchedule(long[] taken) {
+        if (tikiTaka == null) {
+            if (taken != null && taken.length > 0) throw new UserError("checkpoint: a Tiki-Taka transfer schedule, but the chip's update.mode is not tikiTaka");
+            return;
+        }
+        tikiTaka.checkTermsTaken(taken);
+    }
+
+    void restoreTransferSchedule(long[] taken) {
+        checkTransferSchedule(taken);
+        if (tikiTaka != null) tikiTaka.restoreTermsTaken(taken);
     }
 }

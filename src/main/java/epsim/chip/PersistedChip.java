@@ -6,15 +6,22 @@ import epsim.math.Topology;
 /**
  * Everything a checkpoint needs to continue a chip bit for bit: every device's state (for each
  * layer: weights G+, weights G-, bias G+, bias G-; then, with ghost units on a separate crossbar,
- * that crossbar's the same way), the noise and write streams and the chip
- * time. Fabrication properties are not saved: the seed redraws them. Neuron state is not saved:
- * every batch starts from rest.
+ * that crossbar's the same way, or Tiki-Taka's fast arrays'), the noise and write streams, the chip
+ * time and, in update mode tikiTaka, the transfer schedule (rank-one terms each layer's fast array
+ * took; empty otherwise). Fabrication properties are not saved: the seed redraws them. Neuron state
+ * is not saved: every batch starts from rest.
  */
-public record PersistedChip(double[][][] devices, long[] noiseState, long[] writeState, double time) {
+public record PersistedChip(double[][][] devices, long[] noiseState, long[] writeState, double time, long[] transferSchedule) {
+
+    /** A state without a transfer schedule (update modes host and outerProduct). */
+    public PersistedChip(double[][][] devices, long[] noiseState, long[] writeState, double time) {
+        this(devices, noiseState, writeState, time, new long[0]);
+    }
 
     /** The state of a chip built from these parts. */
     public static PersistedChip of(Crossbars crossbars, NeuronDynamics neurons, ChipTime time) {
-        return new PersistedChip(crossbars.deviceStates(), neurons.noiseStream().state(), crossbars.writeStream().state(), time.now());
+        return new PersistedChip(crossbars.deviceStates(), neurons.noiseStream().state(), crossbars.writeStream().state(), time.now(),
+                crossbars.transferSchedule());
     }
 
     /**
@@ -28,7 +35,7 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
         int layers = t.weightLayers(), per = CrossbarLayer.PERSISTED_ARRAYS;
         if (devices == null || (devices.length != per * layers && devices.length != 2 * per * layers)) {
             throw new UserError((devices == null ? 0 : devices.length) + " device arrays, a " + t + " chip has " + per * layers
-                    + " (" + 2 * per * layers + " with a separate ghost crossbar)");
+                    + " (" + 2 * per * layers + " with a separate ghost crossbar or Tiki-Taka's fast arrays)");
         }
         for (int k = 0; k < devices.length / per; k++) {
             for (int j = 0; j < per; j++) {
@@ -46,6 +53,10 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
             throw new UserError("random states: expected 4 + 4 words");
         }
         if (!(time >= 0 && time <= ChipTime.MAX_SECONDS)) throw new UserError("chip time " + time + ": expected a number in 0.." + ChipTime.MAX_SECONDS + " s");
+        if (transferSchedule == null || (transferSchedule.length != 0 && transferSchedule.length != layers)) {
+            throw new UserError("transfer schedule: expected none or " + layers + " counts, got " + (transferSchedule == null ? 0 : transferSchedule.length));
+        }
+        for (long terms : transferSchedule) if (terms < 0) throw new UserError("transfer schedule: a negative count of terms, " + terms);
         consistent("", false);
     }
 
@@ -82,7 +93,9 @@ public record PersistedChip(double[][][] devices, long[] noiseState, long[] writ
             throw new UserError("checkpoint: random state of " + noiseState.length + " + " + writeState.length + " words, expected 4 + 4");
         }
         consistent("checkpoint: ", crossbars.drifts());
+        crossbars.checkTransferSchedule(transferSchedule);
         crossbars.restoreDevices(devices);
+        crossbars.restoreTransferSchedule(transferSchedule);
         neurons.noiseStream().restore(noiseState);
         crossbars.writeStream().restore(writeState);
         clock.set(time);

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 @Command(name = "atlas", mixinStandardHelpOptions = true,
         description = "The robustness atlas from the sweeps scripts/atlas.sh ran (DIR/FAMILY/RULE/{train,gradient}): a plot per family "
                 + "(accuracy and gradient cosine against the varied value, one line per rule), each rule's tolerance and the full tables, "
-                + "in DIR/atlas.md and DIR/atlas-*.png (docs/atlas.md).")
+                + "in DIR/atlas.md and DIR/atlas-*.png; with --grid, the second edition from the sweeps scripts/atlas2.sh ran (DIR/RULE): "
+                + "per rule a grid of accuracies with paired comparisons, in DIR/atlas2.md and DIR/atlas2.csv (docs/atlas.md).")
 final class AtlasCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "The atlas folder scripts/atlas.sh wrote.")
     Path dir;
@@ -28,7 +29,11 @@ final class AtlasCommand implements Callable<Integer> {
     @Option(names = "--rules", split = ",", paramLabel = "R", description = "Rules in this order (default: every folder, by name).")
     List<String> rules = List.of();
 
-    @Option(names = "--into", paramLabel = "FILE", description = "Also put the tables between FILE's <!-- atlas:begin --> and <!-- atlas:end --> markers.")
+    @Option(names = "--grid", description = "The second edition: DIR/RULE/sweep.csv, one sweep per rule over a grid and the seeds (scripts/atlas2.sh).")
+    boolean grid;
+
+    @Option(names = "--into", paramLabel = "FILE", description = "Also put the tables between FILE's <!-- atlas:begin --> and <!-- atlas:end --> markers "
+            + "(with --grid: <!-- atlas2:begin --> and <!-- atlas2:end -->).")
     Path into;
 
     @Option(names = "--images", paramLabel = "DIR", description = "With --into: copy the plots here, and link them from FILE (default: link them in the atlas folder).")
@@ -39,6 +44,13 @@ final class AtlasCommand implements Callable<Integer> {
         for (String name : families) safeName(name, "--families");
         for (String name : rules) safeName(name, "--rules");
         if (images != null && into == null) throw new UserError("atlas: --images goes with --into");
+        if (grid) {
+            if (!families.isEmpty() || images != null) throw new UserError("atlas: --grid takes no --families or --images (its tables have no plots)");
+            List<epsim.experiment.AtlasGrid.Grid> grids = epsim.experiment.AtlasGrid.read(dir, rules);
+            epsim.experiment.AtlasGrid.write(dir, grids, into);
+            System.out.println("atlas: " + grids.size() + " rules; atlas2.md and atlas2.csv in " + dir + (into != null ? ", the tables in " + into : ""));
+            return 0;
+        }
         List<Atlas.Family> read = Atlas.read(dir, families, rules);
         Atlas.plots(dir, read);
         AtomicFiles.writeString(dir.resolve("atlas.md"), Atlas.markdown(read, "."));

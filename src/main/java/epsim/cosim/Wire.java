@@ -250,6 +250,10 @@ public final class Wire {
         for (long v : p.noiseState()) noise.add(Long.toString(v));
         for (long v : p.writeState()) writes.add(Long.toString(v));
         o.put("time", p.time());
+        if (p.transferSchedule().length > 0) {
+            ArrayNode schedule = o.putArray("transfers");
+            for (long v : p.transferSchedule()) schedule.add(Long.toString(v));
+        }
         return o;
     }
 
@@ -362,7 +366,20 @@ public final class Wire {
             d[i] = new double[one.size()][];
             for (int j = 0; j < d[i].length; j++) d[i][j] = doubles(one.get(j), field + ".devices[" + i + "][" + j + "]");
         }
-        return new PersistedChip(d, longs(node.get("noise"), field + ".noise"), longs(node.get("writes"), field + ".writes"), time.asDouble());
+        JsonNode transfers = node.get("transfers");
+        long[] schedule = new long[0];
+        if (transfers != null) {
+            if (!transfers.isArray() || transfers.size() > d.length) throw new BadMessage(field + ".transfers: expected an array of integers, one per weight layer");
+            schedule = new long[transfers.size()];
+            for (int i = 0; i < schedule.length; i++) {
+                try {
+                    schedule[i] = Long.parseLong(transfers.get(i).asText());
+                } catch (NumberFormatException e) {
+                    throw new BadMessage(field + ".transfers[" + i + "]: expected an integer, got " + abbreviate(transfers.get(i).toString()));
+                }
+            }
+        }
+        return new PersistedChip(d, longs(node.get("noise"), field + ".noise"), longs(node.get("writes"), field + ".writes"), time.asDouble(), schedule);
     }
 
     private static long[] longs(JsonNode a, String field) {

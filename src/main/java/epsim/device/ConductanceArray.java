@@ -27,6 +27,13 @@ public final class ConductanceArray {
     }
 
     /** Writes target weights with a write-verify loop, as a chip is initialised (no write noise). */
+    /** Writes the pair at {@code index} back to weight 0, both devices at mid-range, with write-verify (a reset). */
+    public void resetPair(int index, double now) {
+        double mid = 0.5 * (device.gMin() + device.gMax());
+        plus.writeVerified(index, mid, now);
+        minus.writeVerified(index, mid, now);
+    }
+
     public void writeVerified(double[] weights, double now) {
         double mid = 0.5 * (device.gMin() + device.gMax());
         for (int i = 0; i < weights.length; i++) {

@@ -390,7 +390,18 @@ public record HardwareModel(String name, String description, String source,
         /** The controller forms every weight's change and asks the chip to program it (a digital controller beside the array). */
         HOST,
         /** The controller hands the array the two vectors of each rank-one term; rows and columns fire stochastic pulse trains. */
-        OUTER_PRODUCT;
+        OUTER_PRODUCT,
+        /**
+         * Tiki-Taka (Gokmen &amp; Haensch 2020; aihwkit's TransferCompound): the outer-product trains
+         * reach a fast array A, whose columns are read through the ADC one after another and
+         * transferred, by the same trains, to the array C the network reads.
+         */
+        TIKI_TAKA;
+
+        /** Whether the array forms its own update from rank-one terms (the controller hands it their vectors). */
+        public boolean fromRankOneTerms() {
+            return this != HOST;
+        }
 
         /** The name in model files. */
         public final String jsonName = JsonName.of(this);
@@ -417,10 +428,34 @@ public record HardwareModel(String name, String description, String source,
      * @param management   balance the row and column probabilities by the vectors' largest values (update_management)
      * @param blManagement shorten the trains to the fewest slots the largest product needs (update_bl_management)
      * @param pulseType    stochastic or deterministic trains
+     * @param tikiTaka     the fast array and its transfers (used in mode tikiTaka)
      */
-    public record Update(UpdateMode mode, int bitLength, boolean management, boolean blManagement, PulseType pulseType) {
-        /** A model without an update section: the host forms every update (aihwkit's defaults for the rest). */
-        public static final Update HOST = new Update(UpdateMode.HOST, 31, true, true, PulseType.STOCHASTIC);
+    public record Update(UpdateMode mode, int bitLength, boolean management, boolean blManagement, PulseType pulseType, TikiTaka tikiTaka) {
+        /**
+         * A model without an update section: the host forms every update. For the array's own
+         * update, aihwkit's defaults but for blManagement, off: measured on the atlas's protocol
+         * (docs/update.md, "Choosing the defaults"), fixed trains of 31 slots learned better.
+         */
+        public static final Update HOST = new Update(UpdateMode.HOST, 31, true, false, PulseType.STOCHASTIC, TikiTaka.DEFAULT);
+    }
+
+    /**
+     * Tiki-Taka's fast array and transfers (docs/update.md): the rule's terms reach the fast array A
+     * scaled by {@code fastLr}; after every {@code transferEvery} rank-one terms a layer took,
+     * {@code readsPerTransfer} of A's columns (its bias column the last; or, with
+     * {@code transferRows}, its rows) are read through the ADC, in turn, and each is added to the
+     * same line of C scaled by {@code transferLr}, as an outer-product update of C with a one-hot
+     * vector on the other side; a transferred line is reset to 0 with probability {@code resetProbability}.
+     *
+     * @param fastLr          factor on the rule's update as A takes it
+     * @param transferLr      fraction of a column's read value added to C per transfer
+     * @param transferEvery   rank-one terms (vector updates) of a layer between two transfers
+     * @param readsPerTransfer lines read and transferred per transfer
+     * @param resetProbability probability that a transferred line of A is written back to 0
+     * @param transferRows    whether rows (each output's synapses and bias) are transferred instead of columns
+     */
+    public record TikiTaka(double fastLr, double transferLr, int transferEvery, int readsPerTransfer, double resetProbability, boolean transferRows) {
+        public static final TikiTaka DEFAULT = new TikiTaka(1, 1, 1, 4, 1, false);
     }
 
     /** Where the ghost populations of ghost units read their bottom-up drive (docs/rules.md). */

@@ -76,10 +76,18 @@ final class ModelValidator {
 
         HardwareModel.Update update = given.contains(ModelField.UPDATE_SECTION) ? new HardwareModel.Update((HardwareModel.UpdateMode) v.get(ModelField.UPDATE_MODE),
                 (Integer) v.get(ModelField.BIT_LENGTH), (Boolean) v.get(ModelField.MANAGEMENT), (Boolean) v.get(ModelField.BL_MANAGEMENT),
-                (HardwareModel.PulseType) v.get(ModelField.PULSE_TYPE)) : HardwareModel.Update.HOST;
-        if (update.mode() == HardwareModel.UpdateMode.OUTER_PRODUCT && levels == HardwareModel.IDEAL) {
-            throw new UserError(r.where(ModelField.UPDATE_MODE) + ": \"outerProduct\" needs pulsed devices (device.levels an integer):"
+                (HardwareModel.PulseType) v.get(ModelField.PULSE_TYPE),
+                new HardwareModel.TikiTaka((Double) v.get(ModelField.FAST_LR), (Double) v.get(ModelField.TRANSFER_LR),
+                        (Integer) v.get(ModelField.TRANSFER_EVERY), (Integer) v.get(ModelField.READS_PER_TRANSFER),
+                        (Double) v.get(ModelField.RESET_PROBABILITY), (Boolean) v.get(ModelField.TRANSFER_ROWS))) : HardwareModel.Update.HOST;
+        if (update.mode().fromRankOneTerms() && levels == HardwareModel.IDEAL) {
+            throw new UserError(r.where(ModelField.UPDATE_MODE) + ": \"" + update.mode().jsonName + "\" needs pulsed devices (device.levels an integer):"
                     + " an outer-product update is a count of programming pulses, and continuous devices take none");
+        }
+        if (update.mode() == HardwareModel.UpdateMode.TIKI_TAKA && given.contains(ModelField.GHOST_SECTION)
+                && v.get(ModelField.GHOST_CROSSBAR) == HardwareModel.GhostCrossbar.SEPARATE) {
+            throw new UserError(r.where(ModelField.UPDATE_MODE) + ": \"tikiTaka\" with ghost.crossbar \"separate\" is not modelled"
+                    + " (the ghosts' copy would need a fast array of its own); use ghost.crossbar \"shared\"");
         }
 
         String name = tree.hasNonNull("name") ? tree.get("name").asText() : origin;

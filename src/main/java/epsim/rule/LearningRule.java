@@ -15,7 +15,7 @@ public interface LearningRule {
 
     /**
      * {@link #estimate}, then the update -learningRate * estimate, layer by layer: programmed by the
-     * host ({@code update.mode host}), or, on an array that updates itself ({@code outerProduct}),
+     * host ({@code update.mode host}), or, on an array that updates itself ({@code outerProduct}, {@code tikiTaka}),
      * handed to the array as the estimate's rank-one terms, each with its sign and learning rate
      * (docs/update.md). A rule whose update is not a sum of rank-one terms refuses the second.
      */
@@ -23,9 +23,9 @@ public interface LearningRule {
         long outerProductsBefore = hostWork().outerProductMacs();
         Estimate e = estimate(chip, inputs, targets, batch);
         double[] rates = settings().learningRates();
-        if (chip.updateMode() == epsim.model.HardwareModel.UpdateMode.OUTER_PRODUCT) {
+        if (chip.updateMode().fromRankOneTerms()) {
             if (e.rankOne() == null) {
-                throw new epsim.common.UserError(name() + " cannot use update.mode outerProduct: " + notRankOne());
+                throw new epsim.common.UserError(name() + " cannot use update.mode " + chip.updateMode().jsonName + ": " + notRankOne());
             }
             // the products of the rank-one terms are the array's work now, not the controller's
             hostWork().forgetOuterProducts(hostWork().outerProductMacs() - outerProductsBefore);

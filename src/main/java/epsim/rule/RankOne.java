@@ -13,7 +13,7 @@ public record RankOne(int layer, double[] rows, double[] columns, double bias, i
      * nothing) for a host-mode chip, which is programmed from the gradient and needs no terms.
      */
     static java.util.List<RankOne> collector(epsim.chip.Chip chip) {
-        return chip.updateMode() == epsim.model.HardwareModel.UpdateMode.OUTER_PRODUCT ? new java.util.ArrayList<>() : null;
+        return chip.updateMode().fromRankOneTerms() ? new java.util.ArrayList<>() : null;
     }
 
     /** Terms whose bias column carries 1 (the biases change by coefficient sum_t rows_t). */

@@ -59,6 +59,7 @@ public final class SpiceChip implements HostedChip {
             throw new UserError("spice chip: the hardSigmoid transfer is not supported (use --set neuron.transfer=sigmoid or tanh)");
         }
         if (model.periphery().adcNoise() > 0) throw new UserError("spice chip: ADC noise (periphery.adcNoise) is not modelled on this backend");
+        if (model.update().mode() == HardwareModel.UpdateMode.TIKI_TAKA) throw new UserError("spice chip: update.mode tikiTaka is not modelled on this backend (use outerProduct or host)");
         this.model = model;
         this.crossbars = new Crossbars(model.device(), topology, seed);
         this.events = new ChipEvents(crossbars);
@@ -279,7 +280,7 @@ public final class SpiceChip implements HostedChip {
 
     @Override
     public void updateOuterProduct(int k, double[] d, double[] x, double bias, int terms, double scale) {
-        if (model.update().mode() != HardwareModel.UpdateMode.OUTER_PRODUCT) HostedChip.super.updateOuterProduct(k, d, x, bias, terms, scale);
+        if (!model.update().mode().fromRankOneTerms()) HostedChip.super.updateOuterProduct(k, d, x, bias, terms, scale);
         crossbars.updateOuterProduct(new epsim.device.OuterProductUpdate(model.update(), model.device()), k, d, x, bias, terms, scale, time.now());
     }
 

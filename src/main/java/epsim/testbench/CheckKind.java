@@ -34,7 +34,11 @@ enum CheckKind {
     OUTER_PRODUCT("outer-product-update", Set.of("bitLengths", "trials", "coincidences"), Set.of("meanZ", "varianceZ"),
             UpdateChecks::outerProductStatistics),
     OUTER_PRODUCT_FIDELITY("outer-product-fidelity", Set.of("bitLengths", "learningRate", "repeats"), Set.of("requestedCosine"),
-            UpdateChecks::outerProductFidelity);
+            UpdateChecks::outerProductFidelity),
+    TIKI_TAKA_EXPECTATION("tiki-taka-expectation", Set.of("trials", "fastLr", "transferLr", "coincidences"), Set.of("meanZ"),
+            TikiTakaChecks::expectation),
+    TIKI_TAKA_REGRESSION("tiki-taka-regression", Set.of("steps", "seeds", "learningRate", "noise", "targetScale"), Set.of("ratio"),
+            TikiTakaChecks::regression);
 
     /** The name testbench files use. */
     final String label;

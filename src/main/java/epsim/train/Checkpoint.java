@@ -36,7 +36,8 @@ import java.util.zip.CheckedOutputStream;
  */
 public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] ruleRandom, PersistedChip chip,
                          RunningSums sums, List<EpochRow> history) {
-    private static final long MAGIC = 0x455053494D434B34L; // "EPSIMCK4": CK3 with a trailing CRC-32C
+    private static final long MAGIC = 0x455053494D434B35L; // "EPSIMCK5": CK4 with the chip's transfer schedule after its devices
+    private static final long CK4 = 0x455053494D434B34L; // "EPSIMCK4": CK3 with a trailing CRC-32C (still read: no transfer schedule)
     private static final long UNCHECKED = 0x455053494D434B33L; // "EPSIMCK3": the same content without the checksum (still read)
     private static final long OLDER = 0x455053494D434B32L; // "EPSIMCK2": random streams before the ziggurat Gaussian
     public static final String FILE = "checkpoint.bin";
@@ -71,6 +72,9 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
                         for (double[] a : device) doubles(out, a);
                     }
                 }
+                long[] schedule = chip == null ? new long[0] : chip.transferSchedule();
+                out.writeInt(schedule.length);
+                for (long t : schedule) out.writeLong(t);
                 out.writeDouble(sums.loss());
                 out.writeLong(sums.correct());
                 out.writeLong(sums.freeSteps());
@@ -100,7 +104,7 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
             Reader r = new Reader(in, size, file);
             long magic = in.readLong();
             if (magic == OLDER) throw new UserError(file + ": checkpoint from an older epsim whose random streams differ; start the run again");
-            if (magic != MAGIC && magic != UNCHECKED) throw new UserError(file + ": not an epsim checkpoint");
+            if (magic != MAGIC && magic != CK4 && magic != UNCHECKED) throw new UserError(file + ": not an epsim checkpoint");
             int epoch = in.readInt(), batchIndex = in.readInt();
             long[] data = r.longs(), rule = r.longs(), noise = r.longs(), writes = r.longs();
             boolean chipless = noise.length == 0 && writes.length == 0; // the chip kept its own state
@@ -119,6 +123,9 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
                 devices[i] = new double[parts][];
                 for (int j = 0; j < parts; j++) devices[i][j] = r.doubles();
             }
+            long[] schedule = new long[magic == MAGIC ? r.count(8) : 0];
+            for (int i = 0; i < schedule.length; i++) schedule[i] = in.readLong();
+            if (chipless && schedule.length != 0) throw r.corrupt("transfer schedule");
             RunningSums sums = new RunningSums(in.readDouble(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readDouble());
             int rows = r.count(60);
             List<EpochRow> history = new ArrayList<>();
@@ -127,13 +134,13 @@ public record Checkpoint(int epoch, int batchIndex, long[] dataOrder, long[] rul
                 if (!EpochRow.validLength(row.length)) throw r.corrupt("history row " + (i + 1));
                 history.add(EpochRow.of(row));
             }
-            if (magic == MAGIC) {
+            if (magic != UNCHECKED) {
                 int computed = (int) crc.getValue();
                 int stored = new DataInputStream(raw).readInt();
                 if (stored != computed) throw new UserError(file + ": damaged checkpoint (its checksum does not match its content)");
             }
             if (raw.read() != -1) throw r.corrupt("trailing bytes");
-            Checkpoint cp = new Checkpoint(epoch, batchIndex, data, rule, chipless ? null : new PersistedChip(devices, noise, writes, time), sums,
+            Checkpoint cp = new Checkpoint(epoch, batchIndex, data, rule, chipless ? null : new PersistedChip(devices, noise, writes, time, schedule), sums,
                     history);
             cp.validate(file);
             return cp;

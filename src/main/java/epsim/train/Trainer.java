@@ -71,11 +71,11 @@ public final class Trainer {
         this.model = chip.model();
         this.modelFileSha256 = ModelLoader.fileSha256(config.model()); // once: an edit during the run must not be recorded as the run's
         this.rule = config.rule().create(config.seed());
-        if (chip.updateMode() == HardwareModel.UpdateMode.OUTER_PRODUCT && !rule.rankOne()) {
-            throw new UserError(rule.name() + " cannot use update.mode outerProduct: " + rule.notRankOne()); // before any work or file
+        if (chip.updateMode().fromRankOneTerms() && !rule.rankOne()) {
+            throw new UserError(rule.name() + " cannot use update.mode " + chip.updateMode().jsonName + ": " + rule.notRankOne()); // before any work or file
         }
         java.util.Set<epsim.chip.ChipOp> needed = new java.util.TreeSet<>(rule.chipOps());
-        if (chip.updateMode() == HardwareModel.UpdateMode.OUTER_PRODUCT) needed.add(epsim.chip.ChipOp.UPDATE_OUTER_PRODUCT);
+        if (chip.updateMode().fromRankOneTerms()) needed.add(epsim.chip.ChipOp.UPDATE_OUTER_PRODUCT);
         for (epsim.chip.ChipOp op : needed) {
             if (!chip.supports(op)) {
                 throw new UserError(rule.name() + " needs the chip op \"" + op.wire + "\", which the chip does not implement (it needs "

@@ -118,6 +118,25 @@ class TrainingTest {
         assertEquals(8 * 2, cp.chip().devices().length, "both crossbars of a two-layer chip, four arrays per layer each");
     }
 
+    /**
+     * Tiki-Taka: the checkpoint holds the fast arrays and the transfer schedule (a transfer every 7 terms, which a batch of
+     * the default size does not divide, so the schedule is mid-cycle at the checkpoint); a resumed run is the whole run bit for bit.
+     */
+    @Test
+    void tikiTakaResumesBitForBit() throws Exception {
+        Path whole = dir.resolve("tt-whole"), resumed = dir.resolve("tt-resumed");
+        String[] tt = {"--set", "device.levels=64", "--set", "update.mode=tikiTaka", "--set", "update.transferEvery=7", "--set", "update.resetProbability=0.5"};
+        assertEquals(0, TestSupport.cli(concat(TestSupport.trainArgs("--epochs", "2", "--out", whole.toString()), tt)).exitCode());
+        assertEquals(0, TestSupport.cli(concat(TestSupport.trainArgs("--epochs", "1", "--out", resumed.toString()), tt)).exitCode());
+        Checkpoint cp = Checkpoint.read(resumed);
+        assertEquals(8 * 2, cp.chip().devices().length, "the weights and the fast arrays of a two-layer chip, four arrays per layer each");
+        assertEquals(2, cp.chip().transferSchedule().length);
+        assertTrue(cp.chip().transferSchedule()[0] % 7 != 0, "the checkpoint falls between two transfers");
+        TestSupport.Run more = TestSupport.cli("train", "--resume", resumed.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, more.exitCode(), more.err());
+        TestSupport.assertSameRun(whole, resumed);
+    }
+
     /** A tiled chip with resistive wires and noisy digital partial sums: a resumed run is the whole run bit for bit (docs/tiles.md). */
     @Test
     void aWiredTiledChipResumesBitForBit() throws Exception {
