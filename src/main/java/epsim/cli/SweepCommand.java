@@ -46,7 +46,8 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
 
     @Option(names = "--vary", paramLabel = "SECTION.FIELD=V1,V2,...",
             description = "A model field, 'model' (presets or files), seed, epochs, batch, lr (every layer) or rule.KEY (any rule setting, "
-                    + "e.g. rule.beta, rule.readAverages, rule.name) and its values (repeatable; the cross product is swept).")
+                    + "e.g. rule.beta, rule.readAverages, rule.name), evalAfter (seconds the trained chip idles, drifting, before its test) "
+                    + "or evalRepeats (tests averaged, each with new noise draws) and its values (repeatable; the cross product is swept).")
     List<String> vary;
 
     @Option(names = "--list", description = "Zip the --vary lists (i-th values together) instead of the cross product.")
@@ -138,6 +139,11 @@ final class SweepCommand implements Callable<Integer>, RuleOptions.Command, RunO
         if (workers < 1) throw new UserError("--threads " + workers + ": expected an integer >= 1");
         List<SweepGrid.Axis> axes = new ArrayList<>();
         for (String v : vary) axes.add(SweepGrid.parseAxis(v));
+        for (SweepGrid.Axis a : axes) {
+            if (!train && (a.key().equals(SweepGrid.EVAL_AFTER) || a.key().equals(SweepGrid.EVAL_REPEATS))) {
+                throw new UserError("--vary " + a.key() + ": evaluates the trained chip, and --kind gradient trains none");
+            }
+        }
         TrainConfig base = run.config(model, rule, null);
         SweepGrid grid = new SweepGrid(base, axes, zip);
         List<SweepGrid.Point> all = grid.points();

@@ -35,6 +35,20 @@ public final class SweepGrid {
     public static final String RULE_PREFIX = "rule.";
     /** The separator of linked fields, one axis that sets every named field to each value: {@code device.gammaUp+device.gammaDown=0,0.5,1}. */
     public static final String LINK = "+";
+    /**
+     * The axis key of an evaluation after the chip has sat idle this many seconds once trained (its
+     * devices drifting): the point's test accuracy is then the mean of {@link #EVAL_REPEATS}
+     * evaluations at that time, each with new draws of the read and thermal noise.
+     */
+    public static final String EVAL_AFTER = "evalAfter";
+    /** The axis key of how many evaluations (each with new noise draws) a point's test accuracy averages; 1 without it. */
+    public static final String EVAL_REPEATS = "evalRepeats";
+    /** The most evaluations a point averages. */
+    static final int MAX_EVAL_REPEATS = 1000;
+
+    /** When and how often a point is evaluated after training ({@link #EVAL_AFTER}, {@link #EVAL_REPEATS}). */
+    public record Evaluation(double afterSeconds, int repeats) {}
+
     /** The most points one sweep holds (each is a training run). */
     public static final int MAX_POINTS = 1_000_000;
 
@@ -93,9 +107,11 @@ public final class SweepGrid {
         int eq = spec.indexOf('=');
         if (eq <= 0) throw new UserError("--vary " + spec + ": expected section.field=v1,v2,... e.g. device.levels=16,64,256");
         String key = spec.substring(0, eq).trim();
-        if (!key.equals(MODEL) && linkedFields(key) == null && !key.equals(LEARNING_RATE) && RunSetting.byAxis(key) == null && ruleSetting(key) == null) {
+        if (!key.equals(MODEL) && linkedFields(key) == null && !key.equals(LEARNING_RATE) && RunSetting.byAxis(key) == null && ruleSetting(key) == null
+                && !key.equals(EVAL_AFTER) && !key.equals(EVAL_REPEATS)) {
             throw new UserError("--vary " + spec + ": '" + key + "' is not 'model', a hardware-model field (docs/hardware-models.md) "
-                    + "or several joined by '" + LINK + "', " + RunSetting.axisKeys() + ", lr or rule.KEY with KEY a rule setting (docs/rules.md)");
+                    + "or several joined by '" + LINK + "', " + RunSetting.axisKeys() + ", lr, rule.KEY with KEY a rule setting (docs/rules.md), "
+                    + EVAL_AFTER + " or " + EVAL_REPEATS);
         }
         if (linkedFields(key) != null && new HashSet<>(linkedFields(key)).size() < linkedFields(key).size()) {
             throw new UserError("--vary " + spec + ": a field is named twice");
@@ -107,8 +123,48 @@ public final class SweepGrid {
         for (String v : spec.substring(eq + 1).split(",", -1)) {
             if (v.isBlank()) throw new UserError("--vary " + spec + ": empty value in the list");
             values.add(v.trim());
+            if (key.equals(EVAL_AFTER)) evalAfter(v.trim(), "--vary " + key);
+            if (key.equals(EVAL_REPEATS)) evalRepeats(v.trim(), "--vary " + key);
         }
         return new Axis(key, values);
+    }
+
+    private static double evalAfter(String v, String where) {
+        double s;
+        try {
+            s = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (!(s >= 0 && s <= epsim.chip.ChipTime.MAX_SECONDS)) {
+            throw new UserError(where + " " + v + ": expected seconds of idle time in 0.." + epsim.chip.ChipTime.MAX_SECONDS);
+        }
+        return s;
+    }
+
+    private static int evalRepeats(String v, String where) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1 || n > MAX_EVAL_REPEATS) throw new UserError(where + " " + v + ": expected an integer in 1.." + MAX_EVAL_REPEATS);
+        return n;
+    }
+
+    /** The point's evaluation after training, or null when the grid varies neither {@link #EVAL_AFTER} nor {@link #EVAL_REPEATS}. */
+    public Evaluation evaluation(Point p) {
+        double after = 0;
+        int repeats = 1;
+        boolean any = false;
+        for (int k = 0; k < axes.size(); k++) {
+            String key = axes.get(k).key();
+            if (key.equals(EVAL_AFTER)) after = evalAfter(p.values().get(k), "--vary " + key);
+            if (key.equals(EVAL_REPEATS)) repeats = evalRepeats(p.values().get(k), "--vary " + key);
+            any |= key.equals(EVAL_AFTER) || key.equals(EVAL_REPEATS);
+        }
+        return any ? new Evaluation(after, repeats) : null;
     }
 
     /** All points: the cross product, or (zip) the i-th value of every axis together. */

@@ -91,6 +91,14 @@ public final class SweepRunner {
                 }
                 testAcc = last.testAccuracy();
                 trainAcc = last.trainAccuracy();
+                SweepGrid.Evaluation again = grid.evaluation(p);
+                if (again != null) {
+                    // the trained chip idles (drifting), then is evaluated repeatedly, each time with new noise draws
+                    trainer.advanceTime(again.afterSeconds());
+                    double sum = 0;
+                    for (int r = 0; r < again.repeats(); r++) sum += trainer.evaluateCounted(data.test()).accuracy();
+                    testAcc = sum / again.repeats();
+                }
             }
             GradientProbe.Figure cosine = probe == null ? new GradientProbe.Figure(Double.NaN, Double.NaN, 0)
                     : trainer.gradientProbe(probe).overall().cosine();

@@ -245,4 +245,28 @@ class SweepTest {
         assertOneLineError(TestSupport.cli("sweep", "--vary", "device.levels=4,8", "--vary", "periphery.adcBits=4", "--list",
                 "--out", dir.toString()), "--list");
     }
+
+    /**
+     * Drift as an axis: a point with evalAfter is evaluated again once the trained chip has idled
+     * that long; with drifting devices the accuracy after a long idle time moves, while the
+     * training (the same seed) is the same, and evalRepeats averages evaluations with new noise.
+     */
+    @Test
+    void evalAfterTestsTheTrainedChipAfterItsIdleTime() throws Exception {
+        Path out = dir.resolve("drift");
+        TestSupport.Run r = TestSupport.cli("sweep", "--model", "ideal", "--set", "device.levels=64", "--set", "device.driftNu=0.3",
+                "--set", "device.readNoise=0.01", "--net", "784-12-10", "--train-limit", "100", "--test-limit", "100", "--epochs", "1",
+                "--vary", "evalAfter=0,1e7", "--vary", "evalRepeats=2", "--kind", "train", "--no-progress", "--threads", "2", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("sweep.csv"));
+        assertEquals("index,evalAfter,evalRepeats,test_accuracy", String.join(",", java.util.Arrays.copyOf(rows.get(0).split(","), 4)));
+        double now = Double.parseDouble(rows.get(1).split(",")[3]), later = Double.parseDouble(rows.get(2).split(",")[3]);
+        assertTrue(now != later, "a drift factor of (1e7 s / t0 + 1)^-0.3 changes the trained chip's answers: " + now + " vs " + later);
+        assertEquals(Files.readString(out.resolve("points/0000/metrics.csv")).lines().skip(1).map(l -> l.split(",")[2]).toList(),
+                Files.readString(out.resolve("points/0001/metrics.csv")).lines().skip(1).map(l -> l.split(",")[2]).toList(), "the same training");
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "evalAfter=later", "--kind", "train", "--out", dir.resolve("bad").toString()), "evalAfter");
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "evalRepeats=0", "--kind", "train", "--out", dir.resolve("bad").toString()), "evalRepeats");
+        assertOneLineError(TestSupport.cli("sweep", "--vary", "evalAfter=1", "--kind", "gradient", "--out", dir.resolve("bad").toString()), "--kind gradient");
+        assertTrue(!Files.exists(dir.resolve("bad")) || Files.list(dir.resolve("bad")).findAny().isEmpty(), "nothing written for a refused sweep");
+    }
 }
