@@ -3,7 +3,8 @@
 # at realistic resolutions, a levels x asymmetry grid, under the three update modes (the host
 # programs the update; the array updates itself by outer-product pulse trains; Tiki-Taka), one
 # `epsim sweep` per rule over the whole grid and the seeds, then `epsim atlas --grid` writes the
-# tables and the paired comparisons from the sweeps' run folders.
+# tables and the paired comparisons from the sweeps' run folders; two smaller families beside it:
+# the weight range the levels span (mapping), and a drifting chip tested after it idles (drift).
 #
 #   scripts/atlas2.sh [--quick] [--slurm] [--docs] [--rules R1,R2,...] OUT
 #   scripts/atlas2.sh --report [--docs] OUT   (after a --slurm submission has finished)
@@ -47,7 +48,7 @@ rule_specs=(
 if [[ $quick == 1 ]]; then
   [[ -n "$rules" ]] || rules=ep-symmetric
   protocol=(--net 784-20-10 --train-limit 200 --test-limit 200 --epochs 1 --batch 20)
-  levels=16,256 asymmetry=0,1 seeds=1,2
+  levels=16 asymmetry=0,1 seeds=1,2
 else
   protocol=(--net 784-100-10 --train-limit 4000 --test-limit 2000 --epochs 3 --batch 20)
   levels=16,64,256 asymmetry=0,1,3 seeds=1,2,3
@@ -58,30 +59,59 @@ wanted() { [[ -z "$2" || ",$2," == *",$1,"* ]]; }
 
 start=$(date +%s)
 mkdir -p "$out"
+# family | folder | --set | --vary (space-separated KEY=VALUES)
+# grid: the levels x asymmetry x update-mode grid; mapping: the weight range the levels span (gRef 5 uS: +-2, the first
+# edition's; 20 uS: +-0.5), host updates; drift: a PCM-like drift (nu 0.05, t0 20 s) tested after the trained chip idles
+# an hour, a day and a month, five evaluations each with new noise draws, host updates
+if [[ $quick == 1 ]]; then
+  families=(
+    "grid|.|device.gRef=20|device.levels=$levels device.gammaUp+device.gammaDown=$asymmetry update.mode=$modes"
+    "mapping|mapping||device.levels=16 device.gRef=5,20"
+    "drift|drift|device.levels=64 device.gRef=20 device.driftNu=0.05 device.driftT0=20|evalAfter=0,86400 evalRepeats=2"
+  )
+else
+  families=(
+    "grid|.|device.gRef=20|device.levels=$levels device.gammaUp+device.gammaDown=$asymmetry update.mode=$modes"
+    "mapping|mapping||device.levels=16,64 device.gRef=5,20"
+    "drift|drift|device.levels=64 device.gRef=20 device.driftNu=0.05 device.driftT0=20|evalAfter=0,3600,86400,2592000 evalRepeats=5"
+  )
+fi
 order=()
 for spec in "${rule_specs[@]}"; do
-  rname=${spec%%|*}; rflags=${spec#*|}
-  wanted "$rname" "$rules" || continue
-  order+=("$rname")
-  dir="$out/$rname"
-  # shellcheck disable=SC2086
-  args=(sweep --model ideal $rflags "${protocol[@]}" --set device.gRef=20 --vary "device.levels=$levels" --vary "device.gammaUp+device.gammaDown=$asymmetry"
-        --vary "update.mode=$modes" --vary "seed=$seeds" --kind train --no-progress --out "$dir")
-  if [[ $report == 1 ]]; then
-    [[ -f "$dir/sweep-summary.csv" ]] || epsim sweep merge "$dir" > /dev/null
-  elif [[ $slurm == 1 ]]; then
-    epsim "${args[@]}" --slurm
-  else
-    echo "atlas2: $rname" >&2
-    epsim "${args[@]}" > "$out/last-sweep.log" 2>&1 || { cat "$out/last-sweep.log" >&2; exit 1; }
-  fi
+  rname=${spec%%|*}
+  wanted "$rname" "$rules" && order+=("$rname")
+done
+for fam in "${families[@]}"; do
+  IFS='|' read -r fname folder sets varies <<< "$fam"
+  setargs=() varyargs=()
+  for x in $sets; do setargs+=(--set "$x"); done
+  for x in $varies; do varyargs+=(--vary "$x"); done
+  for spec in "${rule_specs[@]}"; do
+    rname=${spec%%|*}; rflags=${spec#*|}
+    wanted "$rname" "$rules" || continue
+    dir="$out/$folder/$rname"
+    # shellcheck disable=SC2086
+    args=(sweep --model ideal $rflags "${protocol[@]}" "${setargs[@]}" "${varyargs[@]}" --vary "seed=$seeds" --kind train --no-progress --out "$dir")
+    if [[ $report == 1 ]]; then
+      [[ -f "$dir/sweep-summary.csv" ]] || epsim sweep merge "$dir" > /dev/null
+    elif [[ $slurm == 1 ]]; then
+      epsim "${args[@]}" --slurm
+    else
+      echo "atlas2: $fname / $rname" >&2
+      epsim "${args[@]}" > "$out/last-sweep.log" 2>&1 || { cat "$out/last-sweep.log" >&2; exit 1; }
+    fi
+  done
 done
 if [[ $slurm == 1 ]]; then
   echo "atlas2: submitted; when every job has finished: scripts/atlas2.sh --report $out" >&2
   exit 0
 fi
 rm -f "$out/last-sweep.log"
-report_args=(atlas "$out" --grid --rules "$(IFS=,; echo "${order[*]}")")
-[[ $docs == 1 ]] && report_args+=(--into "$here/docs/atlas.md")
-epsim "${report_args[@]}"
+rule_list="$(IFS=,; echo "${order[*]}")"
+for fam in "${families[@]}"; do
+  IFS='|' read -r fname folder _ _ <<< "$fam"
+  report_args=(atlas "$out/$folder" --grid --rules "$rule_list")
+  [[ $docs == 1 ]] && report_args+=(--into "$here/docs/atlas.md" --markers "atlas2-$fname")
+  epsim "${report_args[@]}"
+done
 echo "atlas2: $(( $(date +%s) - start )) s" >&2

@@ -33,8 +33,12 @@ final class AtlasCommand implements Callable<Integer> {
     boolean grid;
 
     @Option(names = "--into", paramLabel = "FILE", description = "Also put the tables between FILE's <!-- atlas:begin --> and <!-- atlas:end --> markers "
-            + "(with --grid: <!-- atlas2:begin --> and <!-- atlas2:end -->).")
+            + "(with --grid: <!-- NAME:begin --> and <!-- NAME:end -->, NAME from --markers).")
     Path into;
+
+    @Option(names = "--markers", paramLabel = "NAME", defaultValue = "atlas2",
+            description = "With --grid --into: the name of FILE's markers the tables go between (default: ${DEFAULT-VALUE}).")
+    String markers;
 
     @Option(names = "--images", paramLabel = "DIR", description = "With --into: copy the plots here, and link them from FILE (default: link them in the atlas folder).")
     Path images;
@@ -47,7 +51,8 @@ final class AtlasCommand implements Callable<Integer> {
         if (grid) {
             if (!families.isEmpty() || images != null) throw new UserError("atlas: --grid takes no --families or --images (its tables have no plots)");
             List<epsim.experiment.AtlasGrid.Grid> grids = epsim.experiment.AtlasGrid.read(dir, rules);
-            epsim.experiment.AtlasGrid.write(dir, grids, into);
+            safeName(markers, "--markers");
+            epsim.experiment.AtlasGrid.write(dir, grids, into, markers);
             System.out.println("atlas: " + grids.size() + " rules; atlas2.md and atlas2.csv in " + dir + (into != null ? ", the tables in " + into : ""));
             return 0;
         }

@@ -24,7 +24,6 @@ import java.util.Map;
 public final class AtlasGrid {
     /** Larger than any sweep.csv of a grid epsim runs (a few thousand points of a few hundred bytes). */
     static final long MAX_BYTES = 64L << 20;
-    public static final String BEGIN = "<!-- atlas2:begin -->", END = "<!-- atlas2:end -->";
 
     /** One rule's grid: rows (values of the row keys), columns, and per row, column and seed the test accuracy (NaN: failed or missing). */
     public record Grid(String rule, List<String> rowKeys, List<List<String>> rows, String columnKey, List<String> columns, List<String> seeds,
@@ -138,6 +137,70 @@ public final class AtlasGrid {
                 }
             }
         }
+        md.append(pooled(grids));
+        return md.toString();
+    }
+
+    /**
+     * Every rule's (rule, seed) pairs pooled, where the grids share their rows and columns: for each
+     * row, each column against the one before it and against the first column, over all of them.
+     * The pairs come from different rules, so the interval answers "on these rules", not one rule.
+     */
+    static String pooled(List<Grid> grids) {
+        if (grids.size() < 2) return "";
+        Grid first = grids.get(0);
+        for (Grid g : grids) if (!g.rows.equals(first.rows) || !g.columns.equals(first.columns) || !g.rowKeys.equals(first.rowKeys)) return "";
+        StringBuilder md = new StringBuilder("\n#### All " + grids.size() + " rules pooled\n\n");
+        md.append("Each rule's seeds paired as above, the pairs of every rule together (").append(grids.size() * first.seeds.size())
+                .append(" pairs a cell): the mean difference and its 95% t interval, in points (**bold**: resolved).\n\n| ")
+                .append(String.join(" | ", first.rowKeys));
+        List<int[]> pairs = new ArrayList<>();
+        for (int c = 1; c < first.columns.size(); c++) {
+            pairs.add(new int[] {c - 1, c});
+            if (c > 1) pairs.add(new int[] {0, c});
+        }
+        for (int[] p : pairs) md.append(" | ").append(first.columns.get(p[1])).append(" − ").append(first.columns.get(p[0]));
+        md.append(" |\n|").append("---|".repeat(first.rowKeys.size() + pairs.size())).append("\n");
+        for (int r = 0; r < first.rows.size(); r++) {
+            md.append("| ").append(String.join(" | ", first.rows.get(r)));
+            for (int[] p : pairs) {
+                List<Double> a = new ArrayList<>(), b = new ArrayList<>();
+                for (Grid g : grids) {
+                    for (int s = 0; s < g.seeds.size(); s++) {
+                        a.add(g.accuracy[r][p[0]][s]);
+                        b.add(g.accuracy[r][p[1]][s]);
+                    }
+                }
+                md.append(" | ").append(difference(a.stream().mapToDouble(Double::doubleValue).toArray(), b.stream().mapToDouble(Double::doubleValue).toArray()));
+            }
+            md.append(" |\n");
+        }
+        String last = first.rowKeys.get(first.rowKeys.size() - 1), reference = first.rows.get(0).get(first.rowKeys.size() - 1);
+        StringBuilder effect = new StringBuilder();
+        for (int r = 0; r < first.rows.size(); r++) {
+            List<String> row = first.rows.get(r);
+            if (row.get(row.size() - 1).equals(reference)) continue;
+            int ref = referenceRow(first, row, reference);
+            if (ref < 0) continue;
+            effect.append("| ").append(String.join(" | ", row));
+            for (int c = 0; c < first.columns.size(); c++) {
+                List<Double> a = new ArrayList<>(), b = new ArrayList<>();
+                for (Grid g : grids) {
+                    for (int s = 0; s < g.seeds.size(); s++) {
+                        a.add(g.accuracy[ref][c][s]);
+                        b.add(g.accuracy[r][c][s]);
+                    }
+                }
+                effect.append(" | ").append(difference(a.stream().mapToDouble(Double::doubleValue).toArray(), b.stream().mapToDouble(Double::doubleValue).toArray()));
+            }
+            effect.append(" |\n");
+        }
+        if (effect.length() > 0) {
+            md.append("\nThe effect of ").append(last).append(" (each value against ").append(reference).append("), all rules pooled, by ")
+                    .append(first.columnKey).append(":\n\n| ").append(String.join(" | ", first.rowKeys));
+            for (String c : first.columns) md.append(" | ").append(c);
+            md.append(" |\n|").append("---|".repeat(first.rowKeys.size() + first.columns.size())).append("\n").append(effect);
+        }
         return md.toString();
     }
 
@@ -166,8 +229,9 @@ public final class AtlasGrid {
         return out.toString();
     }
 
-    /** Writes DIR/atlas2.md and DIR/atlas2.csv; with {@code into}, also puts the tables between its atlas2 markers. */
-    public static void write(Path dir, List<Grid> grids, Path into) {
+    /** Writes DIR/atlas2.md and DIR/atlas2.csv; with {@code into}, also puts the tables between its {@code <!-- markers:begin -->} and {@code :end} markers. */
+    public static void write(Path dir, List<Grid> grids, Path into, String markers) {
+        String begin = "<!-- " + markers + ":begin -->", end = "<!-- " + markers + ":end -->";
         String md = markdown(grids);
         AtomicFiles.writeString(dir.resolve("atlas2.md"), "# The atlas, second edition\n" + md);
         AtomicFiles.writeString(dir.resolve("atlas2.csv"), csv(grids));
@@ -178,9 +242,9 @@ public final class AtlasGrid {
         } catch (IOException e) {
             throw new UserError("atlas: --into " + into + ": " + e.getMessage());
         }
-        int a = text.indexOf(BEGIN), z = text.indexOf(END);
-        if (a < 0 || z < a) throw new UserError("atlas: --into " + into + ": no " + BEGIN + " ... " + END + " markers");
-        AtomicFiles.writeString(into, text.substring(0, a + BEGIN.length()) + "\n" + md + "\n" + text.substring(z));
+        int a = text.indexOf(begin), z = text.indexOf(end);
+        if (a < 0 || z < a) throw new UserError("atlas: --into " + into + ": no " + begin + " ... " + end + " markers");
+        AtomicFiles.writeString(into, text.substring(0, a + begin.length()) + "\n" + md + "\n" + text.substring(z));
     }
 
     /** The paired comparison of b against a over the seeds both measured, or null with fewer than two. */
