@@ -50,8 +50,8 @@ final class AtlasCommand implements Callable<Integer> {
         if (images != null && into == null) throw new UserError("atlas: --images goes with --into");
         if (grid) {
             if (!families.isEmpty() || images != null) throw new UserError("atlas: --grid takes no --families or --images (its tables have no plots)");
-            List<epsim.experiment.AtlasGrid.Grid> grids = epsim.experiment.AtlasGrid.read(dir, rules);
             safeName(markers, "--markers");
+            List<epsim.experiment.AtlasGrid.Grid> grids = epsim.experiment.AtlasGrid.read(dir, rules);
             epsim.experiment.AtlasGrid.write(dir, grids, into, markers);
             System.out.println("atlas: " + grids.size() + " rules; atlas2.md and atlas2.csv in " + dir + (into != null ? ", the tables in " + into : ""));
             return 0;
