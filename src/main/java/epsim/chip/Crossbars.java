@@ -20,6 +20,9 @@ import epsim.model.HardwareModel;
  * stream (so their device-to-device variation is their own), written with the same targets and
  * sent every programming request the forward arrays get, pulse for pulse drawn after theirs from
  * the same write stream. Population k of the ghosts reads the copy of layer k.
+ *
+ * <p>In update mode tikiTaka it also holds Tiki-Taka's fast arrays ({@link TikiTakaArrays}), which
+ * take the rule's terms and transfer to these arrays; the network reads only these.
  */
 public final class Crossbars {
     private final HardwareModel.Device device;
