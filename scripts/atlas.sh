@@ -16,24 +16,11 @@
 # EPSIM_JAR=PATH runs that jar instead of ./epsim (e.g. a copy, while the sources change).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-quick=0 slurm=0 report=0 docs=0 families="" rules="" out=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --quick) quick=1 ;;
-    --slurm) slurm=1 ;;
-    --report) report=1 ;;
-    --docs) docs=1 ;;
-    --families) families="$2"; shift ;;
-    --rules) rules="$2"; shift ;;
-    -*) echo "atlas.sh: unknown option $1" >&2; exit 2 ;;
-    *) [[ -z "$out" ]] || { echo "atlas.sh: one OUT folder, got $out and $1" >&2; exit 2; }; out="$1" ;;
-  esac
-  shift
-done
-[[ -n "$out" ]] || { echo "usage: scripts/atlas.sh [--quick] [--slurm] [--families F,...] [--rules R,...] OUT | --report OUT" >&2; exit 2; }
-
-# shellcheck source=scripts/epsim_runner.sh
-. "$here/scripts/epsim_runner.sh"
+name=atlas.sh takes_families=1
+usage="usage: scripts/atlas.sh [--quick] [--slurm] [--families F,...] [--rules R,...] OUT | --report OUT"
+# shellcheck source=scripts/atlas_common.sh
+. "$here/scripts/atlas_common.sh"
+atlas_options "$@"
 
 # name | rule flags (ghost-separate runs only in the families that name it; the first edition's ghost-separate
 # figures were measured with each crossbar rounding its own requests, pinned here so that they reproduce;
@@ -77,10 +64,6 @@ else
   seeds=1,2,3 batches=3
 fi
 
-wanted() { # wanted NAME LIST: LIST empty or holding NAME
-  [[ -z "$2" || ",$2," == *",$1,"* ]]
-}
-
 start=$(date +%s)
 mkdir -p "$out"
 for fam in "${family_specs[@]}"; do
@@ -102,14 +85,7 @@ for fam in "${family_specs[@]}"; do
             --kind "$run_kind" --no-progress --out "$dir")
       # the probe's batches only where a probe runs (epsim refuses probe options a train-only sweep would ignore)
       [[ $run_kind == train ]] || args+=(--gradient-batches "$batches")
-      if [[ $report == 1 ]]; then
-        [[ -f "$dir/sweep-summary.csv" ]] || epsim sweep merge "$dir" > /dev/null
-      elif [[ $slurm == 1 ]]; then
-        epsim "${args[@]}" --slurm
-      else
-        echo "atlas: $fname / $rname / $kind" >&2
-        epsim "${args[@]}" > "$out/last-sweep.log" 2>&1 || { cat "$out/last-sweep.log" >&2; exit 1; }
-      fi
+      atlas_sweep "$dir" "$fname / $rname / $kind" "${args[@]}"
     done
   done
 done

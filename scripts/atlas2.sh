@@ -14,23 +14,11 @@
 # EPSIM_JAR=PATH runs that jar instead of ./epsim.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-quick=0 slurm=0 report=0 docs=0 rules="" out=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --quick) quick=1 ;;
-    --slurm) slurm=1 ;;
-    --report) report=1 ;;
-    --docs) docs=1 ;;
-    --rules) rules="$2"; shift ;;
-    -*) echo "atlas2.sh: unknown option $1" >&2; exit 2 ;;
-    *) [[ -z "$out" ]] || { echo "atlas2.sh: one OUT folder, got $out and $1" >&2; exit 2; }; out="$1" ;;
-  esac
-  shift
-done
-[[ -n "$out" ]] || { echo "usage: scripts/atlas2.sh [--quick] [--slurm] [--docs] [--rules R,...] OUT | --report [--docs] OUT" >&2; exit 2; }
-
-# shellcheck source=scripts/epsim_runner.sh
-. "$here/scripts/epsim_runner.sh"
+name=atlas2.sh takes_families=0
+usage="usage: scripts/atlas2.sh [--quick] [--slurm] [--docs] [--rules R,...] OUT | --report [--docs] OUT"
+# shellcheck source=scripts/atlas_common.sh
+. "$here/scripts/atlas_common.sh"
+atlas_options "$@"
 
 rule_specs=(
   "ep-symmetric|--rule ep"
@@ -54,8 +42,6 @@ else
   levels=16,64,256 asymmetry=0,1,3 seeds=1,2,3
 fi
 modes=host,outerProduct,tikiTaka
-
-wanted() { [[ -z "$2" || ",$2," == *",$1,"* ]]; }
 
 start=$(date +%s)
 mkdir -p "$out"
@@ -92,14 +78,7 @@ for fam in "${families[@]}"; do
     dir="$out/$folder/$rname"
     # shellcheck disable=SC2086
     args=(sweep --model ideal $rflags "${protocol[@]}" "${setargs[@]}" "${varyargs[@]}" --vary "seed=$seeds" --kind train --no-progress --out "$dir")
-    if [[ $report == 1 ]]; then
-      [[ -f "$dir/sweep-summary.csv" ]] || epsim sweep merge "$dir" > /dev/null
-    elif [[ $slurm == 1 ]]; then
-      epsim "${args[@]}" --slurm
-    else
-      echo "atlas2: $fname / $rname" >&2
-      epsim "${args[@]}" > "$out/last-sweep.log" 2>&1 || { cat "$out/last-sweep.log" >&2; exit 1; }
-    fi
+    atlas_sweep "$dir" "$fname / $rname" "${args[@]}"
   done
 done
 if [[ $slurm == 1 ]]; then

@@ -253,14 +253,20 @@ public final class Atlas {
 
     /** {@code doc} with everything between its atlas markers replaced by {@code generated}, written atomically. */
     public static void into(Path doc, String generated) {
+        into(doc, generated, "atlas");
+    }
+
+    /** {@code doc} with everything between its {@code <!-- name:begin -->} and {@code <!-- name:end -->} markers replaced by {@code generated}. */
+    static void into(Path doc, String generated, String name) {
+        String begin = "<!-- " + name + ":begin -->", end = "<!-- " + name + ":end -->";
         String text;
         try {
             text = Files.readString(doc);
         } catch (IOException e) {
             throw new UserError("atlas: --into " + doc + ": " + e.getMessage());
         }
-        int a = text.indexOf(BEGIN), z = text.indexOf(END);
-        if (a < 0 || z < a) throw new UserError("atlas: --into " + doc + ": no " + BEGIN + " ... " + END + " markers");
-        AtomicFiles.writeString(doc, text.substring(0, a + BEGIN.length()) + "\n" + generated + text.substring(z));
+        int a = text.indexOf(begin), z = text.indexOf(end);
+        if (a < 0 || z < a) throw new UserError("atlas: --into " + doc + ": no " + begin + " ... " + end + " markers");
+        AtomicFiles.writeString(doc, text.substring(0, a + begin.length()) + "\n" + generated + text.substring(z));
     }
 }

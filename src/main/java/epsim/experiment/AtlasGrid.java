@@ -231,20 +231,10 @@ public final class AtlasGrid {
 
     /** Writes DIR/atlas2.md and DIR/atlas2.csv; with {@code into}, also puts the tables between its {@code <!-- markers:begin -->} and {@code :end} markers. */
     public static void write(Path dir, List<Grid> grids, Path into, String markers) {
-        String begin = "<!-- " + markers + ":begin -->", end = "<!-- " + markers + ":end -->";
         String md = markdown(grids);
         AtomicFiles.writeString(dir.resolve("atlas2.md"), "# The atlas, second edition\n" + md);
         AtomicFiles.writeString(dir.resolve("atlas2.csv"), csv(grids));
-        if (into == null) return;
-        String text;
-        try {
-            text = Files.readString(into);
-        } catch (IOException e) {
-            throw new UserError("atlas: --into " + into + ": " + e.getMessage());
-        }
-        int a = text.indexOf(begin), z = text.indexOf(end);
-        if (a < 0 || z < a) throw new UserError("atlas: --into " + into + ": no " + begin + " ... " + end + " markers");
-        AtomicFiles.writeString(into, text.substring(0, a + begin.length()) + "\n" + md + "\n" + text.substring(z));
+        if (into != null) Atlas.into(into, md + "\n", markers);
     }
 
     /** The paired comparison of b against a over the seeds both measured, or null with fewer than two. */
