@@ -85,6 +85,8 @@ class TikiTakaTest {
         assertArrayEquals(a.readWeights().w[0], b.readWeights().w[0], 0);
         assertArrayEquals(a.persist().devices()[4][0], b.persist().devices()[4][0], 0, "the fast arrays agree too");
 
+        PersistedChip overTheWire = epsim.cosim.Wire.persisted(epsim.cosim.Wire.persisted(saved), "chip"); // the protocol's persist reply
+        assertArrayEquals(saved.transferSchedule(), overTheWire.transferSchedule());
         PersistedChip wrong = new PersistedChip(saved.devices(), saved.noiseState(), saved.writeState(), saved.time(), new long[] {1, 2});
         UserError e = assertThrows(UserError.class, () -> b.restore(wrong));
         assertTrue(e.getMessage().contains("transfer schedule"), e.getMessage());
