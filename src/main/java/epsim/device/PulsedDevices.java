@@ -330,7 +330,28 @@ public final class PulsedDevices {
     /** Conductance a read sees at time {@code now} (drift applied). */
     public double read(int i, double now) {
         if (programmedAt == null) return g[i];
-        return g[i] * Math.pow((now - programmedAt[i]) / p.driftT0() + 1, -p.driftNu());
+        return g[i] * driftFactor(programmedAt[i], now);
+    }
+
+    // The drift factors of the programming times seen at the last read time: the devices of an array hold only as many
+    // distinct programming times as updates reached them, so a read of every device computes the power a few times,
+    // not once per device. The same pow of the same arguments: the same bits.
+    private static final int FACTOR_SLOTS = 64;
+    private final double[] factorTimes = new double[FACTOR_SLOTS], factors = new double[FACTOR_SLOTS];
+    private double factorsAt = Double.NaN;
+
+    private double driftFactor(double programmed, double now) {
+        if (now != factorsAt) { // NaN at first: never equal
+            java.util.Arrays.fill(factorTimes, Double.NaN); // NaN matches no time
+            factorsAt = now;
+        }
+        long bits = Double.doubleToLongBits(programmed);
+        int slot = (int) (bits ^ (bits >>> 29) ^ (bits >>> 47)) & (FACTOR_SLOTS - 1);
+        if (factorTimes[slot] == programmed) return factors[slot];
+        double f = Math.pow((now - programmed) / p.driftT0() + 1, -p.driftNu());
+        factorTimes[slot] = programmed;
+        factors[slot] = f;
+        return f;
     }
 
     /** Before new pulses land, the drifted value becomes the programmed one and the drift clock restarts. */
