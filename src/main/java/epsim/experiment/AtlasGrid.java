@@ -101,7 +101,7 @@ public final class AtlasGrid {
         StringBuilder md = new StringBuilder();
         for (Grid g : grids) {
             md.append("\n#### ").append(g.rule).append("\n\n");
-            md.append("Final test accuracy, mean ± sd over seeds ").append(String.join(", ", g.seeds)).append("; each column against the one before it, ")
+            md.append("Test accuracy (sweep.csv's: the last epoch's, or with evalAfter or evalRepeats the mean of those tests), mean ± sd over seeds ").append(String.join(", ", g.seeds)).append("; each column against the one before it, ")
                     .append("paired by seed: the mean difference and its 95% t interval, in points (**bold**: resolved).\n\n");
             md.append("| ").append(String.join(" | ", g.rowKeys));
             for (int c = 0; c < g.columns.size(); c++) {
@@ -150,30 +150,23 @@ public final class AtlasGrid {
         if (grids.size() < 2) return "";
         Grid first = grids.get(0);
         for (Grid g : grids) if (!g.rows.equals(first.rows) || !g.columns.equals(first.columns) || !g.rowKeys.equals(first.rowKeys)) return "";
-        StringBuilder md = new StringBuilder("\n#### All " + grids.size() + " rules pooled\n\n");
-        md.append("Each rule's seeds paired as above, the pairs of every rule together (").append(grids.size() * first.seeds.size())
-                .append(" pairs a cell): the mean difference and its 95% t interval, in points (**bold**: resolved).\n\n| ")
-                .append(String.join(" | ", first.rowKeys));
+        StringBuilder md = new StringBuilder("\n#### All " + grids.size() + " rules pooled\n");
         List<int[]> pairs = new ArrayList<>();
         for (int c = 1; c < first.columns.size(); c++) {
             pairs.add(new int[] {c - 1, c});
             if (c > 1) pairs.add(new int[] {0, c});
         }
-        for (int[] p : pairs) md.append(" | ").append(first.columns.get(p[1])).append(" − ").append(first.columns.get(p[0]));
-        md.append(" |\n|").append("---|".repeat(first.rowKeys.size() + pairs.size())).append("\n");
-        for (int r = 0; r < first.rows.size(); r++) {
-            md.append("| ").append(String.join(" | ", first.rows.get(r)));
-            for (int[] p : pairs) {
-                List<Double> a = new ArrayList<>(), b = new ArrayList<>();
-                for (Grid g : grids) {
-                    for (int s = 0; s < g.seeds.size(); s++) {
-                        a.add(g.accuracy[r][p[0]][s]);
-                        b.add(g.accuracy[r][p[1]][s]);
-                    }
-                }
-                md.append(" | ").append(difference(a.stream().mapToDouble(Double::doubleValue).toArray(), b.stream().mapToDouble(Double::doubleValue).toArray()));
+        if (!pairs.isEmpty()) {
+            md.append("\nEach rule's seeds paired as above, the pairs of every rule together (").append(grids.size() * first.seeds.size())
+                    .append(" pairs a cell): the mean difference and its 95% t interval, in points (**bold**: resolved).\n\n| ")
+                    .append(String.join(" | ", first.rowKeys));
+            for (int[] p : pairs) md.append(" | ").append(first.columns.get(p[1])).append(" − ").append(first.columns.get(p[0]));
+            md.append(" |\n|").append("---|".repeat(first.rowKeys.size() + pairs.size())).append("\n");
+            for (int r = 0; r < first.rows.size(); r++) {
+                md.append("| ").append(String.join(" | ", first.rows.get(r)));
+                for (int[] p : pairs) md.append(" | ").append(difference(pooledSeeds(grids, r, p[0]), pooledSeeds(grids, r, p[1])));
+                md.append(" |\n");
             }
-            md.append(" |\n");
         }
         String last = first.rowKeys.get(first.rowKeys.size() - 1), reference = first.rows.get(0).get(first.rowKeys.size() - 1);
         StringBuilder effect = new StringBuilder();
@@ -183,16 +176,7 @@ public final class AtlasGrid {
             int ref = referenceRow(first, row, reference);
             if (ref < 0) continue;
             effect.append("| ").append(String.join(" | ", row));
-            for (int c = 0; c < first.columns.size(); c++) {
-                List<Double> a = new ArrayList<>(), b = new ArrayList<>();
-                for (Grid g : grids) {
-                    for (int s = 0; s < g.seeds.size(); s++) {
-                        a.add(g.accuracy[ref][c][s]);
-                        b.add(g.accuracy[r][c][s]);
-                    }
-                }
-                effect.append(" | ").append(difference(a.stream().mapToDouble(Double::doubleValue).toArray(), b.stream().mapToDouble(Double::doubleValue).toArray()));
-            }
+            for (int c = 0; c < first.columns.size(); c++) effect.append(" | ").append(difference(pooledSeeds(grids, ref, c), pooledSeeds(grids, r, c)));
             effect.append(" |\n");
         }
         if (effect.length() > 0) {
@@ -202,6 +186,11 @@ public final class AtlasGrid {
             md.append(" |\n|").append("---|".repeat(first.rowKeys.size() + first.columns.size())).append("\n").append(effect);
         }
         return md.toString();
+    }
+
+    /** Row r, column c of every grid, their seeds one after another (a NaN where a point failed). */
+    private static double[] pooledSeeds(List<Grid> grids, int r, int c) {
+        return grids.stream().flatMapToDouble(g -> Arrays.stream(g.accuracy[r][c])).toArray();
     }
 
     /** The row with the same values as {@code row} but the last, which is {@code first}; -1 if the grid has none. */
