@@ -12,7 +12,7 @@ out="${1:?usage: scripts/update_defaults.sh OUT}"
 . "$here/scripts/epsim_runner.sh"
 protocol=(--rule ep --net 784-100-10 --train-limit 4000 --test-limit 2000 --epochs 3 --batch 20 --kind train --no-progress)
 
-# outerProduct on `default` (64 levels): aihwkit's blManagement (on) against fixed trains of bitLength slots (off, the default)
+# outerProduct on `default` (128 levels): aihwkit's blManagement (on) against fixed trains of bitLength slots (off, the default)
 epsim sweep --model default "${protocol[@]}" --set update.mode=outerProduct --vary update.blManagement=true,false --vary seed=1,2,3 \
     --out "$out/outer-product" > /dev/null
 epsim compare "$out"/outer-product/points/000{0,1,2} "$out"/outer-product/points/000{3,4,5} --format md --out "$out/outer-product/compare"

@@ -162,10 +162,26 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         Path runFile = dir.resolve("run.json");
         JsonNode recorded = JsonFields.readFile(runFile, runFile.toString()).get("model");
         if (recorded == null || recorded.isNull()) return;
-        if (!recorded.equals(ModelLoader.toJson(m))) {
+        if (!withoutUnusedFields(recorded).equals(withoutUnusedFields(ModelLoader.toJson(m)))) {
             throw new UserError(runFile + ": the hardware model its options give (model and set) is not the one the run started with "
                     + "(its \"model\" block); was run.json edited, or the preset changed? Start a new run");
         }
+    }
+
+    /**
+     * A model block without the fields its chip does not use, so that a run recorded before a
+     * version added or re-defaulted one of them is still recognised: in update mode host the array's
+     * own update settings (bit length, management, Tiki-Taka's transfers), with the ghosts on the
+     * forward crossbar how a separate one would be programmed.
+     */
+    static JsonNode withoutUnusedFields(JsonNode model) {
+        if (!model.isObject()) return model;
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) model).deepCopy();
+        JsonNode update = copy.get(epsim.model.ModelField.UPDATE_SECTION);
+        if (update instanceof com.fasterxml.jackson.databind.node.ObjectNode u && "host".equals(u.path("mode").asText())) u.retain("mode");
+        JsonNode ghost = copy.get(epsim.model.ModelField.GHOST_SECTION);
+        if (ghost instanceof com.fasterxml.jackson.databind.node.ObjectNode g && "shared".equals(g.path("crossbar").asText())) g.retain("crossbar");
+        return copy;
     }
 
     /** run.json's key for the SHA-256 of a model file. */
