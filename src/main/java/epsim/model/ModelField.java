@@ -156,7 +156,7 @@ public enum ModelField {
     MANAGEMENT("update", "management", Kind.BOOLEAN, "true or false", "—", "`true`, `false`",
             "outerProduct: balance row and column probabilities by the vectors' largest values (aihwkit `update_management`)",
             m -> m.update().management()),
-    BL_MANAGEMENT("update", "blManagement", Kind.BOOLEAN, "true or false", "—", "`true`, `false`",
+    BL_MANAGEMENT("update", "blManagement", Kind.BOOLEAN, "true or false", "—", "`true`, `false`; optional, false",
             "outerProduct: use the fewest slots the largest product needs, at most bitLength (aihwkit `update_bl_management`; turns management on)",
             m -> m.update().blManagement(), Presence.OPTIONAL, false),
     PULSE_TYPE("update", "pulseType", Kind.TEXT, "one of \"stochastic\", \"deterministic\"", "—", "`stochastic`, `deterministic`",
