@@ -92,7 +92,8 @@ public interface Chip {
 
     /**
      * Who forms the weight updates of this chip: {@code HOST} (the controller calls {@link #program})
-     * or {@code OUTER_PRODUCT} (the controller hands the array rank-one terms, {@link #updateOuterProduct}).
+     * or {@code OUTER_PRODUCT} and {@code TIKI_TAKA} (the controller hands the array rank-one terms,
+     * {@link #updateOuterProduct}; with Tiki-Taka they reach the fast arrays, whose transfers the chip schedules itself).
      */
     default epsim.model.HardwareModel.UpdateMode updateMode() {
         return epsim.model.HardwareModel.UpdateMode.HOST;
