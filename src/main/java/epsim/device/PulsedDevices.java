@@ -23,7 +23,7 @@ import java.util.List;
  * parametric responses).
  * The controller programs open loop: a requested change becomes round(dG / s) pulses, rounded
  * stochastically so the expected number is exact. Drift: a read returns
- * G ((t - t_prog) / t0 + 1)^-nu, t_prog the device's last programming time.
+ * G ((t - t_prog) / t0 + 1)^-nu_i, t_prog the device's last programming time, nu_i its exponent (nu, or with driftNuDtod drawn per device).
  */
 public final class PulsedDevices {
     private static final byte FREE = 0, STUCK_LOW = 1, STUCK_HIGH = 2, WORN = 3;
@@ -39,6 +39,7 @@ public final class PulsedDevices {
     private final double[] high;
     private final byte[] stuck;
     private final double[] programmedAt; // null without drift
+    private final double[] driftNu; // each device's drift exponent with driftNuDtod > 0; null: every device has p.driftNu()
     private final boolean anyStuck;
     /** Whether the response adds a state-dependent spread to each pulse (a lookup table's; asked once, it scans the table). */
     private final boolean spreads;
@@ -85,6 +86,15 @@ public final class PulsedDevices {
             g[i] = stuck[i] == STUCK_LOW ? low[i] : (stuck[i] == STUCK_HIGH ? high[i] : clamp(snap(mid), low[i], high[i]));
         }
         anyStuck = stuckCount > 0;
+        if (p.driftNu() > 0 && p.driftNuDtod() > 0) {
+            // a stream of its own, seeded by where fabrication stands and without advancing it (as endurance's): a spread of
+            // the exponent changes no other property of any device, so that runs with and without it pair device for device
+            Rng draws = Rng.stream(Arrays.hashCode(fabrication.state()), "drift-exponent");
+            driftNu = new double[n];
+            for (int i = 0; i < n; i++) driftNu[i] = Math.max(0, p.driftNu() * (1 + p.driftNuDtod() * draws.nextGaussian()));
+        } else {
+            driftNu = null;
+        }
         spreads = p.response().spreads();
         taken = new long[n];
         if (p.endurance().limited()) {
@@ -330,6 +340,7 @@ public final class PulsedDevices {
     /** Conductance a read sees at time {@code now} (drift applied). */
     public double read(int i, double now) {
         if (programmedAt == null) return g[i];
+        if (driftNu != null) return g[i] * Math.pow((now - programmedAt[i]) / p.driftT0() + 1, -driftNu[i]);
         return g[i] * driftFactor(programmedAt[i], now);
     }
 

@@ -278,8 +278,16 @@ public record HardwareModel(String name, String description, String source,
             }
         }
 
-        /** G(t) = G_prog ((t - t_prog) / t0 + 1)^-nu (nu 0: none); t0 in seconds. */
-        public record Drift(double nu, double t0) {}
+        /**
+         * G(t) = G_prog ((t - t_prog) / t0 + 1)^-nu_i (nu 0: none); t0 in seconds; nu_i = max(0, nu (1 +
+         * nuDtod z_i)), z_i a standard normal drawn per device at fabrication (nuDtod 0: every device nu).
+         */
+        public record Drift(double nu, double t0, double nuDtod) {
+            /** Drift with one exponent for every device. */
+            public Drift(double nu, double t0) {
+                this(nu, t0, 0);
+            }
+        }
 
         public double gMin() {
             return conductance.gMin();
@@ -339,6 +347,10 @@ public record HardwareModel(String name, String description, String source,
 
         public double driftT0() {
             return drift.t0();
+        }
+
+        public double driftNuDtod() {
+            return drift.nuDtod();
         }
 
         public boolean continuous() {

@@ -63,7 +63,10 @@ final class ModelValidator {
                 }
             }
         }
-        lookupChecks(r, v, gMin, gMax, levels);
+        if ((Double) v.get(ModelField.DRIFT_NU_DTOD) > 0 && (Double) v.get(ModelField.DRIFT_NU) == 0) {
+            throw new UserError(r.where(ModelField.DRIFT_NU_DTOD) + ": a spread of the drift exponent needs device.driftNu > 0 (it is 0: no drift)");
+        }
+                lookupChecks(r, v, gMin, gMax, levels);
         double dacMin = (Double) v.get(ModelField.DAC_MIN), dacMax = (Double) v.get(ModelField.DAC_MAX);
         if (dacMax <= dacMin) throw r.error(ModelField.DAC_MAX, dacMax);
         double adcMin = v.get(ModelField.ADC_MIN) == RAILS ? transfer.railLow : (Double) v.get(ModelField.ADC_MIN);
@@ -186,7 +189,7 @@ final class ModelValidator {
                 new HardwareModel.Device.Noise((Double) v.get(ModelField.WRITE_NOISE), (Double) v.get(ModelField.READ_NOISE),
                         (Double) v.get(ModelField.TEMPERATURE)),
                 new HardwareModel.Device.Faults(stuckMin, stuckMax),
-                new HardwareModel.Device.Drift((Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0)),
+                new HardwareModel.Device.Drift((Double) v.get(ModelField.DRIFT_NU), (Double) v.get(ModelField.DRIFT_T0), (Double) v.get(ModelField.DRIFT_NU_DTOD)),
                 new HardwareModel.Device.Endurance((Double) v.get(ModelField.ENDURANCE), (Double) v.get(ModelField.ENDURANCE_SPREAD),
                         (HardwareModel.Device.WearOut) v.get(ModelField.WEAR_OUT)));
     }
