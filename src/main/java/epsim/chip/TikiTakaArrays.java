@@ -40,7 +40,7 @@ final class TikiTakaArrays {
         this.fast = Crossbars.fastArrays(device, topology, seed, writes);
         fast.writeVerified(new LayerParams(topology), 0);
         this.termsTaken = new long[topology.weightLayers()];
-        this.weightRange = (device.gMax() - device.gMin()) / device.gRef();
+        this.weightRange = device.maxWeight();
         this.readNoise = device.readNoise();
         this.adcBits = model.periphery().adcBits();
     }
@@ -68,6 +68,7 @@ final class TikiTakaArrays {
         // one pass over the array at most: A does not change between the transfers, so a second read of a line would repeat the first
         long count = Math.min(transfers * settings.readsPerTransfer(), lines);
         double[] read = new double[length], oneHot = new double[settings.transferRows() ? outputs : inputs];
+        double[] readRow = settings.transferRows() ? new double[inputs] : null; // a read row's synapses, its bias apart
         for (long c = 0; c < count; c++) {
             epsim.common.WorkLimit.check("tiki-taka transfer");
             int line = (int) ((linesDone + c) % lines);
@@ -80,7 +81,8 @@ final class TikiTakaArrays {
             if (settings.transferRows()) {
                 // a one-hot drive on row `line`, the read row on the columns, its bias value on the bias column
                 oneHot[line] = 1;
-                slots += slow.updateOuterProduct(trains, oneHot, java.util.Arrays.copyOf(read, inputs), read[inputs], 1, settings.transferLr(), now, writes);
+                System.arraycopy(read, 0, readRow, 0, inputs);
+                slots += slow.updateOuterProduct(trains, oneHot, readRow, read[inputs], 1, settings.transferLr(), now, writes);
                 oneHot[line] = 0;
                 if (reset(writes)) a.resetRow(line, now);
             } else {
@@ -111,8 +113,8 @@ final class TikiTakaArrays {
         for (long t : taken) if (t < 0) throw new UserError("checkpoint: Tiki-Taka's transfer schedule: a negative count of terms, " + t);
     }
 
+    /** Restores a schedule {@link #checkTermsTaken} accepted. */
     void restoreTermsTaken(long[] taken) {
-        checkTermsTaken(taken);
         System.arraycopy(taken, 0, termsTaken, 0, taken.length);
     }
 }

@@ -27,20 +27,20 @@ public final class ConductanceArray {
     }
 
     /** Writes target weights with a write-verify loop, as a chip is initialised (no write noise). */
-    /** Writes the pair at {@code index} back to weight 0, both devices at mid-range, with write-verify (a reset). */
-    public void resetPair(int index, double now) {
-        double mid = 0.5 * (device.gMin() + device.gMax());
-        plus.writeVerified(index, mid, now);
-        minus.writeVerified(index, mid, now);
+    public void writeVerified(double[] weights, double now) {
+        for (int i = 0; i < weights.length; i++) writeVerified(i, weights[i], now);
     }
 
-    public void writeVerified(double[] weights, double now) {
-        double mid = 0.5 * (device.gMin() + device.gMax());
-        for (int i = 0; i < weights.length; i++) {
-            double half = 0.5 * weights[i] * device.gRef();
-            plus.writeVerified(i, mid + half, now);
-            minus.writeVerified(i, mid - half, now);
-        }
+    /** Writes the pair at {@code index} back to weight 0, both devices at mid-range, with write-verify (a reset). */
+    public void resetPair(int index, double now) {
+        writeVerified(index, 0, now);
+    }
+
+    /** Writes pair i to {@code weight} with write-verify: G+ and G- half the difference above and below mid-range. */
+    private void writeVerified(int i, double weight, double now) {
+        double mid = 0.5 * (device.gMin() + device.gMax()), half = 0.5 * weight * device.gRef();
+        plus.writeVerified(i, mid + half, now);
+        minus.writeVerified(i, mid - half, now);
     }
 
     /**

@@ -178,9 +178,15 @@ public record TrainConfig(String model, List<String> overrides, String net, Rule
         if (!model.isObject()) return model;
         com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) model).deepCopy();
         JsonNode update = copy.get(epsim.model.ModelField.UPDATE_SECTION);
-        if (update instanceof com.fasterxml.jackson.databind.node.ObjectNode u && "host".equals(u.path("mode").asText())) u.retain("mode");
+        if (update instanceof com.fasterxml.jackson.databind.node.ObjectNode u
+                && epsim.model.HardwareModel.UpdateMode.HOST.jsonName.equals(u.path(epsim.model.ModelField.UPDATE_MODE.name).asText())) {
+            u.retain(epsim.model.ModelField.UPDATE_MODE.name);
+        }
         JsonNode ghost = copy.get(epsim.model.ModelField.GHOST_SECTION);
-        if (ghost instanceof com.fasterxml.jackson.databind.node.ObjectNode g && "shared".equals(g.path("crossbar").asText())) g.retain("crossbar");
+        if (ghost instanceof com.fasterxml.jackson.databind.node.ObjectNode g
+                && epsim.model.HardwareModel.GhostCrossbar.SHARED.jsonName.equals(g.path(epsim.model.ModelField.GHOST_CROSSBAR.name).asText())) {
+            g.retain(epsim.model.ModelField.GHOST_CROSSBAR.name);
+        }
         return copy;
     }
 
