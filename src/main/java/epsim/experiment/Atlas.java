@@ -99,7 +99,8 @@ public final class Atlas {
         return out;
     }
 
-    private static List<String> subfolders(Path dir) {
+    /** The folders in {@code dir}, by name. */
+    static List<String> subfolders(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
@@ -115,14 +116,7 @@ public final class Atlas {
         private static final long MAX_BYTES = 1 << 20;
 
         static Summary read(Path file) {
-            List<String> lines;
-            try {
-                if (Files.size(file) > MAX_BYTES) throw new UserError("atlas: " + file + ": larger than " + MAX_BYTES + " bytes; not a sweep summary");
-                lines = Files.readAllLines(file);
-            } catch (IOException e) {
-                throw new UserError("atlas: " + file + ": " + e.getMessage());
-            }
-            if (lines.size() < 2) throw new UserError("atlas: " + file + ": no rows");
+            List<String> lines = tableLines(file, MAX_BYTES, "sweep summary");
             List<String> header = Arrays.asList(lines.get(0).split(",", -1));
             if (header.size() < 2 || !header.get(1).equals("seeds")) {
                 throw new UserError("atlas: " + file + ":1: expected the header of a sweep summary with one varied key besides the seed (KEY,seeds,...)");
@@ -246,6 +240,20 @@ public final class Atlas {
                     pts.stream().mapToDouble(p -> p[2]).toArray()).setMarker(SeriesMarkers.CIRCLE);
         }
         return chart;
+    }
+
+    /** The lines of a sweep's table ({@code what}, for the errors): a header and at least one row, the file no larger than {@code maxBytes}. */
+    static List<String> tableLines(Path file, long maxBytes, String what) {
+        List<String> lines;
+        try {
+            if (!Files.isRegularFile(file)) throw new UserError("atlas: " + file + ": no such " + what);
+            if (Files.size(file) > maxBytes) throw new UserError("atlas: " + file + ": larger than " + maxBytes + " bytes; not a " + what);
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UserError("atlas: " + file + ": " + e.getMessage());
+        }
+        if (lines.size() < 2) throw new UserError("atlas: " + file + ": no rows");
+        return lines;
     }
 
     /** Markers between which {@link #into} puts the generated Markdown. */

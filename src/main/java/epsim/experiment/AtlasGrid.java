@@ -2,8 +2,8 @@ package epsim.experiment;
 
 import epsim.common.AtomicFiles;
 import epsim.common.UserError;
+import org.apache.commons.math3.stat.StatUtils;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,14 +38,8 @@ public final class AtlasGrid {
     /** Reads {@code dir/RULE/sweep.csv} for every rule given (every subfolder holding one, by name, when none is). */
     public static List<Grid> read(Path dir, List<String> rules) {
         if (!Files.isDirectory(dir)) throw new UserError("atlas: " + dir + ": not a folder");
-        List<String> names = new ArrayList<>(rules);
-        if (names.isEmpty()) {
-            try (var s = Files.list(dir)) {
-                s.filter(p -> Files.isRegularFile(p.resolve("sweep.csv"))).map(p -> p.getFileName().toString()).sorted().forEach(names::add);
-            } catch (IOException e) {
-                throw new UserError("atlas: " + dir + ": " + e.getMessage());
-            }
-        }
+        List<String> names = !rules.isEmpty() ? rules
+                : Atlas.subfolders(dir).stream().filter(r -> Files.isRegularFile(dir.resolve(r).resolve("sweep.csv"))).toList();
         if (names.isEmpty()) throw new UserError("atlas: " + dir + ": no RULE/sweep.csv inside");
         List<Grid> out = new ArrayList<>();
         for (String r : names) out.add(readOne(r, dir.resolve(r).resolve("sweep.csv")));
@@ -53,15 +47,7 @@ public final class AtlasGrid {
     }
 
     static Grid readOne(String rule, Path file) {
-        List<String> lines;
-        try {
-            if (!Files.isRegularFile(file)) throw new UserError("atlas: " + file + ": no such sweep table");
-            if (Files.size(file) > MAX_BYTES) throw new UserError("atlas: " + file + ": larger than " + MAX_BYTES + " bytes; not a sweep table");
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UserError("atlas: " + file + ": " + e.getMessage());
-        }
-        if (lines.size() < 2) throw new UserError("atlas: " + file + ": no rows");
+        List<String> lines = Atlas.tableLines(file, MAX_BYTES, "sweep table");
         List<String> header = Arrays.asList(lines.get(0).split(",", -1));
         int seedAt = header.indexOf("seed"), accAt = header.indexOf("test_accuracy");
         if (header.isEmpty() || !header.get(0).equals("index") || seedAt < 3 || accAt != seedAt + 1) {
@@ -258,14 +244,13 @@ public final class AtlasGrid {
         return Arrays.stream(v).filter(x -> !Double.isNaN(x)).toArray();
     }
 
+    /** The plain sum over n (NaN when empty): the published tables' roundings were made with it. */
     private static double mean(double[] v) {
         return v.length == 0 ? Double.NaN : Arrays.stream(v).sum() / v.length;
     }
 
+    /** The sample deviation; 0 for fewer than two seeds, so that such a cell still reads "± 0.0". */
     private static double sd(double[] v) {
-        if (v.length < 2) return 0;
-        double m = mean(v), s = 0;
-        for (double x : v) s += (x - m) * (x - m);
-        return Math.sqrt(s / (v.length - 1));
+        return v.length < 2 ? 0 : Math.sqrt(StatUtils.variance(v));
     }
 }
