@@ -1,7 +1,6 @@
 package epsim.testbench;
 
 import epsim.chip.AnalogChip;
-import epsim.chip.PersistedChip;
 import epsim.common.Rng;
 import epsim.common.UserError;
 import epsim.math.LayerParams;
@@ -48,24 +47,10 @@ final class TikiTakaChecks {
                 for (int j = 0; j < nIn; j++) x[j] = (j + 1) / (double) nIn;
                 // the largest product |scale fastLr d x| (0.5 at the bias column) gets `coincidences` expected pulses on A
                 double scale = -coincidences * dwMin / (0.5 * fastLr);
-                AnalogChip chip = AnalogChip.fabricate(m, t, tb.seed());
-                PersistedChip start = chip.persist();
-                LayerParams before = chip.readWeights();
                 int cells = nOut * (nIn + 1);
-                double[] sum = new double[cells], squares = new double[cells];
-                for (long trial = 0; trial < trials; trial++) {
-                    PersistedChip now = chip.persist(); // the streams go on: each trial draws new trains; A and C start where they started
-                    chip.restore(new PersistedChip(start.devices(), now.noiseState(), now.writeState(), now.time(), start.transferSchedule()));
-                    chip.updateOuterProduct(0, d, x, 1, 1, scale);
-                    LayerParams after = chip.readWeights();
-                    for (int i = 0; i < nOut; i++) {
-                        for (int j = 0; j <= nIn; j++) {
-                            double change = j == nIn ? after.b[0][i] - before.b[0][i] : after.w[0][i * nIn + j] - before.w[0][i * nIn + j];
-                            sum[i * (nIn + 1) + j] += change;
-                            squares[i * (nIn + 1) + j] += change * change;
-                        }
-                    }
-                }
+                // A and C start where they started in every trial
+                double[][] moments = UpdateChecks.changeMoments(AnalogChip.fabricate(m, t, tb.seed()), d, x, scale, trials);
+                double[] sum = moments[0], squares = moments[1];
                 double worstZ = 0, worstRelative = 0;
                 for (int i = 0; i < nOut; i++) {
                     for (int j = 0; j <= nIn; j++) {

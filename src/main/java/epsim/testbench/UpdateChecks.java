@@ -60,24 +60,8 @@ final class UpdateChecks {
             throw new UserError(tb.file() + ": params.coincidences: " + coincidences + " makes a train's probability " + Math.max(pMax, qMax)
                     + " at bit length " + bl + (management ? "" : " without management") + "; the closed forms hold for unclipped trains");
         }
-        AnalogChip chip = AnalogChip.fabricate(m, t, tb.seed());
-        PersistedChip start = chip.persist();
-        LayerParams before = chip.readWeights();
-        double[] sum = new double[cells], squares = new double[cells];
-        for (long trial = 0; trial < trials; trial++) {
-            PersistedChip now = chip.persist(); // the random streams go on: every trial draws new trains
-            chip.restore(new PersistedChip(start.devices(), now.noiseState(), now.writeState(), now.time()));
-            chip.updateOuterProduct(0, d, x, 1, 1, scale);
-            LayerParams after = chip.readWeights();
-            for (int i = 0; i < nOut; i++) {
-                for (int j = 0; j <= nIn; j++) {
-                    double change = j == nIn ? after.b[0][i] - before.b[0][i] : after.w[0][i * nIn + j] - before.w[0][i * nIn + j];
-                    int c = i * (nIn + 1) + j;
-                    sum[c] += change;
-                    squares[c] += change * change;
-                }
-            }
-        }
+        double[][] moments = changeMoments(AnalogChip.fabricate(m, t, tb.seed()), d, x, scale, trials);
+        double[] sum = moments[0], squares = moments[1];
         double worstMean = 0, worstVariance = 0, relativeMean = 0;
         for (int i = 0; i < nOut; i++) {
             for (int j = 0; j <= nIn; j++) {
@@ -102,6 +86,35 @@ final class UpdateChecks {
         rows.add(new Row(tb.name(), label + "variance vs dwMin^2 BL q (1 - q), largest |z|", worstVariance, tb.bounds().get("varianceZ")));
         rows.add(new Row(tb.name(), label + "mean change vs requested, largest relative error", relativeMean, Bound.REPORT));
         return rows;
+    }
+
+    /**
+     * Over {@code trials} independent trials from the chip's devices as they are (every trial
+     * restores them, the random streams go on, so each draws new trains), one term scale d x^T on
+     * layer 0: the sums of every weight's and bias's change and of its square, cell i (nIn + 1) + j,
+     * the bias column last. Whatever else the chip holds (Tiki-Taka's fast arrays and schedule) is
+     * restored with its devices.
+     */
+    static double[][] changeMoments(AnalogChip chip, double[] d, double[] x, double scale, long trials) {
+        int nOut = d.length, nIn = x.length, cells = nOut * (nIn + 1);
+        PersistedChip start = chip.persist();
+        LayerParams before = chip.readWeights();
+        double[] sum = new double[cells], squares = new double[cells];
+        for (long trial = 0; trial < trials; trial++) {
+            PersistedChip now = chip.persist();
+            chip.restore(new PersistedChip(start.devices(), now.noiseState(), now.writeState(), now.time(), start.transferSchedule()));
+            chip.updateOuterProduct(0, d, x, 1, 1, scale);
+            LayerParams after = chip.readWeights();
+            for (int i = 0; i < nOut; i++) {
+                for (int j = 0; j <= nIn; j++) {
+                    double change = j == nIn ? after.b[0][i] - before.b[0][i] : after.w[0][i * nIn + j] - before.w[0][i * nIn + j];
+                    int c = i * (nIn + 1) + j;
+                    sum[c] += change;
+                    squares[c] += change * change;
+                }
+            }
+        }
+        return new double[][] {sum, squares};
     }
 
     /**
