@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (testLimit < 0) throw new UserError("--test-limit " + testLimit + ": expected an integer >= 0");
-        if (repeats < 1 || repeats > 1000) throw new UserError("--repeats " + repeats + ": expected an integer in 1..1000");
+        if (repeats < 1 || repeats > Trainer.MAX_REPEATS) throw new UserError("--repeats " + repeats + ": expected an integer in 1.." + Trainer.MAX_REPEATS);
         TrainConfig config = saved.config(dir, c -> c);
         Topology t = Topology.parse(config.net(), "--net");
         if (gradientProbe == null) probe.refuseUnused("--gradient-probe N");
@@ -67,7 +67,8 @@ final class EvalCommand implements Callable<Integer> {
             Dataset test = Datasets.load(name, data).test();
             if (testLimit > 0) test = test.head(testLimit);
             TrainingData.fitting(test, t, name);
-            Trainer.Evaluation f = trainer.evaluateCounted(test);
+            java.util.List<Trainer.Evaluation> evaluations = trainer.evaluateRepeatedly(test, repeats);
+            Trainer.Evaluation f = evaluations.get(0);
             String what = String.format(Locale.ROOT, "%s: %s test set (%d examples)%s", dir, name, test.count(),
                     after > 0 ? String.format(Locale.ROOT, " after %.0f s idle", after) : "");
             boolean noisy = trainer.model().device().readNoise() > 0 || trainer.model().neuron().thermalNoise() > 0;
@@ -75,14 +76,8 @@ final class EvalCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%s: accuracy %.2f%%, loss %.4f%s%n", what, 100 * f.accuracy(), f.loss(), noisy
                         ? " (one draw of the chip's read and thermal noise, as the training run's figure was another; --repeats N gives mean ± sd)" : "");
             } else {
-                double[] accuracy = new double[repeats], loss = new double[repeats];
-                accuracy[0] = f.accuracy();
-                loss[0] = f.loss();
-                for (int i = 1; i < repeats; i++) {
-                    Trainer.Evaluation again = trainer.evaluateCounted(test);
-                    accuracy[i] = again.accuracy();
-                    loss[i] = again.loss();
-                }
+                double[] accuracy = evaluations.stream().mapToDouble(Trainer.Evaluation::accuracy).toArray();
+                double[] loss = evaluations.stream().mapToDouble(Trainer.Evaluation::loss).toArray();
                 System.out.printf(Locale.ROOT, "%s: accuracy %.2f ± %.2f%% (mean ± sd of %d evaluations, %s), loss %.4f ± %.4f%n", what,
                         100 * org.apache.commons.math3.stat.StatUtils.mean(accuracy), 100 * Math.sqrt(org.apache.commons.math3.stat.StatUtils.variance(accuracy)),
                         repeats, noisy ? "each with its own noise draws" : "a noiseless chip gives the same figure each time",

@@ -43,9 +43,6 @@ public final class SweepGrid {
     public static final String EVAL_AFTER = "evalAfter";
     /** The axis key of how many evaluations (each with new noise draws) a point's test accuracy averages; 1 without it. */
     public static final String EVAL_REPEATS = "evalRepeats";
-    /** The most evaluations a point averages. */
-    static final int MAX_EVAL_REPEATS = 1000;
-
     /** When and how often a point is evaluated after training ({@link #EVAL_AFTER}, {@link #EVAL_REPEATS}). */
     public record Evaluation(double afterSeconds, int repeats) {}
 
@@ -149,7 +146,7 @@ public final class SweepGrid {
         } catch (NumberFormatException e) {
             n = 0;
         }
-        if (n < 1 || n > MAX_EVAL_REPEATS) throw new UserError(where + " " + v + ": expected an integer in 1.." + MAX_EVAL_REPEATS);
+        if (n < 1 || n > epsim.train.Trainer.MAX_REPEATS) throw new UserError(where + " " + v + ": expected an integer in 1.." + epsim.train.Trainer.MAX_REPEATS);
         return n;
     }
 

@@ -96,7 +96,7 @@ public final class SweepRunner {
                     // the trained chip idles (drifting), then is evaluated repeatedly, each time with new noise draws
                     trainer.advanceTime(again.afterSeconds());
                     double sum = 0;
-                    for (int r = 0; r < again.repeats(); r++) sum += trainer.evaluateCounted(data.test()).accuracy();
+                    for (Trainer.Evaluation e : trainer.evaluateRepeatedly(data.test(), again.repeats())) sum += e.accuracy();
                     testAcc = sum / again.repeats();
                 }
             }

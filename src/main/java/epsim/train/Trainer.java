@@ -243,6 +243,17 @@ public final class Trainer {
     /** Mean loss and accuracy over a dataset, and the energy and latency of one inference (null when not costed). */
     public record Evaluation(double loss, double accuracy, EventCost.Figures perInference) {}
 
+    /** The most evaluations one request repeats ({@link #evaluateRepeatedly}; eval --repeats, a sweep's evalRepeats). */
+    public static final int MAX_REPEATS = 1000;
+
+    /** {@code repeats} evaluations of {@code data} one after another, each with new draws of the chip's read and thermal noise. */
+    public List<Evaluation> evaluateRepeatedly(Dataset data, int repeats) {
+        if (repeats < 1 || repeats > MAX_REPEATS) throw new UserError("evaluations: expected 1.." + MAX_REPEATS + ", got " + repeats);
+        List<Evaluation> out = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) out.add(evaluateCounted(data));
+        return out;
+    }
+
     /** {@link #evaluate}, with the cost of one inference from the events it counted. */
     public Evaluation evaluateCounted(Dataset data) {
         ChipCounters before = counters();
