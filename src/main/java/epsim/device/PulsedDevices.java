@@ -87,9 +87,8 @@ public final class PulsedDevices {
         }
         anyStuck = stuckCount > 0;
         if (p.driftNu() > 0 && p.driftNuDtod() > 0) {
-            // a stream of its own, seeded by where fabrication stands and without advancing it (as endurance's): a spread of
-            // the exponent changes no other property of any device, so that runs with and without it pair device for device
-            Rng draws = Rng.stream(Arrays.hashCode(fabrication.state()), "drift-exponent");
+            // a spread of the exponent changes no other property of any device: runs with and without it pair device for device
+            Rng draws = sideStream(fabrication, "drift-exponent");
             driftNu = new double[n];
             for (int i = 0; i < n; i++) driftNu[i] = Math.max(0, p.driftNu() * (1 + p.driftNuDtod() * draws.nextGaussian()));
         } else {
@@ -98,9 +97,8 @@ public final class PulsedDevices {
         spreads = p.response().spreads();
         taken = new long[n];
         if (p.endurance().limited()) {
-            // a stream of its own, seeded by where fabrication stands and without advancing it: the other devices' draws stay
-            // what they are without wear, so that wear with an endurance never reached changes no bit of a run
-            Rng draws = Rng.stream(Arrays.hashCode(fabrication.state()), "endurance");
+            // the other devices' draws stay what they are without wear, so that wear with an endurance never reached changes no bit of a run
+            Rng draws = sideStream(fabrication, "endurance");
             endurance = new double[n];
             double spread = p.endurance().spread();
             for (int i = 0; i < n; i++) endurance[i] = p.endurance().pulses() * (spread > 0 ? Math.exp(spread * draws.nextGaussian()) : 1);
@@ -335,6 +333,14 @@ public final class PulsedDevices {
     private double state(int i, double at) {
         double mid = 0.5 * (low[i] + high[i]), half = 0.5 * (high[i] - low[i]);
         return half > 0 ? clamp((at - mid) / half, -1, 1) : 0;
+    }
+
+    /**
+     * A stream of its own for a fabrication property that must not move the others: seeded by where
+     * {@code fabrication} stands, without advancing it.
+     */
+    private static Rng sideStream(Rng fabrication, String name) {
+        return Rng.stream(Arrays.hashCode(fabrication.state()), name);
     }
 
     /** Conductance a read sees at time {@code now} (drift applied). */
